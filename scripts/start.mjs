@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// `npm start`: applies the local D1 migrations, then serves the LRS with embedded local D1/R2/Durable Objects.
+// Environment: PORT (8787), LRS_PERSIST_DIR (.wrangler/state), LRS_BOOTSTRAP_KEY / LRS_BOOTSTRAP_SECRET
+// (a credential with the `all` scope in the default store; dev values below when neither is set).
+// Runs unattended (stdin ignored) and stops its whole process group on SIGTERM/SIGINT.
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
+
+const port = process.env.PORT || "8787";
+const persistDir = resolve(process.env.LRS_PERSIST_DIR || ".wrangler/state");
+const bothUnset = !process.env.LRS_BOOTSTRAP_KEY && !process.env.LRS_BOOTSTRAP_SECRET;
+const key = bothUnset ? "dev-key" : process.env.LRS_BOOTSTRAP_KEY;
+const secret = bothUnset ? "dev-secret" : process.env.LRS_BOOTSTRAP_SECRET;
+
+const childEnv = {
+  ...process.env,
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_SEND_METRICS: "false",
+  CI: process.env.CI ?? "true", // makes wrangler's d1 commands auto-confirm and keeps it non-interactive
+};
+
+let child;
+let stopping = false;
+
+function run(args) {
+  return new Promise((done, fail) => {
+    child = spawn("wrangler", args, { env: childEnv, stdio: ["ignore", "inherit", "inherit"], detached: true });
+    child.on("error", fail);
+    child.on("exit", (code, signal) => (code === 0 || stopping ? done(code) : fail(new Error(`wrangler ${args[0]} exited ${code ?? signal}`))));
+  });
+}
+
+function stop(signal) {
+  stopping = true;
+  if (child?.pid) {
+    try {
+      process.kill(-child.pid, "SIGTERM"); // the whole group: killing wrangler alone leaves workerd listening
+    } catch {}
+  }
+  setTimeout(() => process.exit(0), 3000).unref();
+  if (signal) process.exitCode = 0;
+}
+process.on("SIGTERM", () => stop("SIGTERM"));
+process.on("SIGINT", () => stop("SIGINT"));
+
+try {
+  await run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir]);
+  if (stopping) process.exit(0);
+  const vars = [];
+  if (key && secret) vars.push("--var", `LRS_BOOTSTRAP_KEY:${key}`, "--var", `LRS_BOOTSTRAP_SECRET:${secret}`);
+  if (process.env.LRS_ADMIN_TOKEN) vars.push("--var", `LRS_ADMIN_TOKEN:${process.env.LRS_ADMIN_TOKEN}`);
+  console.log(`\nLRS: http://127.0.0.1:${port}/xapi  state: ${persistDir}`);
+  if (key && secret) console.log(`LRS: credential (HTTP Basic, scope all, default store): ${key} / ${bothUnset ? secret : "(LRS_BOOTSTRAP_SECRET)"}\n`);
+  await run([
+    "dev",
+    "--port", port,
+    "--ip", "127.0.0.1",
+    "--persist-to", persistDir,
+    "--show-interactive-dev-session=false",
+    "--log-level", process.env.LRS_LOG_LEVEL || "warn",
+    ...vars,
+  ]);
+} catch (error) {
+  console.error(String(error));
+  process.exit(1);
+}

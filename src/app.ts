@@ -1,0 +1,79 @@
+// createApp(): the one app factory used by the Worker entry and by the tests.
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { requireBasicAuth } from "./auth/basic-auth";
+import type { AppEnv } from "./env";
+import { XapiError } from "./errors";
+import { aboutRoutes } from "./xapi/about/routes";
+import { parseVersionHeader, requireXapiVersion, VERSION_HEADER } from "./xapi/version";
+
+const XAPI_REQUEST_HEADERS = [
+  "Authorization",
+  "Content-Type",
+  VERSION_HEADER,
+  "If-Match",
+  "If-None-Match",
+  "X-Experience-API-Hash",
+  "X-LRS-Bookmark",
+];
+const XAPI_EXPOSED_HEADERS = [
+  VERSION_HEADER,
+  "X-Experience-API-Consistent-Through",
+  "ETag",
+  "Last-Modified",
+  "Location",
+  "X-LRS-Bookmark",
+];
+
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const xapi = new Hono<AppEnv>();
+
+  xapi.use(
+    "*",
+    cors({
+      origin: (origin) => origin || "*",
+      allowMethods: ["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"],
+      allowHeaders: XAPI_REQUEST_HEADERS,
+      exposeHeaders: XAPI_EXPOSED_HEADERS,
+      credentials: true,
+      maxAge: 86400,
+    }),
+  );
+  // Every response names the version that served it (1.0.3 Communication 3.3).
+  xapi.use("*", async function setVersionHeader(c, next) {
+    await next();
+    const served = parseVersionHeader(c.req.header(VERSION_HEADER)) ?? "2.0.0";
+    c.res.headers.set(VERSION_HEADER, served === "1.0.3" ? "1.0.3" : "2.0.0");
+  });
+
+  xapi.route("/about", aboutRoutes);
+  xapi.use("*", requireXapiVersion, requireBasicAuth);
+  mountXapiResources(xapi);
+  xapi.notFound((c) => c.json({ error: { status: 404, message: `no xAPI resource at ${c.req.path}` } }, 404));
+
+  app.route("/xapi", xapi);
+  app.onError(renderError);
+  app.notFound((c) => c.json({ error: { status: 404, message: `nothing at ${c.req.path}` } }, 404));
+  return app;
+}
+
+/** The xAPI resources behind version negotiation and authentication. */
+function mountXapiResources(xapi: Hono<AppEnv>): void {
+  void xapi;
+}
+
+function renderError(error: Error, c: Parameters<Parameters<Hono<AppEnv>["onError"]>[0]>[1]): Response {
+  if (error instanceof XapiError) {
+    const response = c.json(error.toJSON(), error.status);
+    for (const [name, value] of Object.entries(error.headers ?? {})) response.headers.set(name, value);
+    return response;
+  }
+  if (error instanceof HTTPException) {
+    return c.json({ error: { status: error.status, message: error.message || "request refused" } }, error.status);
+  }
+  // A bug: say nothing of internals to the client; the message is for the operator's logs.
+  console.error("unhandled error", error);
+  return c.json({ error: { status: 500, message: "internal error" } }, 500);
+}

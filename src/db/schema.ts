@@ -1,0 +1,196 @@
+// The D1 schema: every table that holds learner data carries `store_id`, and every index starts with it,
+// so one store's rows are a contiguous key range and another store's data is simply not found.
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** A store is one isolated tenant (Learning Locker's "store"). `default` exists from the first migration. */
+export const stores = sqliteTable("stores", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/**
+ * Credentials for HTTP Basic auth. The secret is kept only as its SHA-256: secrets are generated with 128+ bits
+ * of entropy, so a slow password hash would add latency to every request without adding safety.
+ */
+export const credentials = sqliteTable(
+  "credentials",
+  {
+    id: text("id").primaryKey(),
+    storeId: text("store_id").notNull(),
+    name: text("name").notNull(),
+    key: text("key").notNull(),
+    secretHash: text("secret_hash").notNull(),
+    /** JSON array of xAPI scopes, e.g. ["all"] or ["statements/write","state"]. */
+    scopes: text("scopes").notNull(),
+    /** JSON of the Agent used as `authority` on statements this credential writes. */
+    authority: text("authority").notNull(),
+    disabled: integer("disabled").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("credentials_key").on(t.key), index("credentials_store").on(t.storeId)],
+);
+
+/**
+ * One row per statement. `seq` is the monotonic order of acceptance and the keyset for paging; `stored_ms` is
+ * assigned inside the insert as max(now, newest stored in the store), so it never decreases as `seq` grows and
+ * `since`/`until` become `seq` bounds. `statement` is the JSON as the LRS keeps it, without `stored` (the
+ * column is the truth, merged back on read).
+ */
+export const statements = sqliteTable(
+  "statements",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    storeId: text("store_id").notNull(),
+    id: text("id").notNull(),
+    storedMs: integer("stored_ms").notNull(),
+    verbId: text("verb_id").notNull(),
+    registration: text("registration"),
+    /** 1 once a voiding statement targeting this one has been accepted. */
+    voided: integer("voided").notNull().default(0),
+    /** id of the statement this one voids, when it is a voiding statement. */
+    voidsId: text("voids_id"),
+    /** id of the credential whose authority was set (for `statements/read/mine`). */
+    credentialId: text("credential_id"),
+    /** the xAPI version the statement was accepted under ("1.0.3" rules or "2.0.0" rules). */
+    version: text("version").notNull(),
+    statement: text("statement").notNull(),
+  },
+  (t) => [
+    uniqueIndex("statements_store_id").on(t.storeId, t.id),
+    index("statements_store_seq").on(t.storeId, t.seq),
+    index("statements_store_stored").on(t.storeId, t.storedMs),
+    index("statements_store_credential").on(t.storeId, t.credentialId, t.seq),
+  ],
+);
+
+/**
+ * The query index: one row per (statement, filter key). `kind` is one of
+ *   agent            the agent is the actor or object, or a member of a Group there (the plain `agent` filter)
+ *   related_agent    the agent appears anywhere (`related_agents=true`), authority included
+ *   activity         the activity is the object (the plain `activity` filter)
+ *   related_activity the activity appears anywhere (`related_activities=true`)
+ *   verb, registration
+ * `value` is the agent's identifier key (see agents/identifier), the activity IRI, the verb IRI or the registration.
+ * `usage` lists where it was found (actor, object, authority, context.instructor, context.team,
+ * context.contextActivities.parent, substatement.actor, statementref, ...), comma separated.
+ * Rows are copied onto statements that reference this one by StatementRef, so the spec's StatementRef filter
+ * rule is the same index seek. Every filter is then one seek on (store, kind, value) ordered by seq.
+ */
+export const statementIndex = sqliteTable(
+  "statement_index",
+  {
+    storeId: text("store_id").notNull(),
+    kind: text("kind").notNull(),
+    value: text("value").notNull(),
+    seq: integer("seq").notNull(),
+    usage: text("usage").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.kind, t.value, t.seq] }),
+    index("statement_index_seq").on(t.storeId, t.seq),
+  ],
+);
+
+/** Statement → statement references (StatementRef objects, voiding included), for propagation and lookups. */
+export const statementRefs = sqliteTable(
+  "statement_refs",
+  {
+    storeId: text("store_id").notNull(),
+    targetId: text("target_id").notNull(),
+    seq: integer("seq").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.targetId, t.seq] })],
+);
+
+/** The canonical Activity definition per store, merged from accepted statements (Activities resource). */
+export const activities = sqliteTable(
+  "activities",
+  {
+    storeId: text("store_id").notNull(),
+    activityId: text("activity_id").notNull(),
+    definition: text("definition").notNull(),
+    updatedMs: integer("updated_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.activityId] })],
+);
+
+/** Everything the store knows of an agent identifier, for the Agents resource's Person object. */
+export const agents = sqliteTable(
+  "agents",
+  {
+    storeId: text("store_id").notNull(),
+    agentKey: text("agent_key").notNull(),
+    /** JSON object: the identifier as sent (mbox / mbox_sha1sum / openid / account). */
+    identifier: text("identifier").notNull(),
+    /** JSON array of names seen with this identifier. */
+    names: text("names").notNull().default("[]"),
+    updatedMs: integer("updated_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.agentKey] })],
+);
+
+/**
+ * Metadata of State / Activity Profile / Agent Profile documents; bodies live in R2 under `r2_key`.
+ * Absent parts of the identity are stored as '' so the primary key is a plain prefix seek for listing.
+ */
+export const documents = sqliteTable(
+  "documents",
+  {
+    storeId: text("store_id").notNull(),
+    kind: text("kind").notNull(),
+    activityId: text("activity_id").notNull(),
+    agentKey: text("agent_key").notNull(),
+    registration: text("registration").notNull(),
+    documentId: text("document_id").notNull(),
+    etag: text("etag").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    updatedMs: integer("updated_ms").notNull(),
+    r2Key: text("r2_key").notNull(),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.storeId, t.kind, t.activityId, t.agentKey, t.registration, t.documentId],
+    }),
+    index("documents_store_agent").on(t.storeId, t.agentKey),
+  ],
+);
+
+/** Attachment contents, content-addressed by sha2 within a store; bodies live in R2. */
+export const attachments = sqliteTable(
+  "attachments",
+  {
+    storeId: text("store_id").notNull(),
+    sha2: text("sha2").notNull(),
+    contentType: text("content_type").notNull(),
+    length: integer("length").notNull(),
+    r2Key: text("r2_key").notNull(),
+    createdMs: integer("created_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.sha2] })],
+);
+
+/** Which statements reference which attachment contents (for responses, orphan cleanup and erasure). */
+export const statementAttachments = sqliteTable(
+  "statement_attachments",
+  {
+    storeId: text("store_id").notNull(),
+    seq: integer("seq").notNull(),
+    sha2: text("sha2").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.seq, t.sha2] }),
+    index("statement_attachments_sha2").on(t.storeId, t.sha2),
+  ],
+);
+
+/** Admin actions (erasure, deletions). Holds no personal data: only ids, counts and a hash of the subject. */
+export const auditLog = sqliteTable("audit_log", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  storeId: text("store_id").notNull(),
+  action: text("action").notNull(),
+  detail: text("detail").notNull(),
+  atMs: integer("at_ms").notNull().default(sql`(unixepoch() * 1000)`),
+});

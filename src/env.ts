@@ -1,0 +1,27 @@
+// The Worker's bindings and variables, with the secrets `wrangler types` cannot see (they come from
+// `wrangler secret` in deployments and from `--var` in local runs).
+export type Bindings = Env & {
+  LRS_BOOTSTRAP_KEY?: string;
+  LRS_BOOTSTRAP_SECRET?: string;
+  LRS_ADMIN_TOKEN?: string;
+};
+
+/** What authentication establishes for the rest of the request. */
+export type Principal = {
+  storeId: string;
+  credentialId: string;
+  scopes: readonly string[];
+  /** The Agent (or Group) set as `authority` on statements this credential writes. */
+  authority: Record<string, unknown>;
+};
+
+export type XapiVersion = "1.0.3" | "2.0.0";
+
+export type AppVariables = {
+  principal: Principal;
+  xapiVersion: XapiVersion;
+  /** The exact header value sent, echoed back (1.0.0–1.0.3 map to the 1.0.3 rules). */
+  xapiVersionHeader: string;
+};
+
+export type AppEnv = { Bindings: Bindings; Variables: AppVariables };

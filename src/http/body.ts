@@ -1,0 +1,54 @@
+// Reading request bodies under a byte limit. The limit is enforced while streaming, so a client that lies
+// about (or omits) Content-Length still cannot make the Worker hold more than the limit.
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import { badRequest, payloadTooLarge } from "../errors";
+
+export function maxBodyBytes(c: Context<AppEnv>): number {
+  const configured = Number(c.env.LRS_MAX_BODY_BYTES);
+  return Number.isFinite(configured) && configured > 0 ? configured : 20 * 1024 * 1024;
+}
+
+export async function readBodyBytes(c: Context<AppEnv>, limit = maxBodyBytes(c)): Promise<Uint8Array> {
+  const declared = Number(c.req.header("Content-Length") ?? NaN);
+  if (declared > limit) throw payloadTooLarge(`the request body exceeds ${limit} bytes`);
+  const body = c.req.raw.body;
+  if (!body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      throw payloadTooLarge(`the request body exceeds ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/** The body as UTF-8 text; invalid UTF-8 is a 400, never a silent replacement character. */
+export async function readBodyText(c: Context<AppEnv>, limit?: number): Promise<string> {
+  const bytes = await readBodyBytes(c, limit);
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    throw badRequest("the request body is not valid UTF-8");
+  }
+}
+
+/** The media type of the request without parameters, lower-cased ('' when absent). */
+export function mediaType(header: string | undefined): string {
+  return (header ?? "").split(";")[0]!.trim().toLowerCase();
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { basic, xapi } from "../helpers";
+
+describe("authentication and version negotiation", () => {
+  it("rejects a missing Authorization header with 401", async () => {
+    const res = await xapi("/statements?statementId=00000000-0000-4000-8000-000000000000", { auth: null });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("WWW-Authenticate")).toMatch(/^Basic/);
+  });
+
+  it("rejects a wrong secret and an unknown key alike", async () => {
+    const wrongSecret = await xapi("/statements", { auth: basic("test-key", "nope") });
+    const unknownKey = await xapi("/statements", { auth: basic("nobody", "nope") });
+    expect(wrongSecret.status).toBe(401);
+    expect(unknownKey.status).toBe(401);
+    expect(await wrongSecret.text()).toBe(await unknownKey.text());
+  });
+
+  it("rejects a malformed Authorization header with 401", async () => {
+    for (const header of ["Basic !!!", "Bearer abc", "Basic " + btoa("nocolon")]) {
+      const res = await xapi("/statements", { auth: header });
+      expect(res.status, header).toBe(401);
+    }
+  });
+
+  it("requires a supported version header (400) and echoes the served version", async () => {
+    expect((await xapi("/statements", { version: null })).status).toBe(400);
+    expect((await xapi("/statements", { version: "0.95" })).status).toBe(400);
+    expect((await xapi("/statements", { version: "1.1.0" })).status).toBe(400);
+    const res = await xapi("/about", { version: "1.0.1" });
+    expect(res.headers.get("X-Experience-API-Version")).toBe("1.0.3");
+  });
+
+  it("answers CORS preflight with the xAPI headers allowed", async () => {
+    const res = await xapi("/statements", {
+      method: "OPTIONS",
+      auth: null,
+      version: null,
+      headers: {
+        Origin: "https://course.example",
+        "Access-Control-Request-Method": "PUT",
+        "Access-Control-Request-Headers": "authorization,content-type,x-experience-api-version",
+      },
+    });
+    expect(res.status).toBeLessThan(300);
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe("https://course.example");
+    expect(res.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("x-experience-api-version");
+  });
+});
