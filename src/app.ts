@@ -5,7 +5,13 @@ import { HTTPException } from "hono/http-exception";
 import { requireBasicAuth } from "./auth/basic-auth";
 import type { AppEnv } from "./env";
 import { XapiError } from "./errors";
+import { adminRoutes } from "./admin/routes";
 import { aboutRoutes } from "./xapi/about/routes";
+import { activityRoutes } from "./xapi/activities/routes";
+import { agentRoutes } from "./xapi/agents/routes";
+import { rewriteAlternateRequest } from "./xapi/alternate-syntax";
+import { documentRoutes } from "./xapi/documents/routes";
+import { statementRoutes } from "./xapi/statements/routes";
 import { parseVersionHeader, requireXapiVersion, VERSION_HEADER } from "./xapi/version";
 
 const XAPI_REQUEST_HEADERS = [
@@ -48,12 +54,19 @@ export function createApp(): Hono<AppEnv> {
     c.res.headers.set(VERSION_HEADER, served === "1.0.3" ? "1.0.3" : "2.0.0");
   });
 
+  // 1.0.3 Alternate Request Syntax: re-dispatch the equivalent ordinary request through the whole app.
+  xapi.use("*", async function alternateRequestSyntax(c, next) {
+    const rewritten = await rewriteAlternateRequest(c);
+    if (!rewritten) return next();
+    c.res = await app.fetch(rewritten, c.env, c.executionCtx);
+  });
   xapi.route("/about", aboutRoutes);
   xapi.use("*", requireXapiVersion, requireBasicAuth);
   mountXapiResources(xapi);
   xapi.notFound((c) => c.json({ error: { status: 404, message: `no xAPI resource at ${c.req.path}` } }, 404));
 
   app.route("/xapi", xapi);
+  app.route("/admin", adminRoutes);
   app.onError(renderError);
   app.notFound((c) => c.json({ error: { status: 404, message: `nothing at ${c.req.path}` } }, 404));
   return app;
@@ -61,7 +74,12 @@ export function createApp(): Hono<AppEnv> {
 
 /** The xAPI resources behind version negotiation and authentication. */
 function mountXapiResources(xapi: Hono<AppEnv>): void {
-  void xapi;
+  xapi.route("/statements", statementRoutes);
+  xapi.route("/activities/state", documentRoutes("state"));
+  xapi.route("/activities/profile", documentRoutes("activity_profile"));
+  xapi.route("/agents/profile", documentRoutes("agent_profile"));
+  xapi.route("/agents", agentRoutes);
+  xapi.route("/activities", activityRoutes);
 }
 
 function renderError(error: Error, c: Parameters<Parameters<Hono<AppEnv>["onError"]>[0]>[1]): Response {
