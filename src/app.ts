@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import { requireBasicAuth } from "./auth/basic-auth";
 import type { AppEnv } from "./env";
 import { XapiError } from "./errors";
+import { useD1Session } from "./http/d1-session";
 import { adminRoutes } from "./admin/routes";
 import { aboutRoutes } from "./xapi/about/routes";
 import { activityRoutes } from "./xapi/activities/routes";
@@ -61,7 +62,7 @@ export function createApp(): Hono<AppEnv> {
     c.res = await app.fetch(rewritten, c.env, c.executionCtx);
   });
   xapi.route("/about", aboutRoutes);
-  xapi.use("*", requireXapiVersion, requireBasicAuth);
+  xapi.use("*", requireXapiVersion, useD1Session, requireBasicAuth);
   mountXapiResources(xapi);
   xapi.notFound((c) => c.json({ error: { status: 404, message: `no xAPI resource at ${c.req.path}` } }, 404));
 

@@ -18,6 +18,8 @@ export type Principal = {
 export type XapiVersion = "1.0.3" | "2.0.0";
 
 export type AppVariables = {
+  /** The D1 session of this request (src/http/d1-session.ts); storage code uses it, never env.DB directly. */
+  db: D1Database;
   principal: Principal;
   xapiVersion: XapiVersion;
   /** The exact header value sent, echoed back (1.0.0–1.0.3 map to the 1.0.3 rules). */

@@ -41,12 +41,16 @@ export function parseBasicAuthorization(header: string | undefined): { key: stri
 // Compared against when the key is unknown, so both paths hash and compare once.
 const ABSENT_HASH = "0".repeat(64);
 
-export async function authenticate(env: Bindings, header: string | undefined): Promise<Principal | undefined> {
+export async function authenticate(
+  env: Bindings,
+  db: D1Database,
+  header: string | undefined,
+): Promise<Principal | undefined> {
   const parsed = parseBasicAuthorization(header);
   if (!parsed) return undefined;
   await bootstrapOnce(env);
   const [row, presentedHash] = await Promise.all([
-    findCredentialByKey(env.DB, parsed.key),
+    findCredentialByKey(db, parsed.key),
     hashSecret(parsed.secret),
   ]);
   const matches = timingSafeEqual(row?.secretHash ?? ABSENT_HASH, presentedHash);
@@ -60,7 +64,7 @@ export async function authenticate(env: Bindings, header: string | undefined): P
 }
 
 export const requireBasicAuth = createMiddleware<AppEnv>(async function requireBasicAuth(c, next) {
-  const principal = await authenticate(c.env, c.req.header("Authorization"));
+  const principal = await authenticate(c.env, c.get("db"), c.req.header("Authorization"));
   if (!principal) throw unauthorized("a valid HTTP Basic credential is required");
   c.set("principal", principal);
   await next();
