@@ -194,3 +194,14 @@ export const auditLog = sqliteTable("audit_log", {
   detail: text("detail").notNull(),
   atMs: integer("at_ms").notNull().default(sql`(unixepoch() * 1000)`),
 });
+
+/**
+ * Failed Basic authentications per subject (a hash of key + client address, or of the address alone) in a fixed
+ * window, for throttling guessing (src/auth/throttle.ts). Subjects are hashed: a mistyped secret sent as a key
+ * must not be stored in clear.
+ */
+export const authFailures = sqliteTable("auth_failures", {
+  subject: text("subject").primaryKey(),
+  windowStartMs: integer("window_start_ms").notNull(),
+  failures: integer("failures").notNull(),
+});
