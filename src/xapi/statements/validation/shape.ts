@@ -1,0 +1,85 @@
+// JSON shape checks shared by every statement part: JSON types, null, and the allowed keys of an object.
+// Each throws badRequest for the first problem with the path of the offending value (1.0.3 Data 2.2;
+// 9274.1.1 4.2.1: wrong types, nulls outside extensions and properties the spec does not define are rejected).
+import { badRequest } from "../../../errors";
+
+export type JsonObject = Record<string, unknown>;
+
+const PLAIN_KEY = /^[A-Za-z_$][\w$]*$/;
+
+/** `statement.actor` + `mbox` -> `statement.actor.mbox`; odd keys are quoted: `extensions["not an iri"]`. */
+export function at(path: string, key: string | number): string {
+  if (typeof key === "number") return `${path}[${key}]`;
+  const segment = PLAIN_KEY.test(key) ? key : `[${JSON.stringify(key)}]`;
+  if (!path) return segment;
+  return segment.startsWith("[") ? `${path}${segment}` : `${path}.${segment}`;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+function wrongType(value: unknown, expected: string, path: string): never {
+  if (value === null) throw badRequest("must not be null", path);
+  throw badRequest(`must be ${expected}, not ${describe(value)}`, path);
+}
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function requireObject(value: unknown, path: string): JsonObject {
+  if (!isObject(value)) wrongType(value, "an object", path);
+  return value;
+}
+
+export function requireArray(value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value)) wrongType(value, "an array", path);
+  return value;
+}
+
+export function requireString(value: unknown, path: string): string {
+  if (typeof value !== "string") wrongType(value, "a string", path);
+  return value;
+}
+
+export function requireBoolean(value: unknown, path: string): boolean {
+  if (typeof value !== "boolean") wrongType(value, "a boolean", path);
+  return value;
+}
+
+export function requireNumber(value: unknown, path: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) wrongType(value, "a number", path);
+  return value;
+}
+
+/** A property that must be present (absent and `undefined` are the same thing here). */
+export function requireProperty(object: JsonObject, key: string, path: string): unknown {
+  const value = object[key];
+  if (value === undefined) throw badRequest("is required", at(path, key));
+  return value;
+}
+
+/**
+ * Rejects keys the spec does not define in this position, including a defined key in the wrong case
+ * (`Actor`, `mBox`: keys are case-sensitive, 1.0.3 Data 2.2.s4.b1.b5).
+ */
+export function allowOnlyKeys(object: JsonObject, allowed: ReadonlySet<string>, path: string, what: string): void {
+  for (const key in object) {
+    if (allowed.has(key)) continue;
+    const lower = key.toLowerCase();
+    const meant = [...allowed].find((candidate) => candidate.toLowerCase() === lower);
+    throw badRequest(
+      meant ? `is not a property of ${what} (keys are case-sensitive: "${meant}")` : `is not a property of ${what}`,
+      at(path, key),
+    );
+  }
+}
+
+/** Calls `check` for each present (not undefined) property; null is caught by the type checks. */
+export function optional<T>(object: JsonObject, key: string, path: string, check: (value: unknown, path: string) => T): void {
+  const value = object[key];
+  if (value !== undefined) check(value, at(path, key));
+}
