@@ -1,5 +1,93 @@
-// PLACEHOLDER (the statements work replaces this file): the Statements resource.
-import { Hono } from "hono";
+// The Statements resource (1.0.3 Communication 2.1; 9274.1.1 4.1.6.1): PUT and POST store statements, GET
+// with statementId / voidedStatementId returns one statement, GET without them is a query (query/handler.ts).
+// HEAD is GET without a body (Hono answers HEAD from the GET route).
+import { Hono, type Context } from "hono";
+import { requireScope } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
+import { badRequest, conflict } from "../../errors";
+import { consistentThrough } from "./consistent-through";
+import { handleStatementQuery } from "./query/handler";
+import { prepareStatements, recordStatements } from "./record-statements";
+import { readStatementRequest } from "./request";
+import { getSingleStatement, SINGLE_STATEMENT_PARAMS } from "./single-statement";
+import { isUuid } from "./uuid";
+import { validateStatement } from "./validation";
 
 export const statementRoutes = new Hono<AppEnv>();
+
+// Every Statements response carries Consistent-Through, error responses included (1.0.3 Communication
+// 2.1.3; the conformance suites check it on PUT/POST too).
+statementRoutes.use("*", async function setConsistentThrough(c, next) {
+  await next();
+  const principal = c.get("principal");
+  if (principal) c.res.headers.set("X-Experience-API-Consistent-Through", await consistentThrough(c.get("db"), principal.storeId));
+});
+
+statementRoutes.put("/", requireScope("statements/write"), async function putStatement(c) {
+  const statementId = onlyParameter(c, "statementId");
+  if (statementId === undefined) throw badRequest("PUT /statements requires the statementId parameter", "statementId");
+  if (!isUuid(statementId)) throw badRequest("statementId must be a UUID", "statementId");
+  const { body } = await readStatementRequest(c);
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw badRequest("PUT /statements takes a single statement object", "statement");
+  }
+  const version = c.get("xapiVersion");
+  validateStatement(body, version, "statement");
+  const statement = body as Record<string, unknown>;
+  // 1.0.3 Communication 2.1.1: the statementId parameter names the statement's id.
+  if (typeof statement.id === "string" && statement.id.toLowerCase() !== statementId.toLowerCase()) {
+    throw badRequest("the statement's id differs from the statementId parameter", "statement.id");
+  }
+  await store(c, [statement], "statement", statementId);
+  return c.body(null, 204);
+});
+
+statementRoutes.post("/", requireScope("statements/write"), async function postStatements(c) {
+  const unexpected = Object.keys(c.req.queries());
+  if (unexpected.length > 0) throw badRequest(`POST /statements takes no parameter ${unexpected[0]}`, unexpected[0]);
+  const { body } = await readStatementRequest(c);
+  const version = c.get("xapiVersion");
+  const isBatch = Array.isArray(body);
+  const statements = isBatch ? (body as unknown[]) : [body];
+  statements.forEach((value, i) => validateStatement(value, version, isBatch ? `statement[${i}]` : "statement"));
+  const ids = await store(c, statements as Record<string, unknown>[], isBatch ? "statement[]" : "statement");
+  return c.json(ids, 200);
+});
+
+statementRoutes.get("/", requireScope("statements/read", "statements/read/mine"), async function getStatements(c) {
+  const params = c.req.queries();
+  if (!("statementId" in params) && !("voidedStatementId" in params)) return handleStatementQuery(c);
+  for (const name of Object.keys(params)) {
+    if (!SINGLE_STATEMENT_PARAMS.has(name)) {
+      throw badRequest(`${name} cannot be combined with statementId or voidedStatementId`, name);
+    }
+  }
+  return getSingleStatement(c);
+});
+
+/** The single value of the only parameter a request may carry; 400 for any other or a repeated one. */
+function onlyParameter(c: Context<AppEnv>, name: string): string | undefined {
+  const params = c.req.queries();
+  for (const [key, values] of Object.entries(params)) {
+    if (key !== name) throw badRequest(`unexpected parameter ${key}`, key);
+    if (values.length > 1) throw badRequest(`${key} given more than once`, key);
+  }
+  return params[name]?.[0];
+}
+
+async function store(
+  c: Context<AppEnv>,
+  statements: Record<string, unknown>[],
+  path: string,
+  statementId?: string,
+): Promise<string[]> {
+  const principal = c.get("principal");
+  const version = c.get("xapiVersion");
+  const prepared = prepareStatements(statements, principal, version, statementId);
+  const outcome = await recordStatements(c.get("db"), principal, version, prepared);
+  if (!outcome.ok) {
+    const where = path === "statement[]" ? `statement[${outcome.conflict.index}]` : path;
+    throw conflict(`a different statement with id ${outcome.conflict.id} is already stored`, `${where}.id`);
+  }
+  return outcome.ids;
+}

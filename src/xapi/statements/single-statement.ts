@@ -1,0 +1,47 @@
+// GET /statements?statementId= | ?voidedStatementId= (1.0.3 Communication 2.1.3-2.1.4; 9274.1.1 4.1.6.1):
+// one Statement object, not a StatementResult. A voided statement is only reachable by voidedStatementId.
+import type { Context } from "hono";
+import { readsOnlyOwnStatements } from "../../auth/scopes";
+import type { AppEnv } from "../../env";
+import { badRequest, notFound } from "../../errors";
+import { findStatementById } from "./store";
+import { storedStatement } from "./stored-statement";
+import { isUuid } from "./uuid";
+
+/** The only parameters that may accompany statementId / voidedStatementId (Communication 2.1.3). */
+export const SINGLE_STATEMENT_PARAMS = new Set(["statementId", "voidedStatementId", "attachments", "format"]);
+
+const FORMATS = new Set(["exact", "ids", "canonical"]);
+
+export async function getSingleStatement(c: Context<AppEnv>): Promise<Response> {
+  const params = c.req.queries();
+  for (const [name, values] of Object.entries(params)) {
+    if (values.length > 1) throw badRequest(`${name} given more than once`, name);
+  }
+  const statementId = params.statementId?.[0];
+  const voidedStatementId = params.voidedStatementId?.[0];
+  if (statementId !== undefined && voidedStatementId !== undefined) {
+    throw badRequest("use statementId or voidedStatementId, not both", "voidedStatementId");
+  }
+  const wanted = (statementId ?? voidedStatementId)!;
+  const paramName = statementId !== undefined ? "statementId" : "voidedStatementId";
+  if (!isUuid(wanted)) throw badRequest(`${paramName} must be a UUID`, paramName);
+  const format = params.format?.[0] ?? "exact";
+  if (!FORMATS.has(format)) throw badRequest("format must be exact, ids or canonical", "format");
+  const attachments = params.attachments?.[0] ?? "false";
+  if (attachments !== "true" && attachments !== "false") {
+    throw badRequest("attachments must be true or false", "attachments");
+  }
+
+  const principal = c.get("principal");
+  const row = await findStatementById(c.get("db"), principal.storeId, wanted);
+  const visible =
+    row &&
+    row.voided === (voidedStatementId !== undefined) &&
+    (!readsOnlyOwnStatements(principal) || row.credentialId === principal.credentialId);
+  if (!visible) throw notFound(`no ${voidedStatementId !== undefined ? "voided " : ""}statement with id ${wanted}`);
+
+  const statement = storedStatement(row, c.get("xapiVersion"));
+  c.header("Last-Modified", new Date(row.storedMs).toUTCString());
+  return c.json(statement, 200);
+}

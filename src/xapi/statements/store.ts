@@ -1,0 +1,140 @@
+// Storage verbs for statements. A batch of statements is written as ONE D1 batch (a transaction: all or
+// nothing) with a fixed number of SQL statements per ~1 MB chunk: every row travels inside one JSON
+// parameter and is expanded by json_each, and index rows find their statement's seq by joining on
+// (store_id, id). Per-row statements would cost a round of SQL per row and miss the ingest goal.
+import { chunkJsonArrays } from "./json-chunks";
+import type { StatementFacts } from "./statement-index";
+import { PROPAGATE_REFS_SQL } from "./statement-refs";
+import { MARK_VOIDED_SQL } from "./voiding";
+
+export type PreparedStatement = {
+  id: string;
+  /** The statement as kept: LRS properties set, no `stored`. */
+  statement: Record<string, unknown>;
+  verbId: string;
+  registration?: string;
+  voidsId?: string;
+  refTarget?: string;
+  facts: StatementFacts;
+};
+
+export type StatementRow = {
+  seq: number;
+  id: string;
+  statement: string;
+  storedMs: number;
+  voided: boolean;
+  credentialId: string | null;
+};
+
+// stored_ms: the database clock, but never below the newest stored in the store plus 1 ms, so it increases
+// with seq and X-Experience-API-Consistent-Through can be truthful (see consistent-through.ts).
+const NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+
+const INSERT_STATEMENTS_SQL = `
+INSERT INTO statements (store_id, id, stored_ms, verb_id, registration, voids_id, credential_id, version, statement)
+SELECT ?1, j.value ->> 0,
+  (SELECT max(${NOW_MS}, coalesce(max(stored_ms) + 1, 0)) FROM statements WHERE store_id = ?1),
+  j.value ->> 1, j.value ->> 2, j.value ->> 3, ?2, ?3, j.value ->> 4
+FROM json_each(?4) j ORDER BY j.key`;
+
+const INSERT_INDEX_SQL = `
+INSERT INTO statement_index (store_id, kind, value, seq, usage)
+SELECT ?1, j.value ->> 1, j.value ->> 2, s.seq, j.value ->> 3
+FROM json_each(?2) j JOIN statements s ON s.store_id = ?1 AND s.id = j.value ->> 0
+WHERE true ON CONFLICT (store_id, kind, value, seq) DO NOTHING`;
+
+const INSERT_REFS_SQL = `
+INSERT INTO statement_refs (store_id, target_id, seq)
+SELECT ?1, j.value ->> 1, s.seq
+FROM json_each(?2) j JOIN statements s ON s.store_id = ?1 AND s.id = j.value ->> 0
+WHERE true ON CONFLICT (store_id, target_id, seq) DO NOTHING`;
+
+// The canonical definition (1.0.3 Data 2.4.4.1): json_patch merges language maps key by key; every other
+// member takes the newest value.
+const UPSERT_ACTIVITIES_SQL = `
+INSERT INTO activities (store_id, activity_id, definition, updated_ms)
+SELECT ?1, j.value ->> 0, j.value -> 1, ?2 FROM json_each(?3) j WHERE true
+ON CONFLICT (store_id, activity_id) DO UPDATE SET
+  definition = json_patch(activities.definition, excluded.definition), updated_ms = excluded.updated_ms`;
+
+const UPSERT_AGENTS_SQL = `
+INSERT INTO agents (store_id, agent_key, identifier, names, updated_ms)
+SELECT ?1, j.value ->> 0, j.value -> 1, j.value -> 2, ?2 FROM json_each(?3) j WHERE true
+ON CONFLICT (store_id, agent_key) DO UPDATE SET
+  names = (SELECT json_group_array(value) FROM
+    (SELECT value FROM json_each(agents.names) UNION SELECT value FROM json_each(excluded.names))),
+  updated_ms = excluded.updated_ms`;
+
+/** Inserts statements the store does not hold yet, with everything derived from them, atomically. */
+export async function insertStatements(
+  db: D1Database,
+  storeId: string,
+  credentialId: string,
+  acceptedUnder: string,
+  statements: readonly PreparedStatement[],
+): Promise<void> {
+  const now = Date.now();
+  const bound: D1PreparedStatement[] = [];
+  const add = (sql: string, rows: unknown[], ...before: unknown[]) => {
+    for (const chunk of chunkJsonArrays(rows)) bound.push(db.prepare(sql).bind(storeId, ...before, chunk));
+  };
+  add(
+    INSERT_STATEMENTS_SQL,
+    statements.map((s) => [s.id, s.verbId, s.registration ?? null, s.voidsId ?? null, JSON.stringify(s.statement)]),
+    credentialId,
+    acceptedUnder,
+  );
+  add(INSERT_INDEX_SQL, statements.flatMap((s) => s.facts.index.map((row) => [s.id, row.kind, row.value, row.usage])));
+  const refs = statements.filter((s) => s.refTarget).map((s) => [s.id, s.refTarget]);
+  add(INSERT_REFS_SQL, refs);
+  // Propagation and voiding read the rows inserted above, so they come after them in the batch.
+  for (const chunk of chunkJsonArrays(statements.map((s) => s.id))) {
+    bound.push(db.prepare(PROPAGATE_REFS_SQL).bind(storeId, chunk, JSON.stringify(refs)));
+  }
+  const voidCandidates = statements.flatMap((s) => (s.voidsId ? [s.id, s.voidsId] : [s.id]));
+  add(MARK_VOIDED_SQL, voidCandidates);
+  add(
+    UPSERT_ACTIVITIES_SQL,
+    statements.flatMap((s) => s.facts.activities.map((a) => [a.id, a.definition])),
+    now,
+  );
+  add(
+    UPSERT_AGENTS_SQL,
+    statements.flatMap((s) => s.facts.agents.map((a) => [a.key, a.identifier, a.name ? [a.name] : []])),
+    now,
+  );
+  await db.batch(bound);
+}
+
+/** True for the error D1 raises when a concurrent request inserted one of the same ids first. */
+export function isDuplicateIdError(error: unknown): boolean {
+  return error instanceof Error && /UNIQUE constraint failed: statements\./.test(error.message);
+}
+
+export async function findStatementsByIds(
+  db: D1Database,
+  storeId: string,
+  ids: readonly string[],
+): Promise<StatementRow[]> {
+  const found: StatementRow[] = [];
+  for (const chunk of chunkJsonArrays([...ids])) {
+    const { results } = await db
+      .prepare(
+        `SELECT seq, id, statement, stored_ms AS storedMs, voided, credential_id AS credentialId FROM statements
+         WHERE store_id = ?1 AND id IN (SELECT value FROM json_each(?2))`,
+      )
+      .bind(storeId, chunk)
+      .all<Omit<StatementRow, "voided"> & { voided: number }>();
+    for (const row of results) found.push({ ...row, voided: row.voided === 1 });
+  }
+  return found;
+}
+
+export async function findStatementById(
+  db: D1Database,
+  storeId: string,
+  id: string,
+): Promise<StatementRow | undefined> {
+  return (await findStatementsByIds(db, storeId, [id.toLowerCase()]))[0];
+}
