@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { badRequest } from "../../errors";
 import { mediaType, readBodyText } from "../../http/body";
-import { parseJsonBody } from "./json-body";
+import { parseStrictJson } from "../../http/strict-json";
 
 /** One raw attachment part of a multipart/mixed request, matched to statements by its sha2. */
 export type AttachmentPart = { sha2: string; contentType: string; bytes: Uint8Array };
@@ -16,5 +16,5 @@ export async function readStatementRequest(c: Context<AppEnv>): Promise<Statemen
   if (type !== "application/json") {
     throw badRequest(`statements must be sent as application/json, not "${type || "(no Content-Type)"}"`);
   }
-  return { body: parseJsonBody(await readBodyText(c)), attachments: [] };
+  return { body: parseStrictJson(await readBodyText(c), "statement"), attachments: [] };
 }

@@ -5,13 +5,13 @@ import { readsOnlyOwnStatements } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
 import { badRequest, notFound } from "../../errors";
 import { findStatementById } from "./store";
-import { storedStatement } from "./stored-statement";
+import { renderStatements, STATEMENT_FORMATS, type StatementFormat } from "./format";
 import { isUuid } from "./uuid";
 
 /** The only parameters that may accompany statementId / voidedStatementId (Communication 2.1.3). */
 export const SINGLE_STATEMENT_PARAMS = new Set(["statementId", "voidedStatementId", "attachments", "format"]);
 
-const FORMATS = new Set(["exact", "ids", "canonical"]);
+const FORMATS = new Set<string>(STATEMENT_FORMATS);
 
 export async function getSingleStatement(c: Context<AppEnv>): Promise<Response> {
   const params = c.req.queries();
@@ -41,7 +41,11 @@ export async function getSingleStatement(c: Context<AppEnv>): Promise<Response> 
     (!readsOnlyOwnStatements(principal) || row.credentialId === principal.credentialId);
   if (!visible) throw notFound(`no ${voidedStatementId !== undefined ? "voided " : ""}statement with id ${wanted}`);
 
-  const statement = storedStatement(row, c.get("xapiVersion"));
+  const [statement] = await renderStatements(c.get("db"), principal.storeId, [row], {
+    format: format as StatementFormat,
+    version: c.get("xapiVersion"),
+    acceptLanguage: c.req.header("Accept-Language"),
+  });
   c.header("Last-Modified", new Date(row.storedMs).toUTCString());
   return c.json(statement, 200);
 }
