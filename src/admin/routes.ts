@@ -1,5 +1,20 @@
-// PLACEHOLDER (the tenancy work replaces this file): the admin API, bearer LRS_ADMIN_TOKEN.
+// The admin API (JSON, bearer LRS_ADMIN_TOKEN; absent when the secret is unset). Mounted at /admin by app.ts.
+//   GET/POST        /admin/stores                         list, create {id?, name}
+//   GET/PATCH/DELETE /admin/stores/:storeId               show with figures, rename {name}, delete (202 until done)
+//   GET             /admin/stores/:storeId/stats          statements, documents, attachment bytes, ...
+//   POST            /admin/stores/:storeId/erase-agent    {agent, related?} (202 until done)
+//   GET             /admin/stores/:storeId/audit          the store's audit log
+//   GET/POST        /admin/stores/:storeId/credentials    list, create {name?, scopes, authority?}
+//   GET/PATCH/DELETE /admin/stores/:storeId/credentials/:credentialId
+//   POST            .../credentials/:credentialId/disable | enable | rotate
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { requireAdminToken } from "./admin-token";
+import { credentialRoutes } from "./credential-routes";
+import { storeRoutes } from "./store-routes";
 
 export const adminRoutes = new Hono<AppEnv>();
+
+adminRoutes.use("*", requireAdminToken);
+adminRoutes.route("/stores/:storeId/credentials", credentialRoutes);
+adminRoutes.route("/stores", storeRoutes);

@@ -1,10 +1,21 @@
 // HTTP Basic authentication for every xAPI route but /about (1.0.3 Communication 4; 9274.1.1 "Security").
-// A wrong key and a wrong secret are indistinguishable to the client, in message and in timing.
+// A wrong key, a wrong secret and a disabled credential are indistinguishable to the client, in message and in
+// timing; repeated failures are throttled (./throttle.ts).
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, Bindings, Principal } from "../env";
-import { unauthorized } from "../errors";
-import { ensureBootstrapCredential, findCredentialByKey } from "./credentials";
+import { unauthorized, XapiError } from "../errors";
+import { ensureBootstrapCredential, selectCredentialByKey } from "./credentials";
 import { hashSecret, timingSafeEqual } from "./secrets";
+import {
+  clearFailures,
+  clientAddress,
+  type FailureRow,
+  hasFailures,
+  recordFailure,
+  retryAfterSeconds,
+  selectFailures,
+  throttleSubjects,
+} from "./throttle";
 
 let bootstrapped: Promise<void> | undefined;
 let bootstrappedFor = "";
@@ -41,31 +52,86 @@ export function parseBasicAuthorization(header: string | undefined): { key: stri
 // Compared against when the key is unknown, so both paths hash and compare once.
 const ABSENT_HASH = "0".repeat(64);
 
+type CredentialLookupRow = {
+  id: string;
+  store_id: string;
+  secret_hash: string;
+  scopes: string;
+  authority: string;
+  disabled: number;
+};
+
+/** The outcome of a Basic authentication: a principal, or why not (as values: both are expected outcomes). */
+export type AuthOutcome =
+  | { ok: true; principal: Principal }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "throttled"; retryAfterSeconds: number };
+
+/**
+ * Authenticates one request from the given client address. Only a presented key counts as a failed guess
+ * (a missing or malformed header is simply unauthenticated). A disabled credential fails like a wrong secret.
+ */
+export async function authenticateRequest(
+  env: Bindings,
+  db: D1Database,
+  header: string | undefined,
+  address: string,
+  now = Date.now(),
+): Promise<AuthOutcome> {
+  const parsed = parseBasicAuthorization(header);
+  if (!parsed) return { ok: false, reason: "invalid" };
+  await bootstrapOnce(env);
+  const subjects = await throttleSubjects(parsed.key, address);
+  const [[credentialResult, failureResult], presentedHash] = await Promise.all([
+    db.batch([selectCredentialByKey(db, parsed.key), selectFailures(db, subjects)]),
+    hashSecret(parsed.secret),
+  ]);
+  const row = credentialResult?.results[0] as CredentialLookupRow | undefined;
+  const failures = (failureResult?.results ?? []) as FailureRow[];
+  const retryAfter = retryAfterSeconds(failures, subjects, now);
+  if (retryAfter !== undefined) return { ok: false, reason: "throttled", retryAfterSeconds: retryAfter };
+
+  const matches = timingSafeEqual(row?.secret_hash ?? ABSENT_HASH, presentedHash);
+  if (!row || !matches || row.disabled) {
+    await recordFailure(db, subjects, now);
+    return { ok: false, reason: "invalid" };
+  }
+  if (hasFailures(failures, subjects)) await clearFailures(db, subjects);
+  return {
+    ok: true,
+    principal: {
+      storeId: row.store_id,
+      credentialId: row.id,
+      scopes: JSON.parse(row.scopes) as string[],
+      authority: JSON.parse(row.authority) as Record<string, unknown>,
+    },
+  };
+}
+
+/** The principal of a valid Authorization header, or undefined (kept for callers that need no throttling detail). */
 export async function authenticate(
   env: Bindings,
   db: D1Database,
   header: string | undefined,
+  address = "unknown",
 ): Promise<Principal | undefined> {
-  const parsed = parseBasicAuthorization(header);
-  if (!parsed) return undefined;
-  await bootstrapOnce(env);
-  const [row, presentedHash] = await Promise.all([
-    findCredentialByKey(db, parsed.key),
-    hashSecret(parsed.secret),
-  ]);
-  const matches = timingSafeEqual(row?.secretHash ?? ABSENT_HASH, presentedHash);
-  if (!row || !matches || row.disabled) return undefined;
-  return {
-    storeId: row.storeId,
-    credentialId: row.id,
-    scopes: JSON.parse(row.scopes) as string[],
-    authority: JSON.parse(row.authority) as Record<string, unknown>,
-  };
+  const outcome = await authenticateRequest(env, db, header, address);
+  return outcome.ok ? outcome.principal : undefined;
 }
 
 export const requireBasicAuth = createMiddleware<AppEnv>(async function requireBasicAuth(c, next) {
-  const principal = await authenticate(c.env, c.get("db"), c.req.header("Authorization"));
-  if (!principal) throw unauthorized("a valid HTTP Basic credential is required");
-  c.set("principal", principal);
+  const outcome = await authenticateRequest(
+    c.env,
+    c.get("db"),
+    c.req.header("Authorization"),
+    clientAddress(c.req.raw.headers),
+  );
+  if (!outcome.ok && outcome.reason === "throttled") {
+    throw new XapiError(429, "too many failed authentications; retry later", undefined, {
+      "Retry-After": String(outcome.retryAfterSeconds),
+    });
+  }
+  if (!outcome.ok) throw unauthorized("a valid HTTP Basic credential is required");
+  c.set("principal", outcome.principal);
   await next();
 });

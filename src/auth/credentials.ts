@@ -1,17 +1,32 @@
-// Storage verbs for credentials. Lookups are by key only; the caller compares the secret hash itself so that
-// a missing key and a wrong secret take the same path.
-import { eq } from "drizzle-orm";
+// Storage verbs for credentials. Lookups for authentication are by key only; the caller compares the secret
+// hash itself so that a missing key and a wrong secret take the same path. Admin verbs take the store id, so a
+// credential of another store is simply not found.
+import { and, asc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { credentials } from "../db/schema";
-import { hashSecret } from "./secrets";
+import { hashSecret, randomToken } from "./secrets";
 
 export type CredentialRow = typeof credentials.$inferSelect;
+/** A credential as the admin API shows it: never the secret nor its hash. */
+export type CredentialView = Omit<CredentialRow, "secretHash" | "scopes" | "authority" | "disabled"> & {
+  scopes: string[];
+  authority: Record<string, unknown>;
+  disabled: boolean;
+};
 
 export const DEFAULT_STORE_ID = "default";
+export const BOOTSTRAP_ID_PREFIX = "bootstrap:";
 
 export async function findCredentialByKey(db: D1Database, key: string): Promise<CredentialRow | undefined> {
   const rows = await drizzle(db).select().from(credentials).where(eq(credentials.key, key)).limit(1);
   return rows[0];
+}
+
+/** The lookup of authentication as a raw statement, so it can share one D1 batch with the throttle read. */
+export function selectCredentialByKey(db: D1Database, key: string): D1PreparedStatement {
+  return db
+    .prepare("SELECT id, store_id, secret_hash, scopes, authority, disabled FROM credentials WHERE key = ? LIMIT 1")
+    .bind(key);
 }
 
 /** The authority Agent of a credential: an account on the LRS's own home page, named by the key. */
@@ -28,7 +43,7 @@ export async function ensureBootstrapCredential(db: D1Database, key: string, sec
   await drizzle(db)
     .insert(credentials)
     .values({
-      id: `bootstrap:${key}`,
+      id: `${BOOTSTRAP_ID_PREFIX}${key}`,
       storeId: DEFAULT_STORE_ID,
       name: "bootstrap",
       key,
@@ -42,4 +57,110 @@ export async function ensureBootstrapCredential(db: D1Database, key: string, sec
       target: credentials.key,
       set: { secretHash, scopes: JSON.stringify(["all"]), disabled: 0, storeId: DEFAULT_STORE_ID },
     });
+}
+
+export function viewCredential(row: CredentialRow): CredentialView {
+  const { secretHash: _hash, scopes, authority, disabled, ...rest } = row;
+  return {
+    ...rest,
+    scopes: JSON.parse(scopes) as string[],
+    authority: JSON.parse(authority) as Record<string, unknown>,
+    disabled: disabled !== 0,
+  };
+}
+
+export async function listCredentials(db: D1Database, storeId: string): Promise<CredentialView[]> {
+  const rows = await drizzle(db)
+    .select()
+    .from(credentials)
+    .where(eq(credentials.storeId, storeId))
+    .orderBy(asc(credentials.createdAt), asc(credentials.id));
+  return rows.map(viewCredential);
+}
+
+export async function findCredential(db: D1Database, storeId: string, id: string): Promise<CredentialRow | undefined> {
+  const rows = await drizzle(db)
+    .select()
+    .from(credentials)
+    .where(and(eq(credentials.storeId, storeId), eq(credentials.id, id)))
+    .limit(1);
+  return rows[0];
+}
+
+export type NewCredential = {
+  name: string;
+  scopes: readonly string[];
+  authority?: Record<string, unknown>;
+};
+
+/**
+ * A new credential with a generated key (128 bits) and secret (256 bits). The secret is returned here once and
+ * only its hash is kept.
+ */
+export async function createCredential(
+  db: D1Database,
+  storeId: string,
+  input: NewCredential,
+): Promise<{ credential: CredentialView; secret: string }> {
+  const key = randomToken(16);
+  const secret = randomToken(32);
+  const row: CredentialRow = {
+    id: crypto.randomUUID(),
+    storeId,
+    name: input.name,
+    key,
+    secretHash: await hashSecret(secret),
+    scopes: JSON.stringify(input.scopes),
+    authority: JSON.stringify(input.authority ?? defaultAuthority(key)),
+    disabled: 0,
+    createdAt: Date.now(),
+  };
+  await drizzle(db).insert(credentials).values(row);
+  return { credential: viewCredential(row), secret };
+}
+
+/** A new secret for the same key and id, so statements and their authority stay with the credential. */
+export async function rotateCredentialSecret(db: D1Database, storeId: string, id: string): Promise<string | undefined> {
+  const secret = randomToken(32);
+  const updated = await drizzle(db)
+    .update(credentials)
+    .set({ secretHash: await hashSecret(secret) })
+    .where(and(eq(credentials.storeId, storeId), eq(credentials.id, id)))
+    .returning({ id: credentials.id });
+  return updated.length ? secret : undefined;
+}
+
+export async function updateCredential(
+  db: D1Database,
+  storeId: string,
+  id: string,
+  change: { name?: string; scopes?: readonly string[]; disabled?: boolean },
+): Promise<CredentialView | undefined> {
+  const set: Partial<CredentialRow> = {};
+  if (change.name !== undefined) set.name = change.name;
+  if (change.scopes !== undefined) set.scopes = JSON.stringify(change.scopes);
+  if (change.disabled !== undefined) set.disabled = change.disabled ? 1 : 0;
+  const where = and(eq(credentials.storeId, storeId), eq(credentials.id, id));
+  if (Object.keys(set).length === 0) {
+    const row = await findCredential(db, storeId, id);
+    return row && viewCredential(row);
+  }
+  const rows = await drizzle(db).update(credentials).set(set).where(where).returning();
+  return rows[0] && viewCredential(rows[0]);
+}
+
+export async function deleteCredential(db: D1Database, storeId: string, id: string): Promise<boolean> {
+  const rows = await drizzle(db)
+    .delete(credentials)
+    .where(and(eq(credentials.storeId, storeId), eq(credentials.id, id)))
+    .returning({ id: credentials.id });
+  return rows.length > 0;
+}
+
+export async function deleteStoreCredentials(db: D1Database, storeId: string): Promise<number> {
+  const rows = await drizzle(db)
+    .delete(credentials)
+    .where(eq(credentials.storeId, storeId))
+    .returning({ id: credentials.id });
+  return rows.length;
 }

@@ -1,0 +1,30 @@
+// The audit log of admin actions. Entries hold ids, counts and keyed hashes only, never personal data, so the
+// log itself needs no erasure. A subject (an agent) is recorded as HMAC-SHA256 keyed by the admin token: whoever
+// holds the token can check whether a given agent was erased, while a copy of the database alone cannot be
+// dictionary-attacked for e-mail addresses. (Rotating the token changes the hashes of later entries.)
+import { desc, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { auditLog } from "../db/schema";
+import { toHex } from "../auth/secrets";
+
+export type AuditEntry = { id: number; storeId: string; action: string; detail: unknown; atMs: number };
+
+export async function recordAudit(db: D1Database, storeId: string, action: string, detail: object): Promise<void> {
+  await drizzle(db).insert(auditLog).values({ storeId, action, detail: JSON.stringify(detail), atMs: Date.now() });
+}
+
+export async function listAudit(db: D1Database, storeId: string | undefined, limit: number): Promise<AuditEntry[]> {
+  const query = drizzle(db).select().from(auditLog);
+  const rows = await (storeId ? query.where(eq(auditLog.storeId, storeId)) : query)
+    .orderBy(desc(auditLog.id))
+    .limit(limit);
+  return rows.map((row) => ({ ...row, detail: JSON.parse(row.detail) as unknown }));
+}
+
+export async function hashSubject(secret: string, subject: string): Promise<string> {
+  const encoder = new TextEncoder();
+  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
+  return `hmac-sha256:${toHex(new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(subject))))}`;
+}

@@ -1,0 +1,63 @@
+// Deleting a store: its credentials first (so nothing new arrives), then every row of its data table by table
+// in chunks, R2 bodies before the rows that name them, and the store row last. Runs in bounded passes
+// (./work-budget.ts); the store stays listed until its last pass, which is how a caller knows to repeat.
+import { deleteStoreCredentials } from "../auth/credentials";
+import { recordAudit } from "./audit";
+import { deleteStoreRow } from "./stores";
+import { deleteRowids, WorkBudget } from "./work-budget";
+
+/** Tables without R2 bodies, dependants before what they point at. */
+const ROW_TABLES = ["statement_attachments", "statement_index", "statement_refs", "statements", "activities", "agents"];
+/** Tables whose rows name an R2 object in `r2_key`. */
+const BLOB_TABLES = ["documents", "attachments"];
+const ROW_CHUNK = 2000;
+const BLOB_CHUNK = 500;
+
+export type DeletionPass = { done: boolean; deleted: Record<string, number> };
+
+export async function deleteStore(
+  db: D1Database,
+  blobs: R2Bucket,
+  storeId: string,
+  budget = new WorkBudget(),
+): Promise<DeletionPass> {
+  const deleted: Record<string, number> = {};
+  const count = (table: string, n: number) => (deleted[table] = (deleted[table] ?? 0) + n);
+
+  if (!budget.take()) return { done: false, deleted };
+  count("credentials", await deleteStoreCredentials(db, storeId));
+
+  for (const table of BLOB_TABLES) {
+    for (;;) {
+      if (!budget.take(3)) return { done: false, deleted };
+      const { results } = await db
+        .prepare(`SELECT rowid AS rowid, r2_key FROM ${table} WHERE store_id = ? LIMIT ${BLOB_CHUNK}`)
+        .bind(storeId)
+        .all<{ rowid: number; r2_key: string }>();
+      if (results.length === 0) break;
+      await blobs.delete(results.map((row) => row.r2_key));
+      await deleteRowids(db, table, results.map((row) => row.rowid)).run();
+      count(table, results.length);
+    }
+  }
+
+  for (const table of ROW_TABLES) {
+    for (;;) {
+      if (!budget.take()) return { done: false, deleted };
+      const result = await db
+        .prepare(
+          `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE store_id = ? LIMIT ${ROW_CHUNK})`,
+        )
+        .bind(storeId)
+        .run();
+      const changes = result.meta.changes ?? 0;
+      count(table, changes);
+      if (changes < ROW_CHUNK) break;
+    }
+  }
+
+  if (!budget.take(2)) return { done: false, deleted };
+  await recordAudit(db, storeId, "store.delete", { storeId });
+  await deleteStoreRow(db, storeId);
+  return { done: true, deleted };
+}

@@ -1,0 +1,77 @@
+// /admin/stores: create, list, rename and delete stores; their figures; erasure of an agent. Thin routes: parse,
+// call a storage verb, render. Long jobs answer 202 until done (./work-budget.ts).
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { conflict, notFound } from "../errors";
+import { DEFAULT_STORE_ID } from "../auth/credentials";
+import { agentKey } from "../xapi/agents/identifier";
+import { agentSchema } from "./agent-input";
+import { hashSubject, listAudit, recordAudit } from "./audit";
+import { eraseAgent } from "./erasure";
+import { readJson } from "./request-json";
+import { deleteStore } from "./store-deletion";
+import { createStore, listStores, renameStore, requireStore, storeFigures } from "./stores";
+
+const storeId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "a store id is 1-63 of a-z 0-9 _ - (starting a-z 0-9)");
+const storeName = z.string().trim().min(1).max(200);
+const createBody = z.strictObject({ id: storeId.optional(), name: storeName });
+const renameBody = z.strictObject({ name: storeName });
+const eraseBody = z.strictObject({ agent: agentSchema(true), related: z.boolean().optional() });
+
+export const storeRoutes = new Hono<AppEnv>();
+
+storeRoutes.get("/", async (c) => c.json({ stores: await listStores(c.get("db")) }));
+
+storeRoutes.post("/", async (c) => {
+  const body = await readJson(c, createBody);
+  const created = await createStore(c.get("db"), body.id ?? crypto.randomUUID(), body.name);
+  if (!created) throw conflict(`a store with id ${body.id} exists`, "id");
+  return c.json(created, 201);
+});
+
+storeRoutes.get("/:storeId", async (c) => {
+  const store = await requireStore(c.get("db"), c.req.param("storeId"));
+  return c.json({ ...store, figures: await storeFigures(c.get("db"), store.id) });
+});
+
+storeRoutes.get("/:storeId/stats", async (c) => {
+  const store = await requireStore(c.get("db"), c.req.param("storeId"));
+  return c.json({ storeId: store.id, ...(await storeFigures(c.get("db"), store.id)) });
+});
+
+storeRoutes.patch("/:storeId", async (c) => {
+  const body = await readJson(c, renameBody);
+  const renamed = await renameStore(c.get("db"), c.req.param("storeId"), body.name);
+  if (!renamed) throw notFound(`no store ${c.req.param("storeId")}`);
+  return c.json(renamed);
+});
+
+// Repeat until 200: each call deletes a bounded share of the store's data.
+storeRoutes.delete("/:storeId", async (c) => {
+  const store = await requireStore(c.get("db"), c.req.param("storeId"));
+  // The bootstrap credential is recreated in the default store on every isolate start; it must exist.
+  if (store.id === DEFAULT_STORE_ID) throw conflict("the default store cannot be deleted");
+  const pass = await deleteStore(c.get("db"), c.env.BLOBS, store.id);
+  return c.json({ storeId: store.id, ...pass }, pass.done ? 200 : 202);
+});
+
+// GDPR erasure; repeat until 200. Each pass is audited with counts and a keyed hash of the agent only.
+storeRoutes.post("/:storeId/erase-agent", async (c) => {
+  const store = await requireStore(c.get("db"), c.req.param("storeId"));
+  const body = await readJson(c, eraseBody);
+  const key = agentKey(body.agent)!;
+  const pass = await eraseAgent(c.get("db"), c.env.BLOBS, store.id, key, { related: body.related ?? false });
+  await recordAudit(c.get("db"), store.id, "agent.erase", {
+    subject: await hashSubject(c.env.LRS_ADMIN_TOKEN!, key),
+    related: body.related ?? false,
+    ...pass,
+  });
+  return c.json({ storeId: store.id, ...pass }, pass.done ? 200 : 202);
+});
+
+storeRoutes.get("/:storeId/audit", async (c) => {
+  const store = await requireStore(c.get("db"), c.req.param("storeId"));
+  const limit = Math.min(Math.max(Number(c.req.query("limit")) || 100, 1), 1000);
+  return c.json({ entries: await listAudit(c.get("db"), store.id, limit) });
+});

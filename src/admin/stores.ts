@@ -1,0 +1,77 @@
+// Storage verbs for stores (tenants) and their figures. Figures are COUNTs over index ranges that start with
+// store_id, so each is one index range scan; fine at the sizes a small team runs, and the place to swap in
+// maintained counters if stores grow to many millions of rows.
+import { asc, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { stores } from "../db/schema";
+import { notFound } from "../errors";
+
+export type StoreRow = typeof stores.$inferSelect;
+
+export async function listStores(db: D1Database): Promise<StoreRow[]> {
+  return drizzle(db).select().from(stores).orderBy(asc(stores.createdAt), asc(stores.id));
+}
+
+export async function findStore(db: D1Database, id: string): Promise<StoreRow | undefined> {
+  const rows = await drizzle(db).select().from(stores).where(eq(stores.id, id)).limit(1);
+  return rows[0];
+}
+
+/** The store, or a 404 for the admin API. */
+export async function requireStore(db: D1Database, id: string): Promise<StoreRow> {
+  const store = await findStore(db, id);
+  if (!store) throw notFound(`no store ${id}`);
+  return store;
+}
+
+/** Inserts a store; undefined when the id is taken. */
+export async function createStore(db: D1Database, id: string, name: string): Promise<StoreRow | undefined> {
+  const row: StoreRow = { id, name, createdAt: Date.now() };
+  const inserted = await drizzle(db).insert(stores).values(row).onConflictDoNothing().returning();
+  return inserted[0];
+}
+
+export async function renameStore(db: D1Database, id: string, name: string): Promise<StoreRow | undefined> {
+  const rows = await drizzle(db).update(stores).set({ name }).where(eq(stores.id, id)).returning();
+  return rows[0];
+}
+
+export async function deleteStoreRow(db: D1Database, id: string): Promise<void> {
+  await drizzle(db).delete(stores).where(eq(stores.id, id));
+}
+
+export type StoreFigures = {
+  statements: number;
+  voidedStatements: number;
+  documents: number;
+  documentBytes: number;
+  attachments: number;
+  attachmentBytes: number;
+  activities: number;
+  agents: number;
+  credentials: number;
+};
+
+export async function storeFigures(db: D1Database, storeId: string): Promise<StoreFigures> {
+  const one = (sql: string) => db.prepare(sql).bind(storeId);
+  const results = await db.batch<Record<string, number | null>>([
+    one("SELECT COUNT(*) AS n, COALESCE(SUM(voided), 0) AS voided FROM statements WHERE store_id = ?"),
+    one("SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM documents WHERE store_id = ?"),
+    one("SELECT COUNT(*) AS n, COALESCE(SUM(length), 0) AS bytes FROM attachments WHERE store_id = ?"),
+    one("SELECT COUNT(*) AS n FROM activities WHERE store_id = ?"),
+    one("SELECT COUNT(*) AS n FROM agents WHERE store_id = ?"),
+    one("SELECT COUNT(*) AS n FROM credentials WHERE store_id = ?"),
+  ]);
+  const row = (i: number) => results[i]?.results[0] ?? {};
+  return {
+    statements: row(0).n ?? 0,
+    voidedStatements: row(0).voided ?? 0,
+    documents: row(1).n ?? 0,
+    documentBytes: row(1).bytes ?? 0,
+    attachments: row(2).n ?? 0,
+    attachmentBytes: row(2).bytes ?? 0,
+    activities: row(3).n ?? 0,
+    agents: row(4).n ?? 0,
+    credentials: row(5).n ?? 0,
+  };
+}
