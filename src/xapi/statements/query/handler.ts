@@ -1,9 +1,56 @@
-// PLACEHOLDER (the queries work replaces this file): GET /statements without statementId/voidedStatementId.
+// GET/HEAD /statements without statementId/voidedStatementId (1.0.3 Communication 2.1.3; 9274.1.1 4.1.6.1):
+// parse and check the parameters, read one page through the index, render it in the asked format, and
+// answer a StatementResult whose `more` continues the same query from the last statement served.
+// X-Experience-API-Consistent-Through is set for every Statements response by routes.ts.
 import type { Context } from "hono";
+import { readsOnlyOwnStatements } from "../../../auth/scopes";
 import type { AppEnv } from "../../../env";
-import { XapiError } from "../../../errors";
+import { renderStatements } from "../format";
+import { canonicalParameters, cursorKeyMaterial, openCursor, sealCursor } from "./cursor";
+import { respondWithAttachments } from "./multipart-result";
+import { parseStatementQuery } from "./parameters";
+import { queryStatements } from "./store";
 
 export async function handleStatementQuery(c: Context<AppEnv>): Promise<Response> {
-  void c;
-  throw new XapiError(400, "statement queries are not implemented yet");
+  const url = new URL(c.req.url);
+  const entries = [...url.searchParams];
+  const query = parseStatementQuery(entries);
+  const principal = c.get("principal");
+  const db = c.get("db");
+  const keyMaterial = cursorKeyMaterial(c.env as unknown as Record<string, unknown>);
+  const parameters = canonicalParameters(entries);
+  const afterSeq =
+    query.cursor !== undefined ? await openCursor(keyMaterial, principal.storeId, parameters, query.cursor) : undefined;
+
+  const rows = await queryStatements(db, {
+    storeId: principal.storeId,
+    filters: query.filters,
+    sinceMs: query.sinceMs,
+    untilMs: query.untilMs,
+    afterSeq,
+    ascending: query.ascending,
+    fetch: query.limit + 1,
+    // 1.0.3 Communication 4.2: statements/read/mine reads only what this credential wrote.
+    credentialId: readsOnlyOwnStatements(principal) ? principal.credentialId : undefined,
+  });
+  const page = rows.slice(0, query.limit);
+  let more = "";
+  if (rows.length > query.limit) {
+    const cursor = await sealCursor(keyMaterial, principal.storeId, parameters, page[page.length - 1]!.seq);
+    more = `${url.pathname}?${parameters ? `${parameters}&` : ""}cursor=${encodeURIComponent(cursor)}`;
+  }
+
+  const statements = await renderStatements(db, principal.storeId, page, {
+    format: query.format,
+    version: c.get("xapiVersion"),
+    acceptLanguage: c.req.header("Accept-Language"),
+  });
+  const headers = new Headers();
+  // 9274.1.1 4.1.6.1: Last-Modified of a StatementResult is the greatest `stored` among its statements.
+  const newest = page.reduce((max, row) => Math.max(max, row.storedMs), -Infinity);
+  if (Number.isFinite(newest)) headers.set("Last-Modified", new Date(newest).toUTCString());
+  const body = JSON.stringify({ statements, more });
+  if (query.attachments) return respondWithAttachments(c, body, page, headers);
+  headers.set("Content-Type", "application/json; charset=utf-8");
+  return new Response(c.req.method === "HEAD" ? null : body, { status: 200, headers });
 }

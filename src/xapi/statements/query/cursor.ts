@@ -1,0 +1,66 @@
+// The `more` IRL (1.0.3 Data 2.5; 9274.1.1 4.2.4.3): the original query parameters plus `cursor`, a keyset
+// position (the seq of the last statement served) sealed with an HMAC over the store and the parameters.
+// Paging by position, not offset, keeps pages stable while statements arrive; nothing is kept on the server,
+// so a `more` IRL lives as long as the key (well past the required 24 hours).
+//
+// Key: LRS_CURSOR_SECRET when set (set it in deployments), else derived from LRS_BOOTSTRAP_SECRET. A forged
+// cursor could only name a position in the caller's own store (what since/until already allow), so the MAC
+// is about refusing tampered or truncated IRLs with a 400, not about secrecy.
+import { badRequest } from "../../../errors";
+
+const encoder = new TextEncoder();
+const MAC_BYTES = 16;
+let cachedKey: { material: string; key: Promise<CryptoKey> } | undefined;
+
+export function cursorKeyMaterial(env: Record<string, unknown>): string {
+  const secret = env.LRS_CURSOR_SECRET ?? env.LRS_BOOTSTRAP_SECRET ?? "";
+  return `edge-lrs statement cursor v1\n${String(secret)}`;
+}
+
+function hmacKey(material: string): Promise<CryptoKey> {
+  if (cachedKey?.material !== material) {
+    const key = crypto.subtle.importKey("raw", encoder.encode(material), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+      "verify",
+    ]);
+    cachedKey = { material, key };
+  }
+  return cachedKey.key;
+}
+
+/** The parameters a cursor is bound to, in a canonical order (the cursor itself excluded). */
+export function canonicalParameters(entries: Iterable<[string, string]>): string {
+  return [...entries]
+    .filter(([name]) => name !== "cursor")
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+    .sort()
+    .join("&");
+}
+
+async function mac(material: string, storeId: string, parameters: string, seq: number): Promise<Uint8Array> {
+  const data = encoder.encode(`${storeId}\n${parameters}\n${seq}`);
+  const signature = await crypto.subtle.sign("HMAC", await hmacKey(material), data);
+  return new Uint8Array(signature).slice(0, MAC_BYTES);
+}
+
+export async function sealCursor(material: string, storeId: string, parameters: string, seq: number): Promise<string> {
+  return `${seq}.${toBase64Url(await mac(material, storeId, parameters, seq))}`;
+}
+
+/** The seq a cursor carries; 400 when it was not issued by this LRS for exactly this store and query. */
+export async function openCursor(material: string, storeId: string, parameters: string, cursor: string): Promise<number> {
+  const match = /^(\d{1,15})\.([A-Za-z0-9_-]{22})$/.exec(cursor);
+  const seq = match ? Number(match[1]) : NaN;
+  if (!match || !Number.isSafeInteger(seq)) throw badRequest("malformed cursor", "cursor");
+  const expected = toBase64Url(await mac(material, storeId, parameters, seq));
+  let diff = 0;
+  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ match[2]!.charCodeAt(i);
+  if (diff !== 0) throw badRequest("the cursor does not belong to this query (tampered or from another query)", "cursor");
+  return seq;
+}
+
+function toBase64Url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}

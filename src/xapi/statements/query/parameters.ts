@@ -1,0 +1,134 @@
+// The query parameters of GET /statements without statementId/voidedStatementId (1.0.3 Communication 2.1.3
+// table; 9274.1.1 4.1.6.1). Pure: no I/O, no clock. Every problem is a 400 naming the parameter
+// (1.0.3 Communication 3.2.s3.b7-b8: unknown names and wrong-case names are rejected too).
+import { badRequest } from "../../../errors";
+import { agentKey } from "../../agents/identifier";
+import { STATEMENT_FORMATS, type StatementFormat } from "../format";
+import { parseAgentParameter } from "./agent-parameter";
+
+/** The largest page the LRS serves; `limit=0` or no limit means this (1.0.3 Communication 2.1.3 row 11). */
+export const MAX_LIMIT = 500;
+
+export type IndexKind = "agent" | "related_agent" | "activity" | "related_activity" | "verb" | "registration";
+
+/** One equality filter answered by the statement_index table. */
+export type IndexFilter = { kind: IndexKind; value: string };
+
+export type StatementQuery = {
+  filters: IndexFilter[];
+  /** `since` (exclusive) and `until` (inclusive) in epoch milliseconds. */
+  sinceMs?: number;
+  untilMs?: number;
+  limit: number;
+  format: StatementFormat;
+  attachments: boolean;
+  ascending: boolean;
+  /** The opaque continuation token of a `more` IRL, checked by cursor.ts. */
+  cursor?: string;
+};
+
+export const QUERY_PARAMETERS = [
+  "agent",
+  "verb",
+  "activity",
+  "registration",
+  "related_activities",
+  "related_agents",
+  "since",
+  "until",
+  "limit",
+  "format",
+  "attachments",
+  "ascending",
+  "cursor",
+] as const;
+type QueryParameter = (typeof QUERY_PARAMETERS)[number];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// An absolute IRI: a scheme, a colon, then no whitespace (1.0.3 Data 4.2 / RFC 3987).
+const IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
+// ISO 8601 combined date and time as xAPI Timestamps use it (1.0.3 Data 4.5; 9274.1.1 4.2.7).
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
+
+export function parseStatementQuery(entries: Iterable<[string, string]>): StatementQuery {
+  const values = new Map<QueryParameter, string>();
+  for (const [name, value] of entries) {
+    if (!(QUERY_PARAMETERS as readonly string[]).includes(name)) {
+      const sameButCase = QUERY_PARAMETERS.find((known) => known.toLowerCase() === name.toLowerCase());
+      throw badRequest(
+        sameButCase
+          ? `unknown parameter (names are case-sensitive; did you mean "${sameButCase}"?)`
+          : "unknown parameter for a statement query",
+        name,
+      );
+    }
+    if (values.has(name as QueryParameter)) throw badRequest("the parameter is given more than once", name);
+    values.set(name as QueryParameter, value);
+  }
+
+  const filters: IndexFilter[] = [];
+  const relatedAgents = parseBoolean(values, "related_agents");
+  const relatedActivities = parseBoolean(values, "related_activities");
+  const agent = values.get("agent");
+  if (agent !== undefined) {
+    const key = agentKey(parseAgentParameter(agent));
+    filters.push({ kind: relatedAgents ? "related_agent" : "agent", value: key! });
+  }
+  const verb = values.get("verb");
+  if (verb !== undefined) filters.push({ kind: "verb", value: parseIri(verb, "verb") });
+  const activity = values.get("activity");
+  if (activity !== undefined) {
+    filters.push({ kind: relatedActivities ? "related_activity" : "activity", value: parseIri(activity, "activity") });
+  }
+  const registration = values.get("registration");
+  if (registration !== undefined) {
+    if (!UUID.test(registration)) throw badRequest("must be a UUID", "registration");
+    filters.push({ kind: "registration", value: registration.toLowerCase() });
+  }
+
+  const format = values.get("format") ?? "exact";
+  if (!(STATEMENT_FORMATS as readonly string[]).includes(format)) {
+    throw badRequest(`must be one of ${STATEMENT_FORMATS.join(", ")}`, "format");
+  }
+  const cursor = values.get("cursor");
+  return {
+    filters,
+    sinceMs: parseTimestamp(values, "since"),
+    untilMs: parseTimestamp(values, "until"),
+    limit: parseLimit(values.get("limit")),
+    format: format as StatementFormat,
+    attachments: parseBoolean(values, "attachments"),
+    ascending: parseBoolean(values, "ascending"),
+    ...(cursor !== undefined ? { cursor } : {}),
+  };
+}
+
+function parseIri(value: string, name: string): string {
+  if (!IRI.test(value)) throw badRequest("must be an absolute IRI", name);
+  return value;
+}
+
+// 1.0.3 Communication 2.1.3 note: booleans are the JSON literals `true` and `false`.
+function parseBoolean(values: Map<QueryParameter, string>, name: QueryParameter): boolean {
+  const value = values.get(name);
+  if (value === undefined || value === "false") return false;
+  if (value === "true") return true;
+  throw badRequest('must be "true" or "false"', name);
+}
+
+function parseTimestamp(values: Map<QueryParameter, string>, name: QueryParameter): number | undefined {
+  const value = values.get(name);
+  if (value === undefined) return undefined;
+  // Date.parse reads "+05:00" and "+0500" but not the ISO 8601 hour-only offset "+05".
+  const ms = TIMESTAMP.test(value) ? Date.parse(value.replace(/([+-]\d{2})$/, "$1:00")) : NaN;
+  if (!Number.isFinite(ms)) throw badRequest("must be an ISO 8601 timestamp", name);
+  // `stored` has millisecond precision: a finer `since`/`until` compares as its millisecond floor.
+  return Math.floor(ms);
+}
+
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return MAX_LIMIT;
+  if (!/^\d{1,9}$/.test(value)) throw badRequest("must be a non-negative integer", "limit");
+  const limit = Number(value);
+  return limit === 0 ? MAX_LIMIT : Math.min(limit, MAX_LIMIT);
+}

@@ -1,0 +1,67 @@
+// Every statement query shape is an index seek plus a bounded walk: EXPLAIN QUERY PLAN of the exact SQL the
+// query builder generates must never scan the statements or statement_index tables, nor sort in a temp b-tree.
+// The last test prints the plan of every descending shape with up to two filters.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { IndexFilter } from "../../../src/xapi/statements/query/parameters";
+import { buildSelectivitySql, buildStatementQuerySql, type QueryPlan } from "../../../src/xapi/statements/query/sql";
+
+const FILTERS: IndexFilter[] = [
+  { kind: "agent", value: "mbox:mailto:a@example.com" },
+  { kind: "related_agent", value: "mbox:mailto:a@example.com" },
+  { kind: "verb", value: "http://adlnet.gov/expapi/verbs/completed" },
+  { kind: "activity", value: "http://example.com/course/1" },
+  { kind: "related_activity", value: "http://example.com/course/1" },
+  { kind: "registration", value: "e3b0c442-98fc-1c14-9afb-f4c8996fb924" },
+];
+
+function shapes(): [string, QueryPlan][] {
+  const out: [string, QueryPlan][] = [];
+  const filterSets: IndexFilter[][] = [[]];
+  for (const a of FILTERS) filterSets.push([a]);
+  for (let i = 0; i < FILTERS.length; i++) {
+    for (let j = i + 1; j < FILTERS.length; j++) filterSets.push([FILTERS[i]!, FILTERS[j]!]);
+  }
+  filterSets.push([FILTERS[0]!, FILTERS[2]!, FILTERS[3]!, FILTERS[5]!]);
+  for (const filters of filterSets) {
+    for (const ascending of [false, true]) {
+      for (const extra of [{}, { sinceMs: 1, untilMs: 2 }, { afterSeq: 10 }, { credentialId: "c" }, { sinceMs: 1, afterSeq: 5 }]) {
+        const name = `${filters.map((f) => f.kind).join("+") || "no filter"} ${ascending ? "asc" : "desc"} ${Object.keys(extra).join(",")}`;
+        out.push([name, { storeId: "default", filters, ascending, fetch: 101, ...extra }]);
+      }
+    }
+  }
+  return out;
+}
+
+async function explain(sql: string, params: (string | number)[]): Promise<string[]> {
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+  return results.map((row) => row.detail);
+}
+
+describe("statement query plans", () => {
+  it.each(shapes())("%s: seeks, never scans or sorts", async (_name, plan) => {
+    const { sql, params } = buildStatementQuerySql(plan);
+    const details = await explain(sql, params);
+    expect(details.join("\n")).not.toMatch(/\bSCAN (s|d|f|statements|statement_index)\b/);
+    expect(details.join("\n")).not.toMatch(/TEMP B-TREE/);
+    expect(details.some((d) => /^SEARCH /.test(d))).toBe(true);
+  });
+
+  it("the selectivity probe is index-only", async () => {
+    const { sql, params } = buildSelectivitySql("default", FILTERS, 2000);
+    const details = await explain(sql, params);
+    expect(details.join("\n")).not.toMatch(/\bSCAN statement(s|_index)\b/);
+    expect(details.filter((d) => /COVERING INDEX|PRIMARY KEY/.test(d)).length).toBeGreaterThan(0);
+  });
+
+  it("prints the plan of each shape", async () => {
+    const lines: string[] = [];
+    for (const [name, plan] of shapes().filter(([, p]) => !p.ascending && p.filters.length <= 2)) {
+      const { sql, params } = buildStatementQuerySql(plan);
+      lines.push(`-- ${name}`, ...(await explain(sql, params)).map((d) => `   ${d}`));
+    }
+    console.log(lines.join("\n"));
+    expect(lines.length).toBeGreaterThan(0);
+  });
+});
