@@ -1,0 +1,86 @@
+// Admin API calls with LRS_ADMIN_TOKEN set for the call only (the vitest config binds no admin token, which the
+// "disabled" tests rely on), plus helpers to make a store with a credential and to call xAPI with it.
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { createApp } from "../../src/app";
+import { basic, xapi, type XapiInit } from "../helpers";
+
+export const ADMIN_TOKEN = "admin-token-for-tests";
+const app = createApp();
+
+export type AdminInit = {
+  method?: string;
+  json?: unknown;
+  body?: string;
+  /** The bearer token sent; null sends no Authorization header. */
+  token?: string | null;
+  /** LRS_ADMIN_TOKEN as configured for this call; null leaves it unset. */
+  configured?: string | null;
+  headers?: Record<string, string>;
+};
+
+export async function admin(path: string, init: AdminInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const token = init.token === undefined ? ADMIN_TOKEN : init.token;
+  if (token !== null) headers.set("Authorization", `Bearer ${token}`);
+  let body = init.body;
+  if (init.json !== undefined) {
+    body = JSON.stringify(init.json);
+    headers.set("Content-Type", "application/json");
+  }
+  const configured = init.configured === undefined ? ADMIN_TOKEN : init.configured;
+  const bindings = { ...env, LRS_ADMIN_TOKEN: configured ?? undefined };
+  const ctx = createExecutionContext();
+  const response = await app.fetch(
+    new Request(`http://lrs.test/admin${path}`, { method: init.method ?? "GET", headers, body }),
+    bindings,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+export async function adminJson<T = Record<string, unknown>>(path: string, init: AdminInit = {}): Promise<T> {
+  const response = await admin(path, init);
+  if (response.status >= 300) throw new Error(`${init.method ?? "GET"} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+export type TestCredential = { id: string; key: string; secret: string; auth: string; storeId: string };
+
+export async function createStore(name: string, id?: string): Promise<string> {
+  const store = await adminJson<{ id: string }>("/stores", { method: "POST", json: { name, ...(id ? { id } : {}) } });
+  return store.id;
+}
+
+export async function createCredential(
+  storeId: string,
+  scopes: string[] = ["all"],
+  extra: Record<string, unknown> = {},
+): Promise<TestCredential> {
+  const created = await adminJson<{ id: string; key: string; secret: string }>(`/stores/${storeId}/credentials`, {
+    method: "POST",
+    json: { scopes, ...extra },
+  });
+  return { ...created, storeId, auth: basic(created.key, created.secret) };
+}
+
+/** A new store with one `all` credential. */
+export async function storeWithCredential(name: string): Promise<TestCredential> {
+  return createCredential(await createStore(name));
+}
+
+/** An xAPI call as the given credential. */
+export function xapiAs(credential: { auth: string }, path: string, init: XapiInit = {}): Promise<Response> {
+  return xapi(path, { ...init, auth: credential.auth });
+}
+
+/** Repeats a 202-until-done admin job and returns the final body. */
+export async function runToCompletion(path: string, init: AdminInit): Promise<Record<string, unknown>> {
+  for (let pass = 0; pass < 100; pass++) {
+    const response = await admin(path, init);
+    if (response.status === 200) return (await response.json()) as Record<string, unknown>;
+    if (response.status !== 202) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  }
+  throw new Error(`${path}: not done after 100 passes`);
+}
