@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick] [--size 10000,100000] [--big] [--duration S]`
+// Starts the LRS as `npm start` does on fresh state (127.0.0.1:8860), measures ingest against the raw-D1 limit,
+// every query shape at several store sizes, State documents, bundle size and memory, then writes
+// bench/results/<timestamp>.{json,md} and latest.{json,md}. Loopback only; every loop is bounded; stops by itself.
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { bundleSize } from "./bench/bundle.mjs";
+import { documentPhase } from "./bench/documents.mjs";
+import { counter, ingestCell, rawCell, rawRouteAvailable } from "./bench/ingest.mjs";
+import { freshStateDir, removeStateDir, ROOT, sampleMemory, startLrs } from "./bench/lrs-process.mjs";
+import { loadStore, queryPhase, queryThroughput } from "./bench/queries.mjs";
+import { machine, markdown, verdicts } from "./bench/report.mjs";
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    big: { type: "boolean", default: false },
+    size: { type: "string" },
+    duration: { type: "string" },
+    port: { type: "string", default: "8860" },
+    "keep-state": { type: "boolean", default: false },
+  },
+});
+const quick = args.quick;
+const sizes = args.size
+  ? args.size.split(",").map(Number).filter((n) => n > 0)
+  : quick
+    ? [10_000]
+    : [10_000, 100_000, ...(args.big ? [1_000_000] : [])];
+sizes.sort((a, b) => a - b);
+const cellSeconds = Number(args.duration ?? (quick ? 1.5 : 5));
+const options = {
+  quick,
+  sizes,
+  cellSeconds,
+  batches: [1, 10, 100, 1000],
+  concurrencies: [1, 4, 16],
+  maxStatementsPerCell: quick ? 15_000 : 60_000,
+  queryRepeats: quick ? 10 : 40,
+  pageLimit: quick ? 30 : 200,
+  docSeconds: quick ? 1.5 : 4,
+  docConcurrency: 16,
+};
+const port = Number(args.port);
+const started = Date.now();
+const result = {
+  startedAt: new Date(started).toISOString(),
+  options,
+  machine: machine(),
+  ingest: [],
+  queries: [],
+  documents: [],
+  memory: {},
+  errors: 0,
+};
+
+const log = (...parts) => console.log(`[bench +${Math.round((Date.now() - started) / 1000)}s]`, ...parts);
+
+async function withLrs(label, fn) {
+  const stateDir = freshStateDir(`edge-lrs-bench-${label}`);
+  const lrs = await startLrs({ port, stateDir, env: { LRS_BENCH: "1" } });
+  const memory = sampleMemory(lrs, 1000);
+  try {
+    return await fn(lrs);
+  } finally {
+    result.memory[label] = memory.stop();
+    await lrs.stop();
+    if (!args["keep-state"]) removeStateDir(stateDir);
+  }
+}
+
+log("bundle size (wrangler deploy --dry-run)");
+result.bundle = bundleSize();
+log(result.bundle);
+
+await withLrs("ingest-and-documents", async (lrs) => {
+  const haveRaw = await rawRouteAvailable(lrs.base);
+  if (!haveRaw) log("raw-D1 route /bench/raw-insert not mounted: the limit is not measured (see src/bench/raw-insert.ts)");
+  for (const batch of options.batches) {
+    for (const concurrency of options.concurrencies) {
+      const cell = { batch, concurrency, seconds: cellSeconds, maxStatements: options.maxStatementsPerCell };
+      const full = await ingestCell(lrs.base, cell);
+      result.ingest.push(full);
+      result.errors += full.errors;
+      let line = `ingest batch ${batch} x${concurrency}: ${full.statementsPerSecond} st/s p50 ${full.latencyMs.p50} p95 ${full.latencyMs.p95} ms, ${full.errors} errors`;
+      if (full.errorSamples.length) line += ` ${full.errorSamples[0]}`;
+      if (haveRaw) {
+        const raw = await rawCell(lrs.base, cell);
+        result.ingest.push(raw);
+        result.errors += raw.errors;
+        line += ` | raw ${raw.statementsPerSecond} st/s (${(full.statementsPerSecond / Math.max(1, raw.statementsPerSecond)).toFixed(2)}x)`;
+        if (raw.errorSamples.length) line += ` ${raw.errorSamples[0]}`;
+      }
+      log(line);
+    }
+  }
+  result.statementsAfterIngest = counter.next;
+  result.documents = await documentPhase(lrs.base, { concurrency: options.docConcurrency, seconds: options.docSeconds });
+  for (const d of result.documents) {
+    result.errors += d.errors;
+    log(`documents ${d.operation}: ${d.requestsPerSecond} req/s p95 ${d.latencyMs.p95} ms, ${d.errors} errors ${d.errorSamples[0] ?? ""}`);
+  }
+});
+
+await withLrs("queries", async (lrs) => {
+  let have = 0;
+  for (const size of sizes) {
+    const marks = {};
+    log(`loading the store to ${size} statements`);
+    const load = await loadStore(lrs.base, { from: have, to: size, concurrency: 4, marks });
+    result.errors += load.errors;
+    have = size;
+    if (!marks.since) marks.since = new Date(Date.now() - 1000).toISOString();
+    if (!marks.until) marks.until = new Date().toISOString();
+    const q = await queryPhase(lrs.base, { size, marks, repeats: options.queryRepeats, pageLimit: options.pageLimit });
+    q.load = { itemsPerSecond: load.itemsPerSecond, seconds: load.seconds, errors: load.errors };
+    q.throughput = await queryThroughput(lrs.base, { size, marks, concurrency: 8, seconds: quick ? 2 : 5 });
+    result.errors += q.errors + q.throughput.errors;
+    result.queries.push(q);
+    const worst = q.shapes.reduce((a, s) => (s.p95 > a.p95 ? s : a), q.shapes[0]);
+    log(`queries at ${size}: worst p95 ${worst.p95} ms (${worst.shape}); mixed load ${q.throughput.requestsPerSecond} q/s; ${q.errors} errors`);
+  }
+});
+
+result.seconds = Math.round((Date.now() - started) / 1000);
+result.verdicts = verdicts(result);
+const dir = join(ROOT, "bench", "results");
+mkdirSync(dir, { recursive: true });
+const stamp = result.startedAt.replace(/[:.]/g, "-");
+const md = markdown(result);
+writeFileSync(join(dir, `${stamp}.json`), `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(join(dir, `${stamp}.md`), md);
+copyFileSync(join(dir, `${stamp}.json`), join(dir, "latest.json"));
+copyFileSync(join(dir, `${stamp}.md`), join(dir, "latest.md"));
+console.log(`\n${md}`);
+for (const v of result.verdicts) console.log(`${v.met ? "MET   " : "MISSED"} ${v.goal}: ${v.value}`);
+log(`wrote bench/results/${stamp}.{json,md} and latest.{json,md}`);
+process.exit(0);

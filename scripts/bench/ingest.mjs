@@ -1,0 +1,60 @@
+// Ingest through the full path (HTTP, auth, validation, storage) and the limit: the same statements written
+// straight into the same local D1 by the bench-only route (src/bench/raw-insert.ts, mounted when LRS_BENCH=1).
+import { batchBody } from "./bodies.mjs";
+import { call, closedLoop } from "./http.mjs";
+
+/** A shared statement counter, so every batch of a run is made of new statement numbers. */
+export const counter = { next: 0, take(n) { const from = this.next; this.next += n; return from; } };
+
+/** POST /xapi/statements with batches of `batch` at `concurrency` for `seconds`. */
+export async function ingestCell(base, { batch, concurrency, seconds, maxStatements }) {
+  const result = await closedLoop({
+    concurrency,
+    seconds,
+    maxRequests: Math.max(concurrency, Math.floor(maxStatements / batch)),
+    async task() {
+      const { body } = batchBody(counter.take(batch), batch);
+      const r = await call(base, "/xapi/statements", { method: "POST", json: body });
+      const ok = r.status === 200;
+      return { ok, ms: r.ms, items: batch, status: r.status, error: ok ? undefined : `${r.status} ${r.text.slice(0, 200)}` };
+    },
+  });
+  return { path: "full", batch, ...result, statementsPerSecond: result.itemsPerSecond };
+}
+
+/**
+ * The raw-D1 limit for the same batch size: each request carries `perRequest` statements which the bench route
+ * inserts `batch` at a time with the storage insert function, so HTTP is paid once per `perRequest` rows.
+ */
+export async function rawCell(base, { batch, concurrency, seconds, maxStatements }) {
+  const perRequest = Math.max(batch, 1000);
+  let rows = 0;
+  let innerMs = 0;
+  const result = await closedLoop({
+    concurrency,
+    seconds,
+    maxRequests: Math.max(concurrency, Math.floor(maxStatements / perRequest)),
+    async task() {
+      const { body } = batchBody(counter.take(perRequest), perRequest);
+      const r = await call(base, `/bench/raw-insert?batch=${batch}`, { method: "POST", json: body });
+      const ok = r.status === 200;
+      if (ok) {
+        const answer = JSON.parse(r.text);
+        rows += answer.inserted;
+        innerMs += answer.ms ?? 0;
+      }
+      return { ok, ms: r.ms, items: perRequest, status: r.status, error: ok ? undefined : `${r.status} ${r.text.slice(0, 200)}` };
+    },
+  });
+  return { path: "raw", batch, perRequest, rowsInserted: rows, ...result, statementsPerSecond: result.itemsPerSecond };
+}
+
+/** Is the bench route mounted (LRS_BENCH=1 and src/app.ts mounting it)? */
+export async function rawRouteAvailable(base) {
+  try {
+    const r = await call(base, "/bench/raw-insert?batch=1", { method: "POST", json: "[]" });
+    return r.status === 200;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,143 @@
+// The benchmark's verdicts against the project's goals and its Markdown rendering.
+import { execSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { ROOT } from "./lrs-process.mjs";
+
+export const GOALS = {
+  ingestBatch100PerSecond: 5000,
+  ingestVsRaw: 0.5,
+  queryP95Ms: 50,
+  queryGoalSize: 1_000_000,
+};
+
+export function machine() {
+  const version = (pkg) => {
+    try {
+      return JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")).version;
+    } catch {
+      return "?";
+    }
+  };
+  let commit = "?";
+  try {
+    commit = execSync("git rev-parse --short HEAD", { cwd: ROOT, encoding: "utf8" }).trim();
+  } catch {}
+  return {
+    cpu: os.cpus()[0]?.model ?? "?",
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    wrangler: version("wrangler"),
+    workerd: version("workerd"),
+    commit,
+  };
+}
+
+const best = (cells) => cells.reduce((a, b) => (b && (!a || b.statementsPerSecond > a.statementsPerSecond) ? b : a), undefined);
+
+export function verdicts(result) {
+  const full100 = best(result.ingest.filter((c) => c.path === "full" && c.batch === 100));
+  const raw100 = best(result.ingest.filter((c) => c.path === "raw" && c.batch === 100));
+  const largest = result.queries.at(-1);
+  const worstP95 = largest ? Math.max(...largest.shapes.map((s) => s.p95), ...largest.paging.map((p) => p.p95)) : undefined;
+  const out = [];
+  out.push({
+    goal: `ingest ≥ ${GOALS.ingestBatch100PerSecond} statements/s in batches of 100`,
+    value: full100 ? `${full100.statementsPerSecond}/s (concurrency ${full100.concurrency})` : "not measured",
+    met: !!full100 && full100.statementsPerSecond >= GOALS.ingestBatch100PerSecond,
+  });
+  const ratio = full100 && raw100 ? full100.statementsPerSecond / raw100.statementsPerSecond : undefined;
+  out.push({
+    goal: `ingest ≥ ${GOALS.ingestVsRaw} × the raw-D1 rate (batches of 100)`,
+    value: ratio === undefined ? "raw path not available (LRS_BENCH route not mounted)" : `${ratio.toFixed(2)} × (raw ${raw100.statementsPerSecond}/s)`,
+    met: ratio !== undefined && ratio >= GOALS.ingestVsRaw,
+  });
+  out.push({
+    goal: `query p95 < ${GOALS.queryP95Ms} ms at ${GOALS.queryGoalSize.toLocaleString("en")} statements`,
+    value: largest ? `worst p95 ${worstP95} ms at ${largest.size.toLocaleString("en")}` : "not measured",
+    met: !!largest && largest.size >= GOALS.queryGoalSize && worstP95 < GOALS.queryP95Ms,
+    note: largest && largest.size < GOALS.queryGoalSize ? "largest store measured is smaller than the goal's (run with --big)" : undefined,
+  });
+  out.push({ goal: "zero errors", value: `${result.errors} errors`, met: result.errors === 0 });
+  return out;
+}
+
+const table = (head, rows) =>
+  [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+
+export function markdown(result) {
+  const m = result.machine;
+  const lines = [];
+  lines.push(`# edge-lrs benchmark — ${result.startedAt}${result.options.quick ? " (quick)" : ""}`);
+  lines.push("");
+  lines.push(
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}, wrangler ${m.wrangler}, workerd ${m.workerd}; commit ${m.commit}. ` +
+      "The LRS runs as `npm start` does (wrangler dev, local D1/R2/DO on disk) and the load generator shares the same cores, over loopback.",
+  );
+  lines.push("");
+  lines.push("## Goals");
+  lines.push(table(["goal", "measured", "met"], result.verdicts.map((v) => [v.goal, v.value + (v.note ? ` — ${v.note}` : ""), v.met ? "yes" : "**no**"])));
+  lines.push("");
+  lines.push("## Ingest (POST /xapi/statements) and the raw-D1 limit");
+  const raw = new Map(result.ingest.filter((c) => c.path === "raw").map((c) => [`${c.batch}/${c.concurrency}`, c]));
+  lines.push(
+    table(
+      ["batch", "concurrency", "statements/s", "p50 ms", "p95 ms", "p99 ms", "errors", "raw D1 statements/s", "ratio"],
+      result.ingest
+        .filter((c) => c.path === "full")
+        .map((c) => {
+          const r = raw.get(`${c.batch}/${c.concurrency}`);
+          return [c.batch, c.concurrency, c.statementsPerSecond, c.latencyMs.p50, c.latencyMs.p95, c.latencyMs.p99, c.errors, r ? r.statementsPerSecond : "–", r ? (c.statementsPerSecond / r.statementsPerSecond).toFixed(2) : "–"];
+        }),
+    ),
+  );
+  lines.push("");
+  lines.push("Raw D1: the same statements, as the rows the storage insert function writes, sent 1,000 per request to the bench-only route (LRS_BENCH=1), inserted in transactions of `batch` rows.");
+  for (const q of result.queries) {
+    lines.push("");
+    lines.push(`## Queries at ${q.size.toLocaleString("en")} statements (limit=100, sequential)`);
+    lines.push(table(["shape", "returned", "p50 ms", "p95 ms", "p99 ms"], q.shapes.map((s) => [s.shape, s.returned, s.p50, s.p95, s.p99])));
+    lines.push("");
+    lines.push(table(["paging to the end", "pages", "statements", "complete", "duplicates", "page p50 ms", "page p95 ms", "total ms"], q.paging.map((p) => [p.shape, p.pages, p.statements, p.complete ? "yes" : "no", p.duplicates, p.p50, p.p95, p.totalMs])));
+    if (q.throughput) {
+      lines.push("");
+      lines.push(`Mixed query load at concurrency ${q.throughput.concurrency}: ${q.throughput.requestsPerSecond} queries/s, p50 ${q.throughput.latencyMs.p50} ms, p95 ${q.throughput.latencyMs.p95} ms, ${q.throughput.errors} errors.`);
+    }
+    if (q.load) lines.push(`Loading to this size: ${q.load.itemsPerSecond} statements/s in batches of 1,000.`);
+  }
+  if (result.documents?.length) {
+    lines.push("");
+    lines.push("## State documents");
+    lines.push(
+      table(
+        ["operation", "concurrency", "requests/s", "p50 ms", "p95 ms", "errors", "notes"],
+        result.documents.map((d) => [
+          d.operation,
+          d.concurrency,
+          d.requestsPerSecond,
+          d.latencyMs.p50,
+          d.latencyMs.p95,
+          d.errors,
+          d.writesWon !== undefined
+            ? `${d.writesWon} won, ${d.preconditionFailed} got 412; counter matches wins: ${d.counterMatchesWins ? "yes" : "**no**"}`
+            : d.mergedKeys !== undefined
+              ? `${d.mergedKeys} keys after ${d.ok} merges; none lost: ${d.noMergeLost ? "yes" : "**no**"}`
+              : "",
+        ]),
+      ),
+    );
+  }
+  lines.push("");
+  lines.push("## Footprint");
+  const b = result.bundle;
+  lines.push(`- Worker bundle: ${b?.error ? `build failed: ${b.error}` : `${b.kib} KiB, ${b.gzipKiB} KiB gzipped`}`);
+  for (const [phase, mem] of Object.entries(result.memory)) {
+    lines.push(`- Memory (${phase}): workerd RSS peak ${mem.workerdPeakMiB} MiB, at end ${mem.workerdEndMiB} MiB; whole LRS process tree peak ${mem.groupPeakMiB} MiB`);
+  }
+  lines.push(`- Run time: ${result.seconds} s`);
+  lines.push("");
+  return lines.join("\n");
+}

@@ -1,0 +1,41 @@
+// Bench-only: the limit the ingest benchmark compares against (scripts/bench.mjs). POST /bench/raw-insert takes
+// a JSON array of statements and writes them with the very same storage insert function as POST /statements
+// (insertStatements in src/xapi/statements/store.ts), `batch` rows per transaction, under the bootstrap
+// credential, but without per-batch HTTP, authentication, validation or the stored-id comparison. It answers
+// 404 unless the Worker runs with LRS_BENCH=1, so mounting it in production exposes nothing.
+import { Hono } from "hono";
+import { defaultAuthority, DEFAULT_STORE_ID } from "../auth/credentials";
+import type { AppEnv, Principal } from "../env";
+import { badRequest, notFound } from "../errors";
+import { prepareStatements } from "../xapi/statements/record-statements";
+import { insertStatements } from "../xapi/statements/store";
+
+export const benchRoutes = new Hono<AppEnv>();
+
+benchRoutes.use("*", async function onlyWhenBenchmarking(c, next) {
+  if ((c.env as { LRS_BENCH?: string }).LRS_BENCH !== "1") throw notFound(`nothing at ${c.req.path}`);
+  await next();
+});
+
+benchRoutes.post("/raw-insert", async function rawInsert(c) {
+  const batch = Number(c.req.query("batch") ?? 100);
+  if (!Number.isInteger(batch) || batch < 1) throw badRequest("batch must be a positive integer", "batch");
+  const statements: unknown = await c.req.json();
+  if (!Array.isArray(statements)) throw badRequest("the body must be an array of statements");
+  // The rows exactly as the full path builds them for the bootstrap credential (same id, authority, version).
+  const key = c.env.LRS_BOOTSTRAP_KEY ?? "bench";
+  const principal: Principal = {
+    storeId: DEFAULT_STORE_ID,
+    credentialId: `bootstrap:${key}`,
+    scopes: ["all"],
+    authority: defaultAuthority(key),
+  };
+  const prepared = prepareStatements(statements as Record<string, unknown>[], principal, "2.0.0");
+  const db = c.env.DB.withSession("first-primary") as unknown as D1Database;
+  const started = Date.now();
+  for (let from = 0; from < prepared.length; from += batch) {
+    await insertStatements(db, principal.storeId, principal.credentialId, "2.0.0", prepared.slice(from, from + batch));
+  }
+  // Date.now() advances across I/O in workerd, so this is the time spent in D1 for these rows.
+  return c.json({ inserted: prepared.length, ms: Date.now() - started });
+});

@@ -1,0 +1,78 @@
+// The bench-only raw insert route writes exactly the rows POST /statements writes, and is closed unless LRS_BENCH=1.
+import { env } from "cloudflare:workers";
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import { benchRoutes } from "../../src/bench/raw-insert";
+import type { AppEnv } from "../../src/env";
+import { XapiError } from "../../src/errors";
+import { xapi } from "../helpers";
+
+function appWith(bench: string | undefined): (request: Request) => Promise<Response> {
+  const app = new Hono<AppEnv>();
+  app.route("/bench", benchRoutes);
+  app.onError((error, c) => c.json({ error: error.message }, error instanceof XapiError ? error.status : 500));
+  const bindings = { ...env, LRS_BENCH: bench };
+  return async (request) => app.fetch(request, bindings);
+}
+
+function statement(id: string): Record<string, unknown> {
+  return {
+    id,
+    actor: { objectType: "Agent", name: "Ann", mbox: "mailto:ann@example.com" },
+    verb: { id: "http://adlnet.gov/expapi/verbs/answered", display: { "en-US": "answered" } },
+    object: { objectType: "Activity", id: "http://example.com/q/1", definition: { name: { "en-US": "Q1" } } },
+    result: { score: { scaled: 0.5 }, success: true },
+    context: {
+      registration: "5c3f4a57-0d6e-4b8a-9f5e-2f1f7a3d9c11",
+      instructor: { mbox: "mailto:teacher@example.com" },
+      contextActivities: { parent: [{ id: "http://example.com/course" }] },
+    },
+    timestamp: "2026-01-02T03:04:05.000Z",
+  };
+}
+
+const post = (fetcher: (r: Request) => Promise<Response>, body: unknown, batch = 2) =>
+  fetcher(new Request(`http://lrs.test/bench/raw-insert?batch=${batch}`, { method: "POST", body: JSON.stringify(body) }));
+
+describe("POST /bench/raw-insert", () => {
+  it("answers 404 unless LRS_BENCH is 1", async () => {
+    expect((await post(appWith(undefined), [statement(crypto.randomUUID())])).status).toBe(404);
+    expect((await post(appWith("0"), [statement(crypto.randomUUID())])).status).toBe(404);
+  });
+
+  it("writes the same rows as POST /statements for the same credential", async () => {
+    const viaHttp = crypto.randomUUID();
+    const viaRaw = crypto.randomUUID();
+    expect((await xapi("/statements", { method: "POST", json: [statement(viaHttp)] })).status).toBe(200);
+    const raw = await post(appWith("1"), [statement(viaRaw)], 1);
+    expect(raw.status).toBe(200);
+    expect(((await raw.json()) as { inserted: number }).inserted).toBe(1);
+
+    const row = (id: string) =>
+      env.DB.prepare(
+        `SELECT store_id, verb_id, registration, voided, voids_id, credential_id, version, statement FROM statements WHERE id = ?`,
+      )
+        .bind(id)
+        .first<Record<string, unknown>>();
+    const index = (id: string) =>
+      env.DB.prepare(
+        `SELECT kind, value, usage FROM statement_index WHERE seq = (SELECT seq FROM statements WHERE id = ?) ORDER BY kind, value`,
+      )
+        .bind(id)
+        .all();
+    const [a, b] = await Promise.all([row(viaHttp), row(viaRaw)]);
+    expect(a).not.toBeNull();
+    expect({ ...b, statement: String(b!.statement).replace(viaRaw, viaHttp) }).toEqual(a);
+    expect((await index(viaRaw)).results).toEqual((await index(viaHttp)).results);
+  });
+
+  it("inserts in transactions of `batch` rows", async () => {
+    const ids = Array.from({ length: 5 }, () => crypto.randomUUID());
+    const response = await post(appWith("1"), ids.map(statement), 2);
+    expect(response.status).toBe(200);
+    const { results } = await env.DB.prepare(`SELECT count(*) AS n FROM statements WHERE id IN (${ids.map(() => "?").join(",")})`)
+      .bind(...ids)
+      .all<{ n: number }>();
+    expect(results[0]!.n).toBe(5);
+  });
+});
