@@ -1,7 +1,9 @@
-// Properties the LRS sets on every statement it accepts (1.0.3 Data 2.4.1, 2.4.8-2.4.10; 9274.1.1 4.2.4.2).
-// `stored` is not written into the JSON: the statements.stored_ms column is the truth and is merged back
-// on read (stored-statement.ts), as is `timestamp` when the client sent none.
+// Properties the LRS sets on every statement it accepts (1.0.3 Data 2.4.1, 2.4.8-2.4.10; 9274.1.1 4.2.4.2),
+// and the normal forms it stores. `stored` is not written into the JSON: the statements.stored_ms column is
+// the truth and is merged back on read (stored-statement.ts), as is `timestamp` when the client sent none.
 import type { XapiVersion } from "../../env";
+
+type Json = Record<string, unknown>;
 
 /** The version recorded when a client sends none: 1.0.3 Data 2.4.10 says "1.0.0", 9274.1.1 4.2.4.3 "2.0.0". */
 export function defaultStatementVersion(version: XapiVersion): string {
@@ -12,19 +14,16 @@ export type LrsPropertyOptions = {
   /** The id from PUT's `statementId`, used when the body carries none. */
   statementId?: string;
   /** The credential's authority; it always replaces a submitted one (1.0.3 Data 2.4.9 "SHOULD overwrite"). */
-  authority: Record<string, unknown>;
+  authority: Json;
   version: XapiVersion;
 };
 
 /** A copy of a validated statement with id, authority and version set and `stored` removed. */
-export function assignLrsProperties(
-  statement: Record<string, unknown>,
-  options: LrsPropertyOptions,
-): Record<string, unknown> {
-  const { stored: _stored, ...rest } = statement;
+export function assignLrsProperties(statement: Json, options: LrsPropertyOptions): Json {
+  const { stored: _stored, ...rest } = normalizedBody(statement);
   const id = typeof rest.id === "string" ? rest.id : (options.statementId ?? crypto.randomUUID());
   return {
-    ...withContextActivityArrays(rest),
+    ...rest,
     // UUIDs compare case-insensitively; one spelling keeps the unique index and lookups exact.
     id: id.toLowerCase(),
     authority: options.authority,
@@ -32,13 +31,14 @@ export function assignLrsProperties(
   };
 }
 
-/**
- * 1.0.3 Data 2.4.6.2: a single Activity is accepted as a contextActivities value, but the LRS returns every
- * value as an array, so it is stored as one (in a SubStatement too).
- */
-function withContextActivityArrays(statement: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...statement };
-  const context = out.context as Record<string, unknown> | undefined;
+/** The stored form of a Statement or SubStatement body. */
+function normalizedBody(statement: Json): Json {
+  const { timestamp, ...out } = statement;
+  // `"timestamp": null` reads as absent: the 2.0 suite sends it and expects `stored` to be filled in.
+  if (typeof timestamp === "string") out.timestamp = inUtc(timestamp);
+  // 1.0.3 Data 2.4.6.2: a single Activity is accepted as a contextActivities value, but the LRS returns
+  // every value as an array, so it is stored as one.
+  const context = out.context as Json | undefined;
   const activities = context?.contextActivities;
   if (activities && typeof activities === "object" && !Array.isArray(activities)) {
     const arrays = Object.fromEntries(
@@ -46,7 +46,17 @@ function withContextActivityArrays(statement: Record<string, unknown>): Record<s
     );
     out.context = { ...context, contextActivities: arrays };
   }
-  const object = out.object as Record<string, unknown> | undefined;
-  if (object?.objectType === "SubStatement") out.object = withContextActivityArrays(object);
+  const object = out.object as Json | undefined;
+  if (object?.objectType === "SubStatement") out.object = normalizedBody(object);
   return out;
+}
+
+/**
+ * 9274.1.1 4.2.7: the LRS converts timestamps to UTC (1.0.3 Data 4.5: SHOULD* return UTC, MAY change the zone).
+ * A timestamp already in `Z` form is kept as sent, digits beyond milliseconds included.
+ */
+function inUtc(timestamp: string): string {
+  if (/z$/i.test(timestamp)) return timestamp;
+  const ms = Date.parse(timestamp);
+  return Number.isNaN(ms) ? timestamp : new Date(ms).toISOString();
 }
