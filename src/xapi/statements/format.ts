@@ -5,12 +5,12 @@ import type { XapiVersion } from "../../env";
 import { agentIdentifier } from "../agents/identifier";
 import { renderCanonical } from "./query/canonical";
 import { parseAcceptLanguage } from "./query/accept-language";
-import { toStatementObject } from "./query/stored-row";
+import { storedStatement, type StoredStatementRow } from "./stored-statement";
 
 export const STATEMENT_FORMATS = ["exact", "ids", "canonical"] as const;
 export type StatementFormat = (typeof STATEMENT_FORMATS)[number];
 
-export type StoredStatementRow = { statement: string; storedMs: number };
+export type { StoredStatementRow };
 
 export type RenderOptions = { format: StatementFormat; version: XapiVersion; acceptLanguage?: string };
 
@@ -23,7 +23,7 @@ export async function renderStatements(
   rows: readonly StoredStatementRow[],
   options: RenderOptions,
 ): Promise<Json[]> {
-  const statements = rows.map((row) => toStatementObject(row, options.version));
+  const statements = rows.map((row) => storedStatement(row, options.version));
   if (options.format === "ids") return statements.map(formatStatementIds);
   if (options.format === "canonical") {
     return renderCanonical(db, storeId, statements, parseAcceptLanguage(options.acceptLanguage));
