@@ -1,0 +1,133 @@
+// Reads a multipart/mixed statement request (1.0.3 Communication 1.5.2; 9274.1.1 4.1.3): the first part is the
+// statement(s) as application/json, every further part the raw data of an attachment, matched by its
+// X-Experience-API-Hash alone. Parts stream into R2 as they arrive; any mismatch is a 400 before anything
+// refers to what was written.
+import { badRequest, payloadTooLarge } from "../../../errors";
+import { mediaType } from "../../../http/body";
+import { writeAttachmentPart, type StoredAttachment } from "./attachment-store";
+import { findStoredSha2s } from "./attachment-rows";
+import { bySha2, declaredAttachments, requireAttachmentData, SIGNATURE_USAGE_TYPE, type DeclaredAttachment } from "./declared-attachments";
+import type { AttachmentLimits } from "./limits";
+import { boundaryOf, MultipartReader, type MultipartPart } from "./multipart-reader";
+
+export type MultipartStatementInput = {
+  body: ReadableStream<Uint8Array> | null;
+  contentType: string;
+  bucket: R2Bucket;
+  db: D1Database;
+  storeId: string;
+  limits: AttachmentLimits;
+  /** The statement part's parser (the strict JSON parser of the statements module). */
+  parseStatements: (text: string) => unknown;
+};
+
+export type MultipartStatements = {
+  body: unknown;
+  /** Contents now in R2, one per distinct sha2, to be recorded with the statement batch. */
+  attachments: StoredAttachment[];
+  /** The raw bytes of signature parts by lower-case sha2, for signature verification. */
+  signatures: Map<string, Uint8Array>;
+};
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+export async function readMultipartStatements(input: MultipartStatementInput): Promise<MultipartStatements> {
+  const { limits } = input;
+  const boundary = boundaryOf(input.contentType);
+  if (!input.body) throw badRequest("the multipart/mixed request has no body");
+  const reader = new MultipartReader(input.body.getReader(), boundary, {
+    maxBodyBytes: limits.maxRequestBytes,
+    maxHeaderBytes: limits.maxHeaderBytes,
+    maxParts: limits.maxParts,
+  });
+  try {
+    const first = await reader.nextPart();
+    if (!first) throw badRequest("the multipart/mixed request has no statement part");
+    const type = mediaType(first.headers.get("content-type"));
+    if (type !== "application/json") {
+      throw badRequest(`the first part of a multipart/mixed statement request must be application/json, not "${type || "(none)"}"`);
+    }
+    const body = input.parseStatements(await readText(first, limits.maxStatementBytes));
+    const declared = bySha2(declaredAttachments(body));
+    const alreadyStored = await findStoredSha2s(input.db, input.storeId, [...declared.keys()]);
+
+    const stored = new Map<string, StoredAttachment>();
+    const signatures = new Map<string, Uint8Array>();
+    for (let part = await reader.nextPart(); part; part = await reader.nextPart()) {
+      const { sha2, contentType, attachments, expectedLength } = checkPartHeaders(part, declared);
+      const isSignature = attachments.some((attachment) => attachment.usageType === SIGNATURE_USAGE_TYPE);
+      const written = await writeAttachmentPart(input.bucket, part.content(), {
+        storeId: input.storeId,
+        sha2,
+        contentType,
+        maxBytes: limits.maxAttachmentBytes,
+        alreadyStored: alreadyStored.has(sha2) || stored.has(sha2),
+        keepBytes: isSignature ? limits.maxSignatureBytes : 0,
+        expectedLength,
+      });
+      const { kept, ...attachment } = written;
+      stored.set(sha2, attachment);
+      if (kept) signatures.set(sha2, kept);
+    }
+    requireAttachmentData([...declared.values()].flat(), new Set(stored.keys()));
+    return { body, attachments: [...stored.values()], signatures };
+  } catch (error) {
+    await reader.cancel();
+    throw error;
+  }
+}
+
+async function readText(part: MultipartPart, limit: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of part.content()) {
+    length += chunk.byteLength;
+    if (length > limit) throw payloadTooLarge(`the statement part exceeds ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw badRequest("the statement part is not valid UTF-8");
+  }
+}
+
+// 1.0.3 Communication 1.5.2.s2.b2.b3-b7 (9274.1.1 4.1.3): each attachment part carries X-Experience-API-Hash
+// and Content-Transfer-Encoding binary (assumed when absent, s3.b6), and its headers agree with the
+// attachment objects they serve.
+function checkPartHeaders(part: MultipartPart, declared: Map<string, DeclaredAttachment[]>) {
+  const hash = part.headers.get("x-experience-api-hash");
+  if (!hash) throw badRequest("every multipart part after the statements needs an X-Experience-API-Hash header");
+  const sha2 = hash.toLowerCase();
+  const attachments = declared.get(sha2);
+  if (!attachments) {
+    throw badRequest(`the multipart part with X-Experience-API-Hash ${hash.slice(0, 130)} matches no attachment's sha2`);
+  }
+  const encoding = part.headers.get("content-transfer-encoding");
+  if (encoding !== undefined && encoding.toLowerCase() !== "binary") {
+    throw badRequest(`attachment parts must use Content-Transfer-Encoding binary, not "${encoding.slice(0, 40)}"`);
+  }
+  const partType = part.headers.get("content-type");
+  const declaredTypes = attachments.map((attachment) => attachment.contentType).filter((type) => typeof type === "string");
+  if (partType !== undefined && declaredTypes.length > 0 && !declaredTypes.some((type) => mediaType(type) === mediaType(partType))) {
+    throw badRequest(`the part's Content-Type "${partType.slice(0, 80)}" differs from the attachment's contentType`, attachments[0]!.path);
+  }
+  const contentType = partType || (declaredTypes[0] as string | undefined) || "application/octet-stream";
+  return { sha2, contentType, attachments, expectedLength: contentLength(part, attachments) };
+}
+
+function contentLength(part: MultipartPart, attachments: DeclaredAttachment[]): number | undefined {
+  const header = part.headers.get("content-length");
+  if (header === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(header)) throw badRequest(`an attachment part has a malformed Content-Length "${header.slice(0, 20)}"`);
+  const length = Number(header);
+  const mismatch = attachments.find((attachment) => typeof attachment.length === "number" && attachment.length !== length);
+  if (mismatch) throw badRequest(`the part's Content-Length ${length} differs from the attachment's length`, mismatch.path);
+  return length;
+}
