@@ -11,7 +11,9 @@ export const DEFAULT_MAX_DEPTH = 128;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
 
-type Frame = { object: boolean; keys: Set<string> | undefined; key: string; index: number };
+// Keys seen in an object: an array while small (most xAPI objects have a handful of keys), a Set past that.
+type Frame = { object: boolean; keys: string[] | Set<string>; key: string; index: number };
+const SMALL_OBJECT = 16;
 
 /**
  * Parses `text`, rejecting (400) malformed JSON, a key repeated in any object, nesting deeper than
@@ -45,9 +47,13 @@ function scanStructure(text: string, root: string, maxDepth: number): void {
       if (expectKey && top) {
         const raw = text.slice(i + 1, end);
         const key = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
-        top.keys ??= new Set();
-        if (top.keys.has(key)) throw badRequest("repeats a key already present in this object", pathOf(root, stack, key));
-        top.keys.add(key);
+        if (hasKey(top.keys, key)) throw badRequest("repeats a key already present in this object", pathOf(root, stack, key));
+        if (Array.isArray(top.keys)) {
+          top.keys.push(key);
+          if (top.keys.length > SMALL_OBJECT) top.keys = new Set(top.keys);
+        } else {
+          top.keys.add(key);
+        }
         top.key = key;
         expectKey = false;
       }
@@ -56,7 +62,7 @@ function scanStructure(text: string, root: string, maxDepth: number): void {
       if (stack.length >= maxDepth) {
         throw badRequest(`nests deeper than ${maxDepth} levels`, pathOf(root, stack, undefined));
       }
-      top = { object: c === 0x7b, keys: undefined, key: "", index: 0 };
+      top = { object: c === 0x7b, keys: [], key: "", index: 0 };
       stack.push(top);
       expectKey = top.object;
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
@@ -68,6 +74,10 @@ function scanStructure(text: string, root: string, maxDepth: number): void {
       else top.index++;
     }
   }
+}
+
+function hasKey(keys: string[] | Set<string>, key: string): boolean {
+  return Array.isArray(keys) ? keys.includes(key) : keys.has(key);
 }
 
 /** A quote at `index` is escaped when an odd number of backslashes precede it. */
