@@ -1,5 +1,206 @@
-// Serialises every write to one document (State, Activity Profile, Agent Profile), keyed by the document's
-// identity, so precondition checks and writes cannot interleave. (Filled in by the documents work.)
+// The race it prevents: two writers of one document (two tabs of a course saving State, a merge POST racing a
+// PUT) each checking If-Match against the same old ETag, or each merging into the same old JSON, so one
+// acknowledged update is silently lost. One object per activity/agent context (writerName) runs the
+// precondition check, the body write and the metadata switch of every write in that context one at a time;
+// a delete-all of State lives in the same object as the documents it removes, so it is serialised with them.
+//
+// Write order, so a crash at any point leaves the old or the new document whole and never loses an
+// acknowledged write:
+//   1. record the intent (new and old R2 keys) in this object's SQLite storage;
+//   2. write the new body to a fresh R2 key that is never reused (a random id, not the ETag, since the same
+//      content may be written again while its earlier copy is being deleted);
+//   3. switch the D1 metadata row to the new key — the commit point; readers see the old or the new body;
+//   4. delete the old R2 object; 5. clear the intent.
+// A crash before 3 leaves an unreferenced new body, after 3 an unreferenced old one; the next command in this
+// object first settles every recorded intent by asking D1 which key is live and deleting the other.
 import { DurableObject } from "cloudflare:workers";
+import { type DocumentAddress, type DocumentSet } from "../xapi/documents/document-address";
+import {
+  deleteDocumentRow,
+  deleteDocumentSetRows,
+  type DocumentRow,
+  findDocumentRow,
+  insertDocumentRow,
+  listDocumentSetRows,
+  replaceDocumentRow,
+} from "../xapi/documents/document-rows";
+import { sha1Hex } from "../xapi/documents/etag";
+import { mergeJsonDocuments } from "../xapi/documents/json-merge";
+import {
+  type Conditions,
+  hasConditions,
+  preconditionsHold,
+  type UnconditionalPutRule,
+} from "../xapi/documents/preconditions";
 
-export class DocumentWriter extends DurableObject<Env> {}
+export type WriteCommand =
+  | {
+      method: "PUT" | "POST";
+      address: DocumentAddress;
+      body: Uint8Array;
+      contentType: string;
+      conditions: Conditions;
+      unconditionalPut: UnconditionalPutRule;
+    }
+  | { method: "DELETE"; address: DocumentAddress; conditions: Conditions }
+  | { method: "DELETE_SET"; set: DocumentSet };
+
+export type WriteOutcome =
+  | { ok: true; etag?: string; updatedMs?: number }
+  | { ok: false; status: 400 | 409 | 412; message: string };
+
+/** The D1 row moved under us (only possible across a network split); the command is run again. */
+const RETRY = Symbol("retry");
+const ATTEMPTS = 3;
+const R2_DELETE_BATCH = 1000;
+
+export class DocumentWriter extends DurableObject<Env> {
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS intents (id INTEGER PRIMARY KEY, address TEXT NOT NULL, new_key TEXT, old_key TEXT)",
+    );
+  }
+
+  /**
+   * Runs one write after every earlier one has finished. Awaiting R2 and D1 lets other calls into the object,
+   * so the queue, not the runtime, provides the serialisation.
+   */
+  write(command: WriteCommand): Promise<WriteOutcome> {
+    const run = this.#queue.then(() => this.#apply(command));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #apply(command: WriteCommand): Promise<WriteOutcome> {
+    await this.#settleIntents();
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const outcome =
+        command.method === "DELETE_SET"
+          ? await this.#deleteSet(command.set)
+          : command.method === "DELETE"
+            ? await this.#delete(command.address, command.conditions)
+            : await this.#store(command);
+      if (outcome !== RETRY) return outcome;
+    }
+    throw new Error("the document kept changing outside its writer");
+  }
+
+  async #store(command: Extract<WriteCommand, { method: "PUT" | "POST" }>): Promise<WriteOutcome | typeof RETRY> {
+    const { address, conditions } = command;
+    const current = await findDocumentRow(this.env.DB, address);
+    if (!preconditionsHold(conditions, current?.etag)) return preconditionFailed(conditions);
+    if (command.method === "PUT" && !hasConditions(conditions)) {
+      if (current && command.unconditionalPut.existing === "conflict") {
+        return {
+          ok: false,
+          status: 409,
+          message:
+            "the document already exists: GET it to check its current state, then PUT again with If-Match set to its ETag",
+        };
+      }
+      if (!current && command.unconditionalPut.absent === "reject") {
+        return { ok: false, status: 400, message: "a PUT to a profile document requires If-Match or If-None-Match" };
+      }
+    }
+    let bytes = command.body;
+    if (command.method === "POST" && current) {
+      const stored = await this.env.BLOBS.get(current.r2Key);
+      if (!stored) return RETRY;
+      const merged = mergeJsonDocuments(
+        { bytes: new Uint8Array(await stored.arrayBuffer()), contentType: current.contentType },
+        { bytes, contentType: command.contentType },
+      );
+      if (!merged.ok) return { ok: false, status: 400, message: merged.message };
+      bytes = merged.bytes;
+    }
+    const row: DocumentRow = {
+      ...address,
+      etag: await sha1Hex(bytes),
+      contentType: command.contentType,
+      size: bytes.byteLength,
+      // Never earlier than the previous version, so Last-Modified and `since` move forward with every change.
+      updatedMs: Math.max(Date.now(), (current?.updatedMs ?? 0) + 1),
+      r2Key: `documents/${encodeURIComponent(address.storeId)}/${crypto.randomUUID()}`,
+    };
+    const intent = this.#recordIntent(address, row.r2Key, current?.r2Key);
+    await this.env.BLOBS.put(row.r2Key, bytes, { httpMetadata: { contentType: row.contentType } });
+    const committed = current
+      ? await replaceDocumentRow(this.env.DB, row, current.r2Key)
+      : await insertDocumentRow(this.env.DB, row);
+    if (!committed) {
+      await this.env.BLOBS.delete(row.r2Key);
+      this.#clearIntent(intent);
+      return RETRY;
+    }
+    if (current) await this.env.BLOBS.delete(current.r2Key);
+    this.#clearIntent(intent);
+    return { ok: true, etag: row.etag, updatedMs: row.updatedMs };
+  }
+
+  async #delete(address: DocumentAddress, conditions: Conditions): Promise<WriteOutcome | typeof RETRY> {
+    const current = await findDocumentRow(this.env.DB, address);
+    if (!preconditionsHold(conditions, current?.etag)) return preconditionFailed(conditions);
+    if (!current) return { ok: true };
+    const intent = this.#recordIntent(address, undefined, current.r2Key);
+    const committed = await deleteDocumentRow(this.env.DB, address, current.r2Key);
+    if (committed) await this.env.BLOBS.delete(current.r2Key);
+    this.#clearIntent(intent);
+    return committed ? { ok: true } : RETRY;
+  }
+
+  async #deleteSet(set: DocumentSet): Promise<WriteOutcome> {
+    const rows = await listDocumentSetRows(this.env.DB, set);
+    const intents = rows.map((row) => this.#recordIntent(row, undefined, row.r2Key));
+    const keys = await deleteDocumentSetRows(this.env.DB, set);
+    for (let i = 0; i < keys.length; i += R2_DELETE_BATCH) {
+      await this.env.BLOBS.delete(keys.slice(i, i + R2_DELETE_BATCH));
+    }
+    for (const intent of intents) this.#clearIntent(intent);
+    return { ok: true };
+  }
+
+  #recordIntent(address: Pick<DocumentRow, keyof DocumentAddress>, newKey?: string, oldKey?: string): number {
+    const identity = JSON.stringify({
+      storeId: address.storeId,
+      kind: address.kind,
+      activityId: address.activityId,
+      agentKey: address.agentKey,
+      registration: address.registration,
+      documentId: address.documentId,
+    });
+    const cursor = this.ctx.storage.sql.exec<{ id: number }>(
+      "INSERT INTO intents (address, new_key, old_key) VALUES (?, ?, ?) RETURNING id",
+      identity,
+      newKey ?? null,
+      oldKey ?? null,
+    );
+    return cursor.one().id;
+  }
+
+  #clearIntent(id: number): void {
+    this.ctx.storage.sql.exec("DELETE FROM intents WHERE id = ?", id);
+  }
+
+  /** Deletes whichever body of an interrupted write D1 does not reference; keys are never reused. */
+  async #settleIntents(): Promise<void> {
+    const intents = this.ctx.storage.sql
+      .exec<{ id: number; address: string; new_key: string | null; old_key: string | null }>(
+        "SELECT id, address, new_key, old_key FROM intents ORDER BY id",
+      )
+      .toArray();
+    for (const intent of intents) {
+      const live = (await findDocumentRow(this.env.DB, JSON.parse(intent.address) as DocumentAddress))?.r2Key;
+      const orphans = [intent.new_key, intent.old_key].filter((key): key is string => key !== null && key !== live);
+      if (orphans.length) await this.env.BLOBS.delete(orphans);
+      this.#clearIntent(intent.id);
+    }
+  }
+}
+
+function preconditionFailed(conditions: Conditions): WriteOutcome {
+  const header = conditions.ifMatch !== undefined ? "If-Match" : "If-None-Match";
+  return { ok: false, status: 412, message: `the ${header} precondition does not hold for the current document` };
+}

@@ -1,10 +1,87 @@
-// PLACEHOLDER (the documents work replaces this file): one router for the three document resources.
-import { Hono } from "hono";
+// One router for the State, Activity Profile and Agent Profile resources (1.0.3 Communication 2.2–2.7, 3.1;
+// 9274.1.1 4.1.4, 4.1.6.2/5/6), parametrised by kind. Routes parse, call the document store, render.
+import { type Context, Hono } from "hono";
+import { requireScope } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
+import { badRequest, notFound, XapiError } from "../../errors";
+import { maxBodyBytes, readBodyBytes } from "../../http/body";
+import type { DocumentKind } from "./document-address";
+import { listDocumentIds, openDocument, writeDocument } from "./document-store";
+import { quoteEtag, sha1Hex } from "./etag";
+import { isJsonMediaType, parseJsonObject } from "./json-merge";
+import { type DocumentRequest, parseDocumentRequest } from "./parameters";
+import { parseConditions, unconditionalPutRule } from "./preconditions";
 
-export type DocumentKind = "state" | "activity_profile" | "agent_profile";
+export type { DocumentKind } from "./document-address";
+
+const DEFAULT_CONTENT_TYPE = "application/octet-stream";
 
 export function documentRoutes(kind: DocumentKind): Hono<AppEnv> {
-  void kind;
-  return new Hono<AppEnv>();
+  const scope = kind === "state" ? "state" : "profile";
+  const routes = new Hono<AppEnv>();
+
+  // GET also answers HEAD (Hono drops the body); the R2 body is then not opened (1.0.3 Communication 1.1).
+  routes.get("/", requireScope(scope, "all/read"), async (c) => {
+    const request = parse(c, kind, "GET");
+    if (request.target === "set") {
+      const { ids, lastModifiedMs } = await listDocumentIds(c.get("db"), request.set, request.sinceMs);
+      const body = JSON.stringify(ids);
+      const headers: Record<string, string> = { "Content-Type": "application/json", ETag: quoteEtag(await sha1Hex(body)) };
+      // 1.0.3 Communication 2.2.s6.b2: the newest change among the listed documents.
+      if (lastModifiedMs !== undefined) headers["Last-Modified"] = new Date(lastModifiedMs).toUTCString();
+      return c.body(body, 200, headers);
+    }
+    const opened = await openDocument(c.get("db"), c.env, request.address, c.req.method !== "HEAD");
+    if (!opened) throw notFound("no such document");
+    const { row, body } = opened;
+    const headers = {
+      "Content-Type": row.contentType,
+      "Content-Length": String(row.size),
+      ETag: quoteEtag(row.etag),
+      "Last-Modified": new Date(row.updatedMs).toUTCString(),
+    };
+    return body ? c.body(body, 200, headers) : c.body(null, 200, headers);
+  });
+
+  for (const method of ["PUT", "POST"] as const) {
+    routes.on(method, "/", requireScope(scope), async (c) => {
+      const request = parse(c, kind, method);
+      if (request.target !== "document") throw badRequest("a document id is required");
+      const conditions = parseConditions({ ifMatch: c.req.header("If-Match"), ifNoneMatch: c.req.header("If-None-Match") });
+      const contentType = c.req.header("Content-Type")?.trim() || DEFAULT_CONTENT_TYPE;
+      const body = await readBodyBytes(c, maxBodyBytes(c));
+      // A JSON POST is a merge, so it must be a JSON Object even when nothing is stored yet (XAPI-00314).
+      if (method === "POST" && isJsonMediaType(contentType) && !parseJsonObject(body)) {
+        throw badRequest("a POST with Content-Type application/json must carry a JSON Object");
+      }
+      const outcome = await writeDocument(c.env, request.address, {
+        method,
+        address: request.address,
+        body,
+        contentType,
+        conditions,
+        unconditionalPut: unconditionalPutRule(kind, c.get("xapiVersion")),
+      });
+      if (!outcome.ok) throw new XapiError(outcome.status, outcome.message);
+      return c.body(null, 204, outcome.etag ? { ETag: quoteEtag(outcome.etag) } : {});
+    });
+  }
+
+  routes.delete("/", requireScope(scope), async (c) => {
+    const request = parse(c, kind, "DELETE");
+    const conditions = parseConditions({ ifMatch: c.req.header("If-Match"), ifNoneMatch: c.req.header("If-None-Match") });
+    const outcome =
+      request.target === "document"
+        ? await writeDocument(c.env, request.address, { method: "DELETE", address: request.address, conditions })
+        : await writeDocument(c.env, request.set, { method: "DELETE_SET", set: request.set });
+    if (!outcome.ok) throw new XapiError(outcome.status, outcome.message);
+    return c.body(null, 204);
+  });
+
+  return routes;
+}
+
+function parse(c: Context<AppEnv>, kind: DocumentKind, method: "GET" | "PUT" | "POST" | "DELETE"): DocumentRequest {
+  const query = new URL(c.req.url).searchParams;
+  return parseDocumentRequest(kind, method, query, c.get("principal").storeId, c.get("xapiVersion"));
 }

@@ -1,0 +1,43 @@
+// The storage verbs the document routes call: reads straight from D1 + R2, writes through the DocumentWriter
+// Durable Object of the document's context.
+//
+// Reads do not go through the Durable Object: the D1 row is switched to a new R2 key only after that body is
+// fully written, and R2 keys are never overwritten or reused, so a row read from D1 always names a complete,
+// immutable body. The one race left — the body deleted because a newer version committed between the two
+// reads — shows as a missing R2 object and is resolved by reading the row again, from the primary, where the
+// newer row is already visible.
+import type { DocumentWriter, WriteCommand, WriteOutcome } from "../../durable/document-writer";
+import type { Bindings } from "../../env";
+import { type DocumentAddress, type DocumentSet, writerName } from "./document-address";
+import { type DocumentRow, findDocumentRow, listDocumentIds } from "./document-rows";
+
+export { listDocumentIds };
+
+export type OpenedDocument = { row: DocumentRow; body?: ReadableStream };
+
+const READ_ATTEMPTS = 3;
+
+/** The document's metadata and (unless `withBody` is false) its body as a stream; undefined when absent. */
+export async function openDocument(
+  db: D1Database,
+  env: Bindings,
+  address: DocumentAddress,
+  withBody: boolean,
+): Promise<OpenedDocument | undefined> {
+  for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+    const source = attempt === 0 ? db : (env.DB.withSession("first-primary") as unknown as D1Database);
+    const row = await findDocumentRow(source, address);
+    if (!row) return undefined;
+    if (!withBody) return { row };
+    const object = await env.BLOBS.get(row.r2Key);
+    if (object) return { row, body: object.body };
+  }
+  throw new Error("document body kept disappearing while being read");
+}
+
+/** Sends one write to the Durable Object serialising the document's context. */
+export function writeDocument(env: Bindings, set: DocumentSet | DocumentAddress, command: WriteCommand): Promise<WriteOutcome> {
+  const namespace = env.DOCUMENT_WRITER as unknown as DurableObjectNamespace<DocumentWriter>;
+  const writer = namespace.get(namespace.idFromName(writerName(set)));
+  return writer.write(command) as Promise<WriteOutcome>;
+}

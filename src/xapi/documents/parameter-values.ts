@@ -1,0 +1,46 @@
+// Values of the document and Agents/Activities query parameters, validated like the same types inside
+// statements (1.0.3 Data 2.2.s4.b4; 9274.1.1 4.1.6): the `agent` JSON, Activity id IRIs, registration UUIDs and
+// the `since` Timestamp. Every failure is a 400 naming the parameter.
+import type { XapiVersion } from "../../env";
+import { badRequest } from "../../errors";
+import { agentKey } from "../agents/identifier";
+import { isIri, isUuid, validateAgent, validateTimestamp } from "./interim-validation";
+
+export type AgentParameter = { agent: Record<string, unknown>; key: string };
+
+/** The `agent` parameter: JSON of an Agent (or identified Group) named by exactly one IFI. */
+export function parseAgentParameter(raw: string, version: XapiVersion, name = "agent"): AgentParameter {
+  let agent: unknown;
+  try {
+    agent = JSON.parse(raw);
+  } catch {
+    throw badRequest("must be the JSON of an Agent", name);
+  }
+  validateAgent(agent, version, name);
+  const key = agentKey(agent as Record<string, unknown>);
+  if (key === undefined) throw badRequest("must identify an Agent by mbox, mbox_sha1sum, openid or account", name);
+  return { agent: agent as Record<string, unknown>, key };
+}
+
+export function parseActivityIdParameter(raw: string, name = "activityId"): string {
+  if (!isIri(raw)) throw badRequest("must be an IRI with a scheme", name);
+  return raw;
+}
+
+/** Registrations compare as UUIDs, so the key is lower-cased. */
+export function parseRegistrationParameter(raw: string): string {
+  if (!isUuid(raw)) throw badRequest("must be a UUID", "registration");
+  return raw.toLowerCase();
+}
+
+/**
+ * `since` as epoch milliseconds. A query string turns an unescaped "+" of an offset into a space; it is put
+ * back so `...T10:00:00+02:00` sent unencoded still means what the client meant.
+ */
+export function parseSinceParameter(raw: string, version: XapiVersion): number {
+  const timestamp = raw.replace(/ (\d{2}(:?\d{2})?)$/, "+$1");
+  validateTimestamp(timestamp, version, "since");
+  const ms = Date.parse(timestamp);
+  if (Number.isNaN(ms)) throw badRequest("must be a Timestamp", "since");
+  return ms;
+}
