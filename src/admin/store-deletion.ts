@@ -10,8 +10,9 @@ import { deleteRowids, WorkBudget } from "./work-budget";
 const ROW_TABLES = ["statement_attachments", "statement_index", "statement_refs", "statements", "activities", "agents"];
 /** Tables whose rows name an R2 object in `r2_key`. */
 const BLOB_TABLES = ["documents", "attachments"];
-const ROW_CHUNK = 2000;
-const BLOB_CHUNK = 500;
+/** Rows per DELETE, and rows (so R2 objects, at most 1000 per R2 call) per blob chunk. */
+export type ChunkSizes = { rows: number; blobs: number };
+const CHUNKS: ChunkSizes = { rows: 2000, blobs: 500 };
 
 export type DeletionPass = { done: boolean; deleted: Record<string, number> };
 
@@ -20,6 +21,7 @@ export async function deleteStore(
   blobs: R2Bucket,
   storeId: string,
   budget = new WorkBudget(),
+  chunks = CHUNKS,
 ): Promise<DeletionPass> {
   const deleted: Record<string, number> = {};
   const count = (table: string, n: number) => (deleted[table] = (deleted[table] ?? 0) + n);
@@ -29,12 +31,13 @@ export async function deleteStore(
 
   for (const table of BLOB_TABLES) {
     for (;;) {
-      if (!budget.take(3)) return { done: false, deleted };
+      if (!budget.take()) return { done: false, deleted };
       const { results } = await db
-        .prepare(`SELECT rowid AS rowid, r2_key FROM ${table} WHERE store_id = ? LIMIT ${BLOB_CHUNK}`)
-        .bind(storeId)
+        .prepare(`SELECT rowid AS rowid, r2_key FROM ${table} WHERE store_id = ? LIMIT ?`)
+        .bind(storeId, chunks.blobs)
         .all<{ rowid: number; r2_key: string }>();
       if (results.length === 0) break;
+      if (!budget.take(2)) return { done: false, deleted };
       await blobs.delete(results.map((row) => row.r2_key));
       await deleteRowids(db, table, results.map((row) => row.rowid)).run();
       count(table, results.length);
@@ -46,13 +49,13 @@ export async function deleteStore(
       if (!budget.take()) return { done: false, deleted };
       const result = await db
         .prepare(
-          `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE store_id = ? LIMIT ${ROW_CHUNK})`,
+          `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE store_id = ? LIMIT ?)`,
         )
-        .bind(storeId)
+        .bind(storeId, chunks.rows)
         .run();
       const changes = result.meta.changes ?? 0;
       count(table, changes);
-      if (changes < ROW_CHUNK) break;
+      if (changes < chunks.rows) break;
     }
   }
 
