@@ -1,0 +1,164 @@
+// Paging with `more` (1.0.3 Data 2.5, Communication 2.1.3; 9274.1.1 4.1.6.1, 4.2.4.3): a keyset cursor that
+// continues the same query, stays stable while statements arrive, and refuses tampering with a 400.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { hashSecret } from "../../../src/auth/secrets";
+import { basic, VERSIONS, xapi } from "../../helpers";
+
+type Json = Record<string, unknown>;
+type Result = { statements: Json[]; more: string };
+
+const uid = () => crypto.randomUUID();
+const verb = () => ({ id: `http://example.com/verbs/${uid()}`, display: { "en-US": "did" } });
+const statement = (v: { id: string }, extra: Json = {}): Json => ({
+  id: uid(),
+  actor: { objectType: "Agent", mbox: `mailto:${uid()}@example.com` },
+  verb: v,
+  object: { objectType: "Activity", id: `http://example.com/activities/${uid()}` },
+  ...extra,
+});
+
+async function store(version: string, statements: Json[], auth?: string): Promise<void> {
+  const res = await xapi("/statements", { method: "POST", json: statements, version, ...(auth ? { auth } : {}) });
+  expect(res.status, await res.clone().text()).toBe(200);
+  await res.arrayBuffer();
+}
+
+async function get(version: string, path: string, auth?: string): Promise<Result> {
+  const res = await xapi(path.replace(/^\/xapi/, ""), { version, ...(auth ? { auth } : {}) });
+  const text = await res.text();
+  expect(res.status, text).toBe(200);
+  return JSON.parse(text) as Result;
+}
+
+/** Follows `more` to the end, running `between` after each page; returns the ids in order. */
+async function pageThrough(version: string, first: string, between?: (page: number) => Promise<void>): Promise<string[]> {
+  const seen: string[] = [];
+  let path = first;
+  for (let page = 0; path; page++) {
+    const result = await get(version, path);
+    seen.push(...result.statements.map((s) => s.id as string));
+    path = result.more;
+    if (path) expect(path).toMatch(/^\/xapi\/statements\?.*cursor=/);
+    await between?.(page);
+    expect(page).toBeLessThan(50);
+  }
+  return seen;
+}
+
+describe.each(VERSIONS)("paging with more (%s)", (version) => {
+  it("pages through a result to the end, same order as one page, empty more at the end", async () => {
+    const v = verb();
+    const all = Array.from({ length: 7 }, () => statement(v));
+    await store(version, all);
+    const whole = (await get(version, `/xapi/statements?verb=${encodeURIComponent(v.id)}`)).statements.map((s) => s.id);
+    expect(whole).toEqual(all.map((s) => s.id).reverse());
+    const paged = await pageThrough(version, `/xapi/statements?verb=${encodeURIComponent(v.id)}&limit=3`);
+    expect(paged).toEqual(whole);
+    const ascending = await pageThrough(version, `/xapi/statements?verb=${encodeURIComponent(v.id)}&limit=2&ascending=true`);
+    expect(ascending).toEqual([...whole].reverse());
+  });
+
+  it("keeps filters and format across pages", async () => {
+    const v = verb();
+    await store(version, [statement(v), statement(v), statement(verb()), statement(v)]);
+    const first = await get(version, `/xapi/statements?verb=${encodeURIComponent(v.id)}&limit=2&format=ids`);
+    expect(first.statements).toHaveLength(2);
+    const second = await get(version, first.more);
+    expect(second.statements).toHaveLength(1);
+    expect(second.statements[0]!.verb).toEqual({ id: v.id });
+    expect(second.more).toBe("");
+  });
+
+  it("descending pages do not repeat or skip statements while new ones arrive", async () => {
+    const v = verb();
+    const before = Array.from({ length: 9 }, () => statement(v));
+    await store(version, before);
+    const seen = await pageThrough(version, `/xapi/statements?verb=${encodeURIComponent(v.id)}&limit=2`, async () => {
+      await store(version, [statement(v), statement(v)]);
+    });
+    expect(seen).toEqual(before.map((s) => s.id).reverse());
+  });
+
+  it("ascending pages include statements that arrive meanwhile, each once", async () => {
+    const v = verb();
+    const before = Array.from({ length: 7 }, () => statement(v));
+    await store(version, before);
+    const added: string[] = [];
+    const seen = await pageThrough(version, `/xapi/statements?verb=${encodeURIComponent(v.id)}&limit=3&ascending=true`, async (page) => {
+      if (page < 2) {
+        const s = statement(v);
+        added.push(s.id as string);
+        await store(version, [s]);
+      }
+    });
+    expect(seen).toEqual([...before.map((s) => s.id), ...added]);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it("refuses a tampered or transplanted cursor with 400", async () => {
+    const v = verb();
+    await store(version, [statement(v), statement(v), statement(v)]);
+    const { more } = await get(version, `/xapi/statements?verb=${encodeURIComponent(v.id)}&limit=1`);
+    const url = new URL(more, "http://lrs.test");
+    const cursor = url.searchParams.get("cursor")!;
+    const [seq, mac] = cursor.split(".");
+
+    const moved = new URL(url);
+    moved.searchParams.set("cursor", `${Number(seq) + 1}.${mac}`);
+    const otherFilter = new URL(url);
+    otherFilter.searchParams.set("verb", verb().id);
+    const widened = new URL(url);
+    widened.searchParams.delete("verb");
+    const flipped = new URL(url);
+    flipped.searchParams.set("cursor", `${seq}.${mac!.slice(0, -1)}${mac!.endsWith("A") ? "B" : "A"}`);
+    for (const bad of [moved, otherFilter, widened, flipped]) {
+      const res = await xapi(`${bad.pathname.replace(/^\/xapi/, "")}${bad.search}`, { version });
+      expect(res.status, bad.search).toBe(400);
+      expect((await res.json<{ error: { path?: string } }>()).error.path).toBe("cursor");
+    }
+    // The untouched IRL still works and needs credentials like any request.
+    expect((await xapi(more.replace(/^\/xapi/, ""), { version })).status).toBe(200);
+    expect((await xapi(more.replace(/^\/xapi/, ""), { version, auth: null })).status).toBe(401);
+  });
+
+  it("drops statements voided between pages (the query is re-run, 1.0.3 Data 2.5.s3.b4)", async () => {
+    const v = verb();
+    const [a, b, c] = [statement(v), statement(v), statement(v)];
+    await store(version, [a, b, c]);
+    const first = await get(version, `/xapi/statements?verb=${encodeURIComponent(v.id)}&limit=1`);
+    expect(first.statements[0]!.id).toBe(c.id);
+    await store(version, [
+      {
+        actor: { objectType: "Agent", mbox: "mailto:admin@example.com" },
+        verb: { id: "http://adlnet.gov/expapi/verbs/voided", display: { "en-US": "voided" } },
+        object: { objectType: "StatementRef", id: b.id },
+      },
+    ]);
+    const rest = await pageThrough(version, first.more);
+    expect(rest).toEqual([a.id]);
+  });
+});
+
+describe("statements/read/mine", () => {
+  it("a credential limited to its own statements queries only those, through every page", async () => {
+    const key = `mine-${uid()}`;
+    const secret = uid();
+    await env.DB.prepare(
+      `INSERT INTO credentials (id, store_id, name, key, secret_hash, scopes, authority, disabled, created_at)
+       VALUES (?, 'default', 'mine', ?, ?, ?, ?, 0, 0)`,
+    )
+      .bind(key, key, await hashSecret(secret), JSON.stringify(["statements/write", "statements/read/mine"]),
+        JSON.stringify({ objectType: "Agent", account: { homePage: "urn:test", name: key } }))
+      .run();
+    const auth = basic(key, secret);
+    const v = verb();
+    const mine = [statement(v), statement(v), statement(v)];
+    await store("2.0.0", [statement(v), statement(v)]);
+    await store("2.0.0", mine, auth);
+    const first = await get("2.0.0", `/xapi/statements?verb=${encodeURIComponent(v.id)}&limit=2`, auth);
+    const second = await get("2.0.0", first.more, auth);
+    expect([...first.statements, ...second.statements].map((s) => s.id)).toEqual(mine.map((s) => s.id).reverse());
+    expect((await get("2.0.0", "/xapi/statements?limit=0", auth)).statements).toHaveLength(3);
+  });
+});
