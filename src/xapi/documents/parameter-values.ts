@@ -4,7 +4,7 @@
 import type { XapiVersion } from "../../env";
 import { badRequest } from "../../errors";
 import { agentKey } from "../agents/identifier";
-import { isIri, isUuid, validateAgent, validateTimestamp } from "./interim-validation";
+import { isIri, isUuid, validateAgent, validateTimestamp } from "../statements/validation";
 
 export type AgentParameter = { agent: Record<string, unknown>; key: string };
 
