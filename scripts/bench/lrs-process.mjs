@@ -58,6 +58,10 @@ export async function startLrs({ port, stateDir, env = {}, log = false, timeoutM
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (handle.exited) throw new Error(`the LRS exited while starting:\n${output}`);
+    if (/Build failed|\[ERROR\]/.test(output)) {
+      await stopGroup(handle, "SIGKILL");
+      throw new Error(`the LRS failed to start:\n${output.slice(-3000)}`);
+    }
     try {
       const response = await fetch(`${handle.base}/xapi/about`, { signal: AbortSignal.timeout(2000) });
       if (response.ok) {

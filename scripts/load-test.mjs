@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// `npm run test:load [-- --seconds 60] [--short] [--concurrency 48]`
+// 1. Steady pass: mixed traffic (statement batches and PUTs, queries, reads of own writes, State document writes
+//    and merges) at high concurrency against a fresh LRS on 127.0.0.1; then every acknowledged statement is
+//    fetched back: zero lost, zero 5xx, zero refused valid requests.
+// 2. Crash pass: the same traffic, and in the middle of it SIGKILL of the whole LRS process tree; restart on the
+//    same state folder; every acknowledged statement and document write is there, and every batch is entirely
+//    present or entirely absent.
+// Loopback only, bounded in time; exits non-zero on any violation and prints one summary line.
+import { parseArgs } from "node:util";
+import { call } from "./bench/http.mjs";
+import { newLedger, verifyDocuments, verifyStatements } from "./bench/ledger.mjs";
+import { freshStateDir, removeStateDir, sleep, startLrs } from "./bench/lrs-process.mjs";
+import { mixedTraffic } from "./bench/mixed-traffic.mjs";
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: "string" },
+    short: { type: "boolean", default: false },
+    concurrency: { type: "string" },
+    port: { type: "string", default: "8861" },
+    "keep-state": { type: "boolean", default: false },
+  },
+});
+const steadySeconds = Number(args.seconds ?? (args.short ? 8 : 45));
+const crashSeconds = args.short ? 6 : Math.max(6, Math.round(steadySeconds / 3));
+const concurrency = Number(args.concurrency ?? (args.short ? 32 : 64));
+const port = Number(args.port);
+const started = Date.now();
+const log = (...parts) => console.log(`[load +${Math.round((Date.now() - started) / 1000)}s]`, ...parts);
+const run = `lt${Date.now().toString(36)}`;
+const stateDir = freshStateDir("edge-lrs-load");
+const ledger = newLedger();
+const figures = {};
+let lrs;
+
+try {
+  lrs = await startLrs({ port, stateDir });
+  const since = new Date().toISOString();
+  log(`steady pass: ${concurrency} workers for ${steadySeconds} s`);
+  const steady = mixedTraffic(lrs.base, ledger, { concurrency, seconds: steadySeconds, run, since });
+  await steady.done;
+  figures.steadyRequests = ledger.requests;
+  figures.steadyRequestsPerSecond = Math.round(ledger.requests / steadySeconds);
+  Object.assign(figures, await verifyStatements(lrs.base, ledger));
+  Object.assign(figures, await verifyDocuments(lrs.base, ledger));
+  log(`steady pass verified: ${JSON.stringify(figures)}`);
+
+  log(`crash pass: ${concurrency} workers, SIGKILL of the LRS process tree after ~${crashSeconds / 2} s`);
+  const before = ledger.requests;
+  const crash = mixedTraffic(lrs.base, ledger, { concurrency, seconds: crashSeconds * 4, run, since });
+  await sleep((crashSeconds / 2) * 1000 * (0.7 + Math.random() * 0.6));
+  crash.markCrashed();
+  await lrs.stop("SIGKILL");
+  await crash.done;
+  figures.crashPassRequests = ledger.requests - before;
+  figures.inDoubtBatches = ledger.batches.filter((b) => b.state === "doubt").length;
+  log(`killed with ${figures.inDoubtBatches} statement batches in flight; restarting on the same state folder`);
+
+  lrs = await startLrs({ port, stateDir });
+  const after = await verifyStatements(lrs.base, ledger);
+  const docs = await verifyDocuments(lrs.base, ledger);
+  Object.assign(figures, { afterCrash: { ...after, ...docs } });
+  // The restarted LRS takes writes again.
+  const probe = await call(lrs.base, "/xapi/statements", {
+    method: "POST",
+    json: { actor: { mbox: "mailto:probe@example.edu" }, verb: { id: "http://adlnet.gov/expapi/verbs/experienced" }, object: { id: "https://example.edu/probe" } },
+  });
+  if (probe.status !== 200) ledger.violations.push(`POST after restart answered ${probe.status}`);
+  log(`after restart: ${JSON.stringify(figures.afterCrash)}`);
+} catch (error) {
+  ledger.violations.push(`load test aborted: ${error?.stack ?? error}`);
+} finally {
+  if (lrs) await lrs.stop();
+  if (!args["keep-state"]) removeStateDir(stateDir);
+}
+
+const statusLine = [...ledger.status.entries()].sort().map(([k, v]) => `${k}: ${v}`).join(", ");
+log(`responses: ${statusLine}`);
+const fivexx = [...ledger.status.entries()].filter(([k]) => / 5\d\d$/.test(k)).reduce((sum, [, v]) => sum + v, 0);
+for (const v of ledger.violations.slice(0, 30)) console.log(`VIOLATION ${v}`);
+const verdict = ledger.violations.length === 0 ? "PASS" : "FAIL";
+console.log(
+  `load test ${verdict}: ${ledger.requests} requests, ${figures.acknowledgedStatements ?? 0} statements acknowledged in the steady pass, ` +
+    `lost ${(figures.lost ?? 0) + (figures.afterCrash?.lost ?? 0)}, 5xx ${fivexx}, half-written batches ${figures.afterCrash?.halfWritten ?? 0}, ` +
+    `documents lost ${(figures.documentsLost ?? 0) + (figures.afterCrash?.documentsLost ?? 0)}, violations ${ledger.violations.length}, ${Math.round((Date.now() - started) / 1000)} s`,
+);
+process.exit(verdict === "PASS" ? 0 : 1);
