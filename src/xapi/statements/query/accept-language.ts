@@ -13,11 +13,13 @@ export function parseAcceptLanguage(header: string | undefined): LanguageRange[]
     if (!/^(\*|[a-z0-9]{1,8}(-[a-z0-9]{1,8})*)$/.test(range)) return;
     let q = 1;
     for (const param of params) {
-      const match = /^\s*q\s*=\s*([0-9.]+)\s*$/i.exec(param);
-      if (match) q = Number(match[1]);
+      const [name, value] = param.split("=").map((part) => part.trim());
+      if (name?.toLowerCase() !== "q") continue;
+      // RFC 2616 3.9 qvalue; a malformed one makes the whole range unusable.
+      q = /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(value ?? "") ? Number(value) : 0;
     }
-    if (!Number.isFinite(q) || q <= 0) return;
-    ranges.push({ range, q: Math.min(q, 1), order });
+    if (q <= 0) return;
+    ranges.push({ range, q, order });
   });
   ranges.sort((a, b) => b.q - a.q || a.order - b.order);
   return ranges.map(({ range, q }) => ({ range, q }));
