@@ -6,6 +6,8 @@
 import type { Principal, XapiVersion } from "../../env";
 import { badRequest } from "../../errors";
 import { sameStatement } from "./comparison";
+import { attachmentRowsStatements } from "./attachments/attachment-rows";
+import type { StoredAttachment } from "./attachments/attachment-store";
 import { assignLrsProperties } from "./lrs-properties";
 import { statementFacts } from "./statement-index";
 import { statementRefTarget } from "./statement-refs";
@@ -50,6 +52,7 @@ export async function recordStatements(
   principal: Principal,
   version: XapiVersion,
   prepared: readonly PreparedStatement[],
+  attachments: readonly StoredAttachment[] = [],
 ): Promise<RecordOutcome> {
   const ids = prepared.map((s) => s.id);
   for (let attempt = 1; ; attempt++) {
@@ -64,7 +67,9 @@ export async function recordStatements(
     }
     if (fresh.length === 0) return { ok: true, ids };
     try {
-      await insertStatements(db, principal.storeId, principal.credentialId, version, fresh);
+      // Attachment rows and links commit with the statements that use them (attachments/attachment-rows.ts).
+      const attachmentRows = attachmentRowsStatements(db, principal.storeId, attachments, fresh);
+      await insertStatements(db, principal.storeId, principal.credentialId, version, fresh, attachmentRows);
       return { ok: true, ids };
     } catch (error) {
       if (!isDuplicateIdError(error) || attempt >= MAX_ATTEMPTS) throw error;

@@ -5,6 +5,7 @@ import { Hono, type Context } from "hono";
 import { requireScope } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
 import { badRequest, conflict } from "../../errors";
+import type { StoredAttachment } from "./attachments/attachment-store";
 import { consistentThrough } from "./consistent-through";
 import { handleStatementQuery } from "./query/handler";
 import { prepareStatements, recordStatements } from "./record-statements";
@@ -27,7 +28,7 @@ statementRoutes.put("/", requireScope("statements/write"), async function putSta
   const statementId = onlyParameter(c, "statementId");
   if (statementId === undefined) throw badRequest("PUT /statements requires the statementId parameter", "statementId");
   if (!isUuid(statementId)) throw badRequest("statementId must be a UUID", "statementId");
-  const { body } = await readStatementRequest(c);
+  const { body, attachments } = await readStatementRequest(c);
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw badRequest("PUT /statements takes a single statement object", "statement");
   }
@@ -38,19 +39,19 @@ statementRoutes.put("/", requireScope("statements/write"), async function putSta
   if (typeof statement.id === "string" && statement.id.toLowerCase() !== statementId.toLowerCase()) {
     throw badRequest("the statement's id differs from the statementId parameter", "statement.id");
   }
-  await store(c, [statement], "statement", statementId);
+  await store(c, [statement], "statement", attachments, statementId);
   return c.body(null, 204);
 });
 
 statementRoutes.post("/", requireScope("statements/write"), async function postStatements(c) {
   const unexpected = Object.keys(c.req.queries());
   if (unexpected.length > 0) throw badRequest(`POST /statements takes no parameter ${unexpected[0]}`, unexpected[0]);
-  const { body } = await readStatementRequest(c);
+  const { body, attachments } = await readStatementRequest(c);
   const version = c.get("xapiVersion");
   const isBatch = Array.isArray(body);
   const statements = isBatch ? (body as unknown[]) : [body];
   statements.forEach((value, i) => validateStatement(value, version, isBatch ? `statement[${i}]` : "statement"));
-  const ids = await store(c, statements as Record<string, unknown>[], isBatch ? "statement[]" : "statement");
+  const ids = await store(c, statements as Record<string, unknown>[], isBatch ? "statement[]" : "statement", attachments);
   return c.json(ids, 200);
 });
 
@@ -79,12 +80,13 @@ async function store(
   c: Context<AppEnv>,
   statements: Record<string, unknown>[],
   path: string,
+  attachments: readonly StoredAttachment[],
   statementId?: string,
 ): Promise<string[]> {
   const principal = c.get("principal");
   const version = c.get("xapiVersion");
   const prepared = prepareStatements(statements, principal, version, statementId);
-  const outcome = await recordStatements(c.get("db"), principal, version, prepared);
+  const outcome = await recordStatements(c.get("db"), principal, version, prepared, attachments);
   if (!outcome.ok) {
     const where = path === "statement[]" ? `statement[${outcome.conflict.index}]` : path;
     throw conflict(`a different statement with id ${outcome.conflict.id} is already stored`, `${where}.id`);

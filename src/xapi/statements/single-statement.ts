@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { readsOnlyOwnStatements } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
 import { badRequest, notFound } from "../../errors";
+import { multipartStatementResponse } from "./attachments/multipart-response";
 import { findStatementById } from "./store";
 import { renderStatements, STATEMENT_FORMATS, type StatementFormat } from "./format";
 import { isUuid } from "./uuid";
@@ -47,5 +48,11 @@ export async function getSingleStatement(c: Context<AppEnv>): Promise<Response> 
     acceptLanguage: c.req.header("Accept-Language"),
   });
   c.header("Last-Modified", new Date(row.storedMs).toUTCString());
+  if (attachments === "true") {
+    return multipartStatementResponse(c.get("db"), c.env.BLOBS, principal.storeId, JSON.stringify(statement), [row.seq], {
+      headers: { "Last-Modified": new Date(row.storedMs).toUTCString() },
+      head: c.req.method === "HEAD",
+    });
+  }
   return c.json(statement, 200);
 }

@@ -73,6 +73,8 @@ export async function insertStatements(
   credentialId: string,
   acceptedUnder: string,
   statements: readonly PreparedStatement[],
+  /** Statements to run after the rows they read, in the same transaction (e.g. attachment rows). */
+  after: readonly D1PreparedStatement[] = [],
 ): Promise<void> {
   const now = Date.now();
   const bound: D1PreparedStatement[] = [];
@@ -104,7 +106,7 @@ export async function insertStatements(
     statements.flatMap((s) => s.facts.agents.map((a) => [a.key, a.identifier, a.name ? [a.name] : []])),
     now,
   );
-  await db.batch(bound);
+  await db.batch([...bound, ...after]);
 }
 
 /** True for the error D1 raises when a concurrent request inserted one of the same ids first. */

@@ -1,10 +1,9 @@
 // attachments=true on a statement query (1.0.3 Communication 2.1.3.s2.b6, Data 2.4.11; 9274.1.1 4.1.3):
-// a multipart/mixed response whose first part is the StatementResult.
-// SEAM for the attachments work: the raw attachment parts (statement_attachments → attachments → R2) belong
-// after the JSON part; until then the response carries the StatementResult part alone, which is valid
-// multipart/mixed but omits attachment data.
+// a multipart/mixed response whose first part is the StatementResult, then the attachment contents of the
+// page's statements (statement_attachments → attachments → R2), see attachments/multipart-response.ts.
 import type { Context } from "hono";
 import type { AppEnv } from "../../../env";
+import { multipartStatementResponse } from "../attachments/multipart-response";
 
 export async function respondWithAttachments(
   c: Context<AppEnv>,
@@ -12,11 +11,12 @@ export async function respondWithAttachments(
   rows: readonly { seq: number }[],
   headers: Headers,
 ): Promise<Response> {
-  void rows;
-  const boundary = `xapi-${crypto.randomUUID()}`;
-  const crlf = "\r\n";
-  const body =
-    `--${boundary}${crlf}Content-Type: application/json${crlf}${crlf}${statementResult}${crlf}` + `--${boundary}--${crlf}`;
-  headers.set("Content-Type", `multipart/mixed; boundary=${boundary}`);
-  return new Response(c.req.method === "HEAD" ? null : body, { status: 200, headers });
+  return multipartStatementResponse(
+    c.get("db"),
+    c.env.BLOBS,
+    c.get("principal").storeId,
+    statementResult,
+    rows.map((row) => row.seq),
+    { headers, head: c.req.method === "HEAD" },
+  );
 }
