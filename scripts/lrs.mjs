@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+// `npm run lrs -- <command>`: administer an edge-lrs (local or deployed) through its admin API, and move
+// statements in and out through its xAPI. No dependencies beyond Node 22.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { adminClient, xapiClient } from "./lrs/client.mjs";
+import { exportStatements, QUERY_PARAMETERS } from "./lrs/export.mjs";
+import { importStatements } from "./lrs/import.mjs";
+
+const USAGE = `usage: npm run lrs -- <command> [options]
+
+admin commands (--token or LRS_ADMIN_TOKEN):
+  stores list
+  stores create <name> [--id <id>]
+  stores rename <store> <name>
+  stores delete <store>                      deletes all of the store's data (asks for --yes)
+  stats <store>
+  credentials list <store>
+  credentials create <store> [--name <name>] [--scopes all,statements/write,...] [--authority <agent-json>]
+  credentials disable|enable|rotate|delete <store> <credential-id>
+  erase-agent <agent-json> --store <store> [--related]   GDPR erasure (asks for --yes)
+  audit <store>
+
+xAPI commands (--key/--secret or LRS_KEY/LRS_SECRET; the credential's store is used):
+  import <file> [--batch 500] [--restart]    NDJSON or JSON array; resumable; rejects in <file>.rejected.ndjson
+  export [--out <file>] [--csv] [--agent <json>] [--verb <iri>] [--activity <iri>] [--registration <uuid>]
+         [--since <ts>] [--until <ts>] [--related_activities] [--related_agents] [--limit <n>] [--ascending false]
+
+common options:
+  --url <base>          the LRS (default http://127.0.0.1:8787, or LRS_URL)
+  --xapi-version <v>    X-Experience-API-Version for xAPI commands (default 2.0.0)
+`;
+
+const { values: options, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    url: { type: "string", default: process.env.LRS_URL ?? "http://127.0.0.1:8787" },
+    token: { type: "string", default: process.env.LRS_ADMIN_TOKEN },
+    key: { type: "string", default: process.env.LRS_KEY },
+    secret: { type: "string", default: process.env.LRS_SECRET },
+    "xapi-version": { type: "string", default: "2.0.0" },
+    id: { type: "string" },
+    name: { type: "string" },
+    scopes: { type: "string", default: "all" },
+    authority: { type: "string" },
+    store: { type: "string" },
+    related: { type: "boolean", default: false },
+    yes: { type: "boolean", default: false },
+    batch: { type: "string", default: "500" },
+    restart: { type: "boolean", default: false },
+    out: { type: "string" },
+    csv: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+    ...Object.fromEntries(
+      QUERY_PARAMETERS.map((name) => [name, { type: name.startsWith("related_") ? "boolean" : "string" }]),
+    ),
+  },
+});
+
+const print = (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+const admin = () => adminClient({ url: options.url, token: options.token });
+const xapi = () =>
+  xapiClient({ url: options.url, key: options.key, secret: options.secret, version: options["xapi-version"] });
+
+function need(value, what) {
+  if (value === undefined || value === "") throw new Error(`missing ${what}\n\n${USAGE}`);
+  return value;
+}
+
+function parseJsonArgument(text, what) {
+  try {
+    return JSON.parse(text.startsWith("@") ? readFileSync(text.slice(1), "utf8") : text);
+  } catch (error) {
+    throw new Error(`${what} is not JSON (${error.message}); pass JSON or @file`);
+  }
+}
+
+function confirm(what) {
+  if (!options.yes) throw new Error(`${what}: this cannot be undone; repeat with --yes`);
+}
+
+/** Repeats a 202-until-done admin job (store deletion, erasure), summing the counts of each pass. */
+async function untilDone(method, path, json, countsKey) {
+  const totals = {};
+  for (let pass = 1; ; pass++) {
+    const { status, body } = await admin()(method, path, json);
+    for (const [name, n] of Object.entries(body[countsKey] ?? {})) totals[name] = (totals[name] ?? 0) + n;
+    process.stderr.write(`pass ${pass}: ${JSON.stringify(totals)}\n`);
+    if (status === 200) return { ...body, [countsKey]: totals };
+  }
+}
+
+const commands = {
+  async stores([action, ...rest]) {
+    const request = admin();
+    if (action === "list") return print((await request("GET", "/stores")).body.stores);
+    if (action === "create") {
+      const name = need(rest[0], "<name>");
+      return print((await request("POST", "/stores", { name, ...(options.id ? { id: options.id } : {}) })).body);
+    }
+    if (action === "rename") {
+      const store = need(rest[0], "<store>");
+      return print((await request("PATCH", `/stores/${enc(store)}`, { name: need(rest[1], "<name>") })).body);
+    }
+    if (action === "delete") {
+      const store = need(rest[0], "<store>");
+      confirm(`deleting store ${store}`);
+      return print(await untilDone("DELETE", `/stores/${enc(store)}`, undefined, "deleted"));
+    }
+    throw new Error(`unknown: stores ${action ?? ""}\n\n${USAGE}`);
+  },
+
+  async stats([store]) {
+    print((await admin()("GET", `/stores/${enc(need(store, "<store>"))}/stats`)).body);
+  },
+
+  async audit([store]) {
+    print((await admin()("GET", `/stores/${enc(need(store, "<store>"))}/audit`)).body.entries);
+  },
+
+  async credentials([action, store, id]) {
+    const request = admin();
+    const base = `/stores/${enc(need(store, "<store>"))}/credentials`;
+    if (action === "list") return print((await request("GET", base)).body.credentials);
+    if (action === "create") {
+      const body = {
+        scopes: options.scopes.split(",").map((s) => s.trim()).filter(Boolean),
+        ...(options.name ? { name: options.name } : {}),
+        ...(options.authority ? { authority: parseJsonArgument(options.authority, "--authority") } : {}),
+      };
+      const created = (await request("POST", base, body)).body;
+      process.stderr.write("the secret is shown this once; store it now\n");
+      return print(created);
+    }
+    const path = `${base}/${enc(need(id, "<credential-id>"))}`;
+    if (action === "disable" || action === "enable" || action === "rotate") {
+      return print((await request("POST", `${path}/${action}`)).body);
+    }
+    if (action === "delete") {
+      await request("DELETE", path);
+      return print({ deleted: id });
+    }
+    throw new Error(`unknown: credentials ${action ?? ""}\n\n${USAGE}`);
+  },
+
+  async "erase-agent"([agentText]) {
+    const agent = parseJsonArgument(need(agentText, "<agent-json>"), "<agent-json>");
+    const store = need(options.store, "--store <store>");
+    confirm(`erasing ${agentText} from store ${store}`);
+    print(await untilDone("POST", `/stores/${enc(store)}/erase-agent`, { agent, related: options.related }, "erased"));
+  },
+
+  async import([file]) {
+    const batchSize = Number(options.batch);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error("--batch must be a positive integer");
+    const state = await importStatements(xapi(), need(file, "<file>"), { batchSize, restart: options.restart });
+    print({ accepted: state.accepted, rejected: state.rejected, position: state.position });
+  },
+
+  async export() {
+    const filters = {};
+    for (const name of QUERY_PARAMETERS) {
+      if (options[name] !== undefined) filters[name] = String(options[name]);
+    }
+    await exportStatements(xapi(), { out: options.out, csv: options.csv, filters });
+  },
+};
+
+const enc = encodeURIComponent;
+
+const [command, ...rest] = positionals;
+if (options.help || !command) {
+  process.stdout.write(USAGE);
+  process.exit(command || options.help ? 0 : 1);
+}
+if (!Object.hasOwn(commands, command)) {
+  process.stderr.write(`unknown command ${command}\n\n${USAGE}`);
+  process.exit(1);
+}
+try {
+  await commands[command](rest);
+} catch (error) {
+  process.stderr.write(`\nerror: ${error.message}\n`);
+  process.exit(1);
+}
