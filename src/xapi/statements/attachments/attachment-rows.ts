@@ -18,7 +18,7 @@ INSERT INTO statement_attachments (store_id, seq, sha2)
 SELECT ?1, s.seq, a.sha2 FROM json_each(?2) j
 JOIN statements s ON s.store_id = ?1 AND s.id = j.value ->> 0
 JOIN attachments a ON a.store_id = ?1 AND a.sha2 = j.value ->> 1
-WHERE true ON CONFLICT (store_id, seq, sha2) DO NOTHING`;
+WHERE true ORDER BY j.key ON CONFLICT (store_id, seq, sha2) DO NOTHING`;
 
 /** The D1 statements that record `stored` contents and link them to `statements`; append them to the batch. */
 export function attachmentRowsStatements(
@@ -51,7 +51,7 @@ export async function findStoredSha2s(db: D1Database, storeId: string, sha2s: re
   return found;
 }
 
-/** The distinct attachment contents linked to the statements at `seqs`, each once. */
+/** The distinct attachment contents linked to the statements at `seqs`, each once, in the order referenced. */
 export async function findLinkedAttachments(
   db: D1Database,
   storeId: string,
@@ -63,7 +63,7 @@ export async function findLinkedAttachments(
       .prepare(
         `SELECT a.sha2, a.content_type AS contentType, a.length, a.r2_key AS r2Key
          FROM statement_attachments sa JOIN attachments a ON a.store_id = sa.store_id AND a.sha2 = sa.sha2
-         WHERE sa.store_id = ?1 AND sa.seq IN (SELECT value FROM json_each(?2)) ORDER BY sa.seq`,
+         WHERE sa.store_id = ?1 AND sa.seq IN (SELECT value FROM json_each(?2)) ORDER BY sa.seq, sa.rowid`,
       )
       .bind(storeId, chunk)
       .all<StoredAttachment>();
