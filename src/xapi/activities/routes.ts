@@ -1,5 +1,20 @@
-// PLACEHOLDER (the documents work replaces this file): the Activities resource (canonical definition).
+// The Activities resource: GET /activities?activityId=<IRI> returns the canonical Activity object
+// (1.0.3 Communication 2.5; 9274.1.1 4.1.6.4). GET also answers HEAD.
 import { Hono } from "hono";
+import { requireScope } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
+import { parseActivityIdParameter } from "../documents/parameter-values";
+import { readParameters, required } from "../documents/parameters";
+import { findCanonicalActivity } from "./canonical-activity";
 
 export const activityRoutes = new Hono<AppEnv>();
+
+activityRoutes.get(
+  "/",
+  requireScope("all/read", "statements/read", "statements/read/mine", "state", "profile", "define"),
+  async (c) => {
+    const values = readParameters(new URL(c.req.url).searchParams, new Set(["activityId"]));
+    const activityId = parseActivityIdParameter(required(values, "activityId"));
+    return c.json(await findCanonicalActivity(c.get("db"), c.get("principal").storeId, activityId));
+  },
+);

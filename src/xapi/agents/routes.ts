@@ -1,5 +1,20 @@
-// PLACEHOLDER (the documents work replaces this file): the Agents resource (Person object).
+// The Agents resource: GET /agents?agent=<Agent JSON> returns the Person object for that agent
+// (1.0.3 Communication 2.4; 9274.1.1 4.1.6.3). GET also answers HEAD.
 import { Hono } from "hono";
+import { requireScope } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
+import { parseAgentParameter } from "../documents/parameter-values";
+import { readParameters, required } from "../documents/parameters";
+import { findPerson } from "./person";
 
 export const agentRoutes = new Hono<AppEnv>();
+
+agentRoutes.get(
+  "/",
+  requireScope("all/read", "statements/read", "statements/read/mine", "state", "profile", "define"),
+  async (c) => {
+    const values = readParameters(new URL(c.req.url).searchParams, new Set(["agent"]));
+    const { agent, key } = parseAgentParameter(required(values, "agent"), c.get("xapiVersion"), false);
+    return c.json(await findPerson(c.get("db"), c.get("principal").storeId, agent, key));
+  },
+);

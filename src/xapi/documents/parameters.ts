@@ -54,7 +54,8 @@ export function parseDocumentRequest(
   return { target: "set", set, sinceMs: since === undefined ? undefined : parseSinceParameter(since, version) };
 }
 
-function readParameters(query: URLSearchParams, allowed: ReadonlySet<string>): Map<string, string> {
+/** The query as a map; a parameter not in `allowed` (case matters) or given twice is a 400. */
+export function readParameters(query: URLSearchParams, allowed: ReadonlySet<string>): Map<string, string> {
   const values = new Map<string, string>();
   for (const [name, value] of query) {
     if (!allowed.has(name)) throw badRequest("is not a parameter of this request", name);
@@ -64,7 +65,7 @@ function readParameters(query: URLSearchParams, allowed: ReadonlySet<string>): M
   return values;
 }
 
-function required(values: Map<string, string>, name: string): string {
+export function required(values: Map<string, string>, name: string): string {
   const value = values.get(name);
   if (value === undefined || value === "") throw badRequest("is required", name);
   return value;
