@@ -1,0 +1,97 @@
+// The R2 side on its own: a part is visible only once its digest is verified, an oversize part is a 413, and
+// the orphan sweep removes contents nothing can reach while keeping everything a statement links to.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { XapiError } from "../../../../src/errors";
+import { attachmentKey, writeAttachmentPart } from "../../../../src/xapi/statements/attachments/attachment-store";
+import { sweepOrphanAttachments } from "../../../../src/xapi/statements/attachments/orphan-sweep";
+import { statement } from "../fixtures";
+import { attachmentFor, multipartBody, partFor, postMultipart, sha256 } from "./multipart";
+
+const MiB = 1024 * 1024;
+
+async function* chunksOf(total: number, fill: number): AsyncGenerator<Uint8Array> {
+  for (let sent = 0; sent < total; sent += MiB) yield new Uint8Array(Math.min(MiB, total - sent)).fill(fill);
+}
+
+async function sha256Of(total: number, fill: number): Promise<string> {
+  const digest = new crypto.DigestStream("SHA-256");
+  const writer = digest.getWriter();
+  for await (const chunk of chunksOf(total, fill)) await writer.write(chunk);
+  await writer.close();
+  return [...new Uint8Array(await digest.digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function options(sha2: string, extra: Partial<Parameters<typeof writeAttachmentPart>[2]> = {}) {
+  return { storeId: "store-test", sha2, contentType: "application/octet-stream", maxBytes: 64 * MiB, alreadyStored: false, keepBytes: 0, ...extra };
+}
+
+async function statusOf(promise: Promise<unknown>): Promise<number> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  if (!(error instanceof XapiError)) throw new Error(`expected an XapiError, got ${String(error)}`);
+  return error.status;
+}
+
+describe("attachment contents in R2", () => {
+  it("writes nothing when the digest differs, small or past the multipart-upload threshold", async () => {
+    for (const size of [1000, 11 * MiB]) {
+      const claimed = await sha256Of(size, 1);
+      expect(await statusOf(writeAttachmentPart(env.BLOBS, chunksOf(size, 2), options(claimed)))).toBe(400);
+      expect(await env.BLOBS.head(attachmentKey("store-test", claimed))).toBeNull();
+    }
+  });
+
+  it("writes a verified part under its content address", async () => {
+    const sha2 = await sha256Of(6 * MiB, 3);
+    const written = await writeAttachmentPart(env.BLOBS, chunksOf(6 * MiB, 3), options(sha2));
+    expect(written).toMatchObject({ sha2, length: 6 * MiB, r2Key: `att/store-test/${sha2}` });
+    expect((await env.BLOBS.head(written.r2Key))!.size).toBe(6 * MiB);
+  });
+
+  it("answers 413 to a part over the attachment limit, and writes nothing", async () => {
+    const sha2 = await sha256Of(7 * MiB, 4);
+    expect(await statusOf(writeAttachmentPart(env.BLOBS, chunksOf(7 * MiB, 4), options(sha2, { maxBytes: 6 * MiB })))).toBe(413);
+    expect(await env.BLOBS.head(attachmentKey("store-test", sha2))).toBeNull();
+  });
+
+  it("rejects a hash header that is not a SHA-2 hex digest", async () => {
+    expect(await statusOf(writeAttachmentPart(env.BLOBS, chunksOf(10, 0), options("abc")))).toBe(400);
+    expect(await statusOf(writeAttachmentPart(env.BLOBS, chunksOf(10, 0), options("z".repeat(64))))).toBe(400);
+  });
+});
+
+describe("the orphan sweep", () => {
+  it("deletes unreferenced objects and rows past the grace period and keeps linked contents", async () => {
+    const linked = `linked ${crypto.randomUUID()}`;
+    expect((await postMultipart(multipartBody(statement({ attachments: [await attachmentFor(linked)] }), [await partFor(linked)]), "2.0.0")).status).toBe(200);
+    const row = await env.DB.prepare("SELECT store_id AS storeId, r2_key AS r2Key FROM attachments WHERE sha2 = ?").bind(await sha256(linked)).first<{ storeId: string; r2Key: string }>();
+    const storeId = row!.storeId;
+
+    // An upload whose request was rejected after the part was written: an object with no row.
+    const abandoned = `abandoned ${crypto.randomUUID()}`;
+    const declared = [await attachmentFor(abandoned), await attachmentFor("never sent")];
+    expect((await postMultipart(multipartBody(statement({ attachments: declared }), [await partFor(abandoned)]), "2.0.0")).status).toBe(400);
+    const abandonedKey = attachmentKey(storeId, await sha256(abandoned));
+    expect(await env.BLOBS.head(abandonedKey)).not.toBeNull();
+
+    // A row whose statements are gone (e.g. erased): unlinked.
+    const unlinkedSha2 = await sha256(`unlinked ${crypto.randomUUID()}`);
+    const unlinkedKey = attachmentKey(storeId, unlinkedSha2);
+    await env.BLOBS.put(unlinkedKey, "unlinked");
+    await env.DB.prepare("INSERT INTO attachments (store_id, sha2, content_type, length, r2_key, created_ms) VALUES (?, ?, 'text/plain', 8, ?, 0)")
+      .bind(storeId, unlinkedSha2, unlinkedKey)
+      .run();
+
+    // The unlinked row is old and goes; the abandoned upload is recent and stays: it may be about to commit.
+    expect(await sweepOrphanAttachments(env.DB, env.BLOBS, storeId)).toEqual({ deletedObjects: 1, deletedRows: 1 });
+    expect(await env.BLOBS.head(abandonedKey)).not.toBeNull();
+
+    const later = { nowMs: Date.now() + 2 * 24 * 60 * 60 * 1000 };
+    expect(await sweepOrphanAttachments(env.DB, env.BLOBS, storeId, later)).toEqual({ deletedObjects: 1, deletedRows: 0 });
+    expect(await env.BLOBS.head(abandonedKey)).toBeNull();
+    expect(await env.BLOBS.head(unlinkedKey)).toBeNull();
+    expect(await env.DB.prepare("SELECT 1 FROM attachments WHERE sha2 = ?").bind(unlinkedSha2).first()).toBeNull();
+    expect(await env.BLOBS.head(row!.r2Key)).not.toBeNull();
+    expect(await sweepOrphanAttachments(env.DB, env.BLOBS, storeId, later)).toEqual({ deletedObjects: 0, deletedRows: 0 });
+  });
+});
