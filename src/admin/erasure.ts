@@ -8,8 +8,9 @@
 // that pass; the next pass (or a repeat of the request) removes it.
 import { deleteRowids, WorkBudget } from "./work-budget";
 
-const STATEMENT_CHUNK = 200;
-const DOCUMENT_CHUNK = 500;
+/** Statements per D1 batch of deletions, and documents (so R2 objects, at most 1000 per call) per chunk. */
+export type ErasureChunks = { statements: number; documents: number };
+const CHUNKS: ErasureChunks = { statements: 200, documents: 500 };
 
 export type ErasureCounts = { statements: number; attachments: number; documents: number; agents: number };
 export type ErasurePass = { done: boolean; erased: ErasureCounts };
@@ -21,14 +22,16 @@ export async function eraseAgent(
   agentKey: string,
   options: { related: boolean },
   budget = new WorkBudget(),
+  chunks = CHUNKS,
 ): Promise<ErasurePass> {
   const erased: ErasureCounts = { statements: 0, attachments: 0, documents: 0, agents: 0 };
   const kinds = options.related ? ["agent", "related_agent"] : ["agent"];
 
   for (;;) {
-    if (!budget.take(6)) return { done: false, erased };
-    const seqs = await statementsNaming(db, storeId, agentKey, kinds);
+    if (!budget.take()) return { done: false, erased };
+    const seqs = await statementsNaming(db, storeId, agentKey, kinds, chunks.statements);
     if (seqs.length === 0) break;
+    if (!budget.take(5)) return { done: false, erased };
     const sha2s = await attachmentsOf(db, storeId, seqs);
     await deleteStatements(db, storeId, seqs);
     erased.statements += seqs.length;
@@ -36,12 +39,13 @@ export async function eraseAgent(
   }
 
   for (;;) {
-    if (!budget.take(3)) return { done: false, erased };
+    if (!budget.take()) return { done: false, erased };
     const { results } = await db
-      .prepare(`SELECT rowid AS rowid, r2_key FROM documents WHERE store_id = ? AND agent_key = ? LIMIT ${DOCUMENT_CHUNK}`)
-      .bind(storeId, agentKey)
+      .prepare("SELECT rowid AS rowid, r2_key FROM documents WHERE store_id = ? AND agent_key = ? LIMIT ?")
+      .bind(storeId, agentKey, chunks.documents)
       .all<{ rowid: number; r2_key: string }>();
     if (results.length === 0) break;
+    if (!budget.take(2)) return { done: false, erased };
     await blobs.delete(results.map((row) => row.r2_key));
     await deleteRowids(db, "documents", results.map((row) => row.rowid)).run();
     erased.documents += results.length;
@@ -62,15 +66,16 @@ async function statementsNaming(
   storeId: string,
   agentKey: string,
   kinds: readonly string[],
+  limit: number,
 ): Promise<number[]> {
   const { results } = await db
     .prepare(
       `SELECT DISTINCT seq FROM statement_index
        WHERE store_id = ?1 AND value = ?2 AND kind IN (SELECT value FROM json_each(?3))
          AND NOT (kind = 'related_agent' AND usage = 'authority')
-       ORDER BY seq LIMIT ${STATEMENT_CHUNK}`,
+       ORDER BY seq LIMIT ?4`,
     )
-    .bind(storeId, agentKey, JSON.stringify(kinds))
+    .bind(storeId, agentKey, JSON.stringify(kinds), limit)
     .all<{ seq: number }>();
   return results.map((row) => row.seq);
 }

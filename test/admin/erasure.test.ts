@@ -1,0 +1,219 @@
+// GDPR erasure: the agent leaves no trace in the store (statements, index, documents, attachments it alone
+// referenced, the Agents resource), everything else stays exactly as it was, and the audit log names no one.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { eraseAgent } from "../../src/admin/erasure";
+import { WorkBudget } from "../../src/admin/work-budget";
+import { attachmentFor, multipartBody, partFor } from "../xapi/statements/attachments/multipart";
+import { admin, adminJson, runToCompletion, storeWithCredential, xapiAs, type TestCredential } from "./admin-helpers";
+
+const TARGET = { objectType: "Agent", name: "Tess Target", mbox: "mailto:tess.target@example.com" };
+const TARGET_KEY = "mbox:mailto:tess.target@example.com";
+const OTHER = { objectType: "Agent", name: "Otto Other", mbox: "mailto:otto@example.com" };
+const VERB = { id: "http://adlnet.gov/expapi/verbs/experienced" };
+const ACTIVITY = { objectType: "Activity", id: "http://example.com/activities/erasure" };
+const TRACES = ["tess.target", "Tess Target"];
+
+type Fixture = { credential: TestCredential; ids: Record<string, string>; shaOnlyTarget: string; shaShared: string };
+
+async function seed(): Promise<Fixture> {
+  const credential = await storeWithCredential("Erasure");
+  const id = () => crypto.randomUUID();
+  const ids = {
+    byTarget: id(),
+    aboutTarget: id(),
+    targetInGroup: id(),
+    refToTarget: id(),
+    sharedAttachment: id(),
+    targetAsInstructor: id(),
+    unrelated: id(),
+  };
+  const onlyTarget = "only the target's statement has this";
+  const shared = "both the target's and another statement have this";
+  const [onlyTargetAttachment, sharedAttachment] = [await attachmentFor(onlyTarget), await attachmentFor(shared)];
+  const withAttachments = [
+    { id: ids.byTarget, actor: TARGET, verb: VERB, object: ACTIVITY, attachments: [onlyTargetAttachment, sharedAttachment] },
+    { id: ids.sharedAttachment, actor: OTHER, verb: VERB, object: ACTIVITY, attachments: [sharedAttachment] },
+  ];
+  const body = multipartBody(withAttachments, [await partFor(onlyTarget), await partFor(shared)]);
+  const multipart = await xapiAs(credential, "/statements", {
+    method: "POST",
+    body,
+    headers: { "Content-Type": "multipart/mixed; boundary=-------314159265358979323846" },
+  });
+  expect(multipart.status).toBe(200);
+  const plain = [
+    { id: ids.aboutTarget, actor: OTHER, verb: VERB, object: TARGET },
+    { id: ids.targetInGroup, actor: { objectType: "Group", name: "Team", member: [OTHER, TARGET] }, verb: VERB, object: ACTIVITY },
+    { id: ids.refToTarget, actor: OTHER, verb: VERB, object: { objectType: "StatementRef", id: ids.byTarget } },
+    { id: ids.targetAsInstructor, actor: OTHER, verb: VERB, object: ACTIVITY, context: { instructor: TARGET } },
+    { id: ids.unrelated, actor: OTHER, verb: VERB, object: ACTIVITY },
+  ];
+  expect((await xapiAs(credential, "/statements", { method: "POST", json: plain })).status).toBe(200);
+
+  for (const [path, agent] of [
+    ["/activities/state", TARGET],
+    ["/activities/state", OTHER],
+  ] as const) {
+    const query = new URLSearchParams({ activityId: ACTIVITY.id, agent: JSON.stringify(agent), stateId: "bookmark" });
+    expect((await xapiAs(credential, `${path}?${query}`, { method: "PUT", json: { page: 3 } })).status).toBe(204);
+  }
+  for (const agent of [TARGET, OTHER]) {
+    const query = new URLSearchParams({ agent: JSON.stringify(agent), profileId: "preferences" });
+    expect((await xapiAs(credential, `/agents/profile?${query}`, { method: "PUT", json: { theme: "dark" } })).status).toBe(204);
+  }
+  return {
+    credential,
+    ids,
+    shaOnlyTarget: onlyTargetAttachment.sha2 as string,
+    shaShared: sharedAttachment.sha2 as string,
+  };
+}
+
+async function statementStatus(credential: TestCredential, id: string): Promise<number> {
+  return (await xapiAs(credential, `/statements?statementId=${id}`)).status;
+}
+
+/** Every text column of every learner-data table of the store that mentions the target. */
+async function tracesIn(storeId: string): Promise<string[]> {
+  const found: string[] = [];
+  const columns: Record<string, string[]> = {
+    statements: ["statement"],
+    statement_index: ["value"],
+    agents: ["agent_key", "identifier", "names"],
+    documents: ["agent_key"],
+  };
+  for (const [table, names] of Object.entries(columns)) {
+    for (const column of names) {
+      for (const trace of TRACES) {
+        const row = await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE store_id = ? AND instr(${column}, ?) > 0`)
+          .bind(storeId, trace)
+          .first<{ n: number }>();
+        if (row!.n > 0) found.push(`${table}.${column}: ${trace} x${row!.n}`);
+      }
+    }
+  }
+  return found;
+}
+
+async function r2Keys(storeId: string): Promise<string[]> {
+  const rows = await env.DB.prepare(
+    "SELECT r2_key FROM documents WHERE store_id = ?1 UNION ALL SELECT r2_key FROM attachments WHERE store_id = ?1",
+  )
+    .bind(storeId)
+    .all<{ r2_key: string }>();
+  return rows.results.map((row) => row.r2_key);
+}
+
+const erase = (storeId: string, body: unknown) => runToCompletion(`/stores/${storeId}/erase-agent`, { method: "POST", json: body });
+
+describe("erasure of an agent", () => {
+  it("removes statements where the agent is actor, object or group member, and those referring to them", async () => {
+    const { credential, ids } = await seed();
+    const result = await erase(credential.storeId, { agent: { mbox: TARGET.mbox } });
+    expect(result).toMatchObject({ done: true, erased: { statements: 4, documents: 2, attachments: 1, agents: 1 } });
+
+    for (const id of [ids.byTarget, ids.aboutTarget, ids.targetInGroup, ids.refToTarget]) {
+      expect(await statementStatus(credential, id), id).toBe(404);
+    }
+    for (const id of [ids.sharedAttachment, ids.targetAsInstructor, ids.unrelated]) {
+      expect(await statementStatus(credential, id), id).toBe(200);
+    }
+    const byAgent = await xapiAs(credential, `/statements?agent=${encodeURIComponent(JSON.stringify({ mbox: TARGET.mbox }))}`);
+    expect(((await byAgent.json()) as { statements: unknown[] }).statements).toEqual([]);
+    // Only the statement naming the agent as instructor is left (the default scope is actor/object).
+    expect(await tracesIn(credential.storeId)).toEqual([
+      "statements.statement: tess.target x1",
+      "statements.statement: Tess Target x1",
+      "statement_index.value: tess.target x1",
+    ]);
+  });
+
+  it("removes the agent's documents and the attachments only its statements referenced, R2 bodies included", async () => {
+    const { credential, shaOnlyTarget, shaShared } = await seed();
+    const keysBefore = await r2Keys(credential.storeId);
+    await erase(credential.storeId, { agent: TARGET });
+    const keysAfter = await r2Keys(credential.storeId);
+    expect(keysAfter).toHaveLength(keysBefore.length - 3);
+    for (const key of keysBefore.filter((k) => !keysAfter.includes(k))) expect(await env.BLOBS.head(key)).toBeNull();
+    for (const key of keysAfter) expect(await env.BLOBS.head(key)).not.toBeNull();
+
+    const attachments = await env.DB.prepare("SELECT sha2 FROM attachments WHERE store_id = ?").bind(credential.storeId).all<{ sha2: string }>();
+    expect(attachments.results.map((r) => r.sha2)).toEqual([shaShared]);
+    expect(shaOnlyTarget).not.toBe(shaShared);
+
+    const state = (agent: unknown) =>
+      `/activities/state?${new URLSearchParams({ activityId: ACTIVITY.id, agent: JSON.stringify(agent), stateId: "bookmark" })}`;
+    const profile = (agent: unknown) => `/agents/profile?${new URLSearchParams({ agent: JSON.stringify(agent), profileId: "preferences" })}`;
+    expect((await xapiAs(credential, state(TARGET))).status).toBe(404);
+    expect((await xapiAs(credential, profile(TARGET))).status).toBe(404);
+    expect(await (await xapiAs(credential, state(OTHER))).json()).toEqual({ page: 3 });
+    expect(await (await xapiAs(credential, profile(OTHER))).json()).toEqual({ theme: "dark" });
+    const person = await xapiAs(credential, `/agents?agent=${encodeURIComponent(JSON.stringify(OTHER))}`);
+    expect(await person.json()).toMatchObject({ name: ["Otto Other"] });
+  });
+
+  it("with related, also removes statements naming the agent elsewhere, leaving no trace at all", async () => {
+    const { credential, ids } = await seed();
+    const result = await erase(credential.storeId, { agent: TARGET, related: true });
+    expect(result).toMatchObject({ done: true, erased: { statements: 5 } });
+    expect(await statementStatus(credential, ids.targetAsInstructor)).toBe(404);
+    expect(await tracesIn(credential.storeId)).toEqual([]);
+    expect(await statementStatus(credential, ids.unrelated)).toBe(200);
+    expect(await statementStatus(credential, ids.sharedAttachment)).toBe(200);
+  });
+
+  it("leaves other stores untouched", async () => {
+    const first = await seed();
+    const second = await seed();
+    const before = await adminJson(`/stores/${second.credential.storeId}/stats`);
+    await erase(first.credential.storeId, { agent: TARGET, related: true });
+    expect(await adminJson(`/stores/${second.credential.storeId}/stats`)).toEqual(before);
+    expect(await statementStatus(second.credential, second.ids.byTarget)).toBe(200);
+  });
+
+  it("records the erasure in the audit log without personal data", async () => {
+    const { credential } = await seed();
+    await erase(credential.storeId, { agent: TARGET });
+    const { entries } = await adminJson<{ entries: { action: string; detail: Record<string, unknown> }[] }>(
+      `/stores/${credential.storeId}/audit`,
+    );
+    const entry = entries.find((e) => e.action === "agent.erase")!;
+    expect(entry.detail).toMatchObject({ done: true, erased: { statements: 4 } });
+    expect(entry.detail.subject).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    const log = await env.DB.prepare("SELECT group_concat(detail) AS all_detail FROM audit_log").first<{ all_detail: string }>();
+    for (const trace of [...TRACES, "mailto:", "example.com"]) expect(log!.all_detail).not.toContain(trace);
+  });
+
+  it("erases in bounded passes that resume where the last stopped", async () => {
+    const { credential, ids } = await seed();
+    let passes = 0;
+    let statements = 0;
+    for (;;) {
+      passes++;
+      const pass = await eraseAgent(env.DB, env.BLOBS, credential.storeId, TARGET_KEY, { related: false }, new WorkBudget(7), {
+        statements: 1,
+        documents: 1,
+      });
+      statements += pass.erased.statements;
+      if (pass.done) break;
+      expect(passes).toBeLessThan(20);
+    }
+    expect(statements).toBe(4);
+    expect(passes).toBeGreaterThan(2);
+    expect(await statementStatus(credential, ids.unrelated)).toBe(200);
+  });
+
+  it.each([
+    [{}],
+    [{ agent: { name: "no identifier" } }],
+    [{ agent: { mbox: "tess@example.com" } }],
+    [{ agent: TARGET, related: "yes" }],
+  ])("refuses %j with 400", async (body) => {
+    expect((await admin("/stores/default/erase-agent", { method: "POST", json: body })).status).toBe(400);
+  });
+
+  it("answers 404 for an unknown store", async () => {
+    expect((await admin("/stores/nope/erase-agent", { method: "POST", json: { agent: TARGET } })).status).toBe(404);
+  });
+});
