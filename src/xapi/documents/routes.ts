@@ -15,6 +15,8 @@ import { parseConditions, unconditionalPutRule } from "./preconditions";
 export type { DocumentKind } from "./document-address";
 
 const DEFAULT_CONTENT_TYPE = "application/octet-stream";
+// A body travels to the Durable Object as one RPC argument, and those are capped at 32 MiB.
+const RPC_BODY_LIMIT = 30 * 1024 * 1024;
 
 export function documentRoutes(kind: DocumentKind): Hono<AppEnv> {
   const scope = kind === "state" ? "state" : "profile";
@@ -49,7 +51,7 @@ export function documentRoutes(kind: DocumentKind): Hono<AppEnv> {
       if (request.target !== "document") throw badRequest("a document id is required");
       const conditions = parseConditions({ ifMatch: c.req.header("If-Match"), ifNoneMatch: c.req.header("If-None-Match") });
       const contentType = c.req.header("Content-Type")?.trim() || DEFAULT_CONTENT_TYPE;
-      const body = await readBodyBytes(c, maxBodyBytes(c));
+      const body = await readBodyBytes(c, Math.min(maxBodyBytes(c), RPC_BODY_LIMIT));
       // A JSON POST is a merge, so it must be a JSON Object even when nothing is stored yet (XAPI-00314).
       if (method === "POST" && isJsonMediaType(contentType) && !parseJsonObject(body)) {
         throw badRequest("a POST with Content-Type application/json must carry a JSON Object");

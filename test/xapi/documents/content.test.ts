@@ -69,6 +69,13 @@ describe.each(VERSIONS)("document content (%s)", (version) => {
     expect(got.headers.get("ETag")).toBe(`"${await sha1(bytes)}"`);
   });
 
+  it("refuses a document above the body limit with 413 and stores nothing", async () => {
+    const params = documentParams("state");
+    const put = await xapi(url("state", params), { method: "PUT", version, body: new Uint8Array(21 * 1024 * 1024) });
+    expect(put.status).toBe(413);
+    expect((await xapi(url("state", params), { version })).status).toBe(404);
+  });
+
   it("replaces a large document with a small one and back", async () => {
     const params = documentParams("state");
     const large = randomBytes(3 * 1024 * 1024);
