@@ -3,7 +3,7 @@
 // stream into R2 here. Signed statements are checked here too, since only this seam sees the signature parts.
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { badRequest } from "../../errors";
+import { badRequest, payloadTooLarge } from "../../errors";
 import { mediaType, readBodyText } from "../../http/body";
 import { parseStrictJson } from "../../http/strict-json";
 import type { StoredAttachment } from "./attachments/attachment-store";
@@ -23,13 +23,18 @@ export async function readStatementRequest(c: Context<AppEnv>): Promise<Statemen
   const type = mediaType(contentType);
   const version = c.get("xapiVersion");
   if (type === "multipart/mixed") {
+    const limits = attachmentLimits(c.env);
+    // A declared length over the limit is refused before reading; the reader enforces it while streaming too.
+    if (Number(c.req.header("Content-Length") ?? 0) > limits.maxRequestBytes) {
+      throw payloadTooLarge(`the request body exceeds ${limits.maxRequestBytes} bytes`);
+    }
     const read = await readMultipartStatements({
       body: c.req.raw.body,
       contentType,
       bucket: c.env.BLOBS,
       db: c.get("db"),
       storeId: c.get("principal").storeId,
-      limits: attachmentLimits(c.env),
+      limits,
       parseStatements: (text) => parseStrictJson(text, "statement"),
     });
     await verifySignedStatements(read.body, read.signatures, version);

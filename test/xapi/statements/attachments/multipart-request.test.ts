@@ -158,4 +158,20 @@ describe.each(VERSIONS)("multipart/mixed statement requests (%s)", (version) => 
     const listed = await env.BLOBS.list({ prefix: row!.r2Key });
     expect(listed.objects.map((o) => o.key)).toEqual([row!.r2Key]);
   });
+
+  it("answers 413 to a statement part over LRS_MAX_BODY_BYTES, streaming (the limit of an application/json body)", async () => {
+    const limit = Number((env as unknown as Record<string, string>).LRS_MAX_BODY_BYTES);
+    let sent = 0;
+    const padding = encoder.encode(" ".repeat(1 << 20));
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 0) controller.enqueue(encoder.encode(`--${BOUNDARY}\r\nContent-Type: application/json\r\n\r\n`));
+        else if (sent > limit) return controller.close();
+        controller.enqueue(padding);
+        sent += padding.length;
+      },
+    });
+    const res = await postMultipart(stream, version);
+    expect(res.status).toBe(413);
+  });
 });
