@@ -1,6 +1,7 @@
 // Optimistic concurrency on the document resources (1.0.3 Communication 3.1; 9274.1.1 4.1.4): If-Match and
 // If-None-Match with 412, the 409 for a header-less PUT over an existing document, and real races between
 // concurrent writers of one document, which the DocumentWriter Durable Object serialises.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { VERSIONS, xapi } from "../../helpers";
 import { documentParams, KINDS, url } from "./document-helpers";
@@ -119,5 +120,26 @@ describe.each(VERSIONS)("concurrency (%s)", (version) => {
       expect(statuses.filter((status) => status === 204)).toHaveLength(1);
       expect(statuses.filter((status) => status === 412)).toHaveLength(7);
     });
+  });
+});
+
+describe("concurrent writes and deletes in one context", () => {
+  it("leave every listed document readable and exactly one R2 body per document row", async () => {
+    const params = documentParams("state");
+    const { stateId: _stateId, ...context } = params;
+    const writes = Array.from({ length: 10 }, (_, i) =>
+      xapi(url("state", { ...context, stateId: `s${i % 4}` }), { method: i % 3 ? "POST" : "PUT", json: { i } }),
+    );
+    const deletes = [xapi(url("state", context), { method: "DELETE" }), xapi(url("state", { ...context, stateId: "s1" }), { method: "DELETE" })];
+    const statuses = (await Promise.all([...writes, ...deletes])).map((res) => res.status);
+    expect(statuses.every((status) => status === 204 || status === 409)).toBe(true);
+
+    const listed = await (await xapi(url("state", context))).json<string[]>();
+    for (const id of listed) expect((await xapi(url("state", { ...context, stateId: id }))).status).toBe(200);
+
+    const rows = await env.DB.prepare("SELECT r2_key FROM documents").all<{ r2_key: string }>();
+    const objects = await env.BLOBS.list({ prefix: "documents/" });
+    expect(objects.truncated).toBe(false);
+    expect(objects.objects.map((object) => object.key).sort()).toEqual(rows.results.map((row) => row.r2_key).sort());
   });
 });
