@@ -88,12 +88,14 @@ function isRealDateTime(match: RegExpExecArray): boolean {
 }
 
 // ISO 8601:2004 4.4.3.2 durations: PnYnMnDTnHnMnS with at least one component, or PnW alone. A decimal
-// fraction is allowed on the last component only; the alternative format (P0003-04-06T12:00:00, 4.4.3.3)
-// is rejected (1.0.3 Data 4.6.s1.b1; 9274.1.1 4.2.7 "Duration"). Any number of fractional digits is accepted:
-// finer than 0.01 s must not be rejected (9274.1.1 4.2.7).
-const DURATION =
-  /^P(?!$)(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)D)?(?:T(?=\d)(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
-const WEEKS = /^P\d+(?:\.\d+)?W$/;
+// fraction (either decimal sign) is allowed on the last component only; the alternative format
+// (P0003-04-06T12:00:00, 4.4.3.3) is rejected (1.0.3 Data 4.6.s1.b1; 9274.1.1 4.2.7 "Duration"). Any number
+// of fractional digits is accepted: finer than 0.01 s must not be rejected (9274.1.1 4.2.7).
+const NUMBER = String.raw`(\d+(?:[.,]\d+)?)`;
+const DURATION = new RegExp(
+  `^P(?!$)(?:${NUMBER}Y)?(?:${NUMBER}M)?(?:${NUMBER}D)?(?:T(?=\\d)(?:${NUMBER}H)?(?:${NUMBER}M)?(?:${NUMBER}S)?)?$`,
+);
+const WEEKS = /^P\d+(?:[.,]\d+)?W$/;
 
 export function validateDuration(value: unknown, path: string): string {
   const duration = requireString(value, path);
@@ -107,7 +109,7 @@ export function validateDuration(value: unknown, path: string): string {
 
 function fractionOnlyLast(match: RegExpExecArray): boolean {
   const present = match.slice(1).filter((part): part is string => part !== undefined);
-  return present.every((part, index) => index === present.length - 1 || !part.includes("."));
+  return present.every((part, index) => index === present.length - 1 || !/[.,]/.test(part));
 }
 
 // RFC 5646 §2.1 Language-Tag, case-insensitive: langtag / privateuse / grandfathered. The subtag-length

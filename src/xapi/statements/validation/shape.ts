@@ -51,7 +51,9 @@ export function requireBoolean(value: unknown, path: string): boolean {
 }
 
 export function requireNumber(value: unknown, path: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) wrongType(value, "a number", path);
+  if (typeof value !== "number") wrongType(value, "a number", path);
+  // 1e400 parses to Infinity, which no store or serializer keeps.
+  if (!Number.isFinite(value)) throw badRequest("must be a finite number", path);
   return value;
 }
 

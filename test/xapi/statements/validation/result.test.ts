@@ -19,7 +19,7 @@ describe.each(VERSIONS)("result, xAPI %s", (version) => {
     }
   });
 
-  it.each(["PT4H35M59.14S", "P3Y1M29DT4H35M59.14S", "P3Y", "P4W", "PT0S", "P1DT12H36M0.12567S", "PT1H0M0.1S", "P0.5D"])(
+  it.each(["PT4H35M59.14S", "P3Y1M29DT4H35M59.14S", "P3Y", "P4W", "PT0S", "P1DT12H36M0.12567S", "PT1H0M0.1S", "P0.5D", "PT0,5S"])(
     "accepts the duration %s",
     (duration) => expectValid(withResult({ duration }), version),
   );
@@ -32,6 +32,7 @@ describe.each(VERSIONS)("result, xAPI %s", (version) => {
     ["score not an object", (s) => (s.result.score = 0.5), "statement.result.score"],
     ["score unknown key", (s) => (s.result.score.percent = 50), "statement.result.score.percent"],
     ["scaled as a string", (s) => (s.result.score.scaled = "0.5"), "statement.result.score.scaled"],
+    ["raw out of float range", (s) => (s.result.score.raw = Infinity), "statement.result.score.raw"],
     ["scaled above 1", (s) => (s.result.score.scaled = 1.01), "statement.result.score.scaled"],
     ["scaled below -1", (s) => (s.result.score.scaled = -1.5), "statement.result.score.scaled"],
     ["min equal to max", (s) => (s.result.score.min = 100), "statement.result.score.min"],
