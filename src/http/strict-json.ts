@@ -47,7 +47,9 @@ function scanStructure(text: string, root: string, maxDepth: number): void {
       if (expectKey && top) {
         const raw = text.slice(i + 1, end);
         const key = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
-        if (hasKey(top.keys, key)) throw badRequest("repeats a key already present in this object", pathOf(root, stack, key));
+        if (hasKey(top.keys, key)) {
+          throw badRequest("repeats a key already present in this object", pathOf(root, stack, key));
+        }
         if (Array.isArray(top.keys)) {
           top.keys.push(key);
           if (top.keys.length > SMALL_OBJECT) top.keys = new Set(top.keys);

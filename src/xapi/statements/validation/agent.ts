@@ -62,7 +62,9 @@ export function validateGroup(value: unknown, path: string): void {
   if (ifis > 1) throw badRequest("a Group must have at most one of mbox, mbox_sha1sum, openid, account", path);
   validateIfis(group, path);
   if (group.member === undefined) {
-    if (ifis === 0) throw badRequest("an anonymous Group (one without an identifier) requires member", at(path, "member"));
+    if (ifis === 0) {
+      throw badRequest("an anonymous Group (one without an identifier) requires member", at(path, "member"));
+    }
     return;
   }
   const members = requireArray(group.member, at(path, "member"));
@@ -72,7 +74,9 @@ export function validateGroup(value: unknown, path: string): void {
   for (let i = 0; i < members.length; i++) {
     const memberPath = at(at(path, "member"), i);
     const member = requireObject(members[i], memberPath);
-    if (member.objectType === "Group") throw badRequest("a Group's members must be Agents, not Groups", at(memberPath, "objectType"));
+    if (member.objectType === "Group") {
+      throw badRequest("a Group's members must be Agents, not Groups", at(memberPath, "objectType"));
+    }
     validateAgentOnly(member, memberPath);
   }
 }

@@ -36,7 +36,9 @@ export function validateContext(value: unknown, version: XapiVersion, path: stri
   for (const key of ["revision", "platform"]) {
     if (context[key] === undefined) continue;
     requireString(context[key], at(path, key));
-    if (!objectIsActivity) throw badRequest("is only allowed when the statement's object is an Activity", at(path, key));
+    if (!objectIsActivity) {
+      throw badRequest("is only allowed when the statement's object is an Activity", at(path, key));
+    }
   }
   optional(context, "language", path, validateLanguageTag);
   optional(context, "statement", path, validateStatementRef);
@@ -83,7 +85,8 @@ function requireContextEntry(value: unknown, path: string, objectType: string, k
   const entry = requireObject(value, path);
   allowOnlyKeys(entry, keys, path, `a ${objectType}`);
   if (entry.objectType !== objectType) {
-    throw badRequest(entry.objectType === undefined ? "is required" : `must be "${objectType}"`, at(path, "objectType"));
+    const problem = entry.objectType === undefined ? "is required" : `must be "${objectType}"`;
+    throw badRequest(problem, at(path, "objectType"));
   }
   if (entry.relevantTypes !== undefined) {
     const typesPath = at(path, "relevantTypes");

@@ -114,8 +114,20 @@ function fractionOnlyLast(match: RegExpExecArray): boolean {
 
 // RFC 5646 §2.1 Language-Tag, case-insensitive: langtag / privateuse / grandfathered. The subtag-length
 // sequence is what 1.0.3 Data 2.2.s4.b2 and 9274.1.1 4.2.7 require an LRS to check at least.
-const LANGTAG =
-  /^(?:(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})(?:-[a-z]{4})?(?:-(?:[a-z]{2}|\d{3}))?(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*(?:-[a-wyz\d](?:-[a-z\d]{2,8})+)*(?:-x(?:-[a-z\d]{1,8})+)?|x(?:-[a-z\d]{1,8})+|en-gb-oed|i-(?:ami|bnn|default|enochian|hak|klingon|lux|mingo|navajo|pwn|tao|tay|tsu)|sgn-(?:be-fr|be-nl|ch-de)|art-lojban|cel-gaulish|no-bok|no-nyn|zh-(?:guoyu|hakka|min|min-nan|xiang))$/i;
+const LANGUAGE = String.raw`(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})`;
+const SCRIPT_REGION_VARIANTS = String.raw`(?:-[a-z]{4})?(?:-(?:[a-z]{2}|\d{3}))?(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*`;
+const EXTENSIONS = String.raw`(?:-[a-wyz\d](?:-[a-z\d]{2,8})+)*`;
+const PRIVATE_USE = String.raw`x(?:-[a-z\d]{1,8})+`;
+const GRANDFATHERED = [
+  "en-gb-oed",
+  "i-(?:ami|bnn|default|enochian|hak|klingon|lux|mingo|navajo|pwn|tao|tay|tsu)",
+  "sgn-(?:be-fr|be-nl|ch-de)",
+  "art-lojban|cel-gaulish|no-bok|no-nyn|zh-(?:guoyu|hakka|min|min-nan|xiang)",
+].join("|");
+const LANGTAG = new RegExp(
+  `^(?:${LANGUAGE}${SCRIPT_REGION_VARIANTS}${EXTENSIONS}(?:-${PRIVATE_USE})?|${PRIVATE_USE}|${GRANDFATHERED})$`,
+  "i",
+);
 
 export function isLanguageTag(value: string): boolean {
   return LANGTAG.test(value);

@@ -29,7 +29,13 @@ function validateScore(value: unknown, path: string): void {
   if (scaled !== undefined && (scaled < -1 || scaled > 1)) {
     throw badRequest("must be between -1 and 1 inclusive", at(path, "scaled"));
   }
-  if (min !== undefined && max !== undefined && !(min < max)) throw badRequest("must be less than max", at(path, "min"));
-  if (raw !== undefined && min !== undefined && raw < min) throw badRequest("must not be less than min", at(path, "raw"));
-  if (raw !== undefined && max !== undefined && raw > max) throw badRequest("must not be greater than max", at(path, "raw"));
+  if (min !== undefined && max !== undefined && !(min < max)) {
+    throw badRequest("must be less than max", at(path, "min"));
+  }
+  if (raw !== undefined && min !== undefined && raw < min) {
+    throw badRequest("must not be less than min", at(path, "raw"));
+  }
+  if (raw !== undefined && max !== undefined && raw > max) {
+    throw badRequest("must not be greater than max", at(path, "raw"));
+  }
 }

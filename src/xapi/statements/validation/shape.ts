@@ -81,7 +81,12 @@ export function allowOnlyKeys(object: JsonObject, allowed: ReadonlySet<string>, 
 }
 
 /** Calls `check` for each present (not undefined) property; null is caught by the type checks. */
-export function optional<T>(object: JsonObject, key: string, path: string, check: (value: unknown, path: string) => T): void {
+export function optional(
+  object: JsonObject,
+  key: string,
+  path: string,
+  check: (value: unknown, path: string) => unknown,
+): void {
   const value = object[key];
   if (value !== undefined) check(value, at(path, key));
 }

@@ -25,7 +25,16 @@ const STATEMENT_KEYS = new Set([
   "version",
   "attachments",
 ]);
-const SUBSTATEMENT_KEYS = new Set(["objectType", "actor", "verb", "object", "result", "context", "timestamp", "attachments"]);
+const SUBSTATEMENT_KEYS = new Set([
+  "objectType",
+  "actor",
+  "verb",
+  "object",
+  "result",
+  "context",
+  "timestamp",
+  "attachments",
+]);
 const NOT_IN_SUBSTATEMENT = new Set(["id", "stored", "version", "authority"]);
 const VERB_KEYS = new Set(["id", "display"]);
 const OBJECT_TYPES = "Activity, Agent, Group, StatementRef, SubStatement";
