@@ -218,6 +218,7 @@ describe.each(VERSIONS)("statement queries (%s)", (version) => {
     const through = res.headers.get("X-Experience-API-Consistent-Through")!;
     expect(Date.parse(through)).toBeGreaterThanOrEqual(Date.parse(body.statements[1]!.stored as string));
     expect(res.headers.get("Last-Modified")).toBe(new Date(body.statements[1]!.stored as string).toUTCString());
+    expect(Math.abs(Date.parse(res.headers.get("Date")!) - Date.now())).toBeLessThan(60_000);
 
     const head = await xapi(`/statements?verb=${encodeURIComponent(v.id)}&ascending=true`, { version, method: "HEAD" });
     expect(head.status).toBe(200);
@@ -225,6 +226,7 @@ describe.each(VERSIONS)("statement queries (%s)", (version) => {
     expect(head.headers.get("Content-Type")).toMatch(/^application\/json/);
     expect(head.headers.get("Last-Modified")).toBe(res.headers.get("Last-Modified"));
     expect(head.headers.get("X-Experience-API-Consistent-Through")).toBeTruthy();
+    expect(head.headers.get("Date")).toBeTruthy();
   });
 
   it("accepts attachments=true/false (multipart when true)", async () => {

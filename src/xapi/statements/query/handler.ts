@@ -45,7 +45,9 @@ export async function handleStatementQuery(c: Context<AppEnv>): Promise<Response
     version: c.get("xapiVersion"),
     acceptLanguage: c.req.header("Accept-Language"),
   });
-  const headers = new Headers();
+  // RFC 9110 6.6.1: an origin server with a clock sends Date. The conformance suites' wait loop
+  // (helper.genDelay) compares it with Consistent-Through and throws when it is missing.
+  const headers = new Headers({ Date: new Date().toUTCString() });
   // 9274.1.1 4.1.6.1: Last-Modified of a StatementResult is the greatest `stored` among its statements.
   const newest = page.reduce((max, row) => Math.max(max, row.storedMs), -Infinity);
   if (Number.isFinite(newest)) headers.set("Last-Modified", new Date(newest).toUTCString());
