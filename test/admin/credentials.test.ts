@@ -81,7 +81,7 @@ describe("credential lifecycle", () => {
     [{ scopes: ["all"], authority: { objectType: "Group", mbox: "mailto:a@example.com" } }, "a Group"],
     [{ scopes: ["all"], authority: { mbox: "a@example.com" } }, "an mbox without mailto:"],
     [{ scopes: ["all"], secret: "chosen" }, "a chosen secret"],
-  ])("refuses %j (%s) with 400", async (body) => {
+  ] as [Record<string, unknown>, string][])("refuses %j (%s) with 400", async (body) => {
     const res = await admin("/stores/default/credentials", { method: "POST", json: body });
     expect(res.status).toBe(400);
   });

@@ -19,7 +19,7 @@ type Fixture = { credential: TestCredential; ids: Record<string, string>; shaOnl
 async function seed(): Promise<Fixture> {
   const credential = await storeWithCredential("Erasure");
   const id = () => crypto.randomUUID();
-  const ids = {
+  const ids: Record<string, string> = {
     byTarget: id(),
     aboutTarget: id(),
     targetInGroup: id(),
@@ -70,7 +70,7 @@ async function seed(): Promise<Fixture> {
   };
 }
 
-async function statementStatus(credential: TestCredential, id: string): Promise<number> {
+async function statementStatus(credential: TestCredential, id: string | undefined): Promise<number> {
   return (await xapiAs(credential, `/statements?statementId=${id}`)).status;
 }
 
