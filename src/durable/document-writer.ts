@@ -46,7 +46,7 @@ export type WriteCommand =
   | { method: "DELETE_SET"; set: DocumentSet };
 
 export type WriteOutcome =
-  | { ok: true; etag?: string; updatedMs?: number }
+  | { ok: true; etag?: string; updatedMs?: number; bookmark?: string }
   | { ok: false; status: 400 | 409 | 412; message: string };
 
 /** The D1 row moved under us (only possible across a network split); the command is run again. */
@@ -56,6 +56,8 @@ const R2_DELETE_BATCH = 1000;
 
 export class DocumentWriter extends DurableObject<Env> {
   #queue: Promise<unknown> = Promise.resolve();
+  /** The D1 session of the command running now (commands never overlap). */
+  #db: D1Database = this.env.DB;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -75,6 +77,10 @@ export class DocumentWriter extends DurableObject<Env> {
   }
 
   async #apply(command: WriteCommand): Promise<WriteOutcome> {
+    // D1 sessions do not cross into the object, so it keeps its own, at the primary; its bookmark lets the
+    // client read its own write from a replica afterwards.
+    const session = this.env.DB.withSession("first-primary");
+    this.#db = session as unknown as D1Database;
     await this.#settleIntents();
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const outcome =
@@ -83,14 +89,14 @@ export class DocumentWriter extends DurableObject<Env> {
           : command.method === "DELETE"
             ? await this.#delete(command.address, command.conditions)
             : await this.#store(command);
-      if (outcome !== RETRY) return outcome;
+      if (outcome !== RETRY) return outcome.ok ? { ...outcome, bookmark: session.getBookmark() ?? undefined } : outcome;
     }
     throw new Error("the document kept changing outside its writer");
   }
 
   async #store(command: Extract<WriteCommand, { method: "PUT" | "POST" }>): Promise<WriteOutcome | typeof RETRY> {
     const { address, conditions } = command;
-    const current = await findDocumentRow(this.env.DB, address);
+    const current = await findDocumentRow(this.#db, address);
     if (!preconditionsHold(conditions, current?.etag)) return preconditionFailed(conditions);
     if (command.method === "PUT" && !hasConditions(conditions)) {
       if (current && command.unconditionalPut.existing === "conflict") {
@@ -128,8 +134,8 @@ export class DocumentWriter extends DurableObject<Env> {
     const intent = this.#recordIntent(address, row.r2Key, current?.r2Key);
     await this.env.BLOBS.put(row.r2Key, bytes, { httpMetadata: { contentType: row.contentType } });
     const committed = current
-      ? await replaceDocumentRow(this.env.DB, row, current.r2Key)
-      : await insertDocumentRow(this.env.DB, row);
+      ? await replaceDocumentRow(this.#db, row, current.r2Key)
+      : await insertDocumentRow(this.#db, row);
     if (!committed) {
       await this.env.BLOBS.delete(row.r2Key);
       this.#clearIntent(intent);
@@ -141,20 +147,20 @@ export class DocumentWriter extends DurableObject<Env> {
   }
 
   async #delete(address: DocumentAddress, conditions: Conditions): Promise<WriteOutcome | typeof RETRY> {
-    const current = await findDocumentRow(this.env.DB, address);
+    const current = await findDocumentRow(this.#db, address);
     if (!preconditionsHold(conditions, current?.etag)) return preconditionFailed(conditions);
     if (!current) return { ok: true };
     const intent = this.#recordIntent(address, undefined, current.r2Key);
-    const committed = await deleteDocumentRow(this.env.DB, address, current.r2Key);
+    const committed = await deleteDocumentRow(this.#db, address, current.r2Key);
     if (committed) await this.env.BLOBS.delete(current.r2Key);
     this.#clearIntent(intent);
     return committed ? { ok: true } : RETRY;
   }
 
   async #deleteSet(set: DocumentSet): Promise<WriteOutcome> {
-    const rows = await listDocumentSetRows(this.env.DB, set);
+    const rows = await listDocumentSetRows(this.#db, set);
     const intents = rows.map((row) => this.#recordIntent(row, undefined, row.r2Key));
-    const keys = await deleteDocumentSetRows(this.env.DB, set);
+    const keys = await deleteDocumentSetRows(this.#db, set);
     for (let i = 0; i < keys.length; i += R2_DELETE_BATCH) {
       await this.env.BLOBS.delete(keys.slice(i, i + R2_DELETE_BATCH));
     }
@@ -192,7 +198,7 @@ export class DocumentWriter extends DurableObject<Env> {
       )
       .toArray();
     for (const intent of intents) {
-      const live = (await findDocumentRow(this.env.DB, JSON.parse(intent.address) as DocumentAddress))?.r2Key;
+      const live = (await findDocumentRow(this.#db, JSON.parse(intent.address) as DocumentAddress))?.r2Key;
       const orphans = [intent.new_key, intent.old_key].filter((key): key is string => key !== null && key !== live);
       if (orphans.length) await this.env.BLOBS.delete(orphans);
       this.#clearIntent(intent.id);

@@ -5,6 +5,7 @@ import { requireScope } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
 import { badRequest, notFound, XapiError } from "../../errors";
 import { maxBodyBytes, readBodyBytes } from "../../http/body";
+import { BOOKMARK_HEADER } from "../../http/d1-session";
 import type { DocumentKind } from "./document-address";
 import { listDocumentIds, openDocument, writeDocument } from "./document-store";
 import { quoteEtag, sha1Hex } from "./etag";
@@ -65,7 +66,7 @@ export function documentRoutes(kind: DocumentKind): Hono<AppEnv> {
         unconditionalPut: unconditionalPutRule(kind, c.get("xapiVersion")),
       });
       if (!outcome.ok) throw new XapiError(outcome.status, outcome.message);
-      return c.body(null, 204, outcome.etag ? { ETag: quoteEtag(outcome.etag) } : {});
+      return c.body(null, 204, { ...writtenHeaders(outcome), ...(outcome.etag ? { ETag: quoteEtag(outcome.etag) } : {}) });
     });
   }
 
@@ -77,10 +78,15 @@ export function documentRoutes(kind: DocumentKind): Hono<AppEnv> {
         ? await writeDocument(c.env, request.address, { method: "DELETE", address: request.address, conditions })
         : await writeDocument(c.env, request.set, { method: "DELETE_SET", set: request.set });
     if (!outcome.ok) throw new XapiError(outcome.status, outcome.message);
-    return c.body(null, 204);
+    return c.body(null, 204, writtenHeaders(outcome));
   });
 
   return routes;
+}
+
+/** The writer's D1 bookmark: the write happened in its session, not in this request's. */
+function writtenHeaders(outcome: { bookmark?: string }): Record<string, string> {
+  return outcome.bookmark ? { [BOOKMARK_HEADER]: outcome.bookmark } : {};
 }
 
 function parse(c: Context<AppEnv>, kind: DocumentKind, method: "GET" | "PUT" | "POST" | "DELETE"): DocumentRequest {
