@@ -35,10 +35,11 @@ export function latencySummary(ms) {
 }
 
 /**
- * Runs `concurrency` workers for up to `seconds` (and at most `maxRequests` in total); each calls `task(n)`
- * which resolves to {ok, ms, items?}. Returns counts, rates and latency percentiles.
+ * Runs `concurrency` workers for up to `seconds` (and at most `maxRequests` in total); each calls
+ * `task(n, timeoutMs)` which resolves to {ok, ms, items?}; `timeoutMs` is what is left of the run plus `graceMs`,
+ * so a stalled server cannot stretch the run. Returns counts, rates and latency percentiles.
  */
-export async function closedLoop({ concurrency, seconds, maxRequests = Infinity, task }) {
+export async function closedLoop({ concurrency, seconds, maxRequests = Infinity, graceMs = 10_000, task }) {
   const latencies = [];
   let issued = 0;
   let ok = 0;
@@ -50,7 +51,7 @@ export async function closedLoop({ concurrency, seconds, maxRequests = Infinity,
     while (performance.now() < stopAt && issued < maxRequests) {
       const n = issued++;
       try {
-        const result = await task(n);
+        const result = await task(n, Math.max(1000, stopAt + graceMs - performance.now()));
         latencies.push(result.ms);
         if (result.ok) {
           ok++;

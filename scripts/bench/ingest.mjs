@@ -12,9 +12,9 @@ export async function ingestCell(base, { batch, concurrency, seconds, maxStateme
     concurrency,
     seconds,
     maxRequests: Math.max(concurrency, Math.floor(maxStatements / batch)),
-    async task() {
+    async task(_n, timeoutMs) {
       const { body } = batchBody(counter.take(batch), batch);
-      const r = await call(base, "/xapi/statements", { method: "POST", json: body });
+      const r = await call(base, "/xapi/statements", { method: "POST", json: body, timeoutMs });
       const ok = r.status === 200;
       return { ok, ms: r.ms, items: batch, status: r.status, error: ok ? undefined : `${r.status} ${r.text.slice(0, 200)}` };
     },
@@ -30,23 +30,27 @@ export async function rawCell(base, { batch, concurrency, seconds, maxStatements
   const perRequest = Math.max(batch, 1000);
   let rows = 0;
   let innerMs = 0;
+  const stopAt = performance.now() + seconds * 1000;
   const result = await closedLoop({
     concurrency,
     seconds,
     maxRequests: Math.max(concurrency, Math.floor(maxStatements / perRequest)),
-    async task() {
+    async task(_n, timeoutMs) {
       const { body } = batchBody(counter.take(perRequest), perRequest);
-      const r = await call(base, `/bench/raw-insert?batch=${batch}`, { method: "POST", json: body });
+      const budgetMs = Math.max(200, Math.round(stopAt - performance.now()));
+      const r = await call(base, `/bench/raw-insert?batch=${batch}&budgetMs=${budgetMs}`, { method: "POST", json: body, timeoutMs });
       const ok = r.status === 200;
+      let inserted = 0;
       if (ok) {
         const answer = JSON.parse(r.text);
-        rows += answer.inserted;
+        inserted = answer.inserted;
+        rows += inserted;
         innerMs += answer.ms ?? 0;
       }
-      return { ok, ms: r.ms, items: perRequest, status: r.status, error: ok ? undefined : `${r.status} ${r.text.slice(0, 200)}` };
+      return { ok, ms: r.ms, items: inserted, status: r.status, error: ok ? undefined : `${r.status} ${r.text.slice(0, 200)}` };
     },
   });
-  return { path: "raw", batch, perRequest, rowsInserted: rows, ...result, statementsPerSecond: result.itemsPerSecond };
+  return { path: "raw", batch, perRequest, rowsInserted: rows, d1Ms: innerMs, ...result, statementsPerSecond: result.itemsPerSecond };
 }
 
 /** Is the bench route mounted (LRS_BENCH=1 and src/app.ts mounting it)? */
