@@ -42,15 +42,20 @@ export async function listDocumentIds(
   set: DocumentSet,
   sinceMs?: number,
 ): Promise<{ ids: string[]; lastModifiedMs?: number }> {
-  const rows = await drizzle(db)
-    .select({ documentId: documents.documentId, updatedMs: documents.updatedMs })
-    .from(documents)
-    .where(and(setIs(set), sinceMs === undefined ? undefined : gt(documents.updatedMs, sinceMs)))
-    .orderBy(asc(documents.documentId));
+  const rows = await selectDocumentIds(db, set, sinceMs);
   // Without a registration the set spans registrations, where one stateId may occur more than once.
   const ids = [...new Set(rows.map((row) => row.documentId))];
   const lastModifiedMs = rows.length ? Math.max(...rows.map((row) => row.updatedMs)) : undefined;
   return { ids, lastModifiedMs };
+}
+
+/** The id list query on its own, so a test can check its plan is a primary-key prefix seek. */
+export function selectDocumentIds(db: D1Database, set: DocumentSet, sinceMs?: number) {
+  return drizzle(db)
+    .select({ documentId: documents.documentId, updatedMs: documents.updatedMs })
+    .from(documents)
+    .where(and(setIs(set), sinceMs === undefined ? undefined : gt(documents.updatedMs, sinceMs)))
+    .orderBy(asc(documents.documentId));
 }
 
 export async function listDocumentSetRows(db: D1Database, set: DocumentSet): Promise<DocumentRow[]> {
