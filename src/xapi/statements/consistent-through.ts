@@ -5,17 +5,29 @@
 // replica may lag and its clock is not the primary's, so there only the newest visible `stored` is claimed
 // (D1 says `served_by_primary: false`; without replication it says nothing and the primary answered).
 
-/** The instant to send as X-Experience-API-Consistent-Through for this store, as an ISO 8601 string. */
-export async function consistentThrough(db: D1Database, storeId: string): Promise<string> {
-  const { results, meta } = await db
-    .prepare(
-      `SELECT max(stored_ms) AS newest, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) AS now
-       FROM statements WHERE store_id = ?1`,
-    )
-    .bind(storeId)
-    .all<{ newest: number | null; now: number }>();
-  const row = results[0];
+export const CONSISTENT_THROUGH_HEADER = "X-Experience-API-Consistent-Through";
+
+// The bare max() subquery is one index seek (SQLite's min/max optimization); wrapped in max(a, b), a scan.
+const CONSISTENT_THROUGH_SQL = `
+SELECT (SELECT max(stored_ms) FROM statements WHERE store_id = ?1) AS newest,
+       CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) AS now`;
+
+type Row = { newest: number | null; now: number };
+
+/** The query behind the header, to run alone or as the last statement of a write batch. */
+export function consistentThroughQuery(db: D1Database, storeId: string): D1PreparedStatement {
+  return db.prepare(CONSISTENT_THROUGH_SQL).bind(storeId);
+}
+
+/** The header value (ISO 8601) from the query's result. */
+export function consistentThroughOf(result: D1Result): string {
+  const row = result.results[0] as Row | undefined;
   const newest = row?.newest ?? 0;
-  const onPrimary = meta.served_by_primary !== false;
+  const onPrimary = result.meta.served_by_primary !== false;
   return new Date(onPrimary ? Math.max(newest, (row?.now ?? 0) - 1) : newest).toISOString();
+}
+
+/** The header value for this store, read now. */
+export async function consistentThrough(db: D1Database, storeId: string): Promise<string> {
+  return consistentThroughOf(await consistentThroughQuery(db, storeId).all());
 }

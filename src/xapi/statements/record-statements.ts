@@ -1,8 +1,8 @@
 // The write pipeline of the Statements resource (1.0.3 Communication 2.1.1-2.1.2; 9274.1.1 4.1.6.1):
-// set LRS properties, refuse duplicate ids in one request, compare against statements already stored under
-// the same ids, and insert the rest in one atomic batch. A concurrent request that inserts one of the same
-// ids first makes our batch fail on the unique index; we then re-run the comparison, so the loser gets an
-// identical no-op or a conflict, never a 500.
+// set LRS properties, refuse duplicate ids in one request, insert in one atomic batch. When an id is already
+// stored (by an earlier or a concurrent request) the unique index refuses the batch; we then compare against
+// what is stored (comparison.ts) and insert only the new statements, so a re-send is an identical no-op or a
+// conflict, never a 500.
 import type { Principal, XapiVersion } from "../../env";
 import { badRequest } from "../../errors";
 import { sameStatement } from "./comparison";
@@ -15,7 +15,8 @@ import { findStatementsByIds, insertStatements, isDuplicateIdError, type Prepare
 import { voidedTargetId } from "./voiding";
 
 export type RecordOutcome =
-  | { ok: true; ids: string[] }
+  /** consistentThrough: read in the write's own batch, when there was a write. */
+  | { ok: true; ids: string[]; consistentThrough?: string }
   | { ok: false; conflict: { id: string; index: number } };
 
 const MAX_ATTEMPTS = 4;
@@ -55,24 +56,42 @@ export async function recordStatements(
   attachments: readonly StoredAttachment[] = [],
 ): Promise<RecordOutcome> {
   const ids = prepared.map((s) => s.id);
+  if (ids.length === 0) return { ok: true, ids };
+  // Optimistic first attempt: new ids are the common case, and the unique index refuses the whole batch
+  // if any id is already stored, so the lookup round trip is only paid when there is something to compare.
+  let fresh: readonly PreparedStatement[] = prepared;
   for (let attempt = 1; ; attempt++) {
-    const stored = new Map((await findStatementsByIds(db, principal.storeId, ids)).map((row) => [row.id, row]));
-    const fresh: PreparedStatement[] = [];
-    for (const [index, candidate] of prepared.entries()) {
-      const existing = stored.get(candidate.id);
-      if (!existing) fresh.push(candidate);
-      else if (!sameStatement(JSON.parse(existing.statement), candidate.statement, version)) {
-        return { ok: false, conflict: { id: candidate.id, index } };
-      }
-    }
-    if (fresh.length === 0) return { ok: true, ids };
     try {
       // Attachment rows and links commit with the statements that use them (attachments/attachment-rows.ts).
       const attachmentRows = attachmentRowsStatements(db, principal.storeId, attachments, fresh);
-      await insertStatements(db, principal.storeId, principal.credentialId, version, fresh, attachmentRows);
-      return { ok: true, ids };
+      const written = await insertStatements(db, principal.storeId, principal.credentialId, version, fresh, attachmentRows);
+      return { ok: true, ids, consistentThrough: written.consistentThrough };
     } catch (error) {
       if (!isDuplicateIdError(error) || attempt >= MAX_ATTEMPTS) throw error;
     }
+    const compared = await compareWithStored(db, principal.storeId, version, prepared);
+    if (!compared.ok) return compared;
+    if (compared.fresh.length === 0) return { ok: true, ids };
+    fresh = compared.fresh;
   }
+}
+
+/** Splits `prepared` into statements not stored yet, or finds one stored differently (a conflict). */
+async function compareWithStored(
+  db: D1Database,
+  storeId: string,
+  version: XapiVersion,
+  prepared: readonly PreparedStatement[],
+): Promise<{ ok: true; fresh: PreparedStatement[] } | Extract<RecordOutcome, { ok: false }>> {
+  const rows = await findStatementsByIds(db, storeId, prepared.map((s) => s.id));
+  const stored = new Map(rows.map((row) => [row.id, row]));
+  const fresh: PreparedStatement[] = [];
+  for (const [index, candidate] of prepared.entries()) {
+    const existing = stored.get(candidate.id);
+    if (!existing) fresh.push(candidate);
+    else if (!sameStatement(JSON.parse(existing.statement), candidate.statement, version)) {
+      return { ok: false, conflict: { id: candidate.id, index } };
+    }
+  }
+  return { ok: true, fresh };
 }

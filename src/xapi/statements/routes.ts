@@ -6,7 +6,7 @@ import { requireScope } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
 import { badRequest, conflict } from "../../errors";
 import type { StoredAttachment } from "./attachments/attachment-store";
-import { consistentThrough } from "./consistent-through";
+import { CONSISTENT_THROUGH_HEADER, consistentThrough } from "./consistent-through";
 import { handleStatementQuery } from "./query/handler";
 import { prepareStatements, recordStatements } from "./record-statements";
 import { readStatementRequest } from "./request";
@@ -17,11 +17,15 @@ import { validateStatement } from "./validation";
 export const statementRoutes = new Hono<AppEnv>();
 
 // Every Statements response carries Consistent-Through, error responses included (1.0.3 Communication
-// 2.1.3; the conformance suites check it on PUT/POST too).
+// 2.1.3; the conformance suites check it on PUT/POST too); a write has already read it in its own batch.
+// Date too: the suites' wait loop measures the LRS's lag as Date minus Consistent-Through.
 statementRoutes.use("*", async function setConsistentThrough(c, next) {
   await next();
-  const principal = c.get("principal");
-  if (principal) c.res.headers.set("X-Experience-API-Consistent-Through", await consistentThrough(c.get("db"), principal.storeId));
+  const headers = c.res.headers;
+  if (!headers.has(CONSISTENT_THROUGH_HEADER)) {
+    headers.set(CONSISTENT_THROUGH_HEADER, await consistentThrough(c.get("db"), c.get("principal").storeId));
+  }
+  if (!headers.has("Date")) headers.set("Date", new Date().toUTCString());
 });
 
 statementRoutes.put("/", requireScope("statements/write"), async function putStatement(c) {
@@ -91,5 +95,6 @@ async function store(
     const where = path === "statement[]" ? `statement[${outcome.conflict.index}]` : path;
     throw conflict(`a different statement with id ${outcome.conflict.id} is already stored`, `${where}.id`);
   }
+  if (outcome.consistentThrough) c.header(CONSISTENT_THROUGH_HEADER, outcome.consistentThrough);
   return outcome.ids;
 }

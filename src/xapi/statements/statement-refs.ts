@@ -14,6 +14,9 @@ export function statementRefTarget(statement: Json): string | undefined {
   return object.id.toLowerCase();
 }
 
+// CROSS JOIN fixes the join order: SQLite cannot estimate json_each or the CTE and would otherwise scan the
+// store's statements or index rows once per batch, making ingest quadratic in the store's size. INDEXED BY:
+// without statistics SQLite prefers scanning the covering primary key of the store's whole index.
 /** ?1 store id, ?2 JSON array of the ids inserted by this batch, ?3 its [referrerId, targetId] pairs. */
 export const PROPAGATE_REFS_SQL = `
 WITH RECURSIVE
@@ -26,8 +29,8 @@ WITH RECURSIVE
       JOIN statement_refs r ON r.store_id = ?1 AND r.target_id = f.id
     UNION
     SELECT t.seq, s.seq FROM json_each(?3) p
-      JOIN statements s ON s.store_id = ?1 AND s.id = p.value ->> 0
-      JOIN statements t ON t.store_id = ?1 AND t.id = p.value ->> 1
+      CROSS JOIN statements s ON s.store_id = ?1 AND s.id = p.value ->> 0
+      CROSS JOIN statements t ON t.store_id = ?1 AND t.id = p.value ->> 1
     UNION
     SELECT reach.source, r.seq FROM reach
       JOIN statements m ON m.seq = reach.referrer
@@ -35,7 +38,7 @@ WITH RECURSIVE
   )
 INSERT INTO statement_index (store_id, kind, value, seq, usage)
 SELECT ?1, i.kind, i.value, reach.referrer, 'statementref'
-FROM reach JOIN statement_index i ON i.store_id = ?1 AND i.seq = reach.source
+FROM reach CROSS JOIN statement_index i INDEXED BY statement_index_seq ON i.store_id = ?1 AND i.seq = reach.source
 WHERE reach.source <> reach.referrer
 ON CONFLICT (store_id, kind, value, seq) DO UPDATE SET usage = usage || ',statementref'
   WHERE usage NOT LIKE '%statementref%'`;

@@ -2,6 +2,8 @@
 // nothing) with a fixed number of SQL statements per ~1 MB chunk: every row travels inside one JSON
 // parameter and is expanded by json_each, and index rows find their statement's seq by joining on
 // (store_id, id). Per-row statements would cost a round of SQL per row and miss the ingest goal.
+// Joins from json_each are CROSS JOINs so SQLite keeps json_each as the outer loop (it cannot size it).
+import { consistentThroughOf, consistentThroughQuery } from "./consistent-through";
 import { chunkJsonArrays } from "./json-chunks";
 import type { StatementFacts } from "./statement-index";
 import { PROPAGATE_REFS_SQL } from "./statement-refs";
@@ -31,34 +33,36 @@ export type StatementRow = {
 // with seq and X-Experience-API-Consistent-Through can be truthful (see consistent-through.ts).
 const NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 
-const INSERT_STATEMENTS_SQL = `
+export const INSERT_STATEMENTS_SQL = `
 INSERT INTO statements (store_id, id, stored_ms, verb_id, registration, voids_id, credential_id, version, statement)
 SELECT ?1, j.value ->> 0,
-  (SELECT max(${NOW_MS}, coalesce(max(stored_ms) + 1, 0)) FROM statements WHERE store_id = ?1),
+  max(${NOW_MS}, coalesce((SELECT max(stored_ms) FROM statements WHERE store_id = ?1) + 1, 0)),
   j.value ->> 1, j.value ->> 2, j.value ->> 3, ?2, ?3, j.value ->> 4
 FROM json_each(?4) j ORDER BY j.key`;
 
-const INSERT_INDEX_SQL = `
+// Rows are grouped per statement ([id, [[kind, value, usage], ...]]) so the seq is looked up once per
+// statement. They are distinct by construction (statement-index.ts merges usages), so no conflict clause.
+export const INSERT_INDEX_SQL = `
 INSERT INTO statement_index (store_id, kind, value, seq, usage)
-SELECT ?1, j.value ->> 1, j.value ->> 2, s.seq, j.value ->> 3
-FROM json_each(?2) j JOIN statements s ON s.store_id = ?1 AND s.id = j.value ->> 0
-WHERE true ON CONFLICT (store_id, kind, value, seq) DO NOTHING`;
+SELECT ?1, r.value ->> 0, r.value ->> 1, s.seq, r.value ->> 2
+FROM json_each(?2) j
+  CROSS JOIN statements s ON s.store_id = ?1 AND s.id = j.value ->> 0
+  CROSS JOIN json_each(j.value, '$[1]') r`;
 
-const INSERT_REFS_SQL = `
+export const INSERT_REFS_SQL = `
 INSERT INTO statement_refs (store_id, target_id, seq)
 SELECT ?1, j.value ->> 1, s.seq
-FROM json_each(?2) j JOIN statements s ON s.store_id = ?1 AND s.id = j.value ->> 0
-WHERE true ON CONFLICT (store_id, target_id, seq) DO NOTHING`;
+FROM json_each(?2) j CROSS JOIN statements s ON s.store_id = ?1 AND s.id = j.value ->> 0`;
 
 // The canonical definition (1.0.3 Data 2.4.4.1): json_patch merges language maps key by key; every other
 // member takes the newest value.
-const UPSERT_ACTIVITIES_SQL = `
+export const UPSERT_ACTIVITIES_SQL = `
 INSERT INTO activities (store_id, activity_id, definition, updated_ms)
 SELECT ?1, j.value ->> 0, j.value -> 1, ?2 FROM json_each(?3) j WHERE true
 ON CONFLICT (store_id, activity_id) DO UPDATE SET
   definition = json_patch(activities.definition, excluded.definition), updated_ms = excluded.updated_ms`;
 
-const UPSERT_AGENTS_SQL = `
+export const UPSERT_AGENTS_SQL = `
 INSERT INTO agents (store_id, agent_key, identifier, names, updated_ms)
 SELECT ?1, j.value ->> 0, j.value -> 1, j.value -> 2, ?2 FROM json_each(?3) j WHERE true
 ON CONFLICT (store_id, agent_key) DO UPDATE SET
@@ -66,7 +70,11 @@ ON CONFLICT (store_id, agent_key) DO UPDATE SET
     (SELECT value FROM json_each(agents.names) UNION SELECT value FROM json_each(excluded.names))),
   updated_ms = excluded.updated_ms`;
 
-/** Inserts statements the store does not hold yet, with everything derived from them, atomically. */
+/**
+ * Inserts statements the store does not hold yet, with everything derived from them, atomically; fails with
+ * a UNIQUE constraint error (isDuplicateIdError) when one of the ids is already stored. Returns
+ * X-Experience-API-Consistent-Through as read at the end of the same batch.
+ */
 export async function insertStatements(
   db: D1Database,
   storeId: string,
@@ -75,7 +83,7 @@ export async function insertStatements(
   statements: readonly PreparedStatement[],
   /** Statements to run after the rows they read, in the same transaction (e.g. attachment rows). */
   after: readonly D1PreparedStatement[] = [],
-): Promise<void> {
+): Promise<{ consistentThrough: string }> {
   const now = Date.now();
   const bound: D1PreparedStatement[] = [];
   const add = (sql: string, rows: unknown[], ...before: unknown[]) => {
@@ -87,7 +95,10 @@ export async function insertStatements(
     credentialId,
     acceptedUnder,
   );
-  add(INSERT_INDEX_SQL, statements.flatMap((s) => s.facts.index.map((row) => [s.id, row.kind, row.value, row.usage])));
+  add(
+    INSERT_INDEX_SQL,
+    statements.map((s) => [s.id, s.facts.index.map((row) => [row.kind, row.value, row.usage])]),
+  );
   const refs = statements.filter((s) => s.refTarget).map((s) => [s.id, s.refTarget]);
   add(INSERT_REFS_SQL, refs);
   // Propagation and voiding read the rows inserted above, so they come after them in the batch.
@@ -106,7 +117,8 @@ export async function insertStatements(
     statements.flatMap((s) => s.facts.agents.map((a) => [a.key, a.identifier, a.name ? [a.name] : []])),
     now,
   );
-  await db.batch([...bound, ...after]);
+  const results = await db.batch([...bound, ...after, consistentThroughQuery(db, storeId)]);
+  return { consistentThrough: consistentThroughOf(results[results.length - 1]!) };
 }
 
 /** True for the error D1 raises when a concurrent request inserted one of the same ids first. */
