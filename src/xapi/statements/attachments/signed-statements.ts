@@ -7,7 +7,7 @@ import { badRequest } from "../../../errors";
 import { mediaType } from "../../../http/body";
 import { canonicalJson, sameStatement } from "../comparison";
 import { isObject, SIGNATURE_USAGE_TYPE, statementsOf } from "./declared-attachments";
-import { verifyCompactJws } from "./jws";
+import { verifyJws } from "./jws";
 
 /**
  * Checks every signature attachment of the request's statements. `signatures` holds the raw parts by
@@ -30,7 +30,7 @@ export async function verifySignedStatements(
       }
       const jws = typeof attachment.sha2 === "string" ? signatures.get(attachment.sha2.toLowerCase()) : undefined;
       if (!jws) continue;
-      const result = await verifyCompactJws(jws);
+      const result = await verifyJws(jws, version);
       if (!result.ok) throw badRequest(`malformed signature: ${result.reason}`, path);
       if (!signedAsReceived(result.jws.payload as Record<string, unknown>, statement, version)) {
         throw badRequest("malformed signature: the JWS payload is not the statement received", path);

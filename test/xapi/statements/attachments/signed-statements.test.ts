@@ -26,7 +26,7 @@ function base64url(bytes: Uint8Array | string): string {
   return btoa(String.fromCharCode(...data)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-async function jws(payload: unknown, header: Json, key: CryptoKey, algorithm: AlgorithmIdentifier = "RSASSA-PKCS1-v1_5"): Promise<string> {
+async function jws(payload: unknown, header: Json, key: CryptoKey, algorithm: string = "RSASSA-PKCS1-v1_5"): Promise<string> {
   const input = `${base64url(JSON.stringify(header))}.${base64url(typeof payload === "string" ? payload : JSON.stringify(payload))}`;
   const signature = new Uint8Array(await crypto.subtle.sign(algorithm, key, encoder.encode(input)));
   return `${input}.${base64url(signature)}`;
@@ -94,7 +94,7 @@ describe.each(VERSIONS)("signed statements (%s)", (version) => {
 
   it("rejects other algorithms: HS256 and none", async () => {
     const signed = statement({ id: crypto.randomUUID() });
-    const hmac = await crypto.subtle.generateKey({ name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    const hmac = (await crypto.subtle.generateKey({ name: "HMAC", hash: "SHA-256" }, false, ["sign"])) as CryptoKey;
     const hs256 = await post(signed, await jws(signed, { alg: "HS256" }, hmac, "HMAC"), version);
     expect(hs256.status).toBe(400);
     expect(hs256.text).toContain("RS256, RS384 or RS512");
@@ -156,5 +156,19 @@ describe.each(VERSIONS)("signed statements (%s)", (version) => {
     const token = await jws(signed, { alg: "RS256" }, keys.RS256.privateKey);
     const received = { ...signed, result: { duration: "P1DT12H36M0.1237S" } };
     expect((await post(signed, token, version, received)).status).toBe(version === "2.0.0" ? 200 : 400);
+  });
+
+  it(`${version === "1.0.3" ? "accepts" : "rejects"} the JWS JSON serialization (compact is ${version === "1.0.3" ? "SHOULD*" : "shall"})`, async () => {
+    const signed = statement({ id: crypto.randomUUID() });
+    const [encodedProtected, payload, signature] = (await jws(signed, { alg: "RS256", x5c: [TEST_CERTIFICATE] }, await certificateKey())).split(".");
+    const flattened = JSON.stringify({ payload, protected: encodedProtected, signature });
+    const general = JSON.stringify({ payload, signatures: [{ protected: encodedProtected, header: { kid: "test" }, signature }] });
+    const expected = version === "1.0.3" ? 200 : 400;
+    expect((await post(signed, flattened, version)).status).toBe(expected);
+    expect((await post(signed, general, version)).status).toBe(expected);
+    const forged = JSON.stringify({ payload, protected: encodedProtected, signature: `${signature!.slice(0, -4)}AAAA` });
+    expect((await post(signed, forged, version)).status).toBe(400);
+    const unprotectedAlg = JSON.stringify({ payload, header: { alg: "HS256" }, signature });
+    expect((await post(signed, unprotectedAlg, version)).status).toBe(400);
   });
 });
