@@ -55,10 +55,10 @@ describe("Alternate Request Syntax under 1.0.3", () => {
   });
 
   it("a POST with method=POST stores the statements in `content` (Content-Type defaults to JSON)", async () => {
-    const s = statement({ id: uid() });
-    const res = await alternate("/statements", "POST", { content: JSON.stringify([s]) }, realHeaders());
+    const id = uid();
+    const res = await alternate("/statements", "POST", { content: JSON.stringify([statement({ id })]) }, realHeaders());
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual([s.id]);
+    expect(await res.json()).toEqual([id]);
   });
 
   it("form header fields override the real headers: a form version 0.8 is refused, a bad form Authorization is 401", async () => {

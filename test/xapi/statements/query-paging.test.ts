@@ -3,6 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { hashSecret } from "../../../src/auth/secrets";
+import { queryStatements } from "../../../src/xapi/statements/query/store";
 import { basic, VERSIONS, xapi } from "../../helpers";
 
 type Json = Record<string, unknown>;
@@ -137,6 +138,25 @@ describe.each(VERSIONS)("paging with more (%s)", (version) => {
     ]);
     const rest = await pageThrough(version, first.more);
     expect(rest).toEqual([a.id]);
+  });
+});
+
+describe("page size in bytes", () => {
+  it("a page ends after the statement that reaches the text budget, and says there is more", async () => {
+    const v = verb();
+    const big = (n: number) => statement(v, { result: { extensions: { "http://example.com/pad": "x".repeat(n) } } });
+    const stored = [big(3000), big(3000), big(3000), big(10)];
+    await store("2.0.0", stored);
+    const plan = { storeId: "default", filters: [{ kind: "verb" as const, value: v.id }], ascending: true, limit: 10 };
+    const cut = await queryStatements(env.DB, { ...plan, maxBytes: 5000 });
+    expect(cut.rows.map((r) => JSON.parse(r.statement).id)).toEqual([stored[0]!.id, stored[1]!.id]);
+    expect(cut.hasMore).toBe(true);
+    const whole = await queryStatements(env.DB, plan);
+    expect(whole.rows).toHaveLength(4);
+    expect(whole.hasMore).toBe(false);
+    const exact = await queryStatements(env.DB, { ...plan, limit: 4 });
+    expect(exact.hasMore).toBe(false);
+    expect((await queryStatements(env.DB, { ...plan, limit: 3 })).hasMore).toBe(true);
   });
 });
 

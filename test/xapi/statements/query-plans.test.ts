@@ -48,6 +48,14 @@ describe("statement query plans", () => {
     expect(details.some((d) => /^SEARCH /.test(d))).toBe(true);
   });
 
+  it.each(shapes())("%s with a byte budget: sorts only the page's rows", async (_name, plan) => {
+    const { sql, params } = buildStatementQuerySql({ ...plan, maxBytes: 4_000_000 });
+    const details = await explain(sql, params);
+    expect(details.join("\n")).not.toMatch(/\bSCAN (s|d|f|statements|statement_index)\b/);
+    // The window and the final order, both over the LIMITed page; a third sort would be of the filtered set.
+    expect(details.filter((d) => /TEMP B-TREE/.test(d))).toHaveLength(2);
+  });
+
   it("the selectivity probe is index-only", async () => {
     const { sql, params } = buildSelectivitySql("default", FILTERS, 2000);
     const details = await explain(sql, params);

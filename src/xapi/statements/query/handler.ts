@@ -22,20 +22,19 @@ export async function handleStatementQuery(c: Context<AppEnv>): Promise<Response
   const afterSeq =
     query.cursor !== undefined ? await openCursor(keyMaterial, principal.storeId, parameters, query.cursor) : undefined;
 
-  const rows = await queryStatements(db, {
+  const { rows: page, hasMore } = await queryStatements(db, {
     storeId: principal.storeId,
     filters: query.filters,
     sinceMs: query.sinceMs,
     untilMs: query.untilMs,
     afterSeq,
     ascending: query.ascending,
-    fetch: query.limit + 1,
+    limit: query.limit,
     // 1.0.3 Communication 4.2: statements/read/mine reads only what this credential wrote.
     credentialId: readsOnlyOwnStatements(principal) ? principal.credentialId : undefined,
   });
-  const page = rows.slice(0, query.limit);
   let more = "";
-  if (rows.length > query.limit) {
+  if (hasMore) {
     const cursor = await sealCursor(keyMaterial, principal.storeId, parameters, page[page.length - 1]!.seq);
     more = `${url.pathname}?${parameters ? `${parameters}&` : ""}cursor=${encodeURIComponent(cursor)}`;
   }

@@ -3,7 +3,8 @@
 // every other filter is an EXISTS probe on that same primary key, and the statement row is fetched by its
 // rowid. since/until become seq bounds found by one seek on statements (store_id, stored_ms), because
 // stored_ms never decreases as seq grows. CROSS JOIN and INDEXED BY pin this plan: the planner may not
-// turn a query into a walk over the store's statements.
+// turn a query into a walk over the store's statements. The byte budget wraps that page in a window over
+// its at most `fetch` rows (sorted in memory by SQLite, never the store).
 import type { IndexFilter } from "./parameters";
 
 export type QueryPlan = {
@@ -17,6 +18,8 @@ export type QueryPlan = {
   ascending: boolean;
   /** Rows to fetch (the page size plus one, to know whether there is more). */
   fetch: number;
+  /** Statement text a page may hold (in characters); the page ends after the statement that reaches it. */
+  maxBytes?: number;
   /** Only statements written by this credential (`statements/read/mine`). */
   credentialId?: string;
 };
@@ -68,10 +71,20 @@ export function buildStatementQuerySql(plan: QueryPlan): BuiltSql {
   }
   // 1.0.3 Communication 2.1.4.s1.b1: voided statements never appear in query results.
   where.push("s.voided = 0");
-  const sql =
+  const direction = plan.ascending ? "ASC" : "DESC";
+  const page =
     `SELECT s.seq AS seq, s.stored_ms AS storedMs, s.statement AS statement FROM ${from} ` +
-    `WHERE ${where.join(" AND ")} ORDER BY ${seqColumn} ${plan.ascending ? "ASC" : "DESC"} LIMIT ?`;
+    `WHERE ${where.join(" AND ")} ORDER BY ${seqColumn} ${direction} LIMIT ?`;
   params.push(plan.fetch);
+  if (plan.maxBytes === undefined) return { sql: page, params };
+  // The page stops once its statements reach maxBytes (the row that crosses it still comes, so a page is
+  // never empty): the Worker's memory is bounded by the budget, not by how large statements are. `matched`
+  // counts the rows before the cut, so the caller knows that more exist.
+  const sql =
+    `SELECT seq, storedMs, statement, matched FROM (SELECT seq, storedMs, statement, ` +
+    `sum(length(statement)) OVER (ORDER BY seq ${direction} ROWS UNBOUNDED PRECEDING) - length(statement) AS before, ` +
+    `count(*) OVER () AS matched FROM (${page})) WHERE before < ? ORDER BY seq ${direction}`;
+  params.push(plan.maxBytes);
   return { sql, params };
 }
 

@@ -16,12 +16,28 @@ const KIND_RANK: Record<IndexFilter["kind"], number> = {
   related_activity: 5,
 };
 
-export async function queryStatements(db: D1Database, plan: QueryPlan): Promise<QueriedRow[]> {
+// Statement text per page (characters): with the page size capped, this keeps a page of unusually large
+// statements from exhausting the Worker's memory; `more` continues after the last statement served.
+export const PAGE_TEXT_BUDGET = 4_000_000;
+
+export type StatementPage = { rows: QueriedRow[]; hasMore: boolean };
+
+/** One page of at most `limit` statements in seq order, and whether the query has more after it. */
+export async function queryStatements(
+  db: D1Database,
+  plan: Omit<QueryPlan, "fetch" | "maxBytes"> & { limit: number; maxBytes?: number },
+): Promise<StatementPage> {
   const filters = await orderBySelectivity(db, plan.storeId, plan.filters);
-  if (!filters) return [];
-  const { sql, params } = buildStatementQuerySql({ ...plan, filters });
-  const { results } = await db.prepare(sql).bind(...params).all<QueriedRow>();
-  return results;
+  if (!filters) return { rows: [], hasMore: false };
+  const { sql, params } = buildStatementQuerySql({
+    ...plan,
+    filters,
+    fetch: plan.limit + 1,
+    maxBytes: plan.maxBytes ?? PAGE_TEXT_BUDGET,
+  });
+  const { results } = await db.prepare(sql).bind(...params).all<QueriedRow & { matched: number }>();
+  const rows = results.slice(0, plan.limit).map(({ seq, storedMs, statement }) => ({ seq, storedMs, statement }));
+  return { rows, hasMore: (results[0]?.matched ?? 0) > rows.length };
 }
 
 /**
