@@ -7,7 +7,11 @@ type Json = Record<string, unknown>;
 
 /** True when `a` and `b` are the same statement by the comparison rules of `version`. */
 export function sameStatement(a: Json, b: Json, version: XapiVersion): boolean {
-  return canonicalJson(comparable(a, version)) === canonicalJson(comparable(b, version));
+  const left = canonicalJson(comparable(a, version));
+  const right = canonicalJson(comparable(b, version));
+  // 9274.1.1 4.2 lists "Case (upper vs. lower)" among what equivalence does not consider, without exceptions;
+  // 1.0.3 Data 2.3.1.b7 only exempts case-insensitive values (lower-cased one by one below).
+  return version === "2.0.0" ? left.toLowerCase() === right.toLowerCase() : left === right;
 }
 
 function comparable(statement: Json, version: XapiVersion): Json {
@@ -73,6 +77,7 @@ function comparableActor(actor: unknown): unknown {
 function comparableContext(context: Json): Json {
   const out: Json = { ...context };
   if (typeof context.registration === "string") out.registration = context.registration.toLowerCase();
+  if (typeof context.language === "string") out.language = context.language.toLowerCase(); // RFC 5646 tags
   if (isObject(context.statement)) out.statement = { ...context.statement, id: lower(context.statement.id) };
   out.instructor = comparableActor(context.instructor);
   out.team = comparableActor(context.team);

@@ -63,6 +63,15 @@ describe.each(VERSIONS)("re-sent statement ids (%s)", (version) => {
     expect(await post(equivalent, version)).toEqual({ status: 200, ids: [id] });
   });
 
+  it("compares case as each version says: 2.0 never, 1.0.3 only for case-insensitive values", async () => {
+    const id = crypto.randomUUID();
+    expect(await put(id, statement({ id, result: { response: "Yes" }, context: { language: "en-US" } }), version)).toBe(204);
+    const languageCase = statement({ id, result: { response: "Yes" }, context: { language: "EN-us" } });
+    expect(await put(id, languageCase, version)).toBe(204);
+    const responseCase = statement({ id, result: { response: "YES" }, context: { language: "en-US" } });
+    expect(await put(id, responseCase, version)).toBe(version === "2.0.0" ? 204 : 409);
+  });
+
   it("counts a different result duration serialization as different", async () => {
     const id = crypto.randomUUID();
     expect(await put(id, statement({ id, result: { duration: "PT1H" } }), version)).toBe(204);
