@@ -118,7 +118,9 @@ function checkPartHeaders(part: MultipartPart, declared: Map<string, DeclaredAtt
   if (partType !== undefined && declaredTypes.length > 0 && !declaredTypes.some((type) => mediaType(type) === mediaType(partType))) {
     throw badRequest(`the part's Content-Type "${partType.slice(0, 80)}" differs from the attachment's contentType`, attachments[0]!.path);
   }
-  const contentType = partType || (declaredTypes[0] as string | undefined) || "application/octet-stream";
+  // The stored type goes back into response part headers: no control characters, whatever was sent.
+  const sent = (partType || (declaredTypes[0] as string | undefined) || "").replace(/[\x00-\x1f\x7f]/g, "").trim();
+  const contentType = sent || "application/octet-stream";
   return { sha2, contentType, attachments, expectedLength: contentLength(part, attachments) };
 }
 

@@ -59,3 +59,19 @@ async function referencedKeys(db: D1Database, storeId: string, keys: readonly st
 async function deleteKeys(bucket: R2Bucket, keys: readonly string[]): Promise<void> {
   for (let i = 0; i < keys.length; i += 1000) await bucket.delete(keys.slice(i, i + 1000));
 }
+
+/** sweepOrphanAttachments for every store, e.g. from the Worker's `scheduled` handler. */
+export async function sweepOrphanAttachmentsEverywhere(
+  db: D1Database,
+  bucket: R2Bucket,
+  options: SweepOptions = {},
+): Promise<SweepResult> {
+  const { results: stores } = await db.prepare("SELECT id FROM stores ORDER BY id").all<{ id: string }>();
+  const total: SweepResult = { deletedObjects: 0, deletedRows: 0 };
+  for (const store of stores) {
+    const swept = await sweepOrphanAttachments(db, bucket, store.id, options);
+    total.deletedObjects += swept.deletedObjects;
+    total.deletedRows += swept.deletedRows;
+  }
+  return total;
+}

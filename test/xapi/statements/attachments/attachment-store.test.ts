@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { XapiError } from "../../../../src/errors";
 import { attachmentKey, writeAttachmentPart } from "../../../../src/xapi/statements/attachments/attachment-store";
-import { sweepOrphanAttachments } from "../../../../src/xapi/statements/attachments/orphan-sweep";
+import { sweepOrphanAttachments, sweepOrphanAttachmentsEverywhere } from "../../../../src/xapi/statements/attachments/orphan-sweep";
 import { statement } from "../fixtures";
 import { attachmentFor, multipartBody, partFor, postMultipart, sha256 } from "./multipart";
 
@@ -87,7 +87,7 @@ describe("the orphan sweep", () => {
     expect(await env.BLOBS.head(abandonedKey)).not.toBeNull();
 
     const later = { nowMs: Date.now() + 2 * 24 * 60 * 60 * 1000 };
-    expect(await sweepOrphanAttachments(env.DB, env.BLOBS, storeId, later)).toEqual({ deletedObjects: 1, deletedRows: 0 });
+    expect(await sweepOrphanAttachmentsEverywhere(env.DB, env.BLOBS, later)).toEqual({ deletedObjects: 1, deletedRows: 0 });
     expect(await env.BLOBS.head(abandonedKey)).toBeNull();
     expect(await env.BLOBS.head(unlinkedKey)).toBeNull();
     expect(await env.DB.prepare("SELECT 1 FROM attachments WHERE sha2 = ?").bind(unlinkedSha2).first()).toBeNull();

@@ -93,4 +93,17 @@ describe.each(VERSIONS)("attachments=true responses (%s)", (version) => {
     expect(parts[1]!.headers["content-length"]).toBe(String(bytes.length));
     void encoder;
   });
+
+  it("never writes control characters from a statement's contentType into a part header", async () => {
+    const text = `typed ${crypto.randomUUID()}`;
+    const id = crypto.randomUUID();
+    const attachment = await attachmentFor(text, { contentType: "text/plain\r\n;X-Injected: yes" });
+    const part = await partFor(text);
+    delete part.headers["Content-Type"];
+    const res = await postMultipart(multipartBody(statement({ id, attachments: [attachment] }), [part]), version);
+    expect(res.status, await res.text()).toBe(200);
+    const { parts } = await readMultipart(await xapi(`/statements?statementId=${id}&attachments=true`, { version }));
+    expect(parts[1]!.headers["content-type"]).toBe("text/plain;X-Injected: yes");
+    expect(parts[1]!.headers["x-injected"]).toBeUndefined();
+  });
 });
