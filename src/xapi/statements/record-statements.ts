@@ -4,7 +4,7 @@
 // what is stored (comparison.ts) and insert only the new statements, so a re-send is an identical no-op or a
 // conflict, never a 500.
 import type { Principal, XapiVersion } from "../../env";
-import { badRequest } from "../../errors";
+import { badRequest, XapiError } from "../../errors";
 import { sameStatement } from "./comparison";
 import { attachmentRowsStatements } from "./attachments/attachment-rows";
 import type { StoredAttachment } from "./attachments/attachment-store";
@@ -21,6 +21,11 @@ export type RecordOutcome =
 
 const MAX_ATTEMPTS = 4;
 
+// One statement travels as one JSON value bound to D1 (limit ~2 MB, escaping may double it) and is one row
+// (limit 2 MB): larger statements are refused with 413 (1.0.3 Communication 3.2 "413 Request Entity Too Large").
+export const MAX_STATEMENT_BYTES = 800_000;
+const encoder = new TextEncoder();
+
 /** Prepares validated statements for storage; 400 when two share an id (9274.1.1 4.1.6.1, 1.0.3 SHOULD*). */
 export function prepareStatements(
   statements: readonly Record<string, unknown>[],
@@ -34,11 +39,16 @@ export function prepareStatements(
     const id = statement.id as string;
     if (seen.has(id)) throw badRequest(`the id ${id} appears more than once in this request`, `statement[${index}].id`);
     seen.add(id);
+    const json = JSON.stringify(statement);
+    if (json.length > MAX_STATEMENT_BYTES / 3 && encoder.encode(json).byteLength > MAX_STATEMENT_BYTES) {
+      throw new XapiError(413, `a statement may hold at most ${MAX_STATEMENT_BYTES} bytes of JSON`, `statement[${index}]`);
+    }
     const context = statement.context as Record<string, unknown> | undefined;
     const registration = typeof context?.registration === "string" ? context.registration.toLowerCase() : undefined;
     return {
       id,
       statement,
+      json,
       verbId: String((statement.verb as Record<string, unknown>).id),
       registration,
       voidsId: voidedTargetId(statement),

@@ -13,6 +13,8 @@ export type PreparedStatement = {
   id: string;
   /** The statement as kept: LRS properties set, no `stored`. */
   statement: Record<string, unknown>;
+  /** `statement` serialized, as stored. */
+  json: string;
   verbId: string;
   registration?: string;
   voidsId?: string;
@@ -91,7 +93,7 @@ export async function insertStatements(
   };
   add(
     INSERT_STATEMENTS_SQL,
-    statements.map((s) => [s.id, s.verbId, s.registration ?? null, s.voidsId ?? null, JSON.stringify(s.statement)]),
+    statements.map((s) => [s.id, s.verbId, s.registration ?? null, s.voidsId ?? null, s.json]),
     credentialId,
     acceptedUnder,
   );

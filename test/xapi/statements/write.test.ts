@@ -98,6 +98,16 @@ describe.each(VERSIONS)("PUT and POST /statements (%s)", (version) => {
     }
   });
 
+  it("refuses a statement too large to store as one row with 413, storing nothing of the batch", async () => {
+    const id = crypto.randomUUID();
+    const big = statement({ result: { extensions: { "http://example.com/ext/blob": "x".repeat(900_000) } } });
+    const res = await xapi("/statements", { method: "POST", json: [statement({ id }), big], version });
+    expect(res.status).toBe(413);
+    expect((await xapi(`/statements?statementId=${id}`, { version })).status).toBe(404);
+    const fits = statement({ result: { extensions: { "http://example.com/ext/blob": "x".repeat(700_000) } } });
+    expect((await post(fits, version)).status).toBe(200);
+  });
+
   it("rejects an invalid statement with 400 and a path", async () => {
     const { verb: _verb, ...noVerb } = statement();
     const res = await xapi("/statements", { method: "POST", json: [statement(), noVerb], version });
