@@ -104,7 +104,8 @@ export class DocumentWriter extends DurableObject<Env> {
           ok: false,
           status: 409,
           message:
-            "the document already exists: GET it to check its current state, then PUT again with If-Match set to its ETag",
+            "the document already exists: GET it to check its current state, " +
+            "then PUT again with If-Match set to its ETag",
         };
       }
       if (!current && command.unconditionalPut.absent === "reject") {

@@ -15,5 +15,6 @@ export async function findCanonicalActivity(db: D1Database, storeId: string, act
     .limit(1);
   const definition = rows[0] ? (JSON.parse(rows[0].definition) as unknown) : undefined;
   const known = typeof definition === "object" && definition !== null && Object.keys(definition).length > 0;
-  return { objectType: "Activity", id: activityId, ...(known ? { definition: definition as Record<string, unknown> } : {}) };
+  if (!known) return { objectType: "Activity", id: activityId };
+  return { objectType: "Activity", id: activityId, definition: definition as Record<string, unknown> };
 }

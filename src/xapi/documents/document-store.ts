@@ -36,7 +36,11 @@ export async function openDocument(
 }
 
 /** Sends one write to the Durable Object serialising the document's context. */
-export function writeDocument(env: Bindings, set: DocumentSet | DocumentAddress, command: WriteCommand): Promise<WriteOutcome> {
+export function writeDocument(
+  env: Bindings,
+  set: DocumentSet | DocumentAddress,
+  command: WriteCommand,
+): Promise<WriteOutcome> {
   const namespace = env.DOCUMENT_WRITER as unknown as DurableObjectNamespace<DocumentWriter>;
   const writer = namespace.get(namespace.idFromName(writerName(set)));
   return writer.write(command) as Promise<WriteOutcome>;

@@ -30,7 +30,7 @@ export function mergeJsonDocuments(
   posted: { bytes: Uint8Array; contentType: string },
 ): MergeResult {
   if (!isJsonMediaType(stored.contentType) || !isJsonMediaType(posted.contentType)) {
-    return { ok: false, message: "a POST merges only when both the stored and the posted document are application/json" };
+    return { ok: false, message: "a POST merges only when the stored and the posted document are application/json" };
   }
   const existing = parseJsonObject(stored.bytes);
   const update = parseJsonObject(posted.bytes);

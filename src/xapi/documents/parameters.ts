@@ -32,7 +32,8 @@ export function parseDocumentRequest(
   version: XapiVersion,
 ): DocumentRequest {
   const idName = ID_PARAMETER[kind];
-  const single = method === "PUT" || method === "POST" || query.has(idName) || (kind !== "state" && method === "DELETE");
+  const single =
+    method === "PUT" || method === "POST" || query.has(idName) || (kind !== "state" && method === "DELETE");
   // `since` belongs to the id list only; with a document id it is "Not Allowed" (9274.1.1 4.1.6.2).
   const allowed = new Set(CONTEXT_PARAMETERS[kind]);
   if (single) allowed.add(idName);

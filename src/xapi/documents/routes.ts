@@ -11,7 +11,7 @@ import { listDocumentIds, openDocument, writeDocument } from "./document-store";
 import { quoteEtag, sha1Hex } from "./etag";
 import { isJsonMediaType, parseJsonObject } from "./json-merge";
 import { type DocumentRequest, parseDocumentRequest } from "./parameters";
-import { parseConditions, unconditionalPutRule } from "./preconditions";
+import { type Conditions, parseConditions, unconditionalPutRule } from "./preconditions";
 
 export type { DocumentKind } from "./document-address";
 
@@ -29,7 +29,8 @@ export function documentRoutes(kind: DocumentKind): Hono<AppEnv> {
     if (request.target === "set") {
       const { ids, lastModifiedMs } = await listDocumentIds(c.get("db"), request.set, request.sinceMs);
       const body = JSON.stringify(ids);
-      const headers: Record<string, string> = { "Content-Type": "application/json", ETag: quoteEtag(await sha1Hex(body)) };
+      const etag = quoteEtag(await sha1Hex(body));
+      const headers: Record<string, string> = { "Content-Type": "application/json", ETag: etag };
       // 1.0.3 Communication 2.2.s6.b2: the newest change among the listed documents.
       if (lastModifiedMs !== undefined) headers["Last-Modified"] = new Date(lastModifiedMs).toUTCString();
       return c.body(body, 200, headers);
@@ -50,7 +51,7 @@ export function documentRoutes(kind: DocumentKind): Hono<AppEnv> {
     routes.on(method, "/", requireScope(scope), async (c) => {
       const request = parse(c, kind, method);
       if (request.target !== "document") throw badRequest("a document id is required");
-      const conditions = parseConditions({ ifMatch: c.req.header("If-Match"), ifNoneMatch: c.req.header("If-None-Match") });
+      const conditions = conditionsOf(c);
       const contentType = c.req.header("Content-Type")?.trim() || DEFAULT_CONTENT_TYPE;
       const body = await readBodyBytes(c, Math.min(maxBodyBytes(c), RPC_BODY_LIMIT));
       // A JSON POST is a merge, so it must be a JSON Object even when nothing is stored yet (XAPI-00314).
@@ -66,13 +67,14 @@ export function documentRoutes(kind: DocumentKind): Hono<AppEnv> {
         unconditionalPut: unconditionalPutRule(kind, c.get("xapiVersion")),
       });
       if (!outcome.ok) throw new XapiError(outcome.status, outcome.message);
-      return c.body(null, 204, { ...writtenHeaders(outcome), ...(outcome.etag ? { ETag: quoteEtag(outcome.etag) } : {}) });
+      const etag: Record<string, string> = outcome.etag ? { ETag: quoteEtag(outcome.etag) } : {};
+      return c.body(null, 204, { ...writtenHeaders(outcome), ...etag });
     });
   }
 
   routes.delete("/", requireScope(scope), async (c) => {
     const request = parse(c, kind, "DELETE");
-    const conditions = parseConditions({ ifMatch: c.req.header("If-Match"), ifNoneMatch: c.req.header("If-None-Match") });
+    const conditions = conditionsOf(c);
     const outcome =
       request.target === "document"
         ? await writeDocument(c.env, request.address, { method: "DELETE", address: request.address, conditions })
@@ -82,6 +84,10 @@ export function documentRoutes(kind: DocumentKind): Hono<AppEnv> {
   });
 
   return routes;
+}
+
+function conditionsOf(c: Context<AppEnv>): Conditions {
+  return parseConditions({ ifMatch: c.req.header("If-Match"), ifNoneMatch: c.req.header("If-None-Match") });
 }
 
 /** The writer's D1 bookmark: the write happened in its session, not in this request's. */
