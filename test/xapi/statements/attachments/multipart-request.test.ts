@@ -174,4 +174,16 @@ describe.each(VERSIONS)("multipart/mixed statement requests (%s)", (version) => 
     const res = await postMultipart(stream, version);
     expect(res.status).toBe(413);
   });
+
+  it("reads a quoted boundary holding characters a token cannot, with a preamble and an epilogue", async () => {
+    const boundary = "=_a'(b)+c,d/e:f?g h";
+    const text = `quoted ${crypto.randomUUID()}`;
+    const body = concatBytes(
+      "This preamble is ignored.\r\n",
+      multipartBody(statement({ attachments: [await attachmentFor(text)] }), [await partFor(text)], boundary),
+      "and so is this epilogue\r\n",
+    );
+    const res = await postMultipart(body, version, `multipart/mixed; boundary="${boundary}"`);
+    expect(res.status, await res.text()).toBe(200);
+  });
 });
