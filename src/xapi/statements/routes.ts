@@ -22,8 +22,9 @@ export const statementRoutes = new Hono<AppEnv>();
 statementRoutes.use("*", async function setConsistentThrough(c, next) {
   await next();
   const headers = c.res.headers;
-  if (!headers.has(CONSISTENT_THROUGH_HEADER)) {
-    headers.set(CONSISTENT_THROUGH_HEADER, await consistentThrough(c.get("db"), c.get("principal").storeId));
+  const principal = c.get("principal") as AppEnv["Variables"]["principal"] | undefined;
+  if (principal && !headers.has(CONSISTENT_THROUGH_HEADER)) {
+    headers.set(CONSISTENT_THROUGH_HEADER, await consistentThrough(c.get("db"), principal.storeId));
   }
   if (!headers.has("Date")) headers.set("Date", new Date().toUTCString());
 });
