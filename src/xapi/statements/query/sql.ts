@@ -26,6 +26,10 @@ export type QueryPlan = {
 
 export type BuiltSql = { sql: string; params: (string | number)[] };
 
+// Statement text per page (characters): with the page size capped too, this keeps a page of unusually large
+// statements from exhausting the Worker's memory; `more` continues after the last statement served.
+export const PAGE_TEXT_BUDGET = 4_000_000;
+
 export function buildStatementQuerySql(plan: QueryPlan): BuiltSql {
   const params: (string | number)[] = [];
   const [driver, ...others] = plan.filters;
