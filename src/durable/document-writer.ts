@@ -12,7 +12,8 @@
 //   3. switch the D1 metadata row to the new key — the commit point; readers see the old or the new body;
 //   4. delete the old R2 object; 5. clear the intent.
 // A crash before 3 leaves an unreferenced new body, after 3 an unreferenced old one; the next command in this
-// object first settles every recorded intent by asking D1 which key is live and deleting the other.
+// object, or the alarm armed with the intent if none comes, settles every recorded intent by asking D1 which
+// key is live and deleting the other.
 import { DurableObject } from "cloudflare:workers";
 import { type DocumentAddress, type DocumentSet } from "../xapi/documents/document-address";
 import {
@@ -53,6 +54,7 @@ export type WriteOutcome =
 const RETRY = Symbol("retry");
 const ATTEMPTS = 3;
 const R2_DELETE_BATCH = 1000;
+const SETTLE_AFTER_MS = 60_000;
 
 export class DocumentWriter extends DurableObject<Env> {
   #queue: Promise<unknown> = Promise.resolve();
@@ -71,7 +73,19 @@ export class DocumentWriter extends DurableObject<Env> {
    * so the queue, not the runtime, provides the serialisation.
    */
   write(command: WriteCommand): Promise<WriteOutcome> {
-    const run = this.#queue.then(() => this.#apply(command));
+    return this.#serialise(() => this.#apply(command));
+  }
+
+  /** Settles what a crashed command left behind even when no further command comes (set with each intent). */
+  override async alarm(): Promise<void> {
+    await this.#serialise(async () => {
+      this.#db = this.env.DB.withSession("first-primary") as unknown as D1Database;
+      await this.#settleIntents();
+    });
+  }
+
+  #serialise<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(step);
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -133,6 +147,7 @@ export class DocumentWriter extends DurableObject<Env> {
       r2Key: `documents/${encodeURIComponent(address.storeId)}/${crypto.randomUUID()}`,
     };
     const intent = this.#recordIntent(address, row.r2Key, current?.r2Key);
+    await this.#armSettlement();
     await this.env.BLOBS.put(row.r2Key, bytes, { httpMetadata: { contentType: row.contentType } });
     const committed = current
       ? await replaceDocumentRow(this.#db, row, current.r2Key)
@@ -152,6 +167,7 @@ export class DocumentWriter extends DurableObject<Env> {
     if (!preconditionsHold(conditions, current?.etag)) return preconditionFailed(conditions);
     if (!current) return { ok: true };
     const intent = this.#recordIntent(address, undefined, current.r2Key);
+    await this.#armSettlement();
     const committed = await deleteDocumentRow(this.#db, address, current.r2Key);
     if (committed) await this.env.BLOBS.delete(current.r2Key);
     this.#clearIntent(intent);
@@ -161,6 +177,7 @@ export class DocumentWriter extends DurableObject<Env> {
   async #deleteSet(set: DocumentSet): Promise<WriteOutcome> {
     const rows = await listDocumentSetRows(this.#db, set);
     const intents = rows.map((row) => this.#recordIntent(row, undefined, row.r2Key));
+    await this.#armSettlement();
     const keys = await deleteDocumentSetRows(this.#db, set);
     for (let i = 0; i < keys.length; i += R2_DELETE_BATCH) {
       await this.env.BLOBS.delete(keys.slice(i, i + R2_DELETE_BATCH));
@@ -185,6 +202,11 @@ export class DocumentWriter extends DurableObject<Env> {
       oldKey ?? null,
     );
     return cursor.one().id;
+  }
+
+  /** With the intents, so even a crash that no later command follows gets settled. */
+  async #armSettlement(): Promise<void> {
+    await this.ctx.storage.setAlarm(Date.now() + SETTLE_AFTER_MS);
   }
 
   #clearIntent(id: number): void {

@@ -1,6 +1,6 @@
 // A write interrupted at any step leaves the old or the new document whole; the DocumentWriter settles the
 // intents such a crash leaves behind before its next command, deleting only the body D1 does not reference.
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { DocumentWriter } from "../../../src/durable/document-writer";
@@ -96,5 +96,17 @@ describe("DocumentWriter crash recovery", () => {
     await runInDurableObject(writerOf(params), async (_instance, state) => {
       expect(state.storage.sql.exec("SELECT count(*) AS n FROM intents").one().n).toBe(0);
     });
+  });
+
+  it("settles an interrupted write from its alarm when no further command comes", async () => {
+    const params = documentParams("state") as Params;
+    await xapi(url("state", params), { method: "PUT", json: { version: "old" }, headers: { "If-None-Match": "*" } });
+    const uncommitted = `documents/default/${crypto.randomUUID()}`;
+    await env.BLOBS.put(uncommitted, '{"version":"new"}');
+    await recordIntent(params, addressOf(params), uncommitted, await liveKey(params));
+
+    expect(await runDurableObjectAlarm(writerOf(params))).toBe(true);
+    expect(await env.BLOBS.head(uncommitted)).toBeNull();
+    expect(await (await xapi(url("state", params))).json()).toEqual({ version: "old" });
   });
 });
