@@ -4,6 +4,7 @@
 // every query shape at several store sizes, State documents, bundle size and memory, then writes
 // bench/results/<timestamp>.{json,md} and latest.{json,md}. Loopback only; every loop is bounded; stops by itself.
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { bundleSize } from "./bench/bundle.mjs";
@@ -36,11 +37,11 @@ const options = {
   sizes,
   cellSeconds,
   batches: [1, 10, 100, 1000],
-  concurrencies: [1, 4, 16],
+  concurrencies: quick ? [1, 8] : [1, 4, 16],
   maxStatementsPerCell: quick ? 15_000 : 60_000,
   queryRepeats: quick ? 10 : 40,
   pageLimit: quick ? 30 : 200,
-  docSeconds: quick ? 1.5 : 4,
+  docSeconds: quick ? 1 : 4,
   docConcurrency: 16,
 };
 const port = Number(args.port);
@@ -125,6 +126,7 @@ await withLrs("queries", async (lrs) => {
 });
 
 result.seconds = Math.round((Date.now() - started) / 1000);
+result.machine.loadAverageAtEnd = os.loadavg().map((n) => Math.round(n * 100) / 100);
 result.verdicts = verdicts(result);
 const dir = join(ROOT, "bench", "results");
 mkdirSync(dir, { recursive: true });

@@ -51,7 +51,7 @@ export async function closedLoop({ concurrency, seconds, maxRequests = Infinity,
     while (performance.now() < stopAt && issued < maxRequests) {
       const n = issued++;
       try {
-        const result = await task(n, Math.max(1000, stopAt + graceMs - performance.now()));
+        const result = await task(n, Math.round(Math.max(1000, stopAt + graceMs - performance.now())));
         latencies.push(result.ms);
         if (result.ok) {
           ok++;

@@ -33,6 +33,8 @@ export function machine() {
     wrangler: version("wrangler"),
     workerd: version("workerd"),
     commit,
+    // Other work on the machine skews every figure: recorded at start (and at the end by bench.mjs).
+    loadAverageAtStart: os.loadavg().map((n) => Math.round(n * 100) / 100),
   };
 }
 
@@ -77,6 +79,10 @@ export function markdown(result) {
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}, wrangler ${m.wrangler}, workerd ${m.workerd}; commit ${m.commit}. ` +
       "The LRS runs as `npm start` does (wrangler dev, local D1/R2/DO on disk) and the load generator shares the same cores, over loopback.",
   );
+  const busy = Math.max(m.loadAverageAtStart?.[0] ?? 0, m.loadAverageAtEnd?.[0] ?? 0);
+  lines.push("");
+  lines.push(`Load average (1 min) at start ${m.loadAverageAtStart?.[0]}, at end ${m.loadAverageAtEnd?.[0]}.` +
+    (busy > m.cores * 0.75 ? " **The machine was busy with other work during this run: the figures understate the LRS.**" : ""));
   lines.push("");
   lines.push("## Goals");
   lines.push(table(["goal", "measured", "met"], result.verdicts.map((v) => [v.goal, v.value + (v.note ? ` — ${v.note}` : ""), v.met ? "yes" : "**no**"])));
