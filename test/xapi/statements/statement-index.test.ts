@@ -127,6 +127,21 @@ describe.each(VERSIONS)("statement_index rows (%s)", (version) => {
     expect(results.map((r) => r.id)).toEqual([early, late].sort());
   });
 
+  it("terminates on a cycle of StatementRefs, each statement getting the other's rows", async () => {
+    const a = crypto.randomUUID();
+    const b = crypto.randomUUID();
+    const { status } = await post(
+      [
+        statement({ id: a, actor: agent("cycle-a"), object: { objectType: "StatementRef", id: b } }),
+        statement({ id: b, actor: agent("cycle-b"), object: { objectType: "StatementRef", id: a } }),
+      ],
+      version,
+    );
+    expect(status).toBe(200);
+    expect(keys(await indexRows(a), "agent")["mbox:mailto:cycle-b@example.com"]).toBe("statementref");
+    expect(keys(await indexRows(b), "agent")["mbox:mailto:cycle-a@example.com"]).toBe("statementref");
+  });
+
   it("propagates within one batch in either order", async () => {
     const target = crypto.randomUUID();
     const referrer = crypto.randomUUID();
