@@ -1,6 +1,7 @@
 // GET /statements as a query: every filter (positive and negative), combinations, related_* widening,
 // StatementRef inclusion, voided exclusion, since/until/limit/ascending, headers, HEAD, invalid parameters.
 import { describe, expect, it } from "vitest";
+import { parseStatementQuery } from "../../../src/xapi/statements/query/parameters";
 import { VERSIONS, xapi } from "../../helpers";
 
 type Json = Record<string, unknown>;
@@ -270,5 +271,37 @@ describe.each(VERSIONS)("statement queries (%s)", (version) => {
     const body = await res.json<{ error: { path?: string } }>();
     expect(body.error.path).toBe(path);
     expect(res.headers.get("X-Experience-API-Consistent-Through")).toBeTruthy();
+  });
+});
+
+describe("since/until notations", () => {
+  const noon = Date.UTC(2024, 4, 1, 12);
+  const since = (value: string, version: "1.0.3" | "2.0.0" = "1.0.3") =>
+    parseStatementQuery([["since", value]], version).sinceMs;
+  it.each([
+    ["2024-05-01T12:00:00Z", noon],
+    ["2024-05-01T12:00:00.000Z", noon],
+    ["2024-05-01T14:00:00+02:00", noon],
+    ["2024-05-01T14:00:00 02:00", noon],
+    ["2024-05-01T14:00:00+0200", noon],
+    ["2024-05-01T14:00:00+02", noon],
+    ["2024-05-01T12:00Z", noon],
+    ["2024-05-01T12Z", noon],
+    ["20240501T120000Z", noon],
+    ["2024-05-01T12:00:00,5Z", noon + 500],
+    ["2024-05-01T12:00:00.0009Z", noon],
+  ])("1.0.3 reads %s", (value, expected) => {
+    expect(since(value)).toBe(expected);
+  });
+
+  it("2.0 takes RFC 3339 only", () => {
+    expect(since("2024-05-01T14:00:00+02:00", "2.0.0")).toBe(noon);
+    expect(() => since("20240501T120000Z", "2.0.0")).toThrow();
+    expect(() => since("2024-05-01T12:00Z", "2.0.0")).toThrow();
+  });
+
+  it("rejects impossible dates and the unknown offset", () => {
+    expect(() => since("2024-02-30T12:00:00Z")).toThrow();
+    expect(() => since("2024-05-01T12:00:00-00:00")).toThrow();
   });
 });

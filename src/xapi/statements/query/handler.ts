@@ -14,7 +14,7 @@ import { queryStatements } from "./store";
 export async function handleStatementQuery(c: Context<AppEnv>): Promise<Response> {
   const url = new URL(c.req.url);
   const entries = [...url.searchParams];
-  const query = parseStatementQuery(entries);
+  const query = parseStatementQuery(entries, c.get("xapiVersion"));
   const principal = c.get("principal");
   const db = c.get("db");
   const keyMaterial = cursorKeyMaterial(c.env as unknown as Record<string, unknown>);

@@ -1,10 +1,12 @@
 // The query parameters of GET /statements without statementId/voidedStatementId (1.0.3 Communication 2.1.3
 // table; 9274.1.1 4.1.6.1). Pure: no I/O, no clock. Every problem is a 400 naming the parameter
-// (1.0.3 Communication 3.2.s3.b7-b8: unknown names and wrong-case names are rejected too).
+// (1.0.3 Communication 3.2.s3.b7-b8: unknown names and wrong-case names are rejected too). Values are checked
+// by the statement validation module, like the same types inside statements (1.0.3 Data 2.2.s4.b4).
+import type { XapiVersion } from "../../../env";
 import { badRequest } from "../../../errors";
 import { agentKey } from "../../agents/identifier";
 import { STATEMENT_FORMATS, type StatementFormat } from "../format";
-import { parseAgentParameter } from "./agent-parameter";
+import { isIri, isUuid, validateAgent, validateTimestamp } from "../validation";
 
 /** The largest page the LRS serves; `limit=0` or no limit means this (1.0.3 Communication 2.1.3 row 11). */
 export const MAX_LIMIT = 500;
@@ -44,13 +46,7 @@ export const QUERY_PARAMETERS = [
 ] as const;
 type QueryParameter = (typeof QUERY_PARAMETERS)[number];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// An absolute IRI: a scheme, a colon, then no whitespace (1.0.3 Data 4.2 / RFC 3987).
-const IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
-// ISO 8601 combined date and time as xAPI Timestamps use it (1.0.3 Data 4.5; 9274.1.1 4.2.7).
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
-
-export function parseStatementQuery(entries: Iterable<[string, string]>): StatementQuery {
+export function parseStatementQuery(entries: Iterable<[string, string]>, version: XapiVersion): StatementQuery {
   const values = new Map<QueryParameter, string>();
   for (const [name, value] of entries) {
     if (!(QUERY_PARAMETERS as readonly string[]).includes(name)) {
@@ -71,8 +67,7 @@ export function parseStatementQuery(entries: Iterable<[string, string]>): Statem
   const relatedActivities = parseBoolean(values, "related_activities");
   const agent = values.get("agent");
   if (agent !== undefined) {
-    const key = agentKey(parseAgentParameter(agent));
-    filters.push({ kind: relatedAgents ? "related_agent" : "agent", value: key! });
+    filters.push({ kind: relatedAgents ? "related_agent" : "agent", value: parseAgent(agent, version) });
   }
   const verb = values.get("verb");
   if (verb !== undefined) filters.push({ kind: "verb", value: parseIri(verb, "verb") });
@@ -82,7 +77,7 @@ export function parseStatementQuery(entries: Iterable<[string, string]>): Statem
   }
   const registration = values.get("registration");
   if (registration !== undefined) {
-    if (!UUID.test(registration)) throw badRequest("must be a UUID", "registration");
+    if (!isUuid(registration)) throw badRequest("must be a UUID", "registration");
     filters.push({ kind: "registration", value: registration.toLowerCase() });
   }
 
@@ -93,8 +88,8 @@ export function parseStatementQuery(entries: Iterable<[string, string]>): Statem
   const cursor = values.get("cursor");
   return {
     filters,
-    sinceMs: parseTimestamp(values, "since"),
-    untilMs: parseTimestamp(values, "until"),
+    sinceMs: parseTimestamp(values, "since", version),
+    untilMs: parseTimestamp(values, "until", version),
     limit: parseLimit(values.get("limit")),
     format: format as StatementFormat,
     attachments: parseBoolean(values, "attachments"),
@@ -103,8 +98,22 @@ export function parseStatementQuery(entries: Iterable<[string, string]>): Statem
   };
 }
 
+/** The agent's identifier key: JSON of an Agent or identified Group (an anonymous Group names no one). */
+function parseAgent(text: string, version: XapiVersion): string {
+  let agent: unknown;
+  try {
+    agent = JSON.parse(text);
+  } catch {
+    throw badRequest("must be the JSON of an Agent or identified Group", "agent");
+  }
+  validateAgent(agent, version, "agent");
+  const key = agentKey(agent as Record<string, unknown>);
+  if (key === undefined) throw badRequest("must identify an Agent or Group by one IFI", "agent");
+  return key;
+}
+
 function parseIri(value: string, name: string): string {
-  if (!IRI.test(value)) throw badRequest("must be an absolute IRI", name);
+  if (!isIri(value)) throw badRequest("must be an IRI with a scheme", name);
   return value;
 }
 
@@ -116,14 +125,30 @@ function parseBoolean(values: Map<QueryParameter, string>, name: QueryParameter)
   throw badRequest('must be "true" or "false"', name);
 }
 
-function parseTimestamp(values: Map<QueryParameter, string>, name: QueryParameter): number | undefined {
-  const value = values.get(name);
-  if (value === undefined) return undefined;
-  // Date.parse reads "+05:00" and "+0500" but not the ISO 8601 hour-only offset "+05".
-  const ms = TIMESTAMP.test(value) ? Date.parse(value.replace(/([+-]\d{2})$/, "$1:00")) : NaN;
+function parseTimestamp(values: Map<QueryParameter, string>, name: QueryParameter, version: XapiVersion): number | undefined {
+  const raw = values.get(name);
+  if (raw === undefined) return undefined;
+  // An unescaped "+" of a zone offset arrives as a space; put it back so the client gets what it meant.
+  const value = validateTimestamp(raw.replace(/ (\d{2}(:?\d{2})?)$/, "+$1"), version, name);
+  const ms = Date.parse(toExtendedFormat(value));
   if (!Number.isFinite(ms)) throw badRequest("must be an ISO 8601 timestamp", name);
   // `stored` has millisecond precision: a finer `since`/`until` compares as its millisecond floor.
   return Math.floor(ms);
+}
+
+/**
+ * The form Date.parse reads: ISO 8601 basic format (20240501T1200Z) as extended, a decimal comma as a point,
+ * an hour-only offset (+05) with minutes. A missing zone reads as UTC (Workers run in UTC).
+ */
+function toExtendedFormat(timestamp: string): string {
+  const basic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})?(\d{2})?([.,]\d+)?(Z|[+-]\d{2}(?:\d{2})?)?$/.exec(timestamp);
+  const extended = basic
+    ? `${basic[1]}-${basic[2]}-${basic[3]}T${basic[4]}:${basic[5] ?? "00"}:${basic[6] ?? "00"}${basic[7] ?? ""}${basic[8] ?? ""}`
+    : timestamp;
+  return extended
+    .replace(",", ".")
+    .replace(/T(\d{2})([Z+-]|$)/, "T$1:00$2")
+    .replace(/([+-]\d{2})$/, "$1:00");
 }
 
 function parseLimit(value: string | undefined): number {
