@@ -274,6 +274,25 @@ describe.each(VERSIONS)("statement queries (%s)", (version) => {
   });
 });
 
+describe("related_agents under 2.0 (9274.1.1 4.1.6.1)", () => {
+  it("also covers context.contextAgents and context.contextGroups", async () => {
+    const ann = agent();
+    const marker = verb();
+    const viaAgents = statement({
+      verb: marker,
+      context: { contextAgents: [{ objectType: "contextAgent", agent: ann }] },
+    });
+    const viaGroups = statement({
+      verb: marker,
+      context: { contextGroups: [{ objectType: "contextGroup", group: { objectType: "Group", member: [ann] } }] },
+    });
+    await store("2.0.0", viaAgents, viaGroups, statement({ verb: marker }));
+    expect(await ids("2.0.0", { agent: ann, verb: marker.id })).toEqual([]);
+    const related = await ids("2.0.0", { agent: ann, verb: marker.id, related_agents: true });
+    expect(related.sort()).toEqual([viaAgents.id, viaGroups.id].sort() as string[]);
+  });
+});
+
 describe("since/until notations", () => {
   const noon = Date.UTC(2024, 4, 1, 12);
   const since = (value: string, version: "1.0.3" | "2.0.0" = "1.0.3") =>
