@@ -6,12 +6,13 @@ import type { XapiVersion } from "../../../env";
 import { badRequest } from "../../../errors";
 import { agentKey } from "../../agents/identifier";
 import { STATEMENT_FORMATS, type StatementFormat } from "../format";
+import type { IndexKind } from "../statement-index";
 import { isIri, isUuid, validateAgent, validateTimestamp } from "../validation";
 
 /** The largest page the LRS serves; `limit=0` or no limit means this (1.0.3 Communication 2.1.3 row 11). */
 export const MAX_LIMIT = 500;
 
-export type IndexKind = "agent" | "related_agent" | "activity" | "related_activity" | "verb" | "registration";
+export type { IndexKind };
 
 /** One equality filter answered by the statement_index table. */
 export type IndexFilter = { kind: IndexKind; value: string };
