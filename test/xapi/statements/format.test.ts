@@ -1,5 +1,6 @@
 // The `format` parameter (1.0.3 Communication 2.1.3 row 12 and 2.1.3.s4; 9274.1.1 4.1.6.1): exact, ids and
 // canonical with Accept-Language chosen per language map; checked on queries and on single-statement GETs.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { chooseLanguage, parseAcceptLanguage } from "../../../src/xapi/statements/query/accept-language";
 import { VERSIONS, xapi } from "../../helpers";
@@ -205,5 +206,28 @@ describe("Accept-Language per language map (RFC 2616 14.4)", () => {
 
   it("ignores malformed ranges", () => {
     expect(parseAcceptLanguage("en-GB;q=abc, ??, fr;q=0.3")).toEqual([{ range: "fr", q: 0.3 }]);
+  });
+});
+
+describe("Accept-Language properties", () => {
+  const tag = fc.stringMatching(/^[a-z]{2}(-[A-Z]{2})?$/);
+  it("always keeps exactly one entry of a non-empty map, whatever the header", () => {
+    fc.assert(
+      fc.property(fc.dictionary(tag, fc.string(), { minKeys: 1 }), fc.string(), (map, header) => {
+        const chosen = chooseLanguage(map, parseAcceptLanguage(header));
+        expect(Object.keys(map)).toContain(chosen);
+      }),
+    );
+  });
+
+  it("picks the entry the best-quality range names exactly", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(tag, { minLength: 2, maxLength: 6, selector: (t) => t.toLowerCase() }), fc.nat(), (tags, n) => {
+        const wanted = tags[n % tags.length]!;
+        const map = Object.fromEntries(tags.map((t) => [t, t]));
+        const others = tags.filter((t) => t !== wanted).map((t) => `${t};q=0.5`);
+        expect(chooseLanguage(map, parseAcceptLanguage([...others, wanted].join(", ")))).toBe(wanted);
+      }),
+    );
   });
 });

@@ -1,7 +1,9 @@
 // Paging with `more` (1.0.3 Data 2.5, Communication 2.1.3; 9274.1.1 4.1.6.1, 4.2.4.3): a keyset cursor that
 // continues the same query, stays stable while statements arrive, and refuses tampering with a 400.
 import { env } from "cloudflare:workers";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { openCursor, sealCursor } from "../../../src/xapi/statements/query/cursor";
 import { hashSecret } from "../../../src/auth/secrets";
 import { queryStatements } from "../../../src/xapi/statements/query/store";
 import { basic, VERSIONS, xapi } from "../../helpers";
@@ -138,6 +140,25 @@ describe.each(VERSIONS)("paging with more (%s)", (version) => {
     ]);
     const rest = await pageThrough(version, first.more);
     expect(rest).toEqual([a.id]);
+  });
+});
+
+describe("cursor seal", () => {
+  it("opens only for the same key, store and parameters, and any changed character is refused", async () => {
+    const key = "material";
+    const cursor = await sealCursor(key, "default", "verb=x", 41);
+    expect(await openCursor(key, "default", "verb=x", cursor)).toBe(41);
+    await expect(openCursor("other", "default", "verb=x", cursor)).rejects.toThrow();
+    await expect(openCursor(key, "other-store", "verb=x", cursor)).rejects.toThrow();
+    await expect(openCursor(key, "default", "verb=y", cursor)).rejects.toThrow();
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: cursor.length - 1 }), fc.constantFrom(..."0123456789AZaz_-."), async (at, char) => {
+        fc.pre(cursor[at] !== char);
+        const tampered = cursor.slice(0, at) + char + cursor.slice(at + 1);
+        await expect(openCursor(key, "default", "verb=x", tampered)).rejects.toThrow();
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
