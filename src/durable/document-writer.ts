@@ -1,20 +1,22 @@
 // The race it prevents: two writers of one document (two tabs of a course saving State, a merge POST racing a
 // PUT) each checking If-Match against the same old ETag, or each merging into the same old JSON, so one
-// acknowledged update is silently lost. One object per activity/agent context (writerName) runs the
-// precondition check, the body write and the metadata switch of every write in that context one at a time;
-// a delete-all of State lives in the same object as the documents it removes, so it is serialised with them.
+// acknowledged update is silently lost. One object per activity/agent context (writerName) runs every write
+// of that context: the precondition check, the body write and the metadata switch of one document happen one
+// write at a time (DocumentLocks), other documents of the context proceed side by side, and a delete-all of
+// State waits for all of them and holds back those that follow.
 //
 // Write order, so a crash at any point leaves the old or the new document whole and never loses an
 // acknowledged write:
-//   1. record the intent (new and old R2 keys) in this object's SQLite storage;
+//   1. record the intent (new and old R2 keys) in this object's SQLite storage, and arm an alarm;
 //   2. write the new body to a fresh R2 key that is never reused (a random id, not the ETag, since the same
 //      content may be written again while its earlier copy is being deleted);
 //   3. switch the D1 metadata row to the new key — the commit point; readers see the old or the new body;
 //   4. delete the old R2 object; 5. clear the intent.
-// A crash before 3 leaves an unreferenced new body, after 3 an unreferenced old one; the next command in this
-// object, or the alarm armed with the intent if none comes, settles every recorded intent by asking D1 which
-// key is live and deleting the other.
+// A crash before 3 leaves an unreferenced new body, after 3 an unreferenced old one. Recorded intents are
+// settled — D1 says which key is live, the other is deleted — exclusively: before the first command of a
+// restarted object, and from the alarm when a command of a live one failed.
 import { DurableObject } from "cloudflare:workers";
+import { DocumentLocks } from "./document-locks";
 import { type DocumentAddress, type DocumentSet } from "../xapi/documents/document-address";
 import {
   deleteDocumentRow,
@@ -57,9 +59,9 @@ const R2_DELETE_BATCH = 1000;
 const SETTLE_AFTER_MS = 60_000;
 
 export class DocumentWriter extends DurableObject<Env> {
-  #queue: Promise<unknown> = Promise.resolve();
-  /** The D1 session of the command running now (commands never overlap). */
-  #db: D1Database = this.env.DB;
+  #locks = new DocumentLocks();
+  /** Intents found at start-up belong to an earlier, crashed instance: settled before the first command. */
+  #startup: Promise<void> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -68,49 +70,43 @@ export class DocumentWriter extends DurableObject<Env> {
     );
   }
 
-  /**
-   * Runs one write after every earlier one has finished. Awaiting R2 and D1 lets other calls into the object,
-   * so the queue, not the runtime, provides the serialisation.
-   */
   write(command: WriteCommand): Promise<WriteOutcome> {
-    return this.#serialise(() => this.#apply(command));
-  }
-
-  /** Settles what a crashed command left behind even when no further command comes (set with each intent). */
-  override async alarm(): Promise<void> {
-    await this.#serialise(async () => {
-      this.#db = this.env.DB.withSession("first-primary") as unknown as D1Database;
-      await this.#settleIntents();
+    this.#startup ??= this.#locks.run(undefined, () => this.#settleIntents()).catch(() => {
+      this.#startup = undefined;
     });
+    const key = command.method === "DELETE_SET" ? undefined : documentLockKey(command.address);
+    return this.#locks.run(key, () => this.#apply(command));
   }
 
-  #serialise<T>(step: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(step);
-    this.#queue = run.catch(() => undefined);
-    return run;
+  /** Settles what a command of this instance left behind when it failed (armed with each intent). */
+  override async alarm(): Promise<void> {
+    await this.#locks.run(undefined, () => this.#settleIntents());
   }
 
   async #apply(command: WriteCommand): Promise<WriteOutcome> {
     // D1 sessions do not cross into the object, so it keeps its own, at the primary; its bookmark lets the
     // client read its own write from a replica afterwards.
     const session = this.env.DB.withSession("first-primary");
-    this.#db = session as unknown as D1Database;
-    await this.#settleIntents();
+    const db = session as unknown as D1Database;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const outcome =
         command.method === "DELETE_SET"
-          ? await this.#deleteSet(command.set)
+          ? await this.#deleteSet(db, command.set)
           : command.method === "DELETE"
-            ? await this.#delete(command.address, command.conditions)
-            : await this.#store(command);
-      if (outcome !== RETRY) return outcome.ok ? { ...outcome, bookmark: session.getBookmark() ?? undefined } : outcome;
+            ? await this.#delete(db, command.address, command.conditions)
+            : await this.#store(db, command);
+      if (outcome === RETRY) continue;
+      return outcome.ok ? { ...outcome, bookmark: session.getBookmark() ?? undefined } : outcome;
     }
     throw new Error("the document kept changing outside its writer");
   }
 
-  async #store(command: Extract<WriteCommand, { method: "PUT" | "POST" }>): Promise<WriteOutcome | typeof RETRY> {
+  async #store(
+    db: D1Database,
+    command: Extract<WriteCommand, { method: "PUT" | "POST" }>,
+  ): Promise<WriteOutcome | typeof RETRY> {
     const { address, conditions } = command;
-    const current = await findDocumentRow(this.#db, address);
+    const current = await findDocumentRow(db, address);
     if (!preconditionsHold(conditions, current?.etag)) return preconditionFailed(conditions);
     if (command.method === "PUT" && !hasConditions(conditions)) {
       if (current && command.unconditionalPut.existing === "conflict") {
@@ -150,8 +146,8 @@ export class DocumentWriter extends DurableObject<Env> {
     await this.#armSettlement();
     await this.env.BLOBS.put(row.r2Key, bytes, { httpMetadata: { contentType: row.contentType } });
     const committed = current
-      ? await replaceDocumentRow(this.#db, row, current.r2Key)
-      : await insertDocumentRow(this.#db, row);
+      ? await replaceDocumentRow(db, row, current.r2Key)
+      : await insertDocumentRow(db, row);
     if (!committed) {
       await this.env.BLOBS.delete(row.r2Key);
       this.#clearIntent(intent);
@@ -162,23 +158,23 @@ export class DocumentWriter extends DurableObject<Env> {
     return { ok: true, etag: row.etag, updatedMs: row.updatedMs };
   }
 
-  async #delete(address: DocumentAddress, conditions: Conditions): Promise<WriteOutcome | typeof RETRY> {
-    const current = await findDocumentRow(this.#db, address);
+  async #delete(db: D1Database, address: DocumentAddress, conditions: Conditions): Promise<WriteOutcome | typeof RETRY> {
+    const current = await findDocumentRow(db, address);
     if (!preconditionsHold(conditions, current?.etag)) return preconditionFailed(conditions);
     if (!current) return { ok: true };
     const intent = this.#recordIntent(address, undefined, current.r2Key);
     await this.#armSettlement();
-    const committed = await deleteDocumentRow(this.#db, address, current.r2Key);
+    const committed = await deleteDocumentRow(db, address, current.r2Key);
     if (committed) await this.env.BLOBS.delete(current.r2Key);
     this.#clearIntent(intent);
     return committed ? { ok: true } : RETRY;
   }
 
-  async #deleteSet(set: DocumentSet): Promise<WriteOutcome> {
-    const rows = await listDocumentSetRows(this.#db, set);
+  async #deleteSet(db: D1Database, set: DocumentSet): Promise<WriteOutcome> {
+    const rows = await listDocumentSetRows(db, set);
     const intents = rows.map((row) => this.#recordIntent(row, undefined, row.r2Key));
     await this.#armSettlement();
-    const keys = await deleteDocumentSetRows(this.#db, set);
+    const keys = await deleteDocumentSetRows(db, set);
     for (let i = 0; i < keys.length; i += R2_DELETE_BATCH) {
       await this.env.BLOBS.delete(keys.slice(i, i + R2_DELETE_BATCH));
     }
@@ -215,18 +211,23 @@ export class DocumentWriter extends DurableObject<Env> {
 
   /** Deletes whichever body of an interrupted write D1 does not reference; keys are never reused. */
   async #settleIntents(): Promise<void> {
+    const db = this.env.DB.withSession("first-primary") as unknown as D1Database;
     const intents = this.ctx.storage.sql
       .exec<{ id: number; address: string; new_key: string | null; old_key: string | null }>(
         "SELECT id, address, new_key, old_key FROM intents ORDER BY id",
       )
       .toArray();
     for (const intent of intents) {
-      const live = (await findDocumentRow(this.#db, JSON.parse(intent.address) as DocumentAddress))?.r2Key;
+      const live = (await findDocumentRow(db, JSON.parse(intent.address) as DocumentAddress))?.r2Key;
       const orphans = [intent.new_key, intent.old_key].filter((key): key is string => key !== null && key !== live);
       if (orphans.length) await this.env.BLOBS.delete(orphans);
       this.#clearIntent(intent.id);
     }
   }
+}
+
+function documentLockKey(address: DocumentAddress): string {
+  return JSON.stringify([address.registration, address.documentId]);
 }
 
 function preconditionFailed(conditions: Conditions): WriteOutcome {

@@ -1,5 +1,6 @@
 // A write interrupted at any step leaves the old or the new document whole; the DocumentWriter settles the
-// intents such a crash leaves behind before its next command, deleting only the body D1 does not reference.
+// intents such a crash leaves behind — before the first command of the restarted object, or from its alarm —
+// deleting only the body D1 does not reference.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -45,6 +46,17 @@ async function recordIntent(params: Params, address: object, newKey: string | nu
   });
 }
 
+/** Ends the object's instance, as a crash would; the next call starts a fresh one. */
+async function restartWriter(params: Params): Promise<void> {
+  await runInDurableObject(writerOf(params), async (_instance, state) => {
+    try {
+      state.abort("simulated crash");
+    } catch {
+      // abort() throws in the aborted context by design.
+    }
+  }).catch(() => undefined);
+}
+
 describe("DocumentWriter crash recovery", () => {
   it("deletes the new body of a write that crashed before its commit, keeping the old document", async () => {
     const params = documentParams("state") as Params;
@@ -54,7 +66,8 @@ describe("DocumentWriter crash recovery", () => {
     await env.BLOBS.put(uncommitted, '{"version":"new"}');
     await recordIntent(params, addressOf(params), uncommitted, live);
 
-    // Any later command of the same writer settles the intent first.
+    // The restarted object settles the intent before its first command.
+    await restartWriter(params);
     await xapi(url("state", { ...params, stateId: "other" }), { method: "POST", json: { a: 1 } });
     expect(await env.BLOBS.head(uncommitted)).toBeNull();
     expect(await env.BLOBS.head(live)).not.toBeNull();
@@ -69,6 +82,7 @@ describe("DocumentWriter crash recovery", () => {
     await env.BLOBS.put(superseded, '{"version":"old"}');
     await recordIntent(params, addressOf(params), live, superseded);
 
+    await restartWriter(params);
     await xapi(url("state", { ...params, stateId: "other" }), { method: "POST", json: { a: 1 } });
     expect(await env.BLOBS.head(superseded)).toBeNull();
     expect(await (await xapi(url("state", params))).json()).toEqual({ version: "new" });
@@ -80,6 +94,7 @@ describe("DocumentWriter crash recovery", () => {
     await env.BLOBS.put(deleted, "gone");
     await recordIntent(params, addressOf(params), null, deleted);
 
+    await restartWriter(params);
     await xapi(url("state", { ...params, stateId: "other" }), { method: "POST", json: { a: 1 } });
     expect(await env.BLOBS.head(deleted)).toBeNull();
     await runInDurableObject(writerOf(params), async (_instance, state) => {
