@@ -5,6 +5,7 @@ import { readsOnlyOwnStatements } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
 import { badRequest, notFound } from "../../errors";
 import { multipartStatementResponse } from "./attachments/multipart-response";
+import { CONSISTENT_THROUGH_HEADER } from "./consistent-through";
 import { findStatementById } from "./store";
 import { renderStatements, STATEMENT_FORMATS, type StatementFormat } from "./format";
 import { isUuid } from "./uuid";
@@ -35,7 +36,8 @@ export async function getSingleStatement(c: Context<AppEnv>): Promise<Response> 
   }
 
   const principal = c.get("principal");
-  const row = await findStatementById(c.get("db"), principal.storeId, wanted);
+  const { row, consistentThrough } = await findStatementById(c.get("db"), principal.storeId, wanted);
+  c.header(CONSISTENT_THROUGH_HEADER, consistentThrough);
   const visible =
     row &&
     row.voided === (voidedStatementId !== undefined) &&

@@ -128,6 +128,14 @@ export function isDuplicateIdError(error: unknown): boolean {
   return error instanceof Error && /UNIQUE constraint failed: statements\./.test(error.message);
 }
 
+const FIND_STATEMENTS_SQL = `
+SELECT seq, id, statement, stored_ms AS storedMs, voided, credential_id AS credentialId FROM statements
+WHERE store_id = ?1 AND id IN (SELECT value FROM json_each(?2))`;
+
+type RawStatementRow = Omit<StatementRow, "voided"> & { voided: number };
+
+const toStatementRow = (row: RawStatementRow): StatementRow => ({ ...row, voided: row.voided === 1 });
+
 export async function findStatementsByIds(
   db: D1Database,
   storeId: string,
@@ -135,22 +143,25 @@ export async function findStatementsByIds(
 ): Promise<StatementRow[]> {
   const found: StatementRow[] = [];
   for (const chunk of chunkJsonArrays([...ids])) {
-    const { results } = await db
-      .prepare(
-        `SELECT seq, id, statement, stored_ms AS storedMs, voided, credential_id AS credentialId FROM statements
-         WHERE store_id = ?1 AND id IN (SELECT value FROM json_each(?2))`,
-      )
-      .bind(storeId, chunk)
-      .all<Omit<StatementRow, "voided"> & { voided: number }>();
-    for (const row of results) found.push({ ...row, voided: row.voided === 1 });
+    const { results } = await db.prepare(FIND_STATEMENTS_SQL).bind(storeId, chunk).all<RawStatementRow>();
+    for (const row of results) found.push(toStatementRow(row));
   }
   return found;
 }
 
+/**
+ * One statement by id, with X-Experience-API-Consistent-Through read in the same batch (one round trip, and
+ * on one snapshot, so the header is never earlier than the statement's `stored`).
+ */
 export async function findStatementById(
   db: D1Database,
   storeId: string,
   id: string,
-): Promise<StatementRow | undefined> {
-  return (await findStatementsByIds(db, storeId, [id.toLowerCase()]))[0];
+): Promise<{ row: StatementRow | undefined; consistentThrough: string }> {
+  const [found, through] = await db.batch<unknown>([
+    db.prepare(FIND_STATEMENTS_SQL).bind(storeId, JSON.stringify([id.toLowerCase()])),
+    consistentThroughQuery(db, storeId),
+  ]);
+  const row = found!.results[0] as RawStatementRow | undefined;
+  return { row: row && toStatementRow(row), consistentThrough: consistentThroughOf(through!) };
 }
