@@ -108,6 +108,23 @@ describe.each(VERSIONS)("PUT and POST /statements (%s)", (version) => {
     expect((await post(fits, version)).status).toBe(200);
   });
 
+  it("answers 400, never 500, to bodies that are not statements", async () => {
+    for (const body of ["null", "1", '"text"', "[[]]", "[null]", "{}", "[1, 2]", "true"]) {
+      const posted = await xapi("/statements", { method: "POST", body, headers: { "Content-Type": "application/json" }, version });
+      expect(posted.status, `POST ${body}`).toBe(400);
+      const id = crypto.randomUUID();
+      const putRes = await xapi(`/statements?statementId=${id}`, {
+        method: "PUT",
+        body,
+        headers: { "Content-Type": "application/json" },
+        version,
+      });
+      expect(putRes.status, `PUT ${body}`).toBe(400);
+    }
+    const empty = await xapi("/statements?statementId=", { method: "PUT", json: statement(), version });
+    expect(empty.status).toBe(400);
+  });
+
   it("rejects an invalid statement with 400 and a path", async () => {
     const { verb: _verb, ...noVerb } = statement();
     const res = await xapi("/statements", { method: "POST", json: [statement(), noVerb], version });
