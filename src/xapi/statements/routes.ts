@@ -11,8 +11,7 @@ import { handleStatementQuery } from "./query/handler";
 import { prepareStatements, recordStatements } from "./record-statements";
 import { readStatementRequest } from "./request";
 import { getSingleStatement, SINGLE_STATEMENT_PARAMS } from "./single-statement";
-import { isUuid } from "./uuid";
-import { validateStatement } from "./validation";
+import { isUuid, validateStatement } from "./validation";
 
 export const statementRoutes = new Hono<AppEnv>();
 

@@ -8,7 +8,7 @@ import { multipartStatementResponse } from "./attachments/multipart-response";
 import { CONSISTENT_THROUGH_HEADER } from "./consistent-through";
 import { findStatementById } from "./store";
 import { renderStatements, STATEMENT_FORMATS, type StatementFormat } from "./format";
-import { isUuid } from "./uuid";
+import { isUuid } from "./validation";
 
 /** The only parameters that may accompany statementId / voidedStatementId (Communication 2.1.3). */
 export const SINGLE_STATEMENT_PARAMS = new Set(["statementId", "voidedStatementId", "attachments", "format"]);
