@@ -31,6 +31,17 @@ describe("authentication and version negotiation", () => {
     expect(res.headers.get("X-Experience-API-Version")).toBe("1.0.3");
   });
 
+  it("accepts 1.0 and any 1.0.x as 1.0.3, 2.0 and any 2.0.x as 2.0.0 (Communication 3.3.s3.b3/b5; 9274.1.1 4.1.7)", async () => {
+    for (const [sent, served] of [["1.0", "1.0.3"], ["1.0.0", "1.0.3"], ["1.0.9", "1.0.3"], ["2.0", "2.0.0"], ["2.0.1", "2.0.0"]]) {
+      const res = await xapi("/statements?statementId=00000000-0000-4000-8000-000000000000", { version: sent });
+      expect(res.status, sent).toBe(404);
+      expect(res.headers.get("X-Experience-API-Version"), sent).toBe(served);
+    }
+    for (const refused of ["0.95", "1.1.0", "2.1.0", "3.0.0", "1.0.x", "1.0.3.1"]) {
+      expect((await xapi("/statements", { version: refused })).status, refused).toBe(400);
+    }
+  });
+
   it("answers CORS preflight with the xAPI headers allowed", async () => {
     const res = await xapi("/statements", {
       method: "OPTIONS",
