@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { bundleSize } from "./bench/bundle.mjs";
 import { documentPhase } from "./bench/documents.mjs";
-import { counter, ingestCell, rawCell, rawRouteAvailable } from "./bench/ingest.mjs";
+import { counter, drain, ingestCell, rawCell, rawRouteAvailable } from "./bench/ingest.mjs";
 import { freshStateDir, removeStateDir, ROOT, sampleMemory, startLrs } from "./bench/lrs-process.mjs";
 import { loadStore, queryPhase, queryThroughput } from "./bench/queries.mjs";
 import { machine, markdown, verdicts } from "./bench/report.mjs";
@@ -82,12 +82,14 @@ await withLrs("ingest-and-documents", async (lrs) => {
   for (const batch of options.batches) {
     for (const concurrency of options.concurrencies) {
       const cell = { batch, concurrency, seconds: cellSeconds, maxStatements: options.maxStatementsPerCell };
+      await drain(lrs.base);
       const full = await ingestCell(lrs.base, cell);
       result.ingest.push(full);
       result.errors += full.errors;
       let line = `ingest batch ${batch} x${concurrency}: ${full.statementsPerSecond} st/s p50 ${full.latencyMs.p50} p95 ${full.latencyMs.p95} ms, ${full.errors} errors`;
       if (full.errorSamples.length) line += ` ${full.errorSamples[0]}`;
       if (haveRaw) {
+        await drain(lrs.base);
         const raw = await rawCell(lrs.base, cell);
         result.ingest.push(raw);
         result.errors += raw.errors;

@@ -39,7 +39,7 @@ export function latencySummary(ms) {
  * `task(n, timeoutMs)` which resolves to {ok, ms, items?}; `timeoutMs` is what is left of the run plus `graceMs`,
  * so a stalled server cannot stretch the run. Returns counts, rates and latency percentiles.
  */
-export async function closedLoop({ concurrency, seconds, maxRequests = Infinity, graceMs = 10_000, task }) {
+export async function closedLoop({ concurrency, seconds, maxRequests = Infinity, graceMs = 30_000, task }) {
   const latencies = [];
   let issued = 0;
   let ok = 0;

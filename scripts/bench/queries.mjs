@@ -20,14 +20,15 @@ export async function loadStore(base, { from, to, concurrency = 4, marks }) {
       const start = nextFrom;
       const count = Math.min(1000, to - start);
       nextFrom += count;
-      const { body } = batchBody(start, count);
+      const { body } = batchBody(start, count, true);
       const r = await call(base, "/xapi/statements", { method: "POST", json: body });
       const ok = r.status === 200;
       if (ok) {
         done += count;
         const reached = (from + done) / to;
-        if (marks && !marks.since && start >= to / 2) marks.since = new Date().toISOString();
-        if (marks && !marks.until && start >= to * 0.6) marks.until = new Date().toISOString();
+        // since/until bracket the middle of this load: statements stored between 40 % and 70 % of the way.
+        if (marks && !marks.since && reached >= 0.4) marks.since = new Date().toISOString();
+        if (marks && !marks.until && reached >= 0.7) marks.until = new Date().toISOString();
         if (reached >= 1 || done % 50_000 < 1000) process.stdout.write(`  loaded ${from + done}/${to}\r`);
       }
       return { ok, ms: r.ms, items: count, status: r.status, error: ok ? undefined : `${r.status} ${r.text.slice(0, 200)}` };
