@@ -54,12 +54,20 @@ export type WriteOutcome =
 
 /** The D1 row moved under us (only possible across a network split); the command is run again. */
 const RETRY = Symbol("retry");
+/** A refusal decided on the remembered row: decided again on the row read from D1 before it is answered. */
+const RECHECK = Symbol("recheck");
+const KNOWN_LIMIT = 1000;
 const ATTEMPTS = 3;
 const R2_DELETE_BATCH = 1000;
 const SETTLE_AFTER_MS = 60_000;
 
 export class DocumentWriter extends DurableObject<Env> {
   #locks = new DocumentLocks();
+  /**
+   * The row this object last read or committed per document, so a write usually needs no D1 read first. It is
+   * trusted only where a compare-and-set commit verifies it; a refusal decided on it is decided again on D1.
+   */
+  #known = new Map<string, DocumentRow | null>();
   /** Intents found at start-up belong to an earlier, crashed instance: settled before the first command. */
   #startup: Promise<void> | undefined;
 
@@ -88,38 +96,66 @@ export class DocumentWriter extends DurableObject<Env> {
     // client read its own write from a replica afterwards.
     const session = this.env.DB.withSession("first-primary");
     const db = session as unknown as D1Database;
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const outcome =
-        command.method === "DELETE_SET"
-          ? await this.#deleteSet(db, command.set)
-          : command.method === "DELETE"
-            ? await this.#delete(db, command.address, command.conditions)
-            : await this.#store(db, command);
-      if (outcome === RETRY) continue;
-      return outcome.ok ? { ...outcome, bookmark: session.getBookmark() ?? undefined } : outcome;
+    try {
+      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+        const useKnown = attempt === 0;
+        const outcome =
+          command.method === "DELETE_SET"
+            ? await this.#deleteSet(db, command.set)
+            : command.method === "DELETE"
+              ? await this.#delete(db, command.address, command.conditions, useKnown)
+              : await this.#store(db, command, useKnown);
+        if (outcome === RETRY || outcome === RECHECK) continue;
+        return outcome.ok ? { ...outcome, bookmark: session.getBookmark() ?? undefined } : outcome;
+      }
+      throw new Error("the document kept changing outside its writer");
+    } catch (error) {
+      // A failure part-way (say after the commit) may leave the remembered row behind the truth.
+      if (command.method === "DELETE_SET") this.#known.clear();
+      else this.#known.delete(documentLockKey(command.address));
+      throw error;
     }
-    throw new Error("the document kept changing outside its writer");
+  }
+
+  async #current(
+    db: D1Database,
+    address: DocumentAddress,
+    useKnown: boolean,
+  ): Promise<{ current: DocumentRow | undefined; known: boolean }> {
+    const key = documentLockKey(address);
+    if (useKnown && this.#known.has(key)) return { current: this.#known.get(key) ?? undefined, known: true };
+    const current = await findDocumentRow(db, address);
+    this.#remember(address, current ?? null);
+    return { current, known: false };
+  }
+
+  #remember(address: DocumentAddress, row: DocumentRow | null): void {
+    if (this.#known.size >= KNOWN_LIMIT) this.#known.clear();
+    this.#known.set(documentLockKey(address), row);
   }
 
   async #store(
     db: D1Database,
     command: Extract<WriteCommand, { method: "PUT" | "POST" }>,
-  ): Promise<WriteOutcome | typeof RETRY> {
+    useKnown: boolean,
+  ): Promise<WriteOutcome | typeof RETRY | typeof RECHECK> {
     const { address, conditions } = command;
-    const current = await findDocumentRow(db, address);
-    if (!preconditionsHold(conditions, current?.etag)) return preconditionFailed(conditions);
+    const { current, known } = await this.#current(db, address, useKnown);
+    const refuse = (outcome: WriteOutcome) => (known ? RECHECK : outcome);
+    if (!preconditionsHold(conditions, current?.etag)) return refuse(preconditionFailed(conditions));
     if (command.method === "PUT" && !hasConditions(conditions)) {
       if (current && command.unconditionalPut.existing === "conflict") {
-        return {
+        return refuse({
           ok: false,
           status: 409,
           message:
             "the document already exists: GET it to check its current state, " +
             "then PUT again with If-Match set to its ETag",
-        };
+        });
       }
       if (!current && command.unconditionalPut.absent === "reject") {
-        return { ok: false, status: 400, message: "a PUT to a profile document requires If-Match or If-None-Match" };
+        const message = "a PUT to a profile document requires If-Match or If-None-Match";
+        return refuse({ ok: false, status: 400, message });
       }
     }
     let bytes = command.body;
@@ -130,7 +166,7 @@ export class DocumentWriter extends DurableObject<Env> {
         { bytes: new Uint8Array(await stored.arrayBuffer()), contentType: current.contentType },
         { bytes, contentType: command.contentType },
       );
-      if (!merged.ok) return { ok: false, status: 400, message: merged.message };
+      if (!merged.ok) return refuse({ ok: false, status: 400, message: merged.message });
       bytes = merged.bytes;
     }
     const row: DocumentRow = {
@@ -153,18 +189,26 @@ export class DocumentWriter extends DurableObject<Env> {
       this.#clearIntent(intent);
       return RETRY;
     }
+    this.#remember(address, row);
     if (current) await this.env.BLOBS.delete(current.r2Key);
     this.#clearIntent(intent);
     return { ok: true, etag: row.etag, updatedMs: row.updatedMs };
   }
 
-  async #delete(db: D1Database, address: DocumentAddress, conditions: Conditions): Promise<WriteOutcome | typeof RETRY> {
-    const current = await findDocumentRow(db, address);
-    if (!preconditionsHold(conditions, current?.etag)) return preconditionFailed(conditions);
-    if (!current) return { ok: true };
+  async #delete(
+    db: D1Database,
+    address: DocumentAddress,
+    conditions: Conditions,
+    useKnown: boolean,
+  ): Promise<WriteOutcome | typeof RETRY | typeof RECHECK> {
+    const { current, known } = await this.#current(db, address, useKnown);
+    const refuse = (outcome: WriteOutcome) => (known ? RECHECK : outcome);
+    if (!preconditionsHold(conditions, current?.etag)) return refuse(preconditionFailed(conditions));
+    if (!current) return refuse({ ok: true });
     const intent = this.#recordIntent(address, undefined, current.r2Key);
     await this.#armSettlement();
     const committed = await deleteDocumentRow(db, address, current.r2Key);
+    if (committed) this.#remember(address, null);
     if (committed) await this.env.BLOBS.delete(current.r2Key);
     this.#clearIntent(intent);
     return committed ? { ok: true } : RETRY;
@@ -175,6 +219,7 @@ export class DocumentWriter extends DurableObject<Env> {
     const intents = rows.map((row) => this.#recordIntent(row, undefined, row.r2Key));
     await this.#armSettlement();
     const keys = await deleteDocumentSetRows(db, set);
+    this.#known.clear();
     for (let i = 0; i < keys.length; i += R2_DELETE_BATCH) {
       await this.env.BLOBS.delete(keys.slice(i, i + R2_DELETE_BATCH));
     }
