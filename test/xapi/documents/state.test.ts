@@ -91,3 +91,25 @@ describe.each(VERSIONS)("State resource (%s)", (version) => {
     expect(await (await xapi(url("state", params), { version })).json()).toEqual({ team: true });
   });
 });
+
+describe("State through the 1.0.3 Alternate Request Syntax", () => {
+  it("stores and reads a document sent as a form POST", async () => {
+    const params = documentParams("state");
+    const form = new URLSearchParams({
+      activityId: params.activityId as string,
+      agent: JSON.stringify(params.agent),
+      stateId: params.stateId as string,
+      "X-Experience-API-Version": "1.0.3",
+      "Content-Type": "application/json",
+      content: '{"viaForm":true}',
+    });
+    const res = await xapi("/activities/state?method=PUT", {
+      method: "POST",
+      version: null,
+      body: form.toString(),
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    expect(res.status).toBe(204);
+    expect(await (await xapi(url("state", params), { version: "1.0.3" })).json()).toEqual({ viaForm: true });
+  });
+});
