@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `node scripts/explain-queries.mjs [--persist-dir DIR] [--endpoint URL]`: shows that every statement query
+// `npx node scripts/explain-queries.mjs [--persist-dir DIR] [--endpoint URL]` (the project's Node 22: it imports
+// TypeScript and node:sqlite): shows that every statement query
 // shape is an index seek plus a bounded walk on a real (seeded, see scripts/seed.mjs) local store. It opens the
 // store's D1 database file in DIR read-only (node:sqlite) and, for each shape, prints EXPLAIN QUERY PLAN of exactly
 // the SQL the query builder (src/xapi/statements/query/sql.ts) generates, then times that SQL (median of --runs,
