@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { bundleSize } from "./bench/bundle.mjs";
 import { documentPhase } from "./bench/documents.mjs";
-import { counter, drain, ingestCell, rawCell, rawRouteAvailable } from "./bench/ingest.mjs";
+import { counter, drain, ingestCell, insertBreakdown, rawCell, rawRouteAvailable } from "./bench/ingest.mjs";
 import { freshStateDir, removeStateDir, ROOT, sampleMemory, startLrs } from "./bench/lrs-process.mjs";
 import { loadStore, queryPhase, queryThroughput } from "./bench/queries.mjs";
 import { machine, markdown, verdicts } from "./bench/report.mjs";
@@ -98,6 +98,11 @@ await withLrs("ingest-and-documents", async (lrs) => {
       }
       log(line);
     }
+  }
+  if (haveRaw) {
+    await drain(lrs.base);
+    result.insertBreakdown = await insertBreakdown(lrs.base, { count: 1000, runs: 3 });
+    log(`raw insert of 1,000 statements by SQL group: ${JSON.stringify(result.insertBreakdown)}`);
   }
   result.statementsAfterIngest = counter.next;
   result.documents = await documentPhase(lrs.base, { concurrency: options.docConcurrency, seconds: options.docSeconds });

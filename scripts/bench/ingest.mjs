@@ -74,3 +74,17 @@ export async function rawRouteAvailable(base) {
     return false;
   }
 }
+
+/** Where raw-D1 time goes for `count` statements: each SQL group of the insert timed alone (median of `runs`). */
+export async function insertBreakdown(base, { count = 1000, runs = 3 } = {}) {
+  const all = [];
+  for (let n = 0; n < runs; n++) {
+    const r = await call(base, "/bench/insert-breakdown", { method: "POST", json: batchBody(counter.take(count), count).body });
+    if (r.status !== 200) return { error: `${r.status} ${r.text.slice(0, 200)}` };
+    all.push(JSON.parse(r.text));
+  }
+  return all[0].map((first, i) => {
+    const ms = all.map((steps) => steps[i].ms).sort((a, b) => a - b)[Math.floor(runs / 2)];
+    return { step: first.step, rows: first.rows, ms };
+  });
+}

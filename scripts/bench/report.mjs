@@ -101,7 +101,13 @@ export function markdown(result) {
     ),
   );
   lines.push("");
-  lines.push("Raw D1: the same statements, as the rows the storage insert function writes, sent 1,000 per request to the bench-only route (LRS_BENCH=1), inserted in transactions of `batch` rows.");
+  lines.push("Raw D1: the same statements, as the rows the storage insert function writes, sent up to 1,000 per request to the bench-only route (LRS_BENCH=1), inserted in transactions of `batch` rows.");
+  if (Array.isArray(result.insertBreakdown)) {
+    lines.push("");
+    lines.push("Where the raw-D1 time goes, for 1,000 statements (each SQL group of the insert run as its own transaction, median of 3):");
+    lines.push("");
+    lines.push(table(["SQL group", "rows", "ms", "µs per statement"], result.insertBreakdown.map((s) => [s.step, s.rows, s.ms, s.step.startsWith("one-row") ? "–" : Math.round((s.ms * 1000) / 1000)])));
+  }
   for (const q of result.queries) {
     lines.push("");
     lines.push(`## Queries at ${q.size.toLocaleString("en")} statements (limit=100, sequential)`);

@@ -3,12 +3,13 @@
 // (insertStatements in src/xapi/statements/store.ts), `batch` rows per transaction, under the bootstrap
 // credential, but without per-batch HTTP, authentication, validation or the stored-id comparison. It answers
 // 404 unless the Worker runs with LRS_BENCH=1, so mounting it in production exposes nothing.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { defaultAuthority, DEFAULT_STORE_ID } from "../auth/credentials";
 import type { AppEnv, Principal } from "../env";
 import { badRequest, notFound } from "../errors";
 import { prepareStatements } from "../xapi/statements/record-statements";
-import { insertStatements } from "../xapi/statements/store";
+import { insertStatements, type PreparedStatement } from "../xapi/statements/store";
+import { insertBreakdown } from "./insert-breakdown";
 
 export const benchRoutes = new Hono<AppEnv>();
 
@@ -17,14 +18,10 @@ benchRoutes.use("*", async function onlyWhenBenchmarking(c, next) {
   await next();
 });
 
-benchRoutes.post("/raw-insert", async function rawInsert(c) {
-  const batch = Number(c.req.query("batch") ?? 100);
-  if (!Number.isInteger(batch) || batch < 1) throw badRequest("batch must be a positive integer", "batch");
-  // The benchmark bounds each cell in time: stop starting new transactions once the budget is spent.
-  const budgetMs = Number(c.req.query("budgetMs") ?? 60_000);
+/** The rows exactly as the full path builds them for the bootstrap credential (same id, authority, version). */
+async function preparedFromBody(c: Context<AppEnv>): Promise<{ principal: Principal; prepared: PreparedStatement[] }> {
   const statements: unknown = await c.req.json();
   if (!Array.isArray(statements)) throw badRequest("the body must be an array of statements");
-  // The rows exactly as the full path builds them for the bootstrap credential (same id, authority, version).
   const key = c.env.LRS_BOOTSTRAP_KEY ?? "bench";
   const principal: Principal = {
     storeId: DEFAULT_STORE_ID,
@@ -32,7 +29,21 @@ benchRoutes.post("/raw-insert", async function rawInsert(c) {
     scopes: ["all"],
     authority: defaultAuthority(key),
   };
-  const prepared = prepareStatements(statements as Record<string, unknown>[], principal, "2.0.0");
+  return { principal, prepared: prepareStatements(statements as Record<string, unknown>[], principal, "2.0.0") };
+}
+
+benchRoutes.post("/insert-breakdown", async function breakdown(c) {
+  const { principal, prepared } = await preparedFromBody(c);
+  const db = c.env.DB.withSession("first-primary") as unknown as D1Database;
+  return c.json(await insertBreakdown(db, principal.storeId, principal.credentialId, prepared));
+});
+
+benchRoutes.post("/raw-insert", async function rawInsert(c) {
+  const batch = Number(c.req.query("batch") ?? 100);
+  if (!Number.isInteger(batch) || batch < 1) throw badRequest("batch must be a positive integer", "batch");
+  // The benchmark bounds each cell in time: stop starting new transactions once the budget is spent.
+  const budgetMs = Number(c.req.query("budgetMs") ?? 60_000);
+  const { principal, prepared } = await preparedFromBody(c);
   const db = c.env.DB.withSession("first-primary") as unknown as D1Database;
   const started = Date.now();
   let inserted = 0;

@@ -75,4 +75,17 @@ describe("POST /bench/raw-insert", () => {
       .all<{ n: number }>();
     expect(results[0]!.n).toBe(5);
   });
+
+  it("breaks the insert down into its SQL groups with row counts", async () => {
+    const ids = Array.from({ length: 3 }, () => crypto.randomUUID());
+    const response = await appWith("1")(
+      new Request("http://lrs.test/bench/insert-breakdown", { method: "POST", body: JSON.stringify(ids.map(statement)) }),
+    );
+    expect(response.status).toBe(200);
+    const steps = (await response.json()) as { step: string; rows: number; ms: number }[];
+    expect(steps.map((s) => s.step)).toContain("statement_index");
+    expect(steps.find((s) => s.step === "statements")!.rows).toBe(3);
+    const { results } = await env.DB.prepare(`SELECT count(*) AS n FROM statements WHERE id IN (?, ?, ?)`).bind(...ids).all<{ n: number }>();
+    expect(results[0]!.n).toBe(3);
+  });
 });
