@@ -45,3 +45,21 @@ export function writeDocument(
   const writer = namespace.get(namespace.idFromName(writerName(set)));
   return writer.write(command) as Promise<WriteOutcome>;
 }
+
+/**
+ * Deletes every State and Agent Profile document of an agent in a store (for erasure), each context through
+ * its writer, so no concurrent write can slip a body past the deletion or see a row without its body.
+ * Returns how many contexts were cleared.
+ */
+export async function deleteAgentDocuments(env: Bindings, storeId: string, agentKey: string): Promise<number> {
+  const { results } = await env.DB.withSession("first-primary")
+    .prepare("SELECT DISTINCT kind, activity_id FROM documents WHERE store_id = ? AND agent_key = ?")
+    .bind(storeId, agentKey)
+    .all<{ kind: DocumentSet["kind"]; activity_id: string }>();
+  for (const { kind, activity_id: activityId } of results) {
+    const set: DocumentSet = { storeId, kind, activityId, agentKey };
+    const outcome = await writeDocument(env, set, { method: "DELETE_SET", set });
+    if (!outcome.ok) throw new Error(`deleting the documents of ${kind} ${activityId} failed: ${outcome.message}`);
+  }
+  return results.length;
+}
