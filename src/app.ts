@@ -48,11 +48,15 @@ export function createApp(): Hono<AppEnv> {
       maxAge: 86400,
     }),
   );
-  // Every response names the version that served it (1.0.3 Communication 3.3).
-  xapi.use("*", async function setVersionHeader(c, next) {
+  // Every response names the version that served it (1.0.3 Communication 3.3.s3.b1), as the latest patch
+  // version of those rules. A request without the header is a 0.9 request by 1.0.3's definition, which no
+  // version served here speaks: it is answered (with 400) as the newest version. And every response carries
+  // Date: clients (the conformance suites among them) measure the LRS's lag as Date minus Consistent-Through.
+  xapi.use("*", async function setVersionAndDateHeaders(c, next) {
     await next();
     const served = parseVersionHeader(c.req.header(VERSION_HEADER)) ?? "2.0.0";
-    c.res.headers.set(VERSION_HEADER, served === "1.0.3" ? "1.0.3" : "2.0.0");
+    c.res.headers.set(VERSION_HEADER, served);
+    if (!c.res.headers.has("Date")) c.res.headers.set("Date", new Date().toUTCString());
   });
 
   // 1.0.3 Alternate Request Syntax: re-dispatch the equivalent ordinary request through the whole app.

@@ -4,6 +4,8 @@ export type Bindings = Env & {
   LRS_BOOTSTRAP_KEY?: string;
   LRS_BOOTSTRAP_SECRET?: string;
   LRS_ADMIN_TOKEN?: string;
+  /** Key of the HMAC sealing `more` cursors (falls back to one derived from LRS_BOOTSTRAP_SECRET). */
+  LRS_CURSOR_SECRET?: string;
 };
 
 /** What authentication establishes for the rest of the request. */

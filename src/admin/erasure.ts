@@ -6,18 +6,20 @@
 // State and Agent Profile documents about the agent with their R2 bodies; the agent's row of the Agents resource.
 // Runs in bounded passes (./work-budget.ts). A statement about the agent accepted while a pass runs may survive
 // that pass; the next pass (or a repeat of the request) removes it.
+import type { Bindings } from "../env";
+import { deleteAgentDocuments } from "../xapi/documents/document-store";
 import { deleteRowids, WorkBudget } from "./work-budget";
 
-/** Statements per D1 batch of deletions, and documents (so R2 objects, at most 1000 per call) per chunk. */
-export type ErasureChunks = { statements: number; documents: number };
-const CHUNKS: ErasureChunks = { statements: 200, documents: 500 };
+/** Statements per D1 batch of deletions. */
+export type ErasureChunks = { statements: number };
+const CHUNKS: ErasureChunks = { statements: 200 };
 
 export type ErasureCounts = { statements: number; attachments: number; documents: number; agents: number };
 export type ErasurePass = { done: boolean; erased: ErasureCounts };
 
 export async function eraseAgent(
   db: D1Database,
-  blobs: R2Bucket,
+  env: Bindings,
   storeId: string,
   agentKey: string,
   options: { related: boolean },
@@ -35,20 +37,19 @@ export async function eraseAgent(
     const sha2s = await attachmentsOf(db, storeId, seqs);
     await deleteStatements(db, storeId, seqs);
     erased.statements += seqs.length;
-    erased.attachments += await deleteUnreferencedAttachments(db, blobs, storeId, sha2s);
+    erased.attachments += await deleteUnreferencedAttachments(db, env.BLOBS, storeId, sha2s);
   }
 
-  for (;;) {
-    if (!budget.take()) return { done: false, erased };
-    const { results } = await db
-      .prepare("SELECT rowid AS rowid, r2_key FROM documents WHERE store_id = ? AND agent_key = ? LIMIT ?")
-      .bind(storeId, agentKey, chunks.documents)
-      .all<{ rowid: number; r2_key: string }>();
-    if (results.length === 0) break;
-    if (!budget.take(2)) return { done: false, erased };
-    await blobs.delete(results.map((row) => row.r2_key));
-    await deleteRowids(db, "documents", results.map((row) => row.rowid)).run();
-    erased.documents += results.length;
+  // Documents go through their DocumentWriter objects, so a concurrent write cannot slip a body past the
+  // erasure, nor a read meet a row whose body is already gone.
+  if (!budget.take(4)) return { done: false, erased };
+  const documents = await db
+    .prepare("SELECT COUNT(*) AS n FROM documents WHERE store_id = ? AND agent_key = ?")
+    .bind(storeId, agentKey)
+    .first<{ n: number }>();
+  if (documents && documents.n > 0) {
+    await deleteAgentDocuments(env, storeId, agentKey);
+    erased.documents += documents.n;
   }
 
   if (!budget.take()) return { done: false, erased };

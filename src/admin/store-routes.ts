@@ -61,7 +61,7 @@ storeRoutes.post("/:storeId/erase-agent", async (c) => {
   const store = await requireStore(c.get("db"), c.req.param("storeId"));
   const body = await readJson(c, eraseBody);
   const key = agentKey(body.agent)!;
-  const pass = await eraseAgent(c.get("db"), c.env.BLOBS, store.id, key, { related: body.related ?? false });
+  const pass = await eraseAgent(c.get("db"), c.env, store.id, key, { related: body.related ?? false });
   await recordAudit(c.get("db"), store.id, "agent.erase", {
     subject: await hashSubject(c.env.LRS_ADMIN_TOKEN!, key),
     related: body.related ?? false,

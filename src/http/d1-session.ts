@@ -17,6 +17,8 @@ export const useD1Session = createMiddleware<AppEnv>(async function useD1Session
   // A session offers prepare() and batch(), the only D1 calls storage code makes.
   c.set("db", session as unknown as D1Database);
   await next();
+  // A handler that wrote elsewhere (the DocumentWriter's own D1 session) has set the bookmark that covers it.
+  if (c.res.headers.has(BOOKMARK_HEADER)) return;
   const bookmark = session.getBookmark();
   if (bookmark) c.res.headers.set(BOOKMARK_HEADER, bookmark);
 });

@@ -191,9 +191,8 @@ describe("erasure of an agent", () => {
     let statements = 0;
     for (;;) {
       passes++;
-      const pass = await eraseAgent(env.DB, env.BLOBS, credential.storeId, TARGET_KEY, { related: false }, new WorkBudget(7), {
+      const pass = await eraseAgent(env.DB, env, credential.storeId, TARGET_KEY, { related: false }, new WorkBudget(7), {
         statements: 1,
-        documents: 1,
       });
       statements += pass.erased.statements;
       if (pass.done) break;

@@ -17,7 +17,6 @@ export const statementRoutes = new Hono<AppEnv>();
 
 // Every Statements response carries Consistent-Through, error responses included (1.0.3 Communication
 // 2.1.3; the conformance suites check it on PUT/POST too); a write has already read it in its own batch.
-// Date too: the suites' wait loop measures the LRS's lag as Date minus Consistent-Through.
 statementRoutes.use("*", async function setConsistentThrough(c, next) {
   await next();
   const headers = c.res.headers;
@@ -25,7 +24,6 @@ statementRoutes.use("*", async function setConsistentThrough(c, next) {
   if (principal && !headers.has(CONSISTENT_THROUGH_HEADER)) {
     headers.set(CONSISTENT_THROUGH_HEADER, await consistentThrough(c.get("db"), principal.storeId));
   }
-  if (!headers.has("Date")) headers.set("Date", new Date().toUTCString());
 });
 
 statementRoutes.put("/", requireScope("statements/write"), async function putStatement(c) {
