@@ -205,3 +205,26 @@ export const authFailures = sqliteTable("auth_failures", {
   windowStartMs: integer("window_start_ms").notNull(),
   failures: integer("failures").notNull(),
 });
+
+/**
+ * Per-store, per-day counters for the console (src/rollups), kept in the same D1 batch as statement inserts,
+ * voiding and erasure, so charts never scan `statements`. `day` is the UTC day of `stored` ('YYYY-MM-DD').
+ * `dimension` names what `value` is (src/rollups/dimensions.ts): total (''), verb, activity, learner,
+ * activity_learner, learner_activity, activity_score, score, activity_completion, completion. Counts of voided
+ * statements are subtracted, so a row may hold 0; readers ignore rows with count <= 0.
+ * The second index serves per-activity and per-learner pages (a value or value-prefix seek, then the days).
+ */
+export const rollupDaily = sqliteTable(
+  "rollup_daily",
+  {
+    storeId: text("store_id").notNull(),
+    dimension: text("dimension").notNull(),
+    day: text("day").notNull(),
+    value: text("value").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.dimension, t.day, t.value] }),
+    index("rollup_daily_value").on(t.storeId, t.dimension, t.value, t.day),
+  ],
+);

@@ -1,0 +1,286 @@
+// Read API of the console's counters (schema.ts rollup_daily). Every function is an index range seek on
+// (store, dimension, day range) or (store, dimension, value[-prefix], day range); none reads `statements`.
+// Days are 'YYYY-MM-DD' in UTC, both ends inclusive. Rows that voiding brought down to 0 are ignored.
+import { composite, OUTCOMES, type Outcome, SCORE_BUCKETS, SEPARATOR, utcDay } from "./dimensions";
+
+export type DayCount = { day: string; count: number };
+export type ValueCount = { value: string; count: number };
+export type Totals = {
+  /** statements stored on `today` */
+  today: number;
+  /** statements stored from `weekStart` to `today` */
+  thisWeek: number;
+  /** every statement of the store (voided ones excluded) */
+  total: number;
+  /** distinct identified actors on `today` / from `weekStart` to `today` */
+  activeLearnersToday: number;
+  activeLearnersThisWeek: number;
+};
+export type Outcomes = Record<Outcome, number> & {
+  /** completed / (completed + incomplete), null when no statement reported completion */
+  completionRate: number | null;
+  /** passed / (passed + failed), null when no statement reported success */
+  passRate: number | null;
+};
+export type ActivityStats = {
+  statements: number;
+  perDay: DayCount[];
+  /** SCORE_BUCKETS counts, index i = scaled score in [i/10, (i+1)/10) (the last includes 1) */
+  scores: number[];
+  outcomes: Outcomes;
+  /** distinct learners in range, and the most active ones (agent keys) */
+  learnerCount: number;
+  learners: ValueCount[];
+};
+export type LearnerActivity = {
+  statements: number;
+  perDay: DayCount[];
+  /** activities the learner acted on as actor, most statements first */
+  activities: ValueCount[];
+};
+
+const MAX_DAYS = 3700;
+const DAY_MS = 86_400_000;
+
+type Db = D1Database;
+
+/** One count per day from `fromDay` to `toDay`, days without statements as 0 (for charts). */
+export async function statementsPerDay(db: Db, storeId: string, fromDay: string, toDay: string): Promise<DayCount[]> {
+  return perDay(db, storeId, "total", "", fromDay, toDay);
+}
+
+export async function totals(db: Db, storeId: string, days: { today: string; weekStart: string }): Promise<Totals> {
+  const [today, thisWeek, total, learnersToday, learnersWeek] = await db.batch<{ n: number | null }>([
+    sumQuery(db, storeId, "total", days.today, days.today),
+    sumQuery(db, storeId, "total", days.weekStart, days.today),
+    sumQuery(db, storeId, "total", "0000-00-00", "9999-99-99"),
+    distinctQuery(db, storeId, "learner", days.today, days.today),
+    distinctQuery(db, storeId, "learner", days.weekStart, days.today),
+  ]);
+  const n = (r: D1Result<{ n: number | null }> | undefined) => Number(r?.results[0]?.n ?? 0);
+  return {
+    today: n(today),
+    thisWeek: n(thisWeek),
+    total: n(total),
+    activeLearnersToday: n(learnersToday),
+    activeLearnersThisWeek: n(learnersWeek),
+  };
+}
+
+/** Distinct identified actors with a counted statement in the range. */
+export async function activeLearners(db: Db, storeId: string, from: string, to: string): Promise<number> {
+  const row = await distinctQuery(db, storeId, "learner", from, to).first<{ n: number }>();
+  return Number(row?.n ?? 0);
+}
+
+export async function topVerbs(db: Db, storeId: string, from: string, to: string, limit = 10): Promise<ValueCount[]> {
+  return top(db, storeId, "verb", from, to, limit);
+}
+
+export async function topActivities(
+  db: Db,
+  storeId: string,
+  from: string,
+  to: string,
+  limit = 10,
+): Promise<ValueCount[]> {
+  return top(db, storeId, "activity", from, to, limit);
+}
+
+export async function activityStats(
+  db: Db,
+  storeId: string,
+  activityId: string,
+  from: string,
+  to: string,
+  learnerLimit = 50,
+): Promise<ActivityStats> {
+  const [days, scores, outcomes, learners, learnerCount] = await Promise.all([
+    perDay(db, storeId, "activity", activityId, from, to),
+    scoreHistogram(db, storeId, from, to, activityId),
+    completionAndPassRates(db, storeId, from, to, activityId),
+    prefixed(db, storeId, "activity_learner", activityId, from, to, learnerLimit),
+    prefixedDistinct(db, storeId, "activity_learner", activityId, from, to),
+  ]);
+  return {
+    statements: days.reduce((sum, d) => sum + d.count, 0),
+    perDay: days,
+    scores,
+    outcomes,
+    learnerCount,
+    learners,
+  };
+}
+
+export async function learnerActivity(
+  db: Db,
+  storeId: string,
+  agentKey: string,
+  from: string,
+  to: string,
+  activityLimit = 50,
+): Promise<LearnerActivity> {
+  const [days, activities] = await Promise.all([
+    perDay(db, storeId, "learner", agentKey, from, to),
+    prefixed(db, storeId, "learner_activity", agentKey, from, to, activityLimit),
+  ]);
+  return { statements: days.reduce((sum, d) => sum + d.count, 0), perDay: days, activities };
+}
+
+/** SCORE_BUCKETS counts of scored statements, store-wide or for one activity. */
+export async function scoreHistogram(
+  db: Db,
+  storeId: string,
+  from: string,
+  to: string,
+  activityId?: string,
+): Promise<number[]> {
+  const rows =
+    activityId === undefined
+      ? await top(db, storeId, "score", from, to, SCORE_BUCKETS)
+      : await prefixed(db, storeId, "activity_score", activityId, from, to, SCORE_BUCKETS);
+  const histogram = new Array<number>(SCORE_BUCKETS).fill(0);
+  for (const row of rows) {
+    const bucket = Number(row.value);
+    if (Number.isInteger(bucket) && bucket >= 0 && bucket < SCORE_BUCKETS) histogram[bucket] = row.count;
+  }
+  return histogram;
+}
+
+/** Statements reporting completion / success, store-wide or for one activity, and the rates they give. */
+export async function completionAndPassRates(
+  db: Db,
+  storeId: string,
+  from: string,
+  to: string,
+  activityId?: string,
+): Promise<Outcomes> {
+  const rows =
+    activityId === undefined
+      ? await top(db, storeId, "completion", from, to, OUTCOMES.length)
+      : await prefixed(db, storeId, "activity_completion", activityId, from, to, OUTCOMES.length);
+  const counts: Record<Outcome, number> = { completed: 0, incomplete: 0, passed: 0, failed: 0 };
+  for (const row of rows) if ((OUTCOMES as readonly string[]).includes(row.value)) counts[row.value as Outcome] = row.count;
+  const rate = (yes: number, no: number) => (yes + no === 0 ? null : yes / (yes + no));
+  return {
+    ...counts,
+    completionRate: rate(counts.completed, counts.incomplete),
+    passRate: rate(counts.passed, counts.failed),
+  };
+}
+
+// ---- queries -------------------------------------------------------------------------------------------
+
+function sumQuery(db: Db, storeId: string, dimension: string, from: string, to: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT sum(count) AS n FROM rollup_daily
+       WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4 AND value = ''`,
+    )
+    .bind(storeId, dimension, from, to);
+}
+
+function distinctQuery(db: Db, storeId: string, dimension: string, from: string, to: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT count(DISTINCT value) AS n FROM rollup_daily
+       WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4 AND count > 0`,
+    )
+    .bind(storeId, dimension, from, to);
+}
+
+async function perDay(
+  db: Db,
+  storeId: string,
+  dimension: string,
+  value: string,
+  from: string,
+  to: string,
+): Promise<DayCount[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT day, sum(count) AS count FROM rollup_daily
+       WHERE store_id = ?1 AND dimension = ?2 AND value = ?3 AND day BETWEEN ?4 AND ?5
+       GROUP BY day`,
+    )
+    .bind(storeId, dimension, value, from, to)
+    .all<DayCount>();
+  const found = new Map(results.map((row) => [row.day, Math.max(0, Number(row.count))]));
+  return daysBetween(from, to).map((day) => ({ day, count: found.get(day) ?? 0 }));
+}
+
+async function top(
+  db: Db,
+  storeId: string,
+  dimension: string,
+  from: string,
+  to: string,
+  limit: number,
+): Promise<ValueCount[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT value, sum(count) AS count FROM rollup_daily
+       WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4
+       GROUP BY value HAVING sum(count) > 0 ORDER BY count DESC, value LIMIT ?5`,
+    )
+    .bind(storeId, dimension, from, to, limit)
+    .all<ValueCount>();
+  return results.map((row) => ({ value: row.value, count: Number(row.count) }));
+}
+
+// Values "<prefix>\n<rest>": the range [prefix + "\n", prefix + "\u000b") holds exactly them ("\n" + 1).
+const prefixRange = (prefix: string) => [composite(prefix, ""), `${prefix}\u000b`] as const;
+
+/** Rows of one prefix (an activity or learner), by the `rest` of the value, most counted first. */
+async function prefixed(
+  db: Db,
+  storeId: string,
+  dimension: string,
+  prefix: string,
+  from: string,
+  to: string,
+  limit: number,
+): Promise<ValueCount[]> {
+  const [low, high] = prefixRange(prefix);
+  const { results } = await db
+    .prepare(
+      `SELECT value, sum(count) AS count FROM rollup_daily
+       WHERE store_id = ?1 AND dimension = ?2 AND value >= ?3 AND value < ?4 AND day BETWEEN ?5 AND ?6
+       GROUP BY value HAVING sum(count) > 0 ORDER BY count DESC, value LIMIT ?7`,
+    )
+    .bind(storeId, dimension, low, high, from, to, limit)
+    .all<ValueCount>();
+  return results.map((row) => ({ value: row.value.slice(low.length), count: Number(row.count) }));
+}
+
+async function prefixedDistinct(
+  db: Db,
+  storeId: string,
+  dimension: string,
+  prefix: string,
+  from: string,
+  to: string,
+): Promise<number> {
+  const [low, high] = prefixRange(prefix);
+  const row = await db
+    .prepare(
+      `SELECT count(DISTINCT value) AS n FROM rollup_daily
+       WHERE store_id = ?1 AND dimension = ?2 AND value >= ?3 AND value < ?4 AND day BETWEEN ?5 AND ?6
+         AND count > 0`,
+    )
+    .bind(storeId, dimension, low, high, from, to)
+    .first<{ n: number }>();
+  return Number(row?.n ?? 0);
+}
+
+/** Every day from `from` to `to` inclusive (at most MAX_DAYS; an inverted or invalid range gives none). */
+export function daysBetween(from: string, to: string): string[] {
+  const start = Date.parse(`${from}T00:00:00Z`);
+  const end = Date.parse(`${to}T00:00:00Z`);
+  if (!Number.isFinite(start) || !Number.isFinite(end)) return [];
+  const days: string[] = [];
+  for (let ms = start; ms <= end && days.length < MAX_DAYS; ms += DAY_MS) days.push(utcDay(ms));
+  return days;
+}
+
+export { SCORE_BUCKETS, SEPARATOR };
