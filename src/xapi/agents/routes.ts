@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import { requireScope } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
-import { parseAgentParameter } from "../documents/parameter-values";
+import { parseAgentParameter } from "./agent-parameter";
 import { readParameters, required } from "../documents/parameters";
 import { findPerson } from "./person";
 

@@ -3,29 +3,7 @@
 // the `since` Timestamp. Every failure is a 400 naming the parameter.
 import type { XapiVersion } from "../../env";
 import { badRequest } from "../../errors";
-import { agentKey } from "../agents/identifier";
-import { isIri, isUuid, validateAgent, validateAgentOnly, validateTimestamp } from "../statements/validation";
-
-export type AgentParameter = { agent: Record<string, unknown>; key: string };
-
-/**
- * The `agent` parameter: JSON of an Agent named by exactly one IFI. Documents also take an identified Group
- * (its identifier is what keys the document); the Agents resource takes an Agent only (Communication 2.4.s2).
- */
-export function parseAgentParameter(raw: string, version: XapiVersion, allowGroup = true): AgentParameter {
-  const name = "agent";
-  let agent: unknown;
-  try {
-    agent = JSON.parse(raw);
-  } catch {
-    throw badRequest("must be the JSON of an Agent", name);
-  }
-  if (allowGroup) validateAgent(agent, version, name);
-  else validateAgentOnly(agent, name);
-  const key = agentKey(agent as Record<string, unknown>);
-  if (key === undefined) throw badRequest("must identify an Agent by mbox, mbox_sha1sum, openid or account", name);
-  return { agent: agent as Record<string, unknown>, key };
-}
+import { isIri, isUuid, validateTimestamp } from "../statements/validation";
 
 export function parseActivityIdParameter(raw: string): string {
   if (!isIri(raw)) throw badRequest("must be an IRI with a scheme", "activityId");

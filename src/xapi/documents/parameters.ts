@@ -5,12 +5,8 @@
 import type { XapiVersion } from "../../env";
 import { badRequest } from "../../errors";
 import { type DocumentAddress, type DocumentKind, type DocumentSet, ID_PARAMETER } from "./document-address";
-import {
-  parseActivityIdParameter,
-  parseAgentParameter,
-  parseRegistrationParameter,
-  parseSinceParameter,
-} from "./parameter-values";
+import { parseAgentParameter } from "../agents/agent-parameter";
+import { parseActivityIdParameter, parseRegistrationParameter, parseSinceParameter } from "./parameter-values";
 
 export type DocumentRequest =
   | { target: "document"; address: DocumentAddress }

@@ -4,10 +4,10 @@
 // by the statement validation module, like the same types inside statements (1.0.3 Data 2.2.s4.b4).
 import type { XapiVersion } from "../../../env";
 import { badRequest } from "../../../errors";
-import { agentKey } from "../../agents/identifier";
+import { parseAgentParameter } from "../../agents/agent-parameter";
 import { STATEMENT_FORMATS, type StatementFormat } from "../format";
 import type { IndexKind } from "../statement-index";
-import { isIri, isUuid, validateAgent, validateTimestamp } from "../validation";
+import { isIri, isUuid, validateTimestamp } from "../validation";
 
 /** The largest page the LRS serves; `limit=0` or no limit means this (1.0.3 Communication 2.1.3 row 11). */
 export const MAX_LIMIT = 500;
@@ -68,7 +68,7 @@ export function parseStatementQuery(entries: Iterable<[string, string]>, version
   const relatedActivities = parseBoolean(values, "related_activities");
   const agent = values.get("agent");
   if (agent !== undefined) {
-    filters.push({ kind: relatedAgents ? "related_agent" : "agent", value: parseAgent(agent, version) });
+    filters.push({ kind: relatedAgents ? "related_agent" : "agent", value: parseAgentParameter(agent, version).key });
   }
   const verb = values.get("verb");
   if (verb !== undefined) filters.push({ kind: "verb", value: parseIri(verb, "verb") });
@@ -97,20 +97,6 @@ export function parseStatementQuery(entries: Iterable<[string, string]>, version
     ascending: parseBoolean(values, "ascending"),
     ...(cursor !== undefined ? { cursor } : {}),
   };
-}
-
-/** The agent's identifier key: JSON of an Agent or identified Group (an anonymous Group names no one). */
-function parseAgent(text: string, version: XapiVersion): string {
-  let agent: unknown;
-  try {
-    agent = JSON.parse(text);
-  } catch {
-    throw badRequest("must be the JSON of an Agent or identified Group", "agent");
-  }
-  validateAgent(agent, version, "agent");
-  const key = agentKey(agent as Record<string, unknown>);
-  if (key === undefined) throw badRequest("must identify an Agent or Group by one IFI", "agent");
-  return key;
 }
 
 function parseIri(value: string, name: string): string {

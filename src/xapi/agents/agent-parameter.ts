@@ -1,0 +1,26 @@
+// The `agent` query parameter of the Statements, State, Agent Profile and Agents resources: the JSON of an
+// Agent (or identified Group) named by exactly one IFI, validated like an agent inside a statement (1.0.3
+// Communication 2.1.3, 2.3, 2.4, 2.6; 9274.1.1 4.1.6). Parsed strictly: a repeated key is a 400 like anywhere else.
+import type { XapiVersion } from "../../env";
+import { badRequest } from "../../errors";
+import { parseStrictJson } from "../../http/strict-json";
+import { validateAgent, validateAgentOnly } from "../statements/validation";
+import { agentKey } from "./identifier";
+
+export type AgentParameter = { agent: Record<string, unknown>; key: string };
+
+/** `allowGroup` false: the Agents resource takes an Agent only (Communication 2.4.s2). */
+export function parseAgentParameter(raw: string, version: XapiVersion, allowGroup = true): AgentParameter {
+  const name = "agent";
+  let agent: unknown;
+  try {
+    agent = parseStrictJson(raw, name);
+  } catch {
+    throw badRequest(`must be the JSON of an Agent${allowGroup ? " or identified Group" : ""}`, name);
+  }
+  if (allowGroup) validateAgent(agent, version, name);
+  else validateAgentOnly(agent, name);
+  const key = agentKey(agent as Record<string, unknown>);
+  if (key === undefined) throw badRequest("must identify an Agent by mbox, mbox_sha1sum, openid or account", name);
+  return { agent: agent as Record<string, unknown>, key };
+}
