@@ -8,6 +8,7 @@ import { chunkJsonArrays } from "./json-chunks";
 import type { StatementFacts } from "./statement-index";
 import { PROPAGATE_REFS_SQL } from "./statement-refs";
 import { MARK_VOIDED_SQL } from "./voiding";
+import { rollupInserted, rollupVoided } from "../../rollups/maintain";
 
 export type PreparedStatement = {
   id: string;
@@ -108,7 +109,10 @@ export async function insertStatements(
     bound.push(db.prepare(PROPAGATE_REFS_SQL).bind(storeId, chunk, JSON.stringify(refs)));
   }
   const voidCandidates = statements.flatMap((s) => (s.voidsId ? [s.id, s.voidsId] : [s.id]));
+  // Console counters (src/rollups) move with the voided flags: uncount targets before, count new rows after.
+  bound.push(...rollupVoided(db, storeId, statements));
   add(MARK_VOIDED_SQL, voidCandidates);
+  bound.push(...rollupInserted(db, storeId, statements));
   add(
     UPSERT_ACTIVITIES_SQL,
     statements.flatMap((s) => s.facts.activities.map((a) => [a.id, a.definition])),

@@ -1,0 +1,48 @@
+// Keeping rollup_daily in step with the statements table: each function returns D1 statements to run in the
+// SAME batch (one transaction) as the change they account for, so a refused or failed batch changes no count.
+import { chunkJsonArrays } from "../xapi/statements/json-chunks";
+import { rollupDeltaSql } from "./statement-keys";
+
+// Runs after voided flags are set for the batch (store.ts MARK_VOIDED_SQL): a new statement that is already
+// voided (its voiding statement came first, or in the same batch) is never counted.
+const ADD_INSERTED_SQL = rollupDeltaSql(
+  "s.store_id = ?1 AND s.id IN (SELECT value FROM json_each(?2)) AND s.voided = 0",
+  1,
+);
+
+// Runs BEFORE the voided flags are set: the earlier statements this batch voids, while still counted.
+// The same guard as MARK_VOIDED_SQL (not voided yet, not itself a voiding statement) decides what gets voided.
+const SUBTRACT_VOIDED_SQL = rollupDeltaSql(
+  "s.store_id = ?1 AND s.id IN (SELECT value FROM json_each(?2)) AND s.voided = 0 AND s.voids_id IS NULL",
+  -1,
+);
+
+// Runs before the statements are deleted; voided ones were subtracted when they were voided.
+const SUBTRACT_ERASED_SQL = rollupDeltaSql(
+  "s.store_id = ?1 AND s.seq IN (SELECT value FROM json_each(?2)) AND s.voided = 0",
+  -1,
+);
+
+type NewStatement = { id: string; voidsId?: string };
+
+/** Counts the batch's new statements; place after the voided flags are updated. */
+export function rollupInserted(db: D1Database, storeId: string, statements: readonly NewStatement[]) {
+  return chunkJsonArrays(statements.map((s) => s.id)).map((chunk) =>
+    db.prepare(ADD_INSERTED_SQL).bind(storeId, chunk),
+  );
+}
+
+/**
+ * Uncounts statements stored before this batch that its voiding statements target; place before the voided
+ * flags are updated. Targets inside the batch are simply never counted (rollupInserted).
+ */
+export function rollupVoided(db: D1Database, storeId: string, statements: readonly NewStatement[]) {
+  const inBatch = new Set(statements.map((s) => s.id));
+  const targets = [...new Set(statements.flatMap((s) => (s.voidsId && !inBatch.has(s.voidsId) ? [s.voidsId] : [])))];
+  return chunkJsonArrays(targets).map((chunk) => db.prepare(SUBTRACT_VOIDED_SQL).bind(storeId, chunk));
+}
+
+/** Uncounts statements about to be deleted by seq (erasure); place before their DELETE. */
+export function rollupErased(db: D1Database, storeId: string, seqs: readonly number[]) {
+  return chunkJsonArrays([...seqs]).map((chunk) => db.prepare(SUBTRACT_ERASED_SQL).bind(storeId, chunk));
+}

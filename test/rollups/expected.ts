@@ -1,0 +1,78 @@
+// Rollup counts computed directly from the statements table, in JS (a second, independent definition of the
+// keys: agentKey() from src/xapi/agents/identifier.ts, the score bucket by Math.floor), to compare with
+// rollup_daily.
+import { env } from "cloudflare:workers";
+import { agentKey } from "../../src/xapi/agents/identifier";
+
+type Json = Record<string, any>;
+export type Counts = Record<string, number>;
+
+const key = (dimension: string, day: string, value: string) => `${dimension}|${day}|${value.replace(/\n/g, "⏎")}`;
+
+function scaledOf(statement: Json): number | undefined {
+  const score = statement.result?.score;
+  if (!score) return undefined;
+  if (typeof score.scaled === "number") return score.scaled;
+  const { raw, min, max } = score;
+  if ([raw, min, max].every((n) => typeof n === "number") && max > min) return ((raw - min) * 1.0) / (max - min);
+  return undefined;
+}
+
+export function keysOf(statement: Json, voiding: boolean): [string, string][] {
+  const keys: [string, string][] = [["total", ""], ["verb", statement.verb.id]];
+  if (voiding) return keys;
+  const object = statement.object;
+  const activity = (object.objectType ?? "Activity") === "Activity" ? (object.id as string) : undefined;
+  const learner = agentKey(statement.actor);
+  const scaled = scaledOf(statement);
+  const bucket = scaled === undefined ? undefined : String(Math.min(9, Math.floor(Math.max(0, scaled) * 10)));
+  const outcomes: string[] = [];
+  if (typeof statement.result?.completion === "boolean") outcomes.push(statement.result.completion ? "completed" : "incomplete");
+  if (typeof statement.result?.success === "boolean") outcomes.push(statement.result.success ? "passed" : "failed");
+  if (activity) keys.push(["activity", activity]);
+  if (learner) keys.push(["learner", learner]);
+  if (activity && learner) keys.push(["activity_learner", `${activity}\n${learner}`], ["learner_activity", `${learner}\n${activity}`]);
+  if (bucket !== undefined) {
+    keys.push(["score", bucket]);
+    if (activity) keys.push(["activity_score", `${activity}\n${bucket}`]);
+  }
+  for (const outcome of outcomes) {
+    keys.push(["completion", outcome]);
+    if (activity) keys.push(["activity_completion", `${activity}\n${outcome}`]);
+  }
+  return keys;
+}
+
+/** Expected counts of one store: every statement that is not voided, on the UTC day of its stored_ms. */
+export async function expectedCounts(storeId: string): Promise<Counts> {
+  const { results } = await env.DB.prepare(
+    "SELECT stored_ms, voided, voids_id, statement FROM statements WHERE store_id = ?",
+  )
+    .bind(storeId)
+    .all<{ stored_ms: number; voided: number; voids_id: string | null; statement: string }>();
+  const counts: Counts = {};
+  for (const row of results) {
+    if (row.voided) continue;
+    const day = new Date(row.stored_ms).toISOString().slice(0, 10);
+    for (const [dimension, value] of keysOf(JSON.parse(row.statement), row.voids_id !== null)) {
+      const k = key(dimension, day, value);
+      counts[k] = (counts[k] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
+/** rollup_daily of one store, rows at 0 left out. */
+export async function actualCounts(storeId: string): Promise<Counts> {
+  const { results } = await env.DB.prepare(
+    "SELECT dimension, day, value, count FROM rollup_daily WHERE store_id = ? AND count <> 0",
+  )
+    .bind(storeId)
+    .all<{ dimension: string; day: string; value: string; count: number }>();
+  return Object.fromEntries(results.map((r) => [key(r.dimension, r.day, r.value), r.count]));
+}
+
+export async function testStoreId(): Promise<string> {
+  const row = await env.DB.prepare("SELECT store_id FROM credentials WHERE key = 'test-key'").first<{ store_id: string }>();
+  return row!.store_id;
+}
