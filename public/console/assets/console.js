@@ -1,0 +1,111 @@
+// edge-lrs console client: draws the charts from their data attributes (uPlot) and runs the explorer's live
+// mode. No inline script anywhere (the CSP forbids it); everything else works without JavaScript.
+"use strict";
+
+(function () {
+  function readData(el) {
+    try {
+      return { labels: JSON.parse(el.dataset.labels || "[]"), values: JSON.parse(el.dataset.values || "[]") };
+    } catch (e) {
+      return { labels: [], values: [] };
+    }
+  }
+
+  function drawChart(el) {
+    if (typeof uPlot === "undefined") return;
+    var data = readData(el);
+    var bars = el.dataset.chart === "bars";
+    var xs = data.labels.map(function (label, i) {
+      return bars ? i : Date.parse(label + "T00:00:00Z") / 1000;
+    });
+    var width = Math.max(260, el.clientWidth || 600);
+    var series = {
+      label: "Statements",
+      stroke: "#1f5fa8",
+      width: 2,
+      fill: bars ? "rgba(31,95,168,0.55)" : "rgba(31,95,168,0.12)",
+    };
+    if (bars) series.paths = uPlot.paths.bars({ size: [0.8, 60] });
+    var opts = {
+      width: width,
+      height: 240,
+      scales: { x: { time: !bars, range: bars ? [-0.5, xs.length - 0.5] : undefined }, y: { range: [0, null] } },
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false } },
+      series: [{}, series],
+      axes: [
+        bars
+          ? {
+              values: function (u, splits) {
+                return splits.map(function (v) {
+                  return data.labels[v] || "";
+                });
+              },
+              splits: function () {
+                return xs;
+              },
+            }
+          : {},
+        { size: 50 },
+      ],
+    };
+    el.textContent = "";
+    var plot = new uPlot(opts, [xs, data.values], el);
+    el.dataset.drawn = "true";
+    window.addEventListener("resize", function () {
+      plot.setSize({ width: Math.max(260, el.clientWidth || 600), height: 240 });
+    });
+  }
+
+  function startLive(button) {
+    var list = document.getElementById("statement-list");
+    var status = document.getElementById("live-status");
+    var timer = null;
+    var total = 0;
+
+    function poll() {
+      var url = button.dataset.liveUrl + (button.dataset.liveUrl.indexOf("?") >= 0 ? "&" : "?") + "after=" + button.dataset.after;
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          return response.ok ? response.json() : Promise.reject(new Error(String(response.status)));
+        })
+        .then(function (body) {
+          button.dataset.after = String(body.after);
+          if (!body.html) return;
+          if (!list) {
+            list = document.createElement("ol");
+            list.className = "statements";
+            list.id = "statement-list";
+            status.insertAdjacentElement("afterend", list);
+          }
+          // Server-rendered, escaped markup of our own origin.
+          list.insertAdjacentHTML("afterbegin", body.html);
+          total += (body.html.match(/class="statement"/g) || []).length;
+          status.textContent = total + " new statement" + (total === 1 ? "" : "s") + " since live mode started.";
+        })
+        .catch(function () {
+          status.textContent = "Live mode could not reach the LRS; retrying.";
+        });
+    }
+
+    button.addEventListener("click", function () {
+      var on = button.getAttribute("aria-pressed") !== "true";
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.textContent = on ? "Stop live mode" : "Live mode";
+      if (on) {
+        status.textContent = "Live mode: checking for new statements every 3 seconds.";
+        poll();
+        timer = setInterval(poll, 3000);
+      } else {
+        clearInterval(timer);
+        status.textContent = "Live mode stopped.";
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-chart]").forEach(drawChart);
+    var live = document.getElementById("live-toggle");
+    if (live) startLive(live);
+  });
+})();

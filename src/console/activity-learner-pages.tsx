@@ -1,0 +1,188 @@
+// The Activity page (canonical definition, statements per day, scores, rates, learners) and the Learner page
+// (Person object, timeline, documents). Figures come from the rollups; the timeline is the explorer's query
+// filtered by the agent, and documents are read through the document store.
+import type { Context } from "hono";
+import { hasScope } from "../auth/scopes";
+import { activityStats, learnerActivity } from "../rollups/read";
+import { findCanonicalActivity } from "../xapi/activities/canonical-activity";
+import { findPerson } from "../xapi/agents/person";
+import type { DocumentKind } from "../xapi/documents/document-address";
+import { openDocument } from "../xapi/documents/document-store";
+import { agentFromKey } from "./agent-input";
+import { listAgentDocuments } from "./agent-documents";
+import type { ConsoleEnv } from "./console-env";
+import { readDateRange } from "./date-range";
+import { readExplorerPage, readFilters } from "./explorer-query";
+import { Outcomes, RangeForm, RankTable, ScoreChart } from "./figure-pages";
+import { Chart, Layout } from "./layout";
+import { StatementList } from "./statement-list";
+import { principalWith, storeBase } from "./store-access";
+import { ErrorNote, Forbidden } from "./ui";
+import { formatBytes } from "./storage-used";
+
+export async function activityPage(c: Context<ConsoleEnv>): Promise<Response> {
+  const storeId = c.get("principal").storeId;
+  const frame = { viewer: c.get("viewer"), csrf: c.get("csrf"), storeId, current: "activity" as const, title: "Activity" };
+  if (!principalWith(c, "statements/read")) return c.html(<Forbidden frame={frame} scope="statements/read" />, 403);
+  const search = new URL(c.req.url).searchParams;
+  const activityId = search.get("activityId") ?? "";
+  if (!activityId) return c.html(<Layout {...frame}><ErrorNote message="No activity given." /></Layout>, 400);
+  const range = readDateRange(search);
+  const db = c.get("db");
+  const base = storeBase(storeId);
+  const [activity, stats] = await Promise.all([
+    findCanonicalActivity(db, storeId, activityId),
+    activityStats(db, storeId, activityId, range.from, range.to),
+  ]);
+  return c.html(
+    <Layout {...frame}>
+      <p class="wrap">
+        <code data-activity-id>{activityId}</code>{" "}
+        <a href={`${base}/statements?activity=${encodeURIComponent(activityId)}`}>Its statements</a>
+      </p>
+      <h2>Canonical definition</h2>
+      <pre class="json">{JSON.stringify(activity, null, 2)}</pre>
+      <RangeForm action={`${base}/activity`} range={range} extra={{ activityId }} />
+      <p>
+        <span data-figure="activity-statements">{stats.statements}</span> statements by{" "}
+        <span data-figure="activity-learners">{stats.learnerCount}</span> learners in this range.
+      </p>
+      <Chart
+        id="activity-per-day"
+        kind="line"
+        caption={`Statements per day about this activity, ${range.from} to ${range.to}`}
+        labels={stats.perDay.map((d) => d.day)}
+        values={stats.perDay.map((d) => d.count)}
+        labelHeading="Day"
+        valueHeading="Statements"
+      />
+      <ScoreChart id="activity-scores" scores={stats.scores} caption="Scaled scores for this activity" />
+      <h2>Completion and pass rates</h2>
+      <Outcomes outcomes={stats.outcomes} />
+      <h2>Learners</h2>
+      <RankTable
+        heading="Learner"
+        rows={stats.learners.map((l) => ({ label: l.value, count: l.count, href: `${base}/learner?agent=${encodeURIComponent(l.value)}` }))}
+      />
+    </Layout>,
+  );
+}
+
+export async function learnerPage(c: Context<ConsoleEnv>): Promise<Response> {
+  const principal = c.get("principal");
+  const storeId = principal.storeId;
+  const frame = { viewer: c.get("viewer"), csrf: c.get("csrf"), storeId, current: "learner" as const, title: "Learner" };
+  if (!principalWith(c, "statements/read")) return c.html(<Forbidden frame={frame} scope="statements/read" />, 403);
+  const search = new URL(c.req.url).searchParams;
+  const key = search.get("agent") ?? "";
+  const agent = agentFromKey(key);
+  if (!agent) return c.html(<Layout {...frame}><ErrorNote message="No learner given (an agent key such as mbox:mailto:ana@example.com)." /></Layout>, 400);
+  const range = readDateRange(search);
+  const db = c.get("db");
+  const base = storeBase(storeId);
+  const canState = hasScope(principal, "state");
+  const canProfile = hasScope(principal, "profile");
+  const [person, activity, timeline, docs] = await Promise.all([
+    findPerson(db, storeId, agent, key),
+    learnerActivity(db, storeId, key, range.from, range.to),
+    readExplorerPage(db, c.env, principal, readFilters(new URLSearchParams({ agent: key })), { limit: 20 }),
+    canState || canProfile ? listAgentDocuments(db, storeId, key) : Promise.resolve([]),
+  ]);
+  const visible = docs.filter((d) => (d.kind === "state" ? canState : canProfile));
+  return c.html(
+    <Layout {...frame}>
+      <h2>Person</h2>
+      <pre class="json" data-person>{JSON.stringify(person, null, 2)}</pre>
+      <RangeForm action={`${base}/learner`} range={range} extra={{ agent: key }} />
+      <p>
+        <span data-figure="learner-statements">{activity.statements}</span> statements in this range.
+      </p>
+      <Chart
+        id="learner-per-day"
+        kind="line"
+        caption={`Statements per day by this learner, ${range.from} to ${range.to}`}
+        labels={activity.perDay.map((d) => d.day)}
+        values={activity.perDay.map((d) => d.count)}
+        labelHeading="Day"
+        valueHeading="Statements"
+      />
+      <h2>Activities</h2>
+      <RankTable
+        heading="Activity"
+        rows={activity.activities.map((a) => ({ label: a.value, count: a.count, href: `${base}/activity?activityId=${encodeURIComponent(a.value)}` }))}
+      />
+      <h2>Timeline</h2>
+      <StatementList rows={timeline.rows} base={base} />
+      <p>
+        <a href={`${base}/statements?agent=${encodeURIComponent(key)}`}>All statements of this learner</a>
+      </p>
+      <h2>Documents</h2>
+      {!canState && !canProfile ? (
+        <p>This credential lacks the state and profile scopes.</p>
+      ) : visible.length === 0 ? (
+        <p>No State or Agent Profile documents.</p>
+      ) : (
+        <table class="rank">
+          <thead>
+            <tr>
+              <th scope="col">Kind</th>
+              <th scope="col">Id</th>
+              <th scope="col">Activity</th>
+              <th scope="col">Size</th>
+              <th scope="col">Updated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {visible.map((d) => (
+              <tr>
+                <td>{d.kind === "state" ? "State" : "Agent Profile"}</td>
+                <td class="wrap">
+                  <a href={`${base}/learner/document?${documentQuery(key, d)}`}>{d.documentId}</a>
+                </td>
+                <td class="wrap">{d.activityId}</td>
+                <td>{formatBytes(d.size)}</td>
+                <td>{new Date(d.updatedMs).toISOString().slice(0, 19).replace("T", " ")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Layout>,
+  );
+}
+
+function documentQuery(agent: string, d: { kind: DocumentKind; activityId: string; registration: string; documentId: string }): string {
+  return new URLSearchParams({ agent, kind: d.kind, activityId: d.activityId, registration: d.registration, documentId: d.documentId }).toString();
+}
+
+/** One document's body as a download (never rendered inline, so stored HTML cannot run in our origin). */
+export async function learnerDocument(c: Context<ConsoleEnv>): Promise<Response> {
+  const principal = c.get("principal");
+  const search = new URL(c.req.url).searchParams;
+  const kind = search.get("kind");
+  if (kind !== "state" && kind !== "agent_profile") return c.text("Not found", 404);
+  if (!hasScope(principal, kind === "state" ? "state" : "profile")) return c.text("Forbidden", 403);
+  const agentKey = search.get("agent") ?? "";
+  const opened = await openDocument(
+    c.get("db"),
+    c.env,
+    {
+      storeId: principal.storeId,
+      kind,
+      activityId: search.get("activityId") ?? "",
+      agentKey,
+      registration: search.get("registration") ?? "",
+      documentId: search.get("documentId") ?? "",
+    },
+    true,
+  );
+  if (!opened?.body) return c.text("Not found", 404);
+  const filename = opened.row.documentId.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 100) || "document";
+  return new Response(opened.body, {
+    headers: {
+      "Content-Type": "application/octet-stream",
+      "Content-Disposition": `attachment; filename="${filename}"`,
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}

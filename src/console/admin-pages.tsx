@@ -1,0 +1,357 @@
+// Administration (admin sessions only): stores with their figures, credentials (create, scopes, rotate,
+// disable/enable, the secret shown once on the page that made it, never again), and erasure of an agent
+// with a confirmation step. Every change goes through the admin storage verbs and is audited like the
+// admin API's (src/admin/*).
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { ALL_SCOPES, type Scope } from "../auth/scopes";
+import { createCredential, listCredentials, rotateCredentialSecret, updateCredential } from "../auth/credentials";
+import { agentSchema } from "../admin/agent-input";
+import { hashSubject, recordAudit } from "../admin/audit";
+import { eraseAgent } from "../admin/erasure";
+import { createStore, findStore, listStores } from "../admin/stores";
+import { agentKey } from "../xapi/agents/identifier";
+import { totals } from "../rollups/read";
+import { agentParameter } from "./agent-input";
+import type { ConsoleEnv } from "./console-env";
+import { todayAndWeekStart } from "./date-range";
+import { Layout } from "./layout";
+import { formatBytes, storageUsed } from "./storage-used";
+import { storeBase } from "./store-access";
+import { ErrorNote } from "./ui";
+
+export const adminPages = new Hono<ConsoleEnv>();
+
+const STORE_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/** Erasure passes one console request runs before it asks to continue. */
+const ERASURE_PASSES = 5;
+
+adminPages.use("*", async (c, next) => {
+  if (c.get("viewer").kind !== "admin") return c.text("Not found", 404);
+  await next();
+});
+
+type Form = Record<string, string | File | (string | File)[]>;
+const text = (form: Form, name: string) => (typeof form[name] === "string" ? (form[name] as string).trim() : "");
+const frameOf = (c: Context<ConsoleEnv>, title: string, storeId?: string) => ({
+  viewer: c.get("viewer"),
+  csrf: c.get("csrf"),
+  current: "admin" as const,
+  title,
+  ...(storeId ? { storeId } : {}),
+});
+
+function Csrf(props: { token: string }) {
+  return <input type="hidden" name="_csrf" value={props.token} />;
+}
+
+adminPages.get("/", async (c) => storesPage(c));
+
+async function storesPage(c: Context<ConsoleEnv>, message?: string, status: 200 | 400 | 409 = 200): Promise<Response> {
+  const db = c.get("db");
+  const stores = await listStores(db);
+  const days = todayAndWeekStart();
+  const figures = await Promise.all(
+    stores.map(async (store) => ({ counts: await totals(db, store.id, days), storage: await storageUsed(db, store.id) })),
+  );
+  const csrf = c.get("csrf");
+  return c.html(
+    <Layout {...frameOf(c, "Administration")}>
+      {message && <ErrorNote message={message} />}
+      <h2>Stores</h2>
+      <table class="rank" id="stores">
+        <thead>
+          <tr>
+            <th scope="col">Store</th>
+            <th scope="col">Statements</th>
+            <th scope="col">This week</th>
+            <th scope="col">Learners this week</th>
+            <th scope="col">Storage</th>
+          </tr>
+        </thead>
+        <tbody>
+          {stores.map((store, i) => (
+            <tr data-store-id={store.id}>
+              <td class="wrap">
+                <a href={`/console/admin/stores/${encodeURIComponent(store.id)}`}>{store.name}</a> <code>{store.id}</code>{" "}
+                <a href={storeBase(store.id)}>Overview</a>
+              </td>
+              <td>{figures[i]!.counts.total}</td>
+              <td>{figures[i]!.counts.thisWeek}</td>
+              <td>{figures[i]!.counts.activeLearnersThisWeek}</td>
+              <td>{formatBytes(figures[i]!.storage.documentBytes + figures[i]!.storage.attachmentBytes)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form method="post" action="/console/admin/stores" class="card">
+        <h2>New store</h2>
+        <Csrf token={csrf} />
+        <label for="store-name">Name</label>
+        <input id="store-name" name="name" required maxlength={200} />
+        <label for="store-id">Id (optional: a-z 0-9 _ -)</label>
+        <input id="store-id" name="id" pattern="[a-z0-9][a-z0-9_\-]{0,62}" />
+        <button type="submit">Create store</button>
+      </form>
+    </Layout>,
+    status,
+  );
+}
+
+adminPages.post("/stores", async (c) => {
+  const form = await c.req.parseBody();
+  const name = text(form, "name");
+  const id = text(form, "id") || crypto.randomUUID();
+  if (!name || name.length > 200) return storesPage(c, "A store needs a name of 1 to 200 characters.", 400);
+  if (!STORE_ID.test(id)) return storesPage(c, "A store id is 1-63 of a-z 0-9 _ - (starting a-z 0-9).", 400);
+  const created = await createStore(c.get("db"), id, name);
+  if (!created) return storesPage(c, `A store with id ${id} exists.`, 409);
+  return c.redirect(`/console/admin/stores/${encodeURIComponent(id)}`, 303);
+});
+
+adminPages.get("/stores/:storeId", async (c) => storePage(c));
+
+type Shown = { title: string; key: string; secret: string };
+
+async function storePage(c: Context<ConsoleEnv>, shown?: Shown, message?: string, status: 200 | 400 = 200): Promise<Response> {
+  const db = c.get("db");
+  const store = await findStore(db, c.req.param("storeId") ?? "");
+  if (!store) return c.text("Not found", 404);
+  const [credentials, counts, storage] = await Promise.all([
+    listCredentials(db, store.id),
+    totals(db, store.id, todayAndWeekStart()),
+    storageUsed(db, store.id),
+  ]);
+  const csrf = c.get("csrf");
+  const base = `/console/admin/stores/${encodeURIComponent(store.id)}`;
+  return c.html(
+    <Layout {...frameOf(c, `Store ${store.name}`, store.id)}>
+      {message && <ErrorNote message={message} />}
+      {shown && (
+        <section class="card secret" role="alert" aria-labelledby="shown-title">
+          <h2 id="shown-title">{shown.title}</h2>
+          <p>Copy the secret now: it is shown this once and never again.</p>
+          <dl>
+            <dt>Key</dt>
+            <dd>
+              <code data-shown-key>{shown.key}</code>
+            </dd>
+            <dt>Secret</dt>
+            <dd>
+              <code data-shown-secret>{shown.secret}</code>
+            </dd>
+          </dl>
+        </section>
+      )}
+      <dl class="figures">
+        <div class="figure">
+          <dt>Statements</dt>
+          <dd data-figure="total">{counts.total}</dd>
+        </div>
+        <div class="figure">
+          <dt>Learners this week</dt>
+          <dd>{counts.activeLearnersThisWeek}</dd>
+        </div>
+        <div class="figure">
+          <dt>Documents</dt>
+          <dd>{formatBytes(storage.documentBytes)}</dd>
+        </div>
+        <div class="figure">
+          <dt>Attachments</dt>
+          <dd>{formatBytes(storage.attachmentBytes)}</dd>
+        </div>
+      </dl>
+      <p>
+        <a href={storeBase(store.id)}>Open this store's overview</a>
+      </p>
+      <h2>Credentials</h2>
+      <ul class="credentials">
+        {credentials.map((credential) => (
+          <li class="card" data-credential-key={credential.key}>
+            <h3>
+              {credential.name} {credential.disabled && <span class="badge">disabled</span>}
+            </h3>
+            <p>
+              Key <code>{credential.key}</code>
+            </p>
+            <form method="post" action={`${base}/credentials/${credential.id}/scopes`}>
+              <Csrf token={csrf} />
+              <fieldset>
+                <legend>Scopes</legend>
+                <ScopeBoxes idPrefix={`s-${credential.id}`} checked={credential.scopes} />
+              </fieldset>
+              <button type="submit">Save scopes</button>
+            </form>
+            <form method="post" action={`${base}/credentials/${credential.id}/rotate`} class="inline">
+              <Csrf token={csrf} />
+              <button type="submit">Rotate secret</button>
+            </form>{" "}
+            <form method="post" action={`${base}/credentials/${credential.id}/${credential.disabled ? "enable" : "disable"}`} class="inline">
+              <Csrf token={csrf} />
+              <button type="submit">{credential.disabled ? "Enable" : "Disable"}</button>
+            </form>
+          </li>
+        ))}
+      </ul>
+      <form method="post" action={`${base}/credentials`} class="card">
+        <h2>New credential</h2>
+        <Csrf token={csrf} />
+        <label for="credential-name">Name</label>
+        <input id="credential-name" name="name" maxlength={200} />
+        <fieldset>
+          <legend>Scopes</legend>
+          <ScopeBoxes idPrefix="new" checked={["statements/write", "statements/read/mine"]} />
+        </fieldset>
+        <button type="submit">Create credential</button>
+      </form>
+      <form method="post" action={`${base}/erase`} class="card danger">
+        <h2>Erase an agent</h2>
+        <p>Deletes every statement about the agent, their State and Agent Profile documents and their Person data from this store.</p>
+        <Csrf token={csrf} />
+        <label for="erase-agent">Agent (e-mail, mailto: IRI, agent key or Agent JSON)</label>
+        <input id="erase-agent" name="agent" required />
+        <label>
+          <input type="checkbox" name="related" value="true" /> Also statements that mention the agent elsewhere (related)
+        </label>
+        <button type="submit">Review erasure…</button>
+      </form>
+    </Layout>,
+    status,
+  );
+}
+
+function ScopeBoxes(props: { idPrefix: string; checked: readonly string[] }) {
+  return (
+    <div class="checks">
+      {ALL_SCOPES.map((scope) => (
+        <label>
+          <input type="checkbox" name="scopes" value={scope} checked={props.checked.includes(scope)} /> {scope}
+        </label>
+      ))}
+    </div>
+  );
+}
+
+function scopesOf(form: Form): Scope[] | undefined {
+  const raw = form.scopes;
+  const list = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((v): v is string => typeof v === "string");
+  if (list.length === 0 || !list.every((s) => (ALL_SCOPES as readonly string[]).includes(s))) return undefined;
+  return [...new Set(list)] as Scope[];
+}
+
+adminPages.post("/stores/:storeId/credentials", async (c) => {
+  const db = c.get("db");
+  const store = await findStore(db, c.req.param("storeId"));
+  if (!store) return c.text("Not found", 404);
+  const form = await c.req.parseBody({ all: true });
+  const scopes = scopesOf(form);
+  if (!scopes) return storePage(c, undefined, "Choose at least one scope.", 400);
+  const name = text(form, "name").slice(0, 200) || "console credential";
+  const { credential, secret } = await createCredential(db, store.id, { name, scopes });
+  await recordAudit(db, store.id, "credential.create", { credentialId: credential.id });
+  return storePage(c, { title: `Credential “${name}” created`, key: credential.key, secret });
+});
+
+adminPages.post("/stores/:storeId/credentials/:credentialId/rotate", async (c) => {
+  const db = c.get("db");
+  const storeId = c.req.param("storeId");
+  const id = c.req.param("credentialId");
+  const secret = await rotateCredentialSecret(db, storeId, id);
+  if (!secret) return c.text("Not found", 404);
+  await recordAudit(db, storeId, "credential.rotate", { credentialId: id });
+  const key = (await listCredentials(db, storeId)).find((credential) => credential.id === id)?.key ?? "";
+  return storePage(c, { title: "Secret rotated", key, secret });
+});
+
+for (const action of ["disable", "enable"] as const) {
+  adminPages.post(`/stores/:storeId/credentials/:credentialId/${action}`, async (c) => {
+    const db = c.get("db");
+    const storeId = c.req.param("storeId");
+    const id = c.req.param("credentialId");
+    const updated = await updateCredential(db, storeId, id, { disabled: action === "disable" });
+    if (!updated) return c.text("Not found", 404);
+    await recordAudit(db, storeId, "credential.update", { credentialId: id, disabled: action === "disable" });
+    return c.redirect(`/console/admin/stores/${encodeURIComponent(storeId)}`, 303);
+  });
+}
+
+adminPages.post("/stores/:storeId/credentials/:credentialId/scopes", async (c) => {
+  const db = c.get("db");
+  const storeId = c.req.param("storeId");
+  const id = c.req.param("credentialId");
+  const scopes = scopesOf(await c.req.parseBody({ all: true }));
+  if (!scopes) return storePage(c, undefined, "Choose at least one scope.", 400);
+  const updated = await updateCredential(db, storeId, id, { scopes });
+  if (!updated) return c.text("Not found", 404);
+  await recordAudit(db, storeId, "credential.update", { credentialId: id, scopes });
+  return c.redirect(`/console/admin/stores/${encodeURIComponent(storeId)}`, 303);
+});
+
+// Erasure: the first POST shows what will be erased and asks to confirm; the POST with confirm=yes erases.
+adminPages.post("/stores/:storeId/erase", async (c) => {
+  const db = c.get("db");
+  const store = await findStore(db, c.req.param("storeId"));
+  if (!store) return c.text("Not found", 404);
+  const form = await c.req.parseBody();
+  const related = text(form, "related") === "true";
+  let agent: Record<string, unknown>;
+  try {
+    agent = JSON.parse(agentParameter(text(form, "agent"))) as Record<string, unknown>;
+  } catch {
+    return storePage(c, undefined, "The agent must be an e-mail, mailto: IRI, agent key or Agent JSON.", 400);
+  }
+  const parsed = agentSchema(true).safeParse(agent);
+  if (!parsed.success) return storePage(c, undefined, `Agent: ${parsed.error.issues[0]?.message ?? "invalid"}`, 400);
+  const key = agentKey(parsed.data)!;
+  const base = `/console/admin/stores/${encodeURIComponent(store.id)}`;
+  const frame = frameOf(c, "Erase an agent", store.id);
+  if (text(form, "confirm") !== "yes") {
+    return c.html(
+      <Layout {...frame}>
+        <p>
+          Erase everything store <code>{store.id}</code> holds about <code data-erase-subject>{key}</code>
+          {related ? ", including statements that mention it elsewhere" : ""}? This cannot be undone.
+        </p>
+        <form method="post" action={`${base}/erase`} class="card danger">
+          <Csrf token={c.get("csrf")} />
+          <input type="hidden" name="agent" value={JSON.stringify(parsed.data)} />
+          {related && <input type="hidden" name="related" value="true" />}
+          <input type="hidden" name="confirm" value="yes" />
+          <button type="submit">Erase permanently</button> <a href={base}>Cancel</a>
+        </form>
+      </Layout>,
+    );
+  }
+  let done = false;
+  const erased = { statements: 0, attachments: 0, documents: 0, agents: 0 };
+  for (let pass = 0; pass < ERASURE_PASSES && !done; pass++) {
+    const result = await eraseAgent(db, c.env, store.id, key, { related });
+    for (const name of Object.keys(erased) as (keyof typeof erased)[]) erased[name] += result.erased[name];
+    done = result.done;
+    await recordAudit(db, store.id, "agent.erase", {
+      subject: await hashSubject(c.env.LRS_ADMIN_TOKEN!, key),
+      related,
+      ...result,
+    });
+  }
+  return c.html(
+    <Layout {...frame}>
+      <p role="status" data-erasure={done ? "done" : "partial"}>
+        {done ? "Erased" : "Partly erased (more remains)"}: {erased.statements} statements, {erased.documents} documents,{" "}
+        {erased.attachments} attachments, {erased.agents} agent records.
+      </p>
+      {!done && (
+        <form method="post" action={`${base}/erase`}>
+          <Csrf token={c.get("csrf")} />
+          <input type="hidden" name="agent" value={JSON.stringify(parsed.data)} />
+          {related && <input type="hidden" name="related" value="true" />}
+          <input type="hidden" name="confirm" value="yes" />
+          <button type="submit">Continue erasing</button>
+        </form>
+      )}
+      <p>
+        <a href={base}>Back to the store</a>
+      </p>
+    </Layout>,
+  );
+});

@@ -1,0 +1,206 @@
+// The statement explorer: the xAPI query's filters as a form, newest first, keyset pages through the query
+// module's cursor; /live answers the statements after a position (console.js polls it in live mode);
+// /export streams the whole filter as NDJSON or CSV.
+import type { Context } from "hono";
+import { XapiError } from "../errors";
+import { storedStatement } from "../xapi/statements/stored-statement";
+import type { ConsoleEnv } from "./console-env";
+import { type ExplorerFilters, filterSearch, readExplorerPage, readFilters } from "./explorer-query";
+import { Layout } from "./layout";
+import { statementSentence, voidedTarget } from "./statement-sentence";
+import { StatementItem, StatementList } from "./statement-list";
+import { principalWith, storeBase } from "./store-access";
+import { ErrorNote, Forbidden } from "./ui";
+
+/** Statements an export holds at most (newest first): bounds the D1 reads one request makes. */
+export const EXPORT_LIMIT = 50_000;
+const EXPORT_PAGE = 500;
+
+export async function explorerPage(c: Context<ConsoleEnv>): Promise<Response> {
+  const principal = principalWith(c, "statements/read/mine");
+  const storeId = c.get("principal").storeId;
+  const frame = { viewer: c.get("viewer"), csrf: c.get("csrf"), storeId, current: "statements" as const, title: "Statements" };
+  if (!principal) return c.html(<Forbidden frame={frame} scope="statements/read" />, 403);
+  const search = new URL(c.req.url).searchParams;
+  const filters = readFilters(search);
+  const base = storeBase(storeId);
+  const query = filterSearch(filters).toString();
+  try {
+    const page = await readExplorerPage(c.get("db"), c.env, principal, filters, { cursor: search.get("cursor") ?? undefined });
+    const newest = search.get("cursor") ? undefined : page.rows[0]?.seq;
+    return c.html(
+      <Layout {...frame}>
+        <FilterForm action={`${base}/statements`} filters={filters} />
+        <p class="actions">
+          <a href={`${base}/statements/export?${withParam(query, "format", "ndjson")}`}>Export NDJSON</a>{" "}
+          <a href={`${base}/statements/export?${withParam(query, "format", "csv")}`}>Export CSV</a>{" "}
+          {!search.get("cursor") && (
+            <button
+              type="button"
+              id="live-toggle"
+              aria-pressed="false"
+              data-live-url={`${base}/statements/live?${query}`}
+              data-after={String(newest ?? 0)}
+            >
+              Live mode
+            </button>
+          )}
+        </p>
+        <p id="live-status" role="status" aria-live="polite"></p>
+        {page.rows.length === 0 ? <p>No statements match.</p> : <StatementList rows={page.rows} base={base} id="statement-list" />}
+        {page.next && (
+          <p>
+            <a rel="next" id="next-page" href={`${base}/statements?${withParam(query, "cursor", page.next)}`}>
+              Older statements
+            </a>
+          </p>
+        )}
+      </Layout>,
+    );
+  } catch (error) {
+    if (!(error instanceof XapiError) || error.status !== 400) throw error;
+    return c.html(
+      <Layout {...frame}>
+        <FilterForm action={`${base}/statements`} filters={filters} />
+        <ErrorNote message={`${error.path ? `${error.path}: ` : ""}${error.message}`} />
+      </Layout>,
+      400,
+    );
+  }
+}
+
+/** Statements stored after position `after` (oldest first, at most 100), as list items and the newest position. */
+export async function livePage(c: Context<ConsoleEnv>): Promise<Response> {
+  const principal = principalWith(c, "statements/read/mine");
+  if (!principal) return c.json({ error: "forbidden" }, 403);
+  const search = new URL(c.req.url).searchParams;
+  const after = Number(search.get("after") ?? "0");
+  if (!Number.isSafeInteger(after) || after < 0) return c.json({ error: "after must be a position" }, 400);
+  try {
+    const page = await readExplorerPage(c.get("db"), c.env, principal, readFilters(search), {
+      afterSeq: after,
+      ascending: true,
+      limit: 100,
+    });
+    const base = storeBase(principal.storeId);
+    const items = page.rows.reverse().map((row) => String(<StatementItem row={row} base={base} />));
+    return c.json({ after: page.rows[0]?.seq ?? after, html: items.join("") });
+  } catch (error) {
+    if (error instanceof XapiError && error.status === 400) return c.json({ error: error.message }, 400);
+    throw error;
+  }
+}
+
+export async function exportStatements(c: Context<ConsoleEnv>): Promise<Response> {
+  const principal = principalWith(c, "statements/read/mine");
+  if (!principal) return c.text("Forbidden", 403);
+  const search = new URL(c.req.url).searchParams;
+  const format = search.get("format") === "csv" ? "csv" : "ndjson";
+  const filters = readFilters(search);
+  const db = c.get("db");
+  const env = c.env;
+  try {
+    await readExplorerPage(db, env, principal, filters, { limit: 1 }); // a bad filter is a 400 before streaming
+  } catch (error) {
+    if (error instanceof XapiError && error.status === 400) return c.text(error.message, 400);
+    throw error;
+  }
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      if (format === "csv") controller.enqueue(encoder.encode(`${CSV_COLUMNS.join(",")}\r\n`));
+      let cursor: string | undefined;
+      let sent = 0;
+      do {
+        const page = await readExplorerPage(db, env, principal, filters, { cursor, limit: EXPORT_PAGE });
+        const lines = page.rows.map((row) => {
+          const statement = storedStatement(row, "2.0.0");
+          return format === "csv" ? csvLine(statement) : `${JSON.stringify(statement)}\n`;
+        });
+        controller.enqueue(encoder.encode(lines.join("")));
+        sent += page.rows.length;
+        cursor = page.next;
+      } while (cursor && sent < EXPORT_LIMIT);
+      controller.close();
+    },
+  });
+  const type = format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
+  return new Response(stream, {
+    headers: { "Content-Type": type, "Content-Disposition": `attachment; filename="statements.${format === "csv" ? "csv" : "ndjson"}"` },
+  });
+}
+
+const CSV_COLUMNS = ["id", "timestamp", "stored", "actor", "verb", "object", "score_scaled", "success", "completion", "voids", "sentence"];
+
+function csvLine(statement: Record<string, unknown>): string {
+  const object = (statement.object ?? {}) as Record<string, unknown>;
+  const result = (statement.result ?? {}) as Record<string, unknown>;
+  const score = (result.score ?? {}) as Record<string, unknown>;
+  const values = [
+    statement.id,
+    statement.timestamp,
+    statement.stored,
+    JSON.stringify(statement.actor ?? null),
+    (statement.verb as Record<string, unknown> | undefined)?.id,
+    object.id ?? JSON.stringify(object),
+    score.scaled,
+    result.success,
+    result.completion,
+    voidedTarget(statement),
+    statementSentence(statement),
+  ];
+  return `${values.map(csvField).join(",")}\r\n`;
+}
+
+// RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula.
+function csvField(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function withParam(query: string, name: string, value: string): string {
+  const search = new URLSearchParams(query);
+  search.set(name, value);
+  return search.toString();
+}
+
+function FilterForm(props: { action: string; filters: ExplorerFilters }) {
+  const f = props.filters;
+  const field = (name: "agent" | "verb" | "activity" | "registration", label: string, hint: string) => (
+    <div class="field">
+      <label for={`f-${name}`}>{label}</label>
+      <input id={`f-${name}`} name={name} value={f[name]} aria-describedby={`f-${name}-hint`} />
+      <small id={`f-${name}-hint`}>{hint}</small>
+    </div>
+  );
+  return (
+    <form method="get" action={props.action} class="filters" aria-label="Filter statements">
+      {field("agent", "Agent", "e-mail, mailto: IRI or Agent JSON")}
+      {field("verb", "Verb", "verb IRI")}
+      {field("activity", "Activity", "activity IRI")}
+      {field("registration", "Registration", "UUID")}
+      <div class="field">
+        <label for="f-since">Since (UTC)</label>
+        <input id="f-since" name="since" type="datetime-local" step="1" value={f.since} />
+      </div>
+      <div class="field">
+        <label for="f-until">Until (UTC)</label>
+        <input id="f-until" name="until" type="datetime-local" step="1" value={f.until} />
+      </div>
+      <div class="field checks">
+        <label>
+          <input type="checkbox" name="related_agents" value="true" checked={f.related_agents} /> Agent anywhere (related_agents)
+        </label>
+        <label>
+          <input type="checkbox" name="related_activities" value="true" checked={f.related_activities} /> Activity anywhere
+          (related_activities)
+        </label>
+      </div>
+      <div class="field">
+        <button type="submit">Filter</button> <a href={props.action}>Clear</a>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,41 @@
+// Statements as a list of sentences, each opening (a <details>, no script) to its pretty-printed JSON.
+import { agentKey } from "../xapi/agents/identifier";
+import { storedStatement } from "../xapi/statements/stored-statement";
+import type { QueriedRow } from "../xapi/statements/query/store";
+import { statementSentence, voidedTarget } from "./statement-sentence";
+
+type Json = Record<string, unknown>;
+
+export function StatementItem(props: { row: QueriedRow; base: string }) {
+  const statement = storedStatement(props.row, "2.0.0");
+  const voids = voidedTarget(statement);
+  const actorKey = agentKey((statement.actor ?? {}) as Json);
+  const object = (statement.object ?? {}) as Json;
+  const activityId = (object.objectType ?? "Activity") === "Activity" && typeof object.id === "string" ? object.id : undefined;
+  return (
+    <li class="statement" data-seq={String(props.row.seq)} data-statement-id={String(statement.id ?? "")}>
+      <details>
+        <summary>
+          <span class="sentence">{statementSentence(statement)}</span>{" "}
+          {voids && <span class="badge">voids {voids}</span>}{" "}
+          <time datetime={String(statement.stored)}>{String(statement.stored).replace("T", " ").slice(0, 19)}</time>
+        </summary>
+        <p class="links">
+          {actorKey && <a href={`${props.base}/learner?agent=${encodeURIComponent(actorKey)}`}>Learner</a>}{" "}
+          {activityId && <a href={`${props.base}/activity?activityId=${encodeURIComponent(activityId)}`}>Activity</a>}
+        </p>
+        <pre class="json">{JSON.stringify(statement, null, 2)}</pre>
+      </details>
+    </li>
+  );
+}
+
+export function StatementList(props: { rows: QueriedRow[]; base: string; id?: string }) {
+  return (
+    <ol class="statements" id={props.id}>
+      {props.rows.map((row) => (
+        <StatementItem row={row} base={props.base} />
+      ))}
+    </ol>
+  );
+}

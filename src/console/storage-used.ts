@@ -1,0 +1,24 @@
+// Bytes a store keeps outside its statements: document bodies and attachment contents (both in R2, sized in
+// D1). Sums over the store's rows of those two tables (their primary keys start with store_id); the
+// statements table is never read.
+export async function storageUsed(db: D1Database, storeId: string): Promise<{ documentBytes: number; attachmentBytes: number }> {
+  const [documents, attachments] = await db.batch<{ bytes: number | null }>([
+    db.prepare("SELECT COALESCE(SUM(size), 0) AS bytes FROM documents WHERE store_id = ?").bind(storeId),
+    db.prepare("SELECT COALESCE(SUM(length), 0) AS bytes FROM attachments WHERE store_id = ?").bind(storeId),
+  ]);
+  return {
+    documentBytes: Number(documents?.results[0]?.bytes ?? 0),
+    attachmentBytes: Number(attachments?.results[0]?.bytes ?? 0),
+  };
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
