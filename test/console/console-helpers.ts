@@ -34,7 +34,7 @@ export class Browser {
     }
     const ctx = createExecutionContext();
     const response = await app.fetch(new Request(`${ORIGIN}${path}`, { method, headers, body, redirect: "manual" }), { ...env, LRS_ADMIN_TOKEN: ADMIN_TOKEN }, ctx);
-    const html = await response.text();
+    const html = new TextDecoder().decode(await response.arrayBuffer());
     await waitOnExecutionContext(ctx);
     this.setCookies = response.headers.getSetCookie();
     for (const cookie of this.setCookies) {

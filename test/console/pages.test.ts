@@ -1,0 +1,153 @@
+// Console pages render the numbers that were seeded: overview counters and chart, dashboard, explorer
+// (sentences, filters, keyset paging, JSON), export, live mode, activity and learner pages.
+import { beforeAll, describe, expect, it } from "vitest";
+import { xapi } from "../helpers";
+import { Browser, chartValues, figure, statement } from "./console-helpers";
+
+const COURSE = "http://example.com/course/pages";
+const QUIZ = "http://example.com/quiz/pages";
+const today = new Date().toISOString().slice(0, 10);
+
+async function post(statements: unknown[]): Promise<string[]> {
+  const response = await xapi("/statements", { method: "POST", json: statements });
+  expect(response.status).toBe(200);
+  return (await response.json()) as string[];
+}
+
+const browser = new Browser();
+let firstIds: string[] = [];
+
+beforeAll(async () => {
+  // 30 statements: 20 "completed" COURSE by Ana (scores 0.92), 10 "attempted" QUIZ by Ben (5 passed, 5 failed).
+  firstIds = await post(Array.from({ length: 20 }, () => statement({ actor: "Ana", activity: COURSE, scaled: 0.92, completion: true })));
+  await post(
+    Array.from({ length: 10 }, (_, i) =>
+      statement({ actor: "Ben", verb: "http://adlnet.gov/expapi/verbs/attempted", activity: QUIZ, scaled: 0.35, success: i < 5 }),
+    ),
+  );
+  expect((await browser.signInAdmin()).status).toBe(303);
+});
+
+describe("console pages", () => {
+  it("overview: counters and the statements-per-day chart show the seeded numbers", async () => {
+    const page = await browser.get("/console/s/default");
+    expect(page.status).toBe(200);
+    expect(figure(page.html, "today")).toBe("30");
+    expect(figure(page.html, "week")).toBe("30");
+    expect(figure(page.html, "total")).toBe("30");
+    expect(figure(page.html, "learners-today")).toBe("2");
+    const values = chartValues(page.html, "statements-per-day");
+    expect(values).toHaveLength(30);
+    expect(values[values.length - 1]).toBe(30);
+    expect(values.slice(0, -1).every((v) => v === 0)).toBe(true);
+    const ranged = await browser.get(`/console/s/default?from=${today}&to=${today}`);
+    expect(chartValues(ranged.html, "statements-per-day")).toEqual([30]);
+  });
+
+  it("dashboard: top verbs, top activities, rates and the score histogram", async () => {
+    const page = await browser.get("/console/s/default/dashboard");
+    expect(page.status).toBe(200);
+    expect(page.html).toMatch(/verbs\/completed<\/a><\/td><td>20</);
+    expect(page.html).toMatch(/verbs\/attempted<\/a><\/td><td>10</);
+    expect(page.html).toMatch(/course\/pages<\/a><\/td><td>20</);
+    expect(figure(page.html, "completion-rate")).toContain("100%");
+    expect(figure(page.html, "pass-rate")).toContain("50%");
+    expect(chartValues(page.html, "score-histogram")).toEqual([0, 0, 0, 10, 0, 0, 0, 0, 0, 20]);
+  });
+
+  it("explorer: sentences newest first, keyset pages, pretty JSON", async () => {
+    const first = await browser.get("/console/s/default/statements");
+    expect(first.status).toBe(200);
+    expect((first.html.match(/class="statement"/g) ?? []).length).toBe(25);
+    expect(first.html).toContain("Ben attempted Course 1 with 35% (passed)");
+    expect(first.html.indexOf("Ben attempted")).toBeLessThan(first.html.indexOf("Ana completed"));
+    expect(first.html).toContain("&quot;mbox&quot;: &quot;mailto:ana@example.com&quot;");
+    const next = /id="next-page" href="([^"]+)"/.exec(first.html)?.[1]?.replace(/&amp;/g, "&");
+    expect(next).toBeDefined();
+    const second = await browser.get(next!);
+    expect((second.html.match(/class="statement"/g) ?? []).length).toBe(5);
+    expect(second.html).not.toContain('id="next-page"');
+    expect(second.html).toContain(`data-statement-id="${firstIds[0]}"`);
+  });
+
+  it("explorer: filters as the xAPI query, a bad filter as a readable 400", async () => {
+    const byVerb = await browser.get(`/console/s/default/statements?verb=${encodeURIComponent("http://adlnet.gov/expapi/verbs/attempted")}`);
+    expect((byVerb.html.match(/class="statement"/g) ?? []).length).toBe(10);
+    expect(byVerb.html).not.toContain("Ana completed");
+    const byAgent = await browser.get("/console/s/default/statements?agent=ana%40example.com");
+    expect((byAgent.html.match(/class="statement"/g) ?? []).length).toBe(20);
+    expect(byAgent.html).not.toContain("Ben attempted");
+    const future = await browser.get("/console/s/default/statements?since=2999-01-01");
+    expect(future.html).toContain("No statements match.");
+    const bad = await browser.get("/console/s/default/statements?registration=nope");
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain("registration: must be a UUID");
+  });
+
+  it("voiding statements are marked with the statement they void", async () => {
+    const [target] = await post([statement({ actor: "Cy", activity: "http://example.com/voided" })]);
+    await post([
+      { actor: { mbox: "mailto:admin@example.com" }, verb: { id: "http://adlnet.gov/expapi/verbs/voided" }, object: { objectType: "StatementRef", id: target } },
+    ]);
+    const page = await browser.get("/console/s/default/statements?agent=admin%40example.com");
+    expect(page.html).toContain(`<span class="badge">voids ${target}</span>`);
+  });
+
+  it("export: the current filter as NDJSON and as CSV", async () => {
+    const ndjson = await browser.get(`/console/s/default/statements/export?format=ndjson&activity=${encodeURIComponent(QUIZ)}`);
+    expect(ndjson.status).toBe(200);
+    expect(ndjson.headers.get("Content-Type")).toContain("application/x-ndjson");
+    const lines = ndjson.html.trim().split("\n").map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(10);
+    expect(lines.every((s) => s.object.id === QUIZ)).toBe(true);
+    const csv = await browser.get(`/console/s/default/statements/export?format=csv&activity=${encodeURIComponent(COURSE)}`);
+    const rows = csv.html.trim().split("\r\n");
+    expect(rows[0]).toBe("id,timestamp,stored,actor,verb,object,score_scaled,success,completion,voids,sentence");
+    expect(rows).toHaveLength(21);
+    expect(rows[1]).toContain("Ana completed Course 1 with 92%");
+  });
+
+  it("live: statements after a position, as list items", async () => {
+    const page = await browser.get("/console/s/default/statements");
+    const after = /data-after="(\d+)"/.exec(page.html)?.[1];
+    expect(after).toBeDefined();
+    const quiet = await browser.get(`/console/s/default/statements/live?after=${after}`);
+    expect(JSON.parse(quiet.html)).toEqual({ after: Number(after), html: "" });
+    await post([statement({ actor: "Dee", activity: "http://example.com/live" })]);
+    const news = JSON.parse((await browser.get(`/console/s/default/statements/live?after=${after}`)).html);
+    expect(news.after).toBeGreaterThan(Number(after));
+    expect(news.html).toContain("Dee completed Course 1");
+  });
+
+  it("activity page: definition, per-day figures, scores, rates and learners", async () => {
+    const page = await browser.get(`/console/s/default/activity?activityId=${encodeURIComponent(QUIZ)}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain("&quot;Course 1&quot;");
+    expect(figure(page.html, "activity-statements")).toBe("10");
+    expect(figure(page.html, "activity-learners")).toBe("1");
+    expect(chartValues(page.html, "activity-scores")[3]).toBe(10);
+    expect(figure(page.html, "pass-rate")).toContain("50%");
+    expect(page.html).toContain("mbox:mailto:ben@example.com");
+  });
+
+  it("learner page: Person, timeline and documents (viewable as a download)", async () => {
+    const agent = { objectType: "Agent", mbox: "mailto:ana@example.com" };
+    const put = await xapi(
+      `/activities/state?activityId=${encodeURIComponent(COURSE)}&agent=${encodeURIComponent(JSON.stringify(agent))}&stateId=bookmark`,
+      { method: "PUT", body: JSON.stringify({ page: 7 }), headers: { "Content-Type": "application/json" } },
+    );
+    expect(put.status).toBe(204);
+    const page = await browser.get(`/console/s/default/learner?agent=${encodeURIComponent("mbox:mailto:ana@example.com")}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain("&quot;objectType&quot;: &quot;Person&quot;");
+    expect(page.html).toContain("&quot;Ana&quot;");
+    expect(figure(page.html, "learner-statements")).toBe("20");
+    expect(page.html).toContain("Ana completed Course 1");
+    const link = /href="([^"]*learner\/document[^"]*)">bookmark</.exec(page.html)?.[1]?.replace(/&amp;/g, "&");
+    expect(link).toBeDefined();
+    const document = await browser.get(link!);
+    expect(document.status).toBe(200);
+    expect(document.headers.get("Content-Disposition")).toContain("attachment");
+    expect(JSON.parse(document.html)).toEqual({ page: 7 });
+  });
+});
