@@ -8,6 +8,7 @@
 // that pass; the next pass (or a repeat of the request) removes it.
 import type { Bindings } from "../env";
 import { deleteAgentDocuments } from "../xapi/documents/document-store";
+import { forgetAgentRollups, rollupErased } from "../rollups/maintain";
 import { deleteRowids, WorkBudget } from "./work-budget";
 
 /** Statements per D1 batch of deletions. */
@@ -39,6 +40,8 @@ export async function eraseAgent(
     erased.statements += seqs.length;
     erased.attachments += await deleteUnreferencedAttachments(db, env.BLOBS, storeId, sha2s);
   }
+  if (!budget.take()) return { done: false, erased };
+  await forgetAgentRollups(db, storeId, agentKey);
 
   // Documents go through their DocumentWriter objects, so a concurrent write cannot slip a body past the
   // erasure, nor a read meet a row whose body is already gone.
@@ -98,6 +101,8 @@ async function deleteStatements(db: D1Database, storeId: string, seqs: readonly 
       .prepare(`DELETE FROM ${table} WHERE store_id = ? AND seq IN (SELECT value FROM json_each(?))`)
       .bind(storeId, JSON.stringify(seqs));
   await db.batch([
+    // The console's counters lose the erased statements in the same transaction (src/rollups).
+    ...rollupErased(db, storeId, seqs),
     bySeq("statement_index"),
     bySeq("statement_refs"),
     bySeq("statement_attachments"),

@@ -7,7 +7,15 @@ import { deleteStoreRow } from "./stores";
 import { deleteRowids, WorkBudget } from "./work-budget";
 
 /** Tables without R2 bodies, dependants before what they point at. */
-const ROW_TABLES = ["statement_attachments", "statement_index", "statement_refs", "statements", "activities", "agents"];
+const ROW_TABLES = [
+  "statement_attachments",
+  "statement_index",
+  "statement_refs",
+  "statements",
+  "activities",
+  "agents",
+  "rollup_daily",
+];
 /** Tables whose rows name an R2 object in `r2_key`. */
 const BLOB_TABLES = ["documents", "attachments"];
 /** Rows per DELETE, and rows (so R2 objects, at most 1000 per R2 call) per blob chunk. */

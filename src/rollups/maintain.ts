@@ -46,3 +46,29 @@ export function rollupVoided(db: D1Database, storeId: string, statements: readon
 export function rollupErased(db: D1Database, storeId: string, seqs: readonly number[]) {
   return chunkJsonArrays([...seqs]).map((chunk) => db.prepare(SUBTRACT_ERASED_SQL).bind(storeId, chunk));
 }
+
+// Rows naming the agent whose statements are all gone (count 0): learner, learner_activity by value prefix,
+// and activity_learner found through learner_activity (same day, parts swapped), so every DELETE is a seek.
+const FORGET_ACTIVITY_LEARNER_SQL = `
+DELETE FROM rollup_daily WHERE store_id = ?1 AND dimension = 'activity_learner' AND count <= 0
+  AND (day, value) IN (
+    SELECT day, substr(value, length(?2) + 2) || char(10) || ?2 FROM rollup_daily
+    WHERE store_id = ?1 AND dimension = 'learner_activity' AND value >= ?2 || char(10) AND value < ?2 || char(11))`;
+const FORGET_LEARNER_ACTIVITY_SQL = `
+DELETE FROM rollup_daily WHERE store_id = ?1 AND dimension = 'learner_activity' AND count <= 0
+  AND value >= ?2 || char(10) AND value < ?2 || char(11)`;
+const FORGET_LEARNER_SQL = `
+DELETE FROM rollup_daily WHERE store_id = ?1 AND dimension = 'learner' AND value = ?2 AND count <= 0`;
+
+/**
+ * Erasure (GDPR art. 17) leaves no agent key behind: once the agent's statements are erased (their counts
+ * subtracted by rollupErased), the rows still naming the agent hold 0 and are deleted. Rows still counting a
+ * statement (one accepted while the erasure ran) stay, with that statement, until the erasure is repeated.
+ */
+export async function forgetAgentRollups(db: D1Database, storeId: string, agentKey: string): Promise<void> {
+  await db.batch(
+    [FORGET_ACTIVITY_LEARNER_SQL, FORGET_LEARNER_ACTIVITY_SQL, FORGET_LEARNER_SQL].map((sql) =>
+      db.prepare(sql).bind(storeId, agentKey),
+    ),
+  );
+}
