@@ -1,0 +1,143 @@
+// Store isolation in the console (a credential of store A sees nothing of store B on any page), scopes, and
+// the administration pages (stores, credentials with the secret shown once, scopes, erasure with a confirmation).
+import { beforeAll, describe, expect, it } from "vitest";
+import { createCredential, createStore, type TestCredential, xapiAs } from "../admin/admin-helpers";
+import { Browser, figure, statement } from "./console-helpers";
+
+let storeA: TestCredential;
+let storeB: TestCredential;
+const SECRET_ACTIVITY = "http://example.com/only-in-b";
+
+beforeAll(async () => {
+  storeA = await createCredential(await createStore("Store A", "iso-a"));
+  storeB = await createCredential(await createStore("Store B", "iso-b"));
+  const posted = await xapiAs(storeB, "/statements", {
+    method: "POST",
+    json: [statement({ actor: "Bo", activity: SECRET_ACTIVITY }), statement({ actor: "Bo", activity: SECRET_ACTIVITY })],
+  });
+  expect(posted.status).toBe(200);
+  expect((await xapiAs(storeA, "/statements", { method: "POST", json: statement({ actor: "Al" }) })).status).toBe(200);
+});
+
+describe("console store isolation", () => {
+  const otherStorePages = [
+    "/console/s/iso-b",
+    "/console/s/iso-b/dashboard",
+    "/console/s/iso-b/statements",
+    "/console/s/iso-b/statements/live?after=0",
+    "/console/s/iso-b/statements/export?format=ndjson",
+    `/console/s/iso-b/activity?activityId=${encodeURIComponent(SECRET_ACTIVITY)}`,
+    `/console/s/iso-b/learner?agent=${encodeURIComponent("mbox:mailto:bo@example.com")}`,
+    "/console/s/default",
+    "/console/s/no-such-store",
+    "/console/admin",
+    "/console/admin/stores/iso-b",
+  ];
+
+  it.each(otherStorePages)("a credential of store A gets 404 for %s", async (path) => {
+    const browser = new Browser();
+    expect((await browser.signInCredential(storeA.key, storeA.secret)).location).toBe("/console/s/iso-a");
+    const page = await browser.get(path);
+    expect(page.status).toBe(404);
+    expect(page.html).not.toContain("Bo");
+  });
+
+  it("store A's own pages hold none of store B's data", async () => {
+    const browser = new Browser();
+    await browser.signInCredential(storeA.key, storeA.secret);
+    expect(figure((await browser.get("/console/s/iso-a")).html, "total")).toBe("1");
+    const explorer = await browser.get("/console/s/iso-a/statements");
+    expect(explorer.html).toContain("Al completed");
+    expect(explorer.html).not.toContain("Bo completed");
+    const activity = await browser.get(`/console/s/iso-a/activity?activityId=${encodeURIComponent(SECRET_ACTIVITY)}`);
+    expect(figure(activity.html, "activity-statements")).toBe("0");
+    const learner = await browser.get(`/console/s/iso-a/learner?agent=${encodeURIComponent("mbox:mailto:bo@example.com")}`);
+    expect(figure(learner.html, "learner-statements")).toBe("0");
+    expect(learner.html).not.toContain("Bo completed");
+    const exported = await browser.get("/console/s/iso-a/statements/export?format=ndjson");
+    expect(exported.html.trim().split("\n")).toHaveLength(1);
+    // A credential cannot post admin forms either.
+    expect((await browser.post("/console/admin/stores", { name: "nope", id: "nope" })).status).toBe(404);
+  });
+
+  it("scopes apply: statements/read/mine sees its own statements only and no store-wide figures", async () => {
+    const mine = await createCredential("iso-b", ["statements/write", "statements/read/mine"]);
+    expect((await xapiAs(mine, "/statements", { method: "POST", json: statement({ actor: "Mo" }) })).status).toBe(200);
+    const browser = new Browser();
+    await browser.signInCredential(mine.key, mine.secret);
+    const explorer = await browser.get("/console/s/iso-b/statements");
+    expect(explorer.html).toContain("Mo completed");
+    expect(explorer.html).not.toContain("Bo completed");
+    expect((await browser.get("/console/s/iso-b")).status).toBe(403);
+    expect((await browser.get("/console/s/iso-b/dashboard")).status).toBe(403);
+  });
+});
+
+describe("console administration", () => {
+  it("creates a store and a credential whose secret is shown once and works", async () => {
+    const admin = new Browser();
+    await admin.signInAdmin();
+    await admin.get("/console/admin");
+    expect((await admin.post("/console/admin/stores", { name: "Made in console", id: "console-made" })).location).toBe(
+      "/console/admin/stores/console-made",
+    );
+    expect((await admin.post("/console/admin/stores", { name: "Again", id: "console-made" })).status).toBe(409);
+    await admin.get("/console/admin/stores/console-made");
+    const created = await admin.post("/console/admin/stores/console-made/credentials", {
+      name: "Reader",
+      scopes: ["statements/read", "statements/write"],
+    });
+    expect(created.status).toBe(200);
+    const key = /data-shown-key[^>]*>([^<]+)</.exec(created.html)?.[1];
+    const secret = /data-shown-secret[^>]*>([^<]+)</.exec(created.html)?.[1];
+    expect(key && secret).toBeTruthy();
+    const listing = await admin.get("/console/admin/stores/console-made");
+    expect(listing.html).toContain(key!);
+    expect(listing.html).not.toContain(secret!);
+    expect(listing.html).toMatch(/value="statements\/read" checked/);
+
+    const user = new Browser();
+    expect((await user.signInCredential(key!, secret!)).location).toBe("/console/s/console-made");
+  });
+
+  it("changes scopes, rotates (old secret refused, new shown once) and disables credentials", async () => {
+    const credential = await createCredential("iso-a", ["all"]);
+    const admin = new Browser();
+    await admin.signInAdmin();
+    await admin.get("/console/admin/stores/iso-a");
+    const base = `/console/admin/stores/iso-a/credentials/${credential.id}`;
+    expect((await admin.post(`${base}/scopes`, { scopes: ["statements/read/mine"] })).status).toBe(303);
+    expect((await admin.post(`${base}/scopes`, { scopes: ["bogus"] })).status).toBe(400);
+    const user = new Browser();
+    await user.signInCredential(credential.key, credential.secret);
+    expect((await user.get("/console/s/iso-a/dashboard")).status).toBe(403);
+
+    const rotated = await admin.post(`${base}/rotate`);
+    const secret = /data-shown-secret[^>]*>([^<]+)</.exec(rotated.html)?.[1];
+    expect(secret).toBeDefined();
+    expect((await new Browser().signInCredential(credential.key, credential.secret)).status).toBe(401);
+    expect((await new Browser().signInCredential(credential.key, secret!)).status).toBe(303);
+
+    await admin.post(`${base}/disable`);
+    expect((await new Browser().signInCredential(credential.key, secret!)).status).toBe(401);
+    await admin.post(`${base}/enable`);
+    expect((await new Browser().signInCredential(credential.key, secret!)).status).toBe(303);
+  });
+
+  it("erases an agent only after a confirmation step", async () => {
+    const admin = new Browser();
+    await admin.signInAdmin();
+    await admin.get("/console/admin/stores/iso-b");
+    const review = await admin.post("/console/admin/stores/iso-b/erase", { agent: "bo@example.com" });
+    expect(review.status).toBe(200);
+    expect(review.html).toContain('data-erase-subject="true">mbox:mailto:bo@example.com<');
+    expect(figure((await admin.get("/console/s/iso-b")).html, "total")).toBe("3");
+
+    const done = await admin.post("/console/admin/stores/iso-b/erase", { agent: '{"mbox":"mailto:bo@example.com"}', confirm: "yes" });
+    expect(done.html).toContain('data-erasure="done"');
+    expect(done.html).toContain("2 statements");
+    const explorer = await admin.get("/console/s/iso-b/statements");
+    expect(explorer.html).not.toContain("Bo completed");
+    expect((await admin.post("/console/admin/stores/iso-b/erase", { agent: "not an agent" })).status).toBe(400);
+  });
+});
