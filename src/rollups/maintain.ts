@@ -5,20 +5,20 @@ import { rollupDeltaSql } from "./statement-keys";
 
 // Runs after voided flags are set for the batch (store.ts MARK_VOIDED_SQL): a new statement that is already
 // voided (its voiding statement came first, or in the same batch) is never counted.
-const ADD_INSERTED_SQL = rollupDeltaSql(
+export const ADD_INSERTED_SQL = rollupDeltaSql(
   "s.store_id = ?1 AND s.id IN (SELECT value FROM json_each(?2)) AND s.voided = 0",
   1,
 );
 
 // Runs BEFORE the voided flags are set: the earlier statements this batch voids, while still counted.
 // The same guard as MARK_VOIDED_SQL (not voided yet, not itself a voiding statement) decides what gets voided.
-const SUBTRACT_VOIDED_SQL = rollupDeltaSql(
+export const SUBTRACT_VOIDED_SQL = rollupDeltaSql(
   "s.store_id = ?1 AND s.id IN (SELECT value FROM json_each(?2)) AND s.voided = 0 AND s.voids_id IS NULL",
   -1,
 );
 
 // Runs before the statements are deleted; voided ones were subtracted when they were voided.
-const SUBTRACT_ERASED_SQL = rollupDeltaSql(
+export const SUBTRACT_ERASED_SQL = rollupDeltaSql(
   "s.store_id = ?1 AND s.seq IN (SELECT value FROM json_each(?2)) AND s.voided = 0",
   -1,
 );
@@ -49,15 +49,15 @@ export function rollupErased(db: D1Database, storeId: string, seqs: readonly num
 
 // Rows naming the agent whose statements are all gone (count 0): learner, learner_activity by value prefix,
 // and activity_learner found through learner_activity (same day, parts swapped), so every DELETE is a seek.
-const FORGET_ACTIVITY_LEARNER_SQL = `
+export const FORGET_ACTIVITY_LEARNER_SQL = `
 DELETE FROM rollup_daily WHERE store_id = ?1 AND dimension = 'activity_learner' AND count <= 0
   AND (day, value) IN (
     SELECT day, substr(value, length(?2) + 2) || char(10) || ?2 FROM rollup_daily
     WHERE store_id = ?1 AND dimension = 'learner_activity' AND value >= ?2 || char(10) AND value < ?2 || char(11))`;
-const FORGET_LEARNER_ACTIVITY_SQL = `
+export const FORGET_LEARNER_ACTIVITY_SQL = `
 DELETE FROM rollup_daily WHERE store_id = ?1 AND dimension = 'learner_activity' AND count <= 0
   AND value >= ?2 || char(10) AND value < ?2 || char(11)`;
-const FORGET_LEARNER_SQL = `
+export const FORGET_LEARNER_SQL = `
 DELETE FROM rollup_daily WHERE store_id = ?1 AND dimension = 'learner' AND value = ?2 AND count <= 0`;
 
 /**

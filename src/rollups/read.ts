@@ -171,11 +171,30 @@ export async function completionAndPassRates(
 
 // ---- queries -------------------------------------------------------------------------------------------
 
+/** The read queries (exported for the query-plan test). */
+export const READ_SQL = {
+  sum: `SELECT sum(count) AS n FROM rollup_daily
+    WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4 AND value = ''`,
+  distinct: `SELECT count(DISTINCT value) AS n FROM rollup_daily
+    WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4 AND count > 0`,
+  perDay: `SELECT day, sum(count) AS count FROM rollup_daily
+    WHERE store_id = ?1 AND dimension = ?2 AND value = ?3 AND day BETWEEN ?4 AND ?5
+    GROUP BY day`,
+  top: `SELECT value, sum(count) AS count FROM rollup_daily
+    WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4
+    GROUP BY value HAVING sum(count) > 0 ORDER BY count DESC, value LIMIT ?5`,
+  prefixed: `SELECT value, sum(count) AS count FROM rollup_daily
+    WHERE store_id = ?1 AND dimension = ?2 AND value >= ?3 AND value < ?4 AND day BETWEEN ?5 AND ?6
+    GROUP BY value HAVING sum(count) > 0 ORDER BY count DESC, value LIMIT ?7`,
+  prefixedDistinct: `SELECT count(DISTINCT value) AS n FROM rollup_daily
+    WHERE store_id = ?1 AND dimension = ?2 AND value >= ?3 AND value < ?4 AND day BETWEEN ?5 AND ?6
+      AND count > 0`,
+};
+
 function sumQuery(db: Db, storeId: string, dimension: string, from: string, to: string): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT sum(count) AS n FROM rollup_daily
-       WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4 AND value = ''`,
+      READ_SQL.sum,
     )
     .bind(storeId, dimension, from, to);
 }
@@ -183,8 +202,7 @@ function sumQuery(db: Db, storeId: string, dimension: string, from: string, to: 
 function distinctQuery(db: Db, storeId: string, dimension: string, from: string, to: string): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT count(DISTINCT value) AS n FROM rollup_daily
-       WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4 AND count > 0`,
+      READ_SQL.distinct,
     )
     .bind(storeId, dimension, from, to);
 }
@@ -199,9 +217,7 @@ async function perDay(
 ): Promise<DayCount[]> {
   const { results } = await db
     .prepare(
-      `SELECT day, sum(count) AS count FROM rollup_daily
-       WHERE store_id = ?1 AND dimension = ?2 AND value = ?3 AND day BETWEEN ?4 AND ?5
-       GROUP BY day`,
+      READ_SQL.perDay,
     )
     .bind(storeId, dimension, value, from, to)
     .all<DayCount>();
@@ -219,9 +235,7 @@ async function top(
 ): Promise<ValueCount[]> {
   const { results } = await db
     .prepare(
-      `SELECT value, sum(count) AS count FROM rollup_daily
-       WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4
-       GROUP BY value HAVING sum(count) > 0 ORDER BY count DESC, value LIMIT ?5`,
+      READ_SQL.top,
     )
     .bind(storeId, dimension, from, to, limit)
     .all<ValueCount>();
@@ -244,9 +258,7 @@ async function prefixed(
   const [low, high] = prefixRange(prefix);
   const { results } = await db
     .prepare(
-      `SELECT value, sum(count) AS count FROM rollup_daily
-       WHERE store_id = ?1 AND dimension = ?2 AND value >= ?3 AND value < ?4 AND day BETWEEN ?5 AND ?6
-       GROUP BY value HAVING sum(count) > 0 ORDER BY count DESC, value LIMIT ?7`,
+      READ_SQL.prefixed,
     )
     .bind(storeId, dimension, low, high, from, to, limit)
     .all<ValueCount>();
@@ -264,9 +276,7 @@ async function prefixedDistinct(
   const [low, high] = prefixRange(prefix);
   const row = await db
     .prepare(
-      `SELECT count(DISTINCT value) AS n FROM rollup_daily
-       WHERE store_id = ?1 AND dimension = ?2 AND value >= ?3 AND value < ?4 AND day BETWEEN ?5 AND ?6
-         AND count > 0`,
+      READ_SQL.prefixedDistinct,
     )
     .bind(storeId, dimension, low, high, from, to)
     .first<{ n: number }>();

@@ -1,0 +1,56 @@
+// The counters are kept and read without scanning: every write seeks statements by the batch's own ids or
+// seqs, and every read seeks rollup_daily by (store, dimension, day range) or (store, dimension, value range).
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import {
+  ADD_INSERTED_SQL,
+  FORGET_ACTIVITY_LEARNER_SQL,
+  FORGET_LEARNER_ACTIVITY_SQL,
+  FORGET_LEARNER_SQL,
+  SUBTRACT_ERASED_SQL,
+  SUBTRACT_VOIDED_SQL,
+} from "../../src/rollups/maintain";
+import { READ_SQL } from "../../src/rollups/read";
+
+const TABLES = "statements|rollup_daily|statement_index";
+
+const WRITES: [string, string, unknown[]][] = [
+  ["count inserted", ADD_INSERTED_SQL, ["s", "[]"]],
+  ["uncount voided", SUBTRACT_VOIDED_SQL, ["s", "[]"]],
+  ["uncount erased", SUBTRACT_ERASED_SQL, ["s", "[]"]],
+  ["forget activity_learner", FORGET_ACTIVITY_LEARNER_SQL, ["s", "k"]],
+  ["forget learner_activity", FORGET_LEARNER_ACTIVITY_SQL, ["s", "k"]],
+  ["forget learner", FORGET_LEARNER_SQL, ["s", "k"]],
+];
+
+const READS: [string, string, unknown[]][] = Object.entries(READ_SQL).map(([name, sql]) => [
+  name,
+  sql,
+  Array.from({ length: (sql.match(/\?\d/g) ?? []).reduce((n, p) => Math.max(n, Number(p.slice(1))), 0) }, () => "x"),
+]);
+
+async function plan(sql: string, args: unknown[]): Promise<string[]> {
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .bind(...args)
+    .all<{ detail: string }>();
+  return results.map((row) => row.detail);
+}
+
+describe("rollup query plans", () => {
+  it.each(WRITES)("%s seeks, never scans", async (_name, sql, args) => {
+    const details = await plan(sql, args);
+    for (const detail of details) {
+      expect(detail, details.join("\n")).not.toMatch(new RegExp(`^SCAN (${TABLES})\\b`));
+      expect(detail, details.join("\n")).not.toMatch(/\(store_id=\?\)$/);
+    }
+  });
+
+  it.each(READS)("%s seeks by dimension and a day or value range", async (_name, sql, args) => {
+    const details = await plan(sql, args);
+    const search = details.filter((d) => /rollup_daily/.test(d));
+    expect(search.length, details.join("\n")).toBeGreaterThan(0);
+    for (const detail of search) {
+      expect(detail, details.join("\n")).toMatch(/^SEARCH rollup_daily USING (COVERING )?INDEX \S+ \(store_id=\? AND dimension=\? AND (day>\? AND day<\?|value=\? AND day>\? AND day<\?|value>\? AND value<\?)\)/);
+    }
+  });
+});
