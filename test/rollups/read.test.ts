@@ -1,0 +1,174 @@
+// The read API over rollup_daily: numbers seeded through HTTP (all stored today) and synthetic rows for the
+// day-range behaviour (inclusive ends, zero-filled days, rows voided down to 0 ignored).
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { storeWithCredential, xapiAs } from "../admin/admin-helpers";
+import { utcDay } from "../../src/rollups/dimensions";
+import {
+  activeLearners,
+  activityStats,
+  completionAndPassRates,
+  daysBetween,
+  learnerActivity,
+  scoreHistogram,
+  statementsPerDay,
+  topActivities,
+  topVerbs,
+  totals,
+} from "../../src/rollups/read";
+import { voidingOf } from "./fixtures";
+
+const ANA = { mbox: "mailto:ana@example.com" };
+const BO = { account: { homePage: "https://lms.example.com", name: "bo" } };
+const CY = { openid: "https://id.example.com/cy" };
+const ANA_KEY = "mbox:mailto:ana@example.com";
+const BO_KEY = "account:https://lms.example.com bo";
+const ACT1 = "http://example.com/activities/1";
+const ACT2 = "http://example.com/activities/2";
+const verb = (name: string) => ({ id: `http://adlnet.gov/expapi/verbs/${name}` });
+
+const SEED = [
+  { actor: ANA, verb: verb("completed"), object: { id: ACT1 }, result: { score: { scaled: 0.95 }, completion: true, success: true } },
+  { actor: ANA, verb: verb("attempted"), object: { id: ACT1 }, result: { score: { scaled: 0.45 }, success: false } },
+  { actor: BO, verb: verb("completed"), object: { id: ACT1 }, result: { score: { raw: 30, min: 0, max: 40 }, completion: true } },
+  { actor: BO, verb: verb("experienced"), object: { id: ACT2 } },
+  { actor: CY, verb: verb("experienced"), object: { id: ACT2 }, result: { completion: false } },
+];
+
+async function seeded() {
+  const store = await storeWithCredential("rollups-read");
+  const res = await xapiAs(store, "/statements", { method: "POST", json: SEED });
+  expect(res.status).toBe(200);
+  // Cy passes act1 with 0.1, then that statement is voided: it must show nowhere.
+  const voided = await xapiAs(store, "/statements", {
+    method: "POST",
+    json: [{ actor: CY, verb: verb("passed"), object: { id: ACT1 }, result: { score: { scaled: 0.1 }, success: true } }],
+  });
+  const [voidedId] = (await voided.json()) as string[];
+  expect((await xapiAs(store, "/statements", { method: "POST", json: [voidingOf(voidedId!)] })).status).toBe(200);
+  return store.storeId;
+}
+
+describe("rollup read API", () => {
+  it("answers every figure of a seeded store", async () => {
+    const storeId = await seeded();
+    const db = env.DB;
+    const today = utcDay(Date.now());
+    const twoDaysAgo = utcDay(Date.now() - 2 * 86_400_000);
+
+    expect(await statementsPerDay(db, storeId, twoDaysAgo, today)).toEqual([
+      { day: twoDaysAgo, count: 0 },
+      { day: daysBetween(twoDaysAgo, today)[1], count: 0 },
+      { day: today, count: 6 },
+    ]);
+    expect(await totals(db, storeId, { today, weekStart: twoDaysAgo })).toEqual({
+      today: 6,
+      thisWeek: 6,
+      total: 6,
+      activeLearnersToday: 3,
+      activeLearnersThisWeek: 3,
+    });
+    expect(await activeLearners(db, storeId, twoDaysAgo, today)).toBe(3);
+    expect(await topVerbs(db, storeId, today, today, 3)).toEqual([
+      { value: verb("completed").id, count: 2 },
+      { value: verb("experienced").id, count: 2 },
+      { value: verb("attempted").id, count: 1 },
+    ]);
+    expect((await topVerbs(db, storeId, today, today)).map((v) => v.value)).not.toContain(verb("passed").id);
+    expect(await topActivities(db, storeId, today, today)).toEqual([
+      { value: ACT1, count: 3 },
+      { value: ACT2, count: 2 },
+    ]);
+
+    const act1 = await activityStats(db, storeId, ACT1, twoDaysAgo, today);
+    expect(act1.statements).toBe(3);
+    expect(act1.perDay.at(-1)).toEqual({ day: today, count: 3 });
+    expect(act1.scores).toEqual([0, 0, 0, 0, 1, 0, 0, 1, 0, 1]);
+    expect(act1.outcomes).toEqual({
+      completed: 2,
+      incomplete: 0,
+      passed: 1,
+      failed: 1,
+      completionRate: 1,
+      passRate: 0.5,
+    });
+    expect(act1.learnerCount).toBe(2);
+    expect(act1.learners).toEqual([
+      { value: ANA_KEY, count: 2 },
+      { value: BO_KEY, count: 1 },
+    ]);
+    // An activity id that is a prefix of another does not pick up the other's rows.
+    expect((await activityStats(db, storeId, "http://example.com/activities/", today, today)).statements).toBe(0);
+
+    expect(await learnerActivity(db, storeId, BO_KEY, today, today)).toEqual({
+      statements: 2,
+      perDay: [{ day: today, count: 2 }],
+      activities: [
+        { value: ACT1, count: 1 },
+        { value: ACT2, count: 1 },
+      ],
+    });
+    expect(await scoreHistogram(db, storeId, today, today)).toEqual([0, 0, 0, 0, 1, 0, 0, 1, 0, 1]);
+    expect(await completionAndPassRates(db, storeId, today, today)).toEqual({
+      completed: 2,
+      incomplete: 1,
+      passed: 1,
+      failed: 1,
+      completionRate: 2 / 3,
+      passRate: 0.5,
+    });
+    expect(await completionAndPassRates(db, storeId, today, today, ACT2)).toEqual({
+      completed: 0,
+      incomplete: 1,
+      passed: 0,
+      failed: 0,
+      completionRate: 0,
+      passRate: null,
+    });
+  });
+
+  it("honours day ranges: inclusive ends, zero-filled days, zeroed rows ignored", async () => {
+    const storeId = "rollups-synthetic";
+    const rows: [string, string, string, number][] = [
+      ["total", "2026-01-01", "", 4],
+      ["total", "2026-01-03", "", 2],
+      ["total", "2026-01-05", "", 7],
+      ["learner", "2026-01-01", "mbox:mailto:a@x", 3],
+      ["learner", "2026-01-03", "mbox:mailto:b@x", 2],
+      ["learner", "2026-01-03", "mbox:mailto:gone@x", 0],
+      ["verb", "2026-01-01", "v:a", 4],
+      ["verb", "2026-01-03", "v:b", 2],
+      ["verb", "2026-01-03", "v:gone", 0],
+    ];
+    await env.DB.batch(
+      rows.map(([dimension, day, value, count]) =>
+        env.DB.prepare("INSERT INTO rollup_daily (store_id, dimension, day, value, count) VALUES (?, ?, ?, ?, ?)").bind(
+          storeId,
+          dimension,
+          day,
+          value,
+          count,
+        ),
+      ),
+    );
+    const db = env.DB;
+    expect(await statementsPerDay(db, storeId, "2026-01-01", "2026-01-04")).toEqual([
+      { day: "2026-01-01", count: 4 },
+      { day: "2026-01-02", count: 0 },
+      { day: "2026-01-03", count: 2 },
+      { day: "2026-01-04", count: 0 },
+    ]);
+    expect(await statementsPerDay(db, storeId, "2026-01-04", "2026-01-01")).toEqual([]);
+    expect(await totals(db, storeId, { today: "2026-01-03", weekStart: "2026-01-02" })).toEqual({
+      today: 2,
+      thisWeek: 2,
+      total: 13,
+      activeLearnersToday: 1,
+      activeLearnersThisWeek: 1,
+    });
+    expect(await activeLearners(db, storeId, "2026-01-01", "2026-01-03")).toBe(2);
+    expect(await topVerbs(db, storeId, "2026-01-02", "2026-01-05")).toEqual([{ value: "v:b", count: 2 }]);
+    expect(daysBetween("2025-12-31", "2026-01-01")).toEqual(["2025-12-31", "2026-01-01"]);
+    expect(daysBetween("nonsense", "2026-01-01")).toEqual([]);
+  });
+});
