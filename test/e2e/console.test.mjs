@@ -1,0 +1,260 @@
+// Browser tests of the web console: Debian's chromium driven by playwright-core against a live `npm start`
+// (PORT 8870, a fresh LRS_PERSIST_DIR, LRS_ADMIN_TOKEN set), started here and stopped by process group.
+// Run: npm run test:e2e (needs /usr/bin/chromium: apt-get install -y chromium). Screenshots go to docs/.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+
+const PORT = 8870;
+const BASE = `http://127.0.0.1:${PORT}`;
+const ADMIN_TOKEN = "e2e-admin-token";
+const DEV_AUTH = `Basic ${btoa("dev-key:dev-secret")}`;
+const ROOT = resolve(import.meta.dirname, "../..");
+const COURSE = "http://example.com/e2e/course";
+const QUIZ = "http://example.com/e2e/quiz";
+
+let server;
+let stateDir;
+let browser;
+const cspViolations = [];
+
+async function waitForServer(deadline = Date.now() + 120_000) {
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${BASE}/xapi/about`);
+      if (response.ok) return;
+    } catch {}
+    await new Promise((done) => setTimeout(done, 500));
+  }
+  throw new Error("the LRS did not start");
+}
+
+async function xapi(path, init = {}, auth = DEV_AUTH) {
+  const response = await fetch(`${BASE}/xapi${path}`, {
+    ...init,
+    headers: { Authorization: auth, "X-Experience-API-Version": "2.0.0", "Content-Type": "application/json", ...init.headers },
+  });
+  if (response.status >= 300) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return response;
+}
+
+async function adminApi(path, json) {
+  const response = await fetch(`${BASE}/admin${path}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
+    body: JSON.stringify(json),
+  });
+  if (response.status >= 300) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+function statement(actor, verb, activity, scaled, success) {
+  return {
+    actor: { objectType: "Agent", name: actor, mbox: `mailto:${actor.toLowerCase()}@example.com` },
+    verb: { id: `http://adlnet.gov/expapi/verbs/${verb}`, display: { "en-US": verb } },
+    object: { objectType: "Activity", id: activity, definition: { name: { "en-US": activity === COURSE ? "Course 1" : "Quiz 1" } } },
+    result: { score: { scaled }, ...(success === undefined ? {} : { success }) },
+  };
+}
+
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  return page;
+}
+
+async function signInWithCredential(page, key, secret) {
+  await page.goto(`${BASE}/console/sign-in`);
+  await page.getByLabel("Key").fill(key);
+  await page.getByLabel("Secret").fill(secret);
+  await page.getByRole("button", { name: "Sign in to the store" }).click();
+  await page.waitForLoadState("load");
+}
+
+async function signInAsAdmin(page) {
+  await page.goto(`${BASE}/console/sign-in`);
+  await page.getByLabel("Admin token").fill(ADMIN_TOKEN);
+  await page.getByRole("button", { name: "Sign in as administrator" }).click();
+  await page.waitForURL(`${BASE}/console/admin`);
+}
+
+before(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), "console-e2e-"));
+  server = spawn(process.execPath, ["scripts/start.mjs"], {
+    cwd: ROOT,
+    env: { ...process.env, PATH: `${join(ROOT, "node_modules/.bin")}:${process.env.PATH}`, PORT: String(PORT), LRS_PERSIST_DIR: stateDir, LRS_ADMIN_TOKEN: ADMIN_TOKEN, LRS_BOOTSTRAP_KEY: "", LRS_BOOTSTRAP_SECRET: "" },
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
+  await waitForServer();
+  // Default store: 30 statements (20 completed COURSE by Ana at 92 %, 10 attempted QUIZ by Ben at 35 %).
+  await xapi("/statements", {
+    method: "POST",
+    body: JSON.stringify([
+      ...Array.from({ length: 20 }, () => statement("Ana", "completed", COURSE, 0.92)),
+      ...Array.from({ length: 10 }, (_, i) => statement("Ben", "attempted", QUIZ, 0.35, i < 5)),
+    ]),
+  });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+      "--disable-quic",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server?.pid) {
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {}
+    await new Promise((done) => setTimeout(done, 1500));
+    try {
+      process.kill(-server.pid, "SIGKILL");
+    } catch {}
+  }
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe("console in a real browser", { concurrency: false }, () => {
+  it("signs in with a store credential and out again", async () => {
+    const page = await newPage();
+    await signInWithCredential(page, "dev-key", "dev-secret");
+    assert.equal(page.url(), `${BASE}/console/s/default`);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(`${BASE}/console/sign-in`);
+    await page.goto(`${BASE}/console/s/default`);
+    assert.equal(page.url(), `${BASE}/console/sign-in`);
+    await signInWithCredential(page, "dev-key", "wrong-secret");
+    assert.match(await page.getByRole("alert").innerText(), /not accepted/);
+    await page.context().close();
+  });
+
+  it("draws the overview chart from the seeded numbers", async () => {
+    const page = await newPage();
+    await signInWithCredential(page, "dev-key", "dev-secret");
+    assert.equal(await page.locator('[data-figure="total"]').innerText(), "30");
+    const chart = page.locator("#statements-per-day");
+    await chart.locator("canvas").waitFor();
+    assert.equal(await chart.getAttribute("data-drawn"), "true");
+    const values = JSON.parse(await chart.getAttribute("data-values"));
+    assert.equal(values.at(-1), 30);
+    assert.equal(values.reduce((a, b) => a + b, 0), 30);
+    const rows = await page.locator('[data-chart-table="statements-per-day"] tbody tr').count();
+    assert.equal(rows, values.length);
+    await page.screenshot({ path: join(ROOT, "docs/console-overview.png"), fullPage: true });
+    await page.goto(`${BASE}/console/s/default/dashboard`);
+    await page.locator("#score-histogram canvas").waitFor();
+    assert.deepEqual(JSON.parse(await page.locator("#score-histogram").getAttribute("data-values")), [0, 0, 0, 10, 0, 0, 0, 0, 0, 20]);
+    assert.match(await page.locator('[data-figure="pass-rate"]').innerText(), /50%/);
+    await page.context().close();
+  });
+
+  it("filters and pages in the explorer, opens a statement, and shows live statements", async () => {
+    const page = await newPage();
+    await signInWithCredential(page, "dev-key", "dev-secret");
+    await page.getByRole("link", { name: "Statements" }).click();
+    await page.waitForURL(/\/statements$/);
+    assert.equal(await page.locator("li.statement").count(), 25);
+    await page.getByRole("link", { name: "Older statements" }).click();
+    await page.waitForLoadState("load");
+    assert.equal(await page.locator("li.statement").count(), 5);
+
+    await page.goto(`${BASE}/console/s/default/statements`);
+    await page.getByLabel("Verb").fill("http://adlnet.gov/expapi/verbs/attempted");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/verb=/);
+    assert.equal(await page.locator("li.statement").count(), 10);
+    const first = page.locator("li.statement").first();
+    assert.match(await first.locator(".sentence").innerText(), /^Ben attempted Quiz 1 with 35%/);
+    assert.equal(await first.locator("pre.json").isVisible(), false);
+    await page.screenshot({ path: join(ROOT, "docs/console-explorer.png"), fullPage: false });
+    await first.locator("summary").focus();
+    await page.keyboard.press("Enter"); // keyboard opens it like a click
+    assert.equal(await first.locator("pre.json").isVisible(), true);
+    const json = JSON.parse(await first.locator("pre.json").innerText());
+    assert.equal(json.id, await first.getAttribute("data-statement-id"));
+    assert.equal(json.actor.mbox, "mailto:ben@example.com");
+
+    await page.getByRole("button", { name: "Live mode" }).click();
+    await xapi("/statements", { method: "POST", body: JSON.stringify(statement("Cy", "attempted", QUIZ, 0.5)) });
+    await page.locator("li.statement", { hasText: "Cy attempted Quiz 1" }).waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator("li.statement").count(), 11);
+    await page.context().close();
+  });
+
+  it("refuses a form whose CSRF token was tampered with", async () => {
+    const page = await newPage();
+    await signInAsAdmin(page);
+    await page.locator('form[action="/console/admin/stores"] input[name="_csrf"]').evaluate((input) => {
+      input.value = "forged";
+    });
+    await page.getByLabel("Name").fill("Forged store");
+    await page.getByLabel(/^Id/).fill("forged");
+    const [response] = await Promise.all([page.waitForResponse(/\/console\/admin\/stores$/), page.getByRole("button", { name: "Create store" }).click()]);
+    assert.equal(response.status(), 403);
+    await page.goto(`${BASE}/console/admin`);
+    assert.equal(await page.locator('[data-store-id="forged"]').count(), 0);
+    await page.context().close();
+  });
+
+  it("manages stores and credentials, and a credential cannot see another store", async () => {
+    const admin = await newPage();
+    await signInAsAdmin(admin);
+    await admin.getByLabel("Name").fill("E2E store");
+    await admin.getByLabel(/^Id/).fill("e2e-b");
+    await admin.getByRole("button", { name: "Create store" }).click();
+    await admin.waitForURL(`${BASE}/console/admin/stores/e2e-b`);
+    await admin.getByLabel("Name").fill("E2E reader");
+    const form = admin.locator('form[action$="/credentials"]');
+    await form.getByLabel("statements/read", { exact: true }).check();
+    await form.getByRole("button", { name: "Create credential" }).click();
+    await admin.waitForLoadState("load");
+    const key = await admin.locator("[data-shown-key]").innerText();
+    const secret = await admin.locator("[data-shown-secret]").innerText();
+    assert.match(secret, /^[0-9a-f]{64}$/);
+    await admin.goto(`${BASE}/console/admin/stores/e2e-b`); // shown once: the page later holds no secret
+    assert.equal(await admin.locator("[data-shown-secret]").count(), 0);
+    assert.equal(await admin.locator(`[data-credential-key="${key}"]`).count(), 1);
+
+    await xapi("/statements", { method: "POST", body: JSON.stringify(statement("Bo", "completed", COURSE, 0.5)) }, `Basic ${btoa(`${key}:${secret}`)}`);
+    const reader = await newPage();
+    await signInWithCredential(reader, key, secret);
+    assert.equal(reader.url(), `${BASE}/console/s/e2e-b`);
+    assert.equal(await reader.locator('[data-figure="total"]').innerText(), "1");
+    await reader.goto(`${BASE}/console/s/e2e-b/statements`);
+    assert.equal(await reader.locator("li.statement").count(), 1);
+    for (const path of ["/console/s/default", "/console/s/default/statements", "/console/admin"]) {
+      const response = await reader.goto(`${BASE}${path}`);
+      assert.equal(response.status(), 404, path);
+    }
+
+    await admin.goto(`${BASE}/console/admin/stores/e2e-b`);
+    await admin.locator(`[data-credential-key="${key}"]`).getByRole("button", { name: "Disable" }).click();
+    await admin.waitForLoadState("load");
+    await reader.goto(`${BASE}/console/s/e2e-b`);
+    assert.equal(reader.url(), `${BASE}/console/sign-in`);
+    await admin.context().close();
+    await reader.context().close();
+  });
+
+  it("raised no Content-Security-Policy violation", () => {
+    assert.deepEqual(cspViolations, []);
+  });
+});
