@@ -1,17 +1,17 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [--size 10000,100000] [--big] [--duration S]`
+// `npm run bench [-- --quick] [--size 10000,100000] [--big] [--duration S] [--state DIR] [--queries-only]`
 // Starts the LRS as `npm start` does on fresh state (127.0.0.1:8860), measures ingest against the raw-D1 limit,
 // every query shape at several store sizes, State documents, bundle size and memory, then writes
 // bench/results/<timestamp>.{json,md} and latest.{json,md}. Loopback only; every loop is bounded; stops by itself.
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { bundleSize } from "./bench/bundle.mjs";
 import { documentPhase } from "./bench/documents.mjs";
 import { counter, drain, ingestCell, insertBreakdown, rawCell, rawRouteAvailable } from "./bench/ingest.mjs";
 import { freshStateDir, removeStateDir, ROOT, sampleMemory, startLrs } from "./bench/lrs-process.mjs";
-import { loadStore, queryPhase, queryThroughput } from "./bench/queries.mjs";
+import { loadStore, queryPhase, queryThroughput, storedMarks } from "./bench/queries.mjs";
 import { machine, markdown, verdicts } from "./bench/report.mjs";
 
 const { values: args } = parseArgs({
@@ -22,6 +22,9 @@ const { values: args } = parseArgs({
     duration: { type: "string" },
     port: { type: "string", default: "8860" },
     "keep-state": { type: "boolean", default: false },
+    // Reuse a query store across runs (e.g. the 1,000,000-statement one): it is kept, and loading resumes.
+    state: { type: "string" },
+    "queries-only": { type: "boolean", default: false },
   },
 });
 const quick = args.quick;
@@ -40,7 +43,7 @@ const options = {
   concurrencies: quick ? [1, 8] : [1, 4, 16],
   maxStatementsPerCell: quick ? 15_000 : 60_000,
   queryRepeats: quick ? 10 : 40,
-  pageLimit: quick ? 30 : 200,
+  pageLimit: quick ? 30 : 300,
   docSeconds: quick ? 1 : 4,
   docConcurrency: 16,
 };
@@ -59,8 +62,8 @@ const result = {
 
 const log = (...parts) => console.log(`[bench +${Math.round((Date.now() - started) / 1000)}s]`, ...parts);
 
-async function withLrs(label, fn) {
-  const stateDir = freshStateDir(`edge-lrs-bench-${label}`);
+async function withLrs(label, fn, reuse) {
+  const stateDir = reuse ?? freshStateDir(`edge-lrs-bench-${label}`);
   const lrs = await startLrs({ port, stateDir, env: { LRS_BENCH: "1" } });
   const memory = sampleMemory(lrs, 1000);
   try {
@@ -68,69 +71,79 @@ async function withLrs(label, fn) {
   } finally {
     result.memory[label] = memory.stop();
     await lrs.stop();
-    if (!args["keep-state"]) removeStateDir(stateDir);
+    if (!args["keep-state"] && !reuse) removeStateDir(stateDir);
   }
 }
 
-log("bundle size (wrangler deploy --dry-run)");
-result.bundle = bundleSize();
-log(result.bundle);
+if (!args["queries-only"]) {
+  log("bundle size (wrangler deploy --dry-run)");
+  result.bundle = bundleSize();
+  log(result.bundle);
 
-await withLrs("ingest-and-documents", async (lrs) => {
-  const haveRaw = await rawRouteAvailable(lrs.base);
-  if (!haveRaw) log("raw-D1 route /bench/raw-insert not mounted: the limit is not measured (see src/bench/raw-insert.ts)");
-  for (const batch of options.batches) {
-    for (const concurrency of options.concurrencies) {
-      const cell = { batch, concurrency, seconds: cellSeconds, maxStatements: options.maxStatementsPerCell };
-      await drain(lrs.base);
-      const full = await ingestCell(lrs.base, cell);
-      result.ingest.push(full);
-      result.errors += full.errors;
-      let line = `ingest batch ${batch} x${concurrency}: ${full.statementsPerSecond} st/s p50 ${full.latencyMs.p50} p95 ${full.latencyMs.p95} ms, ${full.errors} errors`;
-      if (full.errorSamples.length) line += ` ${full.errorSamples[0]}`;
-      if (haveRaw) {
+  await withLrs("ingest-and-documents", async (lrs) => {
+    const haveRaw = await rawRouteAvailable(lrs.base);
+    if (!haveRaw) log("raw-D1 route /bench/raw-insert not mounted: the limit is not measured (see src/bench/raw-insert.ts)");
+    for (const batch of options.batches) {
+      for (const concurrency of options.concurrencies) {
+        const cell = { batch, concurrency, seconds: cellSeconds, maxStatements: options.maxStatementsPerCell };
         await drain(lrs.base);
-        const raw = await rawCell(lrs.base, cell);
-        result.ingest.push(raw);
-        result.errors += raw.errors;
-        line += ` | raw ${raw.statementsPerSecond} st/s (${(full.statementsPerSecond / Math.max(1, raw.statementsPerSecond)).toFixed(2)}x)`;
-        if (raw.errorSamples.length) line += ` ${raw.errorSamples[0]}`;
+        const full = await ingestCell(lrs.base, cell);
+        result.ingest.push(full);
+        result.errors += full.errors;
+        let line = `ingest batch ${batch} x${concurrency}: ${full.statementsPerSecond} st/s p50 ${full.latencyMs.p50} p95 ${full.latencyMs.p95} ms, ${full.errors} errors`;
+        if (full.errorSamples.length) line += ` ${full.errorSamples[0]}`;
+        if (haveRaw) {
+          await drain(lrs.base);
+          const raw = await rawCell(lrs.base, cell);
+          result.ingest.push(raw);
+          result.errors += raw.errors;
+          line += ` | raw ${raw.statementsPerSecond} st/s (${(full.statementsPerSecond / Math.max(1, raw.statementsPerSecond)).toFixed(2)}x)`;
+          if (raw.errorSamples.length) line += ` ${raw.errorSamples[0]}`;
+        }
+        log(line);
       }
-      log(line);
     }
-  }
-  if (haveRaw) {
-    await drain(lrs.base);
-    result.insertBreakdown = await insertBreakdown(lrs.base, { count: 1000, runs: 3 });
-    log(`raw insert of 1,000 statements by SQL group: ${JSON.stringify(result.insertBreakdown)}`);
-  }
-  result.statementsAfterIngest = counter.next;
-  result.documents = await documentPhase(lrs.base, { concurrency: options.docConcurrency, seconds: options.docSeconds });
-  for (const d of result.documents) {
-    result.errors += d.errors;
-    log(`documents ${d.operation}: ${d.requestsPerSecond} req/s p95 ${d.latencyMs.p95} ms, ${d.errors} errors ${d.errorSamples[0] ?? ""}`);
-  }
-});
+    if (haveRaw) {
+      await drain(lrs.base);
+      result.insertBreakdown = await insertBreakdown(lrs.base, { count: 1000, runs: 3 });
+      log(`raw insert of 1,000 statements by SQL group: ${JSON.stringify(result.insertBreakdown)}`);
+    }
+    result.statementsAfterIngest = counter.next;
+    result.documents = await documentPhase(lrs.base, { concurrency: options.docConcurrency, seconds: options.docSeconds });
+    for (const d of result.documents) {
+      result.errors += d.errors;
+      log(`documents ${d.operation}: ${d.requestsPerSecond} req/s p95 ${d.latencyMs.p95} ms, ${d.errors} errors ${d.errorSamples[0] ?? ""}`);
+    }
+  });
+}
 
+const reuse = args.state ? resolve(args.state) : undefined;
+if (reuse) mkdirSync(reuse, { recursive: true });
+const loadedFile = reuse && join(reuse, "bench-loaded.json");
 await withLrs("queries", async (lrs) => {
-  let have = 0;
+  let have = loadedFile && existsSync(loadedFile) ? JSON.parse(readFileSync(loadedFile, "utf8")).statements : 0;
   for (const size of sizes) {
-    const marks = {};
-    log(`loading the store to ${size} statements`);
-    const load = await loadStore(lrs.base, { from: have, to: size, concurrency: 4, marks });
-    result.errors += load.errors;
-    have = size;
-    if (!marks.since) marks.since = new Date(Date.now() - 1000).toISOString();
-    if (!marks.until) marks.until = new Date().toISOString();
+    if (size > have) {
+      log(`loading the store from ${have} to ${size} statements`);
+      const load = await loadStore(lrs.base, { from: have, to: size, concurrency: 4 });
+      result.errors += load.errors;
+      have = size;
+      if (loadedFile) writeFileSync(loadedFile, JSON.stringify({ statements: have }));
+      result.loads = [...(result.loads ?? []), { size, itemsPerSecond: load.itemsPerSecond, seconds: load.seconds, errors: load.errors }];
+    } else if (size < have) {
+      log(`the reused store holds ${have} statements: skipping size ${size}`);
+      continue;
+    }
+    const marks = await storedMarks(lrs.base);
     const q = await queryPhase(lrs.base, { size, marks, repeats: options.queryRepeats, pageLimit: options.pageLimit });
-    q.load = { itemsPerSecond: load.itemsPerSecond, seconds: load.seconds, errors: load.errors };
+    q.load = result.loads?.find((l) => l.size === size);
     q.throughput = await queryThroughput(lrs.base, { size, marks, concurrency: 8, seconds: quick ? 2 : 5 });
     result.errors += q.errors + q.throughput.errors;
     result.queries.push(q);
     const worst = q.shapes.reduce((a, s) => (s.p95 > a.p95 ? s : a), q.shapes[0]);
     log(`queries at ${size}: worst p95 ${worst.p95} ms (${worst.shape}); mixed load ${q.throughput.requestsPerSecond} q/s; ${q.errors} errors`);
   }
-});
+}, reuse);
 
 result.seconds = Math.round((Date.now() - started) / 1000);
 result.machine.loadAverageAtEnd = os.loadavg().map((n) => Math.round(n * 100) / 100);

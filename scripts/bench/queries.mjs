@@ -5,9 +5,9 @@ import { queryTargets } from "./statements.mjs";
 
 /**
  * Loads statements numbered `from`..`to-1` in POSTed batches of 1000 (the same generator, so the query targets
- * exist). Remembers the wall-clock times at 50 % and 60 % of the way for since/until.
+ * exist).
  */
-export async function loadStore(base, { from, to, concurrency = 4, marks }) {
+export async function loadStore(base, { from, to, concurrency = 4 }) {
   let nextFrom = from;
   const total = to - from;
   let done = 0;
@@ -26,9 +26,6 @@ export async function loadStore(base, { from, to, concurrency = 4, marks }) {
       if (ok) {
         done += count;
         const reached = (from + done) / to;
-        // since/until bracket the middle of this load: statements stored between 40 % and 70 % of the way.
-        if (marks && !marks.since && reached >= 0.4) marks.since = new Date().toISOString();
-        if (marks && !marks.until && reached >= 0.7) marks.until = new Date().toISOString();
         if (reached >= 1 || done % 50_000 < 1000) process.stdout.write(`  loaded ${from + done}/${to}\r`);
       }
       return { ok, ms: r.ms, items: count, status: r.status, error: ok ? undefined : `${r.status} ${r.text.slice(0, 200)}` };
@@ -94,8 +91,8 @@ export async function queryPhase(base, { size, marks, repeats, pageLimit }) {
   const paging = [];
   for (const [name, query] of [
     ["activity", `limit=100&activity=${encodeURIComponent(t.activity)}`],
+    ["agent", `limit=100&agent=${encodeURIComponent(JSON.stringify(t.agent))}`],
     ["related_activities (course)", `limit=100&activity=${encodeURIComponent(t.course)}&related_activities=true`],
-    ["verb", `limit=100&verb=${encodeURIComponent(t.verb)}`],
   ]) {
     paging.push(await pageToEnd(base, name, `/xapi/statements?${query}`, pageLimit));
   }
@@ -146,4 +143,19 @@ export async function queryThroughput(base, { size, marks, concurrency, seconds 
     },
   });
   return { size, ...result };
+}
+
+/**
+ * since/until for the query phase, from the store itself: the stored times 40 % and 70 % of the way between its
+ * oldest and newest statement (so a reused store gets sensible bounds too).
+ */
+export async function storedMarks(base) {
+  const stored = async (ascending) => {
+    const r = await call(base, `/xapi/statements?limit=1&format=ids&ascending=${ascending}`);
+    return r.status === 200 ? Date.parse(JSON.parse(r.text).statements[0]?.stored ?? "") : NaN;
+  };
+  const [first, last] = [await stored(true), await stored(false)];
+  if (!Number.isFinite(first) || !Number.isFinite(last)) return {};
+  const at = (f) => new Date(first + (last - first) * f).toISOString();
+  return { since: at(0.4), until: at(0.7) };
 }

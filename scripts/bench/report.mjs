@@ -145,7 +145,7 @@ export function markdown(result) {
   lines.push("");
   lines.push("## Footprint");
   const b = result.bundle;
-  lines.push(`- Worker bundle: ${b?.error ? `build failed: ${b.error}` : `${b.kib} KiB, ${b.gzipKiB} KiB gzipped`}`);
+  lines.push(`- Worker bundle: ${!b ? "not measured in this run" : b.error ? `build failed: ${b.error}` : `${b.kib} KiB, ${b.gzipKiB} KiB gzipped`}`);
   for (const [phase, mem] of Object.entries(result.memory)) {
     lines.push(`- Memory (${phase}): workerd RSS peak ${mem.workerdPeakMiB} MiB, at end ${mem.workerdEndMiB} MiB; whole LRS process tree peak ${mem.groupPeakMiB} MiB`);
   }
