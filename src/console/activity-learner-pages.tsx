@@ -137,7 +137,14 @@ export async function learnerPage(c: Context<ConsoleEnv>): Promise<Response> {
               <tr>
                 <td>{d.kind === "state" ? "State" : "Agent Profile"}</td>
                 <td class="wrap">
-                  <a href={`${base}/learner/document?${documentQuery(key, d)}`}>{d.documentId}</a>
+                  {isViewable(d) ? (
+                    <a href={`${base}/learner/document?${documentQuery(key, d)}&view=true`}>{d.documentId}</a>
+                  ) : (
+                    d.documentId
+                  )}{" "}
+                  <a href={`${base}/learner/document?${documentQuery(key, d)}`} aria-label={`Download ${d.documentId}`}>
+                    (download)
+                  </a>
                 </td>
                 <td class="wrap">{d.activityId}</td>
                 <td>{formatBytes(d.size)}</td>
@@ -155,7 +162,17 @@ function documentQuery(agent: string, d: { kind: DocumentKind; activityId: strin
   return new URLSearchParams({ agent, kind: d.kind, activityId: d.activityId, registration: d.registration, documentId: d.documentId }).toString();
 }
 
-/** One document's body as a download (never rendered inline, so stored HTML cannot run in our origin). */
+const VIEWABLE_BYTES = 256 * 1024;
+
+/** JSON and plain text small enough to show on a page (as text in a <pre>, never as markup). */
+function isViewable(d: { contentType: string; size: number }): boolean {
+  return d.size <= VIEWABLE_BYTES && /^(application\/([\w.+-]*\+)?json|text\/plain)\b/i.test(d.contentType);
+}
+
+/**
+ * One document's body: as a download (never rendered as a page of ours, so stored HTML cannot run in our
+ * origin), or with view=true, a small JSON or text document shown as text.
+ */
 export async function learnerDocument(c: Context<ConsoleEnv>): Promise<Response> {
   const principal = c.get("principal");
   const search = new URL(c.req.url).searchParams;
@@ -177,6 +194,28 @@ export async function learnerDocument(c: Context<ConsoleEnv>): Promise<Response>
     true,
   );
   if (!opened?.body) return c.text("Not found", 404);
+  if (search.get("view") === "true" && isViewable(opened.row)) {
+    let body = await new Response(opened.body).text();
+    if (/json/i.test(opened.row.contentType)) {
+      try {
+        body = JSON.stringify(JSON.parse(body), null, 2);
+      } catch {}
+    }
+    const frame = { viewer: c.get("viewer"), csrf: c.get("csrf"), storeId: principal.storeId, current: "learner" as const };
+    return c.html(
+      <Layout {...frame} title={`Document ${opened.row.documentId}`}>
+        <p>
+          {opened.row.kind === "state" ? "State" : "Agent Profile"} · {opened.row.contentType} · {formatBytes(opened.row.size)}
+        </p>
+        <pre class="json" data-document>
+          {body}
+        </pre>
+        <p>
+          <a href={`${storeBase(principal.storeId)}/learner?agent=${encodeURIComponent(agentKey)}`}>Back to the learner</a>
+        </p>
+      </Layout>,
+    );
+  }
   const filename = opened.row.documentId.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 100) || "document";
   return new Response(opened.body, {
     headers: {

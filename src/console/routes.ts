@@ -6,6 +6,7 @@
 //   /console/s/:storeId/dashboard          dashboard         .../activity?activityId=   .../learner?agent=
 //   /console/admin                         administration (admin only): stores, credentials, erasure
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { ConsoleEnv } from "./console-env";
 import { adminPages } from "./admin-pages";
 import { endSession, requireCsrf, requireSession, securityHeaders, usePrimary } from "./session";
@@ -14,7 +15,11 @@ import { storePages } from "./store-pages";
 
 export const consoleRoutes = new Hono<ConsoleEnv>();
 
+// Console forms are a few fields; refuse anything larger before it is read (sign-in is reachable unauthenticated).
+const FORM_BYTES = 64 * 1024;
+
 consoleRoutes.use("*", securityHeaders, usePrimary);
+consoleRoutes.use("*", bodyLimit({ maxSize: FORM_BYTES, onError: (c) => c.text("This form is too large.", 413) }));
 consoleRoutes.route("/", signInRoutes);
 consoleRoutes.use("*", requireSession, requireCsrf);
 

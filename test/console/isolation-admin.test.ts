@@ -95,6 +95,8 @@ describe("console administration", () => {
     expect(listing.html).toContain(key!);
     expect(listing.html).not.toContain(secret!);
     expect(listing.html).toMatch(/value="statements\/read" checked/);
+    expect(listing.html).toMatch(/value="statements\/write" checked/);
+    expect(listing.html).not.toMatch(/value="all" checked/);
 
     const user = new Browser();
     expect((await user.signInCredential(key!, secret!)).location).toBe("/console/s/console-made");

@@ -70,6 +70,11 @@ describe("console pages", () => {
     expect(second.html).toContain(`data-statement-id="${firstIds[0]}"`);
   });
 
+  it("refuses a form body over the size limit", async () => {
+    const page = await browser.post("/console/admin/stores", { name: "x".repeat(70_000) });
+    expect(page.status).toBe(413);
+  });
+
   it("explorer: filters as the xAPI query, a bad filter as a readable 400", async () => {
     const byVerb = await browser.get(`/console/s/default/statements?verb=${encodeURIComponent("http://adlnet.gov/expapi/verbs/attempted")}`);
     expect((byVerb.html.match(/class="statement"/g) ?? []).length).toBe(10);
@@ -143,7 +148,12 @@ describe("console pages", () => {
     expect(page.html).toContain("&quot;Ana&quot;");
     expect(figure(page.html, "learner-statements")).toBe("20");
     expect(page.html).toContain("Ana completed Course 1");
-    const link = /href="([^"]*learner\/document[^"]*)">bookmark</.exec(page.html)?.[1]?.replace(/&amp;/g, "&");
+    const view = /href="([^"]*learner\/document[^"]*)">bookmark</.exec(page.html)?.[1]?.replace(/&amp;/g, "&");
+    expect(view).toContain("view=true");
+    const shown = await browser.get(view!);
+    expect(shown.status).toBe(200);
+    expect(shown.html).toContain("&quot;page&quot;: 7");
+    const link = /href="([^"]*learner\/document[^"]*)" aria-label="Download bookmark"/.exec(page.html)?.[1]?.replace(/&amp;/g, "&");
     expect(link).toBeDefined();
     const document = await browser.get(link!);
     expect(document.status).toBe(200);
