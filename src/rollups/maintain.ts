@@ -1,13 +1,32 @@
 // Keeping rollup_daily in step with the statements table: each function returns D1 statements to run in the
 // SAME batch (one transaction) as the change they account for, so a refused or failed batch changes no count.
 import { chunkJsonArrays } from "../xapi/statements/json-chunks";
+import { summedKeys } from "./new-statement-keys";
 import { rollupDeltaSql } from "./statement-keys";
 
-// Runs after voided flags are set for the batch (store.ts MARK_VOIDED_SQL): a new statement that is already
-// voided (its voiding statement came first, or in the same batch) is never counted.
-export const ADD_INSERTED_SQL = rollupDeltaSql(
-  "s.store_id = ?1 AND s.id IN (SELECT value FROM json_each(?2)) AND s.voided = 0",
+// New statements are counted in three steps, placed after the voided flags are set for the batch
+// (store.ts MARK_VOIDED_SQL). The common case: the Worker sums the keys (new-statement-keys.ts) and they land on
+// the UTC day of the batch's `stored`, read from its first and last rows (stored grows with seq); when the
+// batch straddles midnight, that step adds nothing and the second derives each row's keys on its own day.
+// The third takes back statements already voided on arrival (their voiding statement came earlier or in
+// the same batch), so a voided statement is never counted.
+const DAY_OF = (param: string) =>
+  `(SELECT date(stored_ms / 1000, 'unixepoch') FROM statements WHERE store_id = ?1 AND id = ${param})`;
+
+export const ADD_SUMMED_SQL = `
+INSERT INTO rollup_daily (store_id, dimension, day, value, count)
+SELECT ?1, j.value ->> 0, d.day, j.value ->> 1, j.value ->> 2
+FROM (SELECT ${DAY_OF("?3")} AS day WHERE ${DAY_OF("?2")} = ${DAY_OF("?3")}) d CROSS JOIN json_each(?4) j WHERE true
+ON CONFLICT (store_id, dimension, day, value) DO UPDATE SET count = rollup_daily.count + excluded.count`;
+
+export const ADD_ACROSS_MIDNIGHT_SQL = rollupDeltaSql(
+  `s.store_id = ?1 AND s.id IN (SELECT value FROM json_each(?2)) AND ${DAY_OF("?3")} <> ${DAY_OF("?4")}`,
   1,
+);
+
+export const SUBTRACT_VOIDED_ON_ARRIVAL_SQL = rollupDeltaSql(
+  "s.store_id = ?1 AND s.id IN (SELECT value FROM json_each(?2)) AND s.voided = 1",
+  -1,
 );
 
 // Runs BEFORE the voided flags are set: the earlier statements this batch voids, while still counted.
@@ -25,11 +44,21 @@ export const SUBTRACT_ERASED_SQL = rollupDeltaSql(
 
 type NewStatement = { id: string; voidsId?: string };
 
-/** Counts the batch's new statements; place after the voided flags are updated. */
-export function rollupInserted(db: D1Database, storeId: string, statements: readonly NewStatement[]) {
-  return chunkJsonArrays(statements.map((s) => s.id)).map((chunk) =>
-    db.prepare(ADD_INSERTED_SQL).bind(storeId, chunk),
-  );
+type InsertedStatement = NewStatement & { statement: Record<string, unknown> };
+
+/** Counts the batch's new statements (in insertion order); place after the voided flags are updated. */
+export function rollupInserted(db: D1Database, storeId: string, statements: readonly InsertedStatement[]) {
+  if (statements.length === 0) return [];
+  const first = statements[0]!.id;
+  const last = statements[statements.length - 1]!.id;
+  const ids = chunkJsonArrays(statements.map((s) => s.id));
+  return [
+    ...chunkJsonArrays(summedKeys(statements)).map((chunk) =>
+      db.prepare(ADD_SUMMED_SQL).bind(storeId, first, last, chunk),
+    ),
+    ...ids.map((chunk) => db.prepare(ADD_ACROSS_MIDNIGHT_SQL).bind(storeId, chunk, first, last)),
+    ...ids.map((chunk) => db.prepare(SUBTRACT_VOIDED_ON_ARRIVAL_SQL).bind(storeId, chunk)),
+  ];
 }
 
 /**

@@ -3,11 +3,13 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
-  ADD_INSERTED_SQL,
+  ADD_ACROSS_MIDNIGHT_SQL,
+  ADD_SUMMED_SQL,
   FORGET_ACTIVITY_LEARNER_SQL,
   FORGET_LEARNER_ACTIVITY_SQL,
   FORGET_LEARNER_SQL,
   SUBTRACT_ERASED_SQL,
+  SUBTRACT_VOIDED_ON_ARRIVAL_SQL,
   SUBTRACT_VOIDED_SQL,
 } from "../../src/rollups/maintain";
 import { READ_SQL } from "../../src/rollups/read";
@@ -15,7 +17,9 @@ import { READ_SQL } from "../../src/rollups/read";
 const TABLES = "statements|rollup_daily|statement_index";
 
 const WRITES: [string, string, unknown[]][] = [
-  ["count inserted", ADD_INSERTED_SQL, ["s", "[]"]],
+  ["count inserted, summed", ADD_SUMMED_SQL, ["s", "a", "b", "[]"]],
+  ["count inserted across midnight", ADD_ACROSS_MIDNIGHT_SQL, ["s", "[]", "a", "b"]],
+  ["uncount voided on arrival", SUBTRACT_VOIDED_ON_ARRIVAL_SQL, ["s", "[]"]],
   ["uncount voided", SUBTRACT_VOIDED_SQL, ["s", "[]"]],
   ["uncount erased", SUBTRACT_ERASED_SQL, ["s", "[]"]],
   ["forget activity_learner", FORGET_ACTIVITY_LEARNER_SQL, ["s", "k"]],
