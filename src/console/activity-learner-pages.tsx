@@ -16,6 +16,7 @@ import { readExplorerPage, readFilters } from "./explorer-query";
 import { Outcomes, RangeForm, RankTable, ScoreChart } from "./figure-pages";
 import { Chart, Layout } from "./layout";
 import { StatementList } from "./statement-list";
+import { pickLanguage } from "./statement-sentence";
 import { principalWith, storeBase } from "./store-access";
 import { ErrorNote, Forbidden } from "./ui";
 import { formatBytes } from "./storage-used";
@@ -34,8 +35,9 @@ export async function activityPage(c: Context<ConsoleEnv>): Promise<Response> {
     findCanonicalActivity(db, storeId, activityId),
     activityStats(db, storeId, activityId, range.from, range.to),
   ]);
+  const name = pickLanguage(activity.definition?.name);
   return c.html(
-    <Layout {...frame}>
+    <Layout {...frame} title={name ? `Activity: ${name}` : "Activity"}>
       <p class="wrap">
         <code data-activity-id>{activityId}</code>{" "}
         <a href={`${base}/statements?activity=${encodeURIComponent(activityId)}`}>Its statements</a>

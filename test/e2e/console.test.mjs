@@ -61,8 +61,8 @@ function statement(actor, verb, activity, scaled, success) {
   };
 }
 
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+async function newPage(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   page.on("console", (message) => {
@@ -252,6 +252,22 @@ describe("console in a real browser", { concurrency: false }, () => {
     assert.equal(reader.url(), `${BASE}/console/sign-in`);
     await admin.context().close();
     await reader.context().close();
+  });
+
+  it("fits a phone screen without sideways scrolling, and is usable by keyboard", async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await signInAsAdmin(page);
+    for (const path of ["/console/admin", "/console/s/default", "/console/s/default/statements", "/console/s/default/dashboard", `/console/s/default/activity?activityId=${encodeURIComponent(QUIZ)}`]) {
+      await page.goto(`${BASE}${path}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 1, `${path} overflows by ${overflow}px`);
+    }
+    // The first Tab reaches the skip link, which moves focus to the main content.
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Skip to content");
+    await page.keyboard.press("Enter");
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
+    await page.context().close();
   });
 
   it("raised no Content-Security-Policy violation", () => {

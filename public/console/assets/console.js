@@ -46,7 +46,8 @@
               },
             }
           : {},
-        { size: 50 },
+        // Counts are whole numbers: no fractional ticks.
+        { size: 50, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6] },
       ],
     };
     el.textContent = "";
