@@ -28,6 +28,7 @@ describe("console store isolation", () => {
     "/console/s/iso-b/statements/export?format=ndjson",
     `/console/s/iso-b/activity?activityId=${encodeURIComponent(SECRET_ACTIVITY)}`,
     `/console/s/iso-b/learner?agent=${encodeURIComponent("mbox:mailto:bo@example.com")}`,
+    `/console/s/iso-b/learner/document?agent=${encodeURIComponent("mbox:mailto:bo@example.com")}&kind=state&activityId=x&registration=&documentId=d`,
     "/console/s/default",
     "/console/s/no-such-store",
     "/console/admin",
