@@ -2,11 +2,15 @@
 // module's cursor; /live answers the statements after a position (console.js polls it in live mode);
 // /export streams the whole filter as NDJSON or CSV.
 import type { Context } from "hono";
+import type { Principal } from "../env";
 import { XapiError } from "../errors";
+import { readsOnlyOwnStatements } from "../auth/scopes";
+import { findStatementsByIds } from "../xapi/statements/store";
+import { isUuid } from "../xapi/statements/validation";
 import { storedStatement } from "../xapi/statements/stored-statement";
 import type { ConsoleEnv } from "./console-env";
 import { type ExplorerFilters, filterSearch, readExplorerPage, readFilters } from "./explorer-query";
-import { Layout } from "./layout";
+import { Layout, type PageFrame } from "./layout";
 import { statementSentence, voidedTarget } from "./statement-sentence";
 import { StatementItem, StatementList } from "./statement-list";
 import { principalWith, storeBase } from "./store-access";
@@ -25,12 +29,15 @@ export async function explorerPage(c: Context<ConsoleEnv>): Promise<Response> {
   const filters = readFilters(search);
   const base = storeBase(storeId);
   const query = filterSearch(filters).toString();
+  const statementId = search.get("statementId");
+  if (statementId !== null) return singleStatementPage(c, principal, statementId, frame);
   try {
     const page = await readExplorerPage(c.get("db"), c.env, principal, filters, { cursor: search.get("cursor") ?? undefined });
     const newest = search.get("cursor") ? undefined : page.rows[0]?.seq;
     return c.html(
       <Layout {...frame}>
         <FilterForm action={`${base}/statements`} filters={filters} />
+        <StatementIdForm action={`${base}/statements`} />
         <p class="actions">
           <a href={`${base}/statements/export?${withParam(query, "format", "ndjson")}`}>Export NDJSON</a>{" "}
           <a href={`${base}/statements/export?${withParam(query, "format", "csv")}`}>Export CSV</a>{" "}
@@ -67,6 +74,44 @@ export async function explorerPage(c: Context<ConsoleEnv>): Promise<Response> {
       400,
     );
   }
+}
+
+/**
+ * One statement by id, voided or not (voided ones are marked): where the "voids" link of a voiding statement
+ * leads, since queries never return voided statements (1.0.3 Communication 2.1.4.s1.b1).
+ */
+async function singleStatementPage(
+  c: Context<ConsoleEnv>,
+  principal: Principal,
+  statementId: string,
+  frame: PageFrame,
+): Promise<Response> {
+  const base = storeBase(principal.storeId);
+  const form = (
+    <>
+      <FilterForm action={`${base}/statements`} filters={readFilters(new URLSearchParams())} />
+      <StatementIdForm action={`${base}/statements`} />
+    </>
+  );
+  if (!isUuid(statementId)) {
+    return c.html(<Layout {...frame}>{form}<ErrorNote message="statementId: must be a UUID" /></Layout>, 400);
+  }
+  const [row] = await findStatementsByIds(c.get("db"), principal.storeId, [statementId.toLowerCase()]);
+  // statements/read/mine: another credential's statement is simply not found.
+  const visible = row && (!readsOnlyOwnStatements(principal) || row.credentialId === principal.credentialId);
+  return c.html(
+    <Layout {...frame}>
+      {form}
+      {visible ? (
+        <ol class="statements" id="statement-list">
+          <StatementItem row={row} base={base} voided={row.voided} />
+        </ol>
+      ) : (
+        <p>No statement with id {statementId} in this store.</p>
+      )}
+    </Layout>,
+    visible ? 200 : 404,
+  );
 }
 
 /** Statements stored after position `after` (oldest first, at most 100), as list items and the newest position. */
@@ -201,6 +246,16 @@ function FilterForm(props: { action: string; filters: ExplorerFilters }) {
       <div class="field">
         <button type="submit">Filter</button> <a href={props.action}>Clear</a>
       </div>
+    </form>
+  );
+}
+
+function StatementIdForm(props: { action: string }) {
+  return (
+    <form method="get" action={props.action} class="range" aria-label="Find a statement by id">
+      <label for="f-statement-id">Statement id (voided ones too)</label>
+      <input id="f-statement-id" name="statementId" required />
+      <button type="submit">Find</button>
     </form>
   );
 }

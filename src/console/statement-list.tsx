@@ -6,18 +6,23 @@ import { statementSentence, voidedTarget } from "./statement-sentence";
 
 type Json = Record<string, unknown>;
 
-export function StatementItem(props: { row: QueriedRow; base: string }) {
+export function StatementItem(props: { row: QueriedRow; base: string; voided?: boolean }) {
   const statement = storedStatement(props.row, "2.0.0");
   const voids = voidedTarget(statement);
   const actorKey = agentKey((statement.actor ?? {}) as Json);
   const object = (statement.object ?? {}) as Json;
   const activityId = (object.objectType ?? "Activity") === "Activity" && typeof object.id === "string" ? object.id : undefined;
   return (
-    <li class="statement" data-seq={String(props.row.seq)} data-statement-id={String(statement.id ?? "")}>
+    <li class={props.voided ? "statement voided" : "statement"} data-seq={String(props.row.seq)} data-statement-id={String(statement.id ?? "")}>
       <details>
         <summary>
           <span class="sentence">{statementSentence(statement)}</span>{" "}
-          {voids && <span class="badge">voids {voids}</span>}{" "}
+          {props.voided && <span class="badge voided">voided</span>}{" "}
+          {voids && (
+            <a class="badge" href={`${props.base}/statements?statementId=${encodeURIComponent(voids)}`}>
+              voids {voids}
+            </a>
+          )}{" "}
           <time datetime={String(statement.stored)}>{String(statement.stored).replace("T", " ").slice(0, 19)}</time>
         </summary>
         <p class="links">

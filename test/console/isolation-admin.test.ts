@@ -6,6 +6,7 @@ import { Browser, figure, statement } from "./console-helpers";
 
 let storeA: TestCredential;
 let storeB: TestCredential;
+let storeBIds: string[] = [];
 const SECRET_ACTIVITY = "http://example.com/only-in-b";
 
 beforeAll(async () => {
@@ -16,6 +17,7 @@ beforeAll(async () => {
     json: [statement({ actor: "Bo", activity: SECRET_ACTIVITY }), statement({ actor: "Bo", activity: SECRET_ACTIVITY })],
   });
   expect(posted.status).toBe(200);
+  storeBIds = (await posted.json()) as string[];
   expect((await xapiAs(storeA, "/statements", { method: "POST", json: statement({ actor: "Al" }) })).status).toBe(200);
 });
 
@@ -55,6 +57,7 @@ describe("console store isolation", () => {
     const learner = await browser.get(`/console/s/iso-a/learner?agent=${encodeURIComponent("mbox:mailto:bo@example.com")}`);
     expect(figure(learner.html, "learner-statements")).toBe("0");
     expect(learner.html).not.toContain("Bo completed");
+    expect((await browser.get(`/console/s/iso-a/statements?statementId=${storeBIds[0]}`)).status).toBe(404);
     const exported = await browser.get("/console/s/iso-a/statements/export?format=ndjson");
     expect(exported.html.trim().split("\n")).toHaveLength(1);
     // A credential cannot post admin forms either.

@@ -89,13 +89,24 @@ describe("console pages", () => {
     expect(bad.html).toContain("registration: must be a UUID");
   });
 
-  it("voiding statements are marked with the statement they void", async () => {
+  it("voiding statements link to the statement they void, shown marked voided", async () => {
     const [target] = await post([statement({ actor: "Cy", activity: "http://example.com/voided" })]);
     await post([
       { actor: { mbox: "mailto:admin@example.com" }, verb: { id: "http://adlnet.gov/expapi/verbs/voided" }, object: { objectType: "StatementRef", id: target } },
     ]);
     const page = await browser.get("/console/s/default/statements?agent=admin%40example.com");
-    expect(page.html).toContain(`<span class="badge">voids ${target}</span>`);
+    const link = new RegExp(`<a class="badge" href="([^"]+)">voids ${target}</a>`).exec(page.html)?.[1];
+    expect(link).toBe(`/console/s/default/statements?statementId=${target}`);
+    // Queries never return the voided statement; looking it up by id shows it, marked voided.
+    const voided = await browser.get(link!);
+    expect(voided.status).toBe(200);
+    expect(voided.html).toContain('<li class="statement voided"');
+    expect(voided.html).toContain('<span class="badge voided">voided</span>');
+    expect(voided.html).toContain("Cy completed Course 1");
+    const live = await browser.get(`/console/s/default/statements?statementId=${firstIds[0]}`);
+    expect(live.html).not.toContain("badge voided");
+    expect((await browser.get("/console/s/default/statements?statementId=nope")).status).toBe(400);
+    expect((await browser.get(`/console/s/default/statements?statementId=${crypto.randomUUID()}`)).status).toBe(404);
   });
 
   it("export: the current filter as NDJSON and as CSV", async () => {
