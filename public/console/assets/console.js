@@ -27,6 +27,10 @@
     };
     if (bars) series.paths = uPlot.paths.bars({ size: [0.8, 60] });
     var opts = {
+      // Days are UTC days (as the rollups count them): label them in UTC whatever the browser's zone.
+      tzDate: function (ts) {
+        return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC");
+      },
       width: width,
       height: 240,
       scales: { x: { time: !bars, range: bars ? [-0.5, xs.length - 0.5] : undefined }, y: { range: [0, null] } },
