@@ -211,7 +211,7 @@ export const authFailures = sqliteTable("auth_failures", {
  * voiding and erasure, so charts never scan `statements`. `day` is the UTC day of `stored` ('YYYY-MM-DD').
  * `dimension` names what `value` is (src/rollups/dimensions.ts): total (''), verb, activity, learner,
  * activity_learner, learner_activity, activity_score, score, activity_completion, completion. Counts of voided
- * statements are subtracted, so a row may hold 0; readers ignore rows with count <= 0.
+ * and erased statements are subtracted, and a row brought to 0 is deleted, so every row holds count > 0.
  * The second index serves per-activity and per-learner pages (a value or value-prefix seek, then the days).
  */
 export const rollupDaily = sqliteTable(
