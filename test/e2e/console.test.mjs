@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
+import { consolePages, signInConsole, timeConsolePages } from "./console-client.mjs";
 
 const PORT = 8870;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -268,6 +269,13 @@ describe("console in a real browser", { concurrency: false }, () => {
     await page.keyboard.press("Enter");
     assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
     await page.context().close();
+  });
+
+  it("the benchmark's console client signs in and every page it times answers 200", async () => {
+    const session = await signInConsole(BASE, { key: "dev-key", secret: "dev-secret" });
+    const pages = consolePages("default", { activityId: QUIZ, agentKey: "mbox:mailto:ana@example.com" });
+    const timings = await timeConsolePages(BASE, session, pages, 1);
+    for (const [name, { status }] of Object.entries(timings)) assert.equal(status, 200, name);
   });
 
   it("raised no Content-Security-Policy violation", () => {
