@@ -2,7 +2,7 @@
 // SAME batch (one transaction) as the change they account for, so a refused or failed batch changes no count.
 import { chunkJsonArrays } from "../xapi/statements/json-chunks";
 import { summedKeys } from "./new-statement-keys";
-import { rollupDeltaSql } from "./statement-keys";
+import { rollupDeltaSql, zeroedRowsSql } from "./statement-keys";
 
 // New statements are counted in three steps, placed after the voided flags are set for the batch
 // (store.ts MARK_VOIDED_SQL). The common case: the Worker sums the keys (new-statement-keys.ts) and they land on
@@ -24,23 +24,29 @@ export const ADD_ACROSS_MIDNIGHT_SQL = rollupDeltaSql(
   1,
 );
 
-export const SUBTRACT_VOIDED_ON_ARRIVAL_SQL = rollupDeltaSql(
-  "s.store_id = ?1 AND s.id IN (SELECT value FROM json_each(?2)) AND s.voided = 1",
-  -1,
-);
+const SUBTRACT_VOIDED_ON_ARRIVAL_WHERE =
+  "s.store_id = ?1 AND s.id IN (SELECT value FROM json_each(?2)) AND s.voided = 1";
+export const SUBTRACT_VOIDED_ON_ARRIVAL_SQL = rollupDeltaSql(SUBTRACT_VOIDED_ON_ARRIVAL_WHERE, -1);
+export const SUBTRACT_VOIDED_ON_ARRIVAL_ZEROED_SQL = zeroedRowsSql(SUBTRACT_VOIDED_ON_ARRIVAL_WHERE);
 
 // Runs BEFORE the voided flags are set: the earlier statements this batch voids, while still counted.
 // The same guard as MARK_VOIDED_SQL (not voided yet, not itself a voiding statement) decides what gets voided.
-export const SUBTRACT_VOIDED_SQL = rollupDeltaSql(
-  "s.store_id = ?1 AND s.id IN (SELECT value FROM json_each(?2)) AND s.voided = 0 AND s.voids_id IS NULL",
-  -1,
-);
+const SUBTRACT_VOIDED_WHERE =
+  "s.store_id = ?1 AND s.id IN (SELECT value FROM json_each(?2)) AND s.voided = 0 AND s.voids_id IS NULL";
+export const SUBTRACT_VOIDED_SQL = rollupDeltaSql(SUBTRACT_VOIDED_WHERE, -1);
+export const SUBTRACT_VOIDED_ZEROED_SQL = zeroedRowsSql(SUBTRACT_VOIDED_WHERE);
 
 // Runs before the statements are deleted; voided ones were subtracted when they were voided.
-export const SUBTRACT_ERASED_SQL = rollupDeltaSql(
-  "s.store_id = ?1 AND s.seq IN (SELECT value FROM json_each(?2)) AND s.voided = 0",
-  -1,
-);
+const SUBTRACT_ERASED_WHERE =
+  "s.store_id = ?1 AND s.seq IN (SELECT value FROM json_each(?2)) AND s.voided = 0";
+export const SUBTRACT_ERASED_SQL = rollupDeltaSql(SUBTRACT_ERASED_WHERE, -1);
+export const SUBTRACT_ERASED_ZEROED_SQL = zeroedRowsSql(SUBTRACT_ERASED_WHERE);
+
+/** A subtraction and the deletion of the rows it brought to 0, over the same selection. */
+const subtract = (db: D1Database, sql: string, zeroed: string, storeId: string, chunk: string) => [
+  db.prepare(sql).bind(storeId, chunk),
+  db.prepare(zeroed).bind(storeId, chunk),
+];
 
 type NewStatement = { id: string; voidsId?: string };
 
@@ -57,7 +63,9 @@ export function rollupInserted(db: D1Database, storeId: string, statements: read
       db.prepare(ADD_SUMMED_SQL).bind(storeId, first, last, chunk),
     ),
     ...ids.map((chunk) => db.prepare(ADD_ACROSS_MIDNIGHT_SQL).bind(storeId, chunk, first, last)),
-    ...ids.map((chunk) => db.prepare(SUBTRACT_VOIDED_ON_ARRIVAL_SQL).bind(storeId, chunk)),
+    ...ids.flatMap((chunk) =>
+      subtract(db, SUBTRACT_VOIDED_ON_ARRIVAL_SQL, SUBTRACT_VOIDED_ON_ARRIVAL_ZEROED_SQL, storeId, chunk),
+    ),
   ];
 }
 
@@ -68,12 +76,16 @@ export function rollupInserted(db: D1Database, storeId: string, statements: read
 export function rollupVoided(db: D1Database, storeId: string, statements: readonly NewStatement[]) {
   const inBatch = new Set(statements.map((s) => s.id));
   const targets = [...new Set(statements.flatMap((s) => (s.voidsId && !inBatch.has(s.voidsId) ? [s.voidsId] : [])))];
-  return chunkJsonArrays(targets).map((chunk) => db.prepare(SUBTRACT_VOIDED_SQL).bind(storeId, chunk));
+  return chunkJsonArrays(targets).flatMap((chunk) =>
+    subtract(db, SUBTRACT_VOIDED_SQL, SUBTRACT_VOIDED_ZEROED_SQL, storeId, chunk),
+  );
 }
 
 /** Uncounts statements about to be deleted by seq (erasure); place before their DELETE. */
 export function rollupErased(db: D1Database, storeId: string, seqs: readonly number[]) {
-  return chunkJsonArrays([...seqs]).map((chunk) => db.prepare(SUBTRACT_ERASED_SQL).bind(storeId, chunk));
+  return chunkJsonArrays([...seqs]).flatMap((chunk) =>
+    subtract(db, SUBTRACT_ERASED_SQL, SUBTRACT_ERASED_ZEROED_SQL, storeId, chunk),
+  );
 }
 
 // Rows naming the agent whose statements are all gone (count 0): learner, learner_activity by value prefix,

@@ -69,19 +69,31 @@ const VOIDING_SLOTS = 2;
 const SLOT_VALUES = SLOTS.map(([dimension], i) => `(${i}, '${dimension}')`).join(", ");
 const SLOT_CASE = SLOTS.map(([, value], i) => `WHEN ${i} THEN ${value}`).join(" ");
 
+const keyed = (where: string) => `WITH ${PARTS(where)},
+keyed AS (
+  SELECT d.column2 AS dimension, p.day AS day, CASE d.column1 ${SLOT_CASE} END AS value
+  FROM parts p CROSS JOIN (VALUES ${SLOT_VALUES}) d
+  WHERE p.counted OR d.column1 < ${VOIDING_SLOTS}
+)`;
+
 /**
  * SQL adding `sign` (+1 or -1) to every key of the statements `where` selects (alias `s`; ?1 is the store id,
  * which `where` must constrain). One upsert per call, grouped, so a batch of statements costs one statement.
  */
 export function rollupDeltaSql(where: string, sign: 1 | -1): string {
-  return `WITH ${PARTS(where)},
-keyed AS (
-  SELECT d.column2 AS dimension, p.day AS day, CASE d.column1 ${SLOT_CASE} END AS value
-  FROM parts p CROSS JOIN (VALUES ${SLOT_VALUES}) d
-  WHERE p.counted OR d.column1 < ${VOIDING_SLOTS}
-)
+  return `${keyed(where)}
 INSERT INTO rollup_daily (store_id, dimension, day, value, count)
 SELECT ?1, dimension, day, value, ${sign} * count(*) FROM keyed WHERE value IS NOT NULL
 GROUP BY dimension, day, value
 ON CONFLICT (store_id, dimension, day, value) DO UPDATE SET count = rollup_daily.count + excluded.count`;
+}
+
+/**
+ * SQL deleting the rows of those keys that a subtraction brought to 0, so that no row holds 0: "a row exists"
+ * then means "counted", and distinct counts (active learners) read the primary key alone.
+ */
+export function zeroedRowsSql(where: string): string {
+  return `${keyed(where)}
+DELETE FROM rollup_daily WHERE store_id = ?1 AND count <= 0
+  AND (dimension, day, value) IN (SELECT dimension, day, value FROM keyed WHERE value IS NOT NULL)`;
 }

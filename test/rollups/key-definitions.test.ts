@@ -21,7 +21,7 @@ const actor = fc.oneof(
 );
 const score = fc.oneof(
   fc.double({ min: -1, max: 1, noNaN: true }).map((scaled) => ({ scaled })),
-  fc.tuple(fc.integer({ min: -50, max: 50 }), fc.integer({ min: 0, max: 100 })).map(([min, span]) => ({
+  fc.tuple(fc.integer({ min: -50, max: 50 }), fc.integer({ min: 1, max: 100 })).map(([min, span]) => ({
     min,
     max: min + span,
     raw: min + Math.floor(span / 3),
