@@ -7,7 +7,8 @@ import { composite, type Dimension, SCORE_BUCKETS } from "./dimensions";
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 const isNumber = (value: unknown): value is number => typeof value === "number";
 
 /** result.score.scaled, or raw placed within min..max when scaled is absent. */

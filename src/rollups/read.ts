@@ -173,7 +173,9 @@ export async function completionAndPassRates(
       ? await top(db, storeId, "completion", from, to, OUTCOMES.length)
       : await prefixed(db, storeId, "activity_completion", activityId, from, to, OUTCOMES.length);
   const counts: Record<Outcome, number> = { completed: 0, incomplete: 0, passed: 0, failed: 0 };
-  for (const row of rows) if ((OUTCOMES as readonly string[]).includes(row.value)) counts[row.value as Outcome] = row.count;
+  for (const row of rows) {
+    if ((OUTCOMES as readonly string[]).includes(row.value)) counts[row.value as Outcome] = row.count;
+  }
   const rate = (yes: number, no: number) => (yes + no === 0 ? null : yes / (yes + no));
   return {
     ...counts,
