@@ -27,11 +27,14 @@ export function keysOf(statement: Json, voiding: boolean): [string, string][] {
   const scaled = scaledOf(statement);
   const bucket = scaled === undefined ? undefined : String(Math.min(9, Math.floor(Math.max(0, scaled) * 10)));
   const outcomes: string[] = [];
-  if (typeof statement.result?.completion === "boolean") outcomes.push(statement.result.completion ? "completed" : "incomplete");
-  if (typeof statement.result?.success === "boolean") outcomes.push(statement.result.success ? "passed" : "failed");
+  const { completion, success } = statement.result ?? {};
+  if (typeof completion === "boolean") outcomes.push(completion ? "completed" : "incomplete");
+  if (typeof success === "boolean") outcomes.push(success ? "passed" : "failed");
   if (activity) keys.push(["activity", activity]);
   if (learner) keys.push(["learner", learner]);
-  if (activity && learner) keys.push(["activity_learner", `${activity}\n${learner}`], ["learner_activity", `${learner}\n${activity}`]);
+  if (activity && learner) {
+    keys.push(["activity_learner", `${activity}\n${learner}`], ["learner_activity", `${learner}\n${activity}`]);
+  }
   if (bucket !== undefined) {
     keys.push(["score", bucket]);
     if (activity) keys.push(["activity_score", `${activity}\n${bucket}`]);
@@ -73,6 +76,8 @@ export async function actualCounts(storeId: string): Promise<Counts> {
 }
 
 export async function testStoreId(): Promise<string> {
-  const row = await env.DB.prepare("SELECT store_id FROM credentials WHERE key = 'test-key'").first<{ store_id: string }>();
+  const row = await env.DB.prepare("SELECT store_id FROM credentials WHERE key = 'test-key'").first<{
+    store_id: string;
+  }>();
   return row!.store_id;
 }

@@ -72,10 +72,14 @@ describe("rollup key definitions", () => {
 
   it("a batch straddling midnight counts each statement on its own day", async () => {
     const store = await storeWithCredential("rollups-midnight");
-    const ids = await post(store, [
-      { actor: { mbox: "mailto:a@example.com" }, verb: { id: "http://example.com/v" }, object: { id: "http://example.com/a" } },
-      { actor: { mbox: "mailto:b@example.com" }, verb: { id: "http://example.com/v" }, object: { id: "http://example.com/a" } },
-    ]);
+    const ids = await post(
+      store,
+      ["a", "b"].map((name) => ({
+        actor: { mbox: `mailto:${name}@example.com` },
+        verb: { id: "http://example.com/v" },
+        object: { id: "http://example.com/a" },
+      })),
+    );
     // As if the first row had been stored the day before: recount both the way the insert batch does.
     await env.DB.batch([
       env.DB.prepare("UPDATE statements SET stored_ms = stored_ms - 86400000 WHERE store_id = ? AND id = ?").bind(

@@ -28,12 +28,29 @@ const ACT2 = "http://example.com/activities/2";
 const verb = (name: string) => ({ id: `http://adlnet.gov/expapi/verbs/${name}` });
 
 const SEED = [
-  { actor: ANA, verb: verb("completed"), object: { id: ACT1 }, result: { score: { scaled: 0.95 }, completion: true, success: true } },
+  {
+    actor: ANA,
+    verb: verb("completed"),
+    object: { id: ACT1 },
+    result: { score: { scaled: 0.95 }, completion: true, success: true },
+  },
   { actor: ANA, verb: verb("attempted"), object: { id: ACT1 }, result: { score: { scaled: 0.45 }, success: false } },
-  { actor: BO, verb: verb("completed"), object: { id: ACT1 }, result: { score: { raw: 30, min: 0, max: 40 }, completion: true } },
+  {
+    actor: BO,
+    verb: verb("completed"),
+    object: { id: ACT1 },
+    result: { score: { raw: 30, min: 0, max: 40 }, completion: true },
+  },
   { actor: BO, verb: verb("experienced"), object: { id: ACT2 } },
   { actor: CY, verb: verb("experienced"), object: { id: ACT2 }, result: { completion: false } },
 ];
+
+const VOIDED_LATER = {
+  actor: CY,
+  verb: verb("passed"),
+  object: { id: ACT1 },
+  result: { score: { scaled: 0.1 }, success: true },
+};
 
 async function seeded() {
   const store = await storeWithCredential("rollups-read");
@@ -42,7 +59,7 @@ async function seeded() {
   // Cy passes act1 with 0.1, then that statement is voided: it must show nowhere.
   const voided = await xapiAs(store, "/statements", {
     method: "POST",
-    json: [{ actor: CY, verb: verb("passed"), object: { id: ACT1 }, result: { score: { scaled: 0.1 }, success: true } }],
+    json: [VOIDED_LATER],
   });
   const [voidedId] = (await voided.json()) as string[];
   expect((await xapiAs(store, "/statements", { method: "POST", json: [voidingOf(voidedId!)] })).status).toBe(200);

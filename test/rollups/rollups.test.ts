@@ -92,7 +92,11 @@ describe.each(VERSIONS)("rollups (%s)", (version) => {
     // Half known, half new: only the new half counts.
     await postAll(batch.slice(5), version, store);
     await expectConsistent(store.storeId);
-    const put = await xapiAs(store, `/statements?statementId=${batch[0]!.id}`, { method: "PUT", json: batch[0], version });
+    const put = await xapiAs(store, `/statements?statementId=${batch[0]!.id}`, {
+      method: "PUT",
+      json: batch[0],
+      version,
+    });
     expect(put.status).toBe(204);
     await expectConsistent(store.storeId);
   });
