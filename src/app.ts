@@ -7,6 +7,7 @@ import type { AppEnv } from "./env";
 import { XapiError } from "./errors";
 import { useD1Session } from "./http/d1-session";
 import { adminRoutes } from "./admin/routes";
+import { consoleRoutes } from "./console/routes";
 import { aboutRoutes } from "./xapi/about/routes";
 import { activityRoutes } from "./xapi/activities/routes";
 import { agentRoutes } from "./xapi/agents/routes";
@@ -72,6 +73,7 @@ export function createApp(): Hono<AppEnv> {
 
   app.route("/xapi", xapi);
   app.route("/admin", adminRoutes);
+  app.route("/console", consoleRoutes);
   app.onError(renderError);
   app.notFound((c) => c.json({ error: { status: 404, message: `nothing at ${c.req.path}` } }, 404));
   return app;
