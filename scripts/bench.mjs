@@ -157,6 +157,6 @@ writeFileSync(join(dir, `${stamp}.md`), md);
 copyFileSync(join(dir, `${stamp}.json`), join(dir, "latest.json"));
 copyFileSync(join(dir, `${stamp}.md`), join(dir, "latest.md"));
 console.log(`\n${md}`);
-for (const v of result.verdicts) console.log(`${v.met ? "MET   " : "MISSED"} ${v.goal}: ${v.value}`);
+for (const v of result.verdicts) console.log(`${v.met === undefined ? "N/A   " : v.met ? "MET   " : "MISSED"} ${v.goal}: ${v.value}`);
 log(`wrote bench/results/${stamp}.{json,md} and latest.{json,md}`);
 process.exit(0);

@@ -46,16 +46,22 @@ export function verdicts(result) {
   const largest = result.queries.at(-1);
   const worstP95 = largest ? Math.max(...largest.shapes.map((s) => s.p95), ...largest.paging.map((p) => p.p95)) : undefined;
   const out = [];
+  // met: undefined when this run did not measure it (e.g. --queries-only).
   out.push({
     goal: `ingest ≥ ${GOALS.ingestBatch100PerSecond} statements/s in batches of 100`,
-    value: full100 ? `${full100.statementsPerSecond}/s (concurrency ${full100.concurrency})` : "not measured",
-    met: !!full100 && full100.statementsPerSecond >= GOALS.ingestBatch100PerSecond,
+    value: full100 ? `${full100.statementsPerSecond}/s (concurrency ${full100.concurrency})` : "not measured in this run",
+    met: full100 ? full100.statementsPerSecond >= GOALS.ingestBatch100PerSecond : undefined,
   });
   const ratio = full100 && raw100 ? full100.statementsPerSecond / raw100.statementsPerSecond : undefined;
   out.push({
     goal: `ingest ≥ ${GOALS.ingestVsRaw} × the raw-D1 rate (batches of 100)`,
-    value: ratio === undefined ? "raw path not available (LRS_BENCH route not mounted)" : `${ratio.toFixed(2)} × (raw ${raw100.statementsPerSecond}/s)`,
-    met: ratio !== undefined && ratio >= GOALS.ingestVsRaw,
+    value:
+      ratio !== undefined
+        ? `${ratio.toFixed(2)} × (raw ${raw100.statementsPerSecond}/s)`
+        : full100
+          ? "raw path not available (the /bench route is not mounted or LRS_BENCH is not 1)"
+          : "not measured in this run",
+    met: ratio === undefined ? undefined : ratio >= GOALS.ingestVsRaw,
   });
   out.push({
     goal: `query p95 < ${GOALS.queryP95Ms} ms at ${GOALS.queryGoalSize.toLocaleString("en")} statements`,
@@ -86,28 +92,30 @@ export function markdown(result) {
     (busy ? " **Other work was running on the machine when this run started: the figures understate the LRS.**" : ""));
   lines.push("");
   lines.push("## Goals");
-  lines.push(table(["goal", "measured", "met"], result.verdicts.map((v) => [v.goal, v.value + (v.note ? ` — ${v.note}` : ""), v.met ? "yes" : "**no**"])));
+  lines.push(table(["goal", "measured", "met"], result.verdicts.map((v) => [v.goal, v.value + (v.note ? ` — ${v.note}` : ""), v.met === undefined ? "–" : v.met ? "yes" : "**no**"])));
   lines.push("");
-  lines.push("## Ingest (POST /xapi/statements) and the raw-D1 limit");
-  const raw = new Map(result.ingest.filter((c) => c.path === "raw").map((c) => [`${c.batch}/${c.concurrency}`, c]));
-  lines.push(
-    table(
-      ["batch", "concurrency", "statements/s", "p50 ms", "p95 ms", "p99 ms", "errors", "raw D1 statements/s", "ratio"],
-      result.ingest
-        .filter((c) => c.path === "full")
-        .map((c) => {
-          const r = raw.get(`${c.batch}/${c.concurrency}`);
-          return [c.batch, c.concurrency, c.statementsPerSecond, c.latencyMs.p50, c.latencyMs.p95, c.latencyMs.p99, c.errors, r ? r.statementsPerSecond : "–", r ? (c.statementsPerSecond / r.statementsPerSecond).toFixed(2) : "–"];
-        }),
-    ),
-  );
-  lines.push("");
-  lines.push("Raw D1: the same statements, as the rows the storage insert function writes, sent up to 1,000 per request to the bench-only route (LRS_BENCH=1), inserted in transactions of `batch` rows.");
-  if (Array.isArray(result.insertBreakdown)) {
+  if (result.ingest.length) {
+    lines.push("## Ingest (POST /xapi/statements) and the raw-D1 limit");
+    const raw = new Map(result.ingest.filter((c) => c.path === "raw").map((c) => [`${c.batch}/${c.concurrency}`, c]));
+    lines.push(
+      table(
+        ["batch", "concurrency", "statements/s", "p50 ms", "p95 ms", "p99 ms", "errors", "raw D1 statements/s", "ratio"],
+        result.ingest
+          .filter((c) => c.path === "full")
+          .map((c) => {
+            const r = raw.get(`${c.batch}/${c.concurrency}`);
+            return [c.batch, c.concurrency, c.statementsPerSecond, c.latencyMs.p50, c.latencyMs.p95, c.latencyMs.p99, c.errors, r ? r.statementsPerSecond : "–", r ? (c.statementsPerSecond / r.statementsPerSecond).toFixed(2) : "–"];
+          }),
+      ),
+    );
     lines.push("");
-    lines.push("Where the raw-D1 time goes, for 1,000 statements (each SQL group of the insert run as its own transaction, median of 3):");
-    lines.push("");
-    lines.push(table(["SQL group", "rows", "ms", "µs per statement"], result.insertBreakdown.map((s) => [s.step, s.rows, s.ms, s.step.startsWith("one-row") ? "–" : Math.round((s.ms * 1000) / 1000)])));
+    lines.push("Raw D1: the same statements, as the rows the storage insert function writes, sent up to 1,000 per request to the bench-only route (LRS_BENCH=1), inserted in transactions of `batch` rows.");
+    if (Array.isArray(result.insertBreakdown)) {
+      lines.push("");
+      lines.push("Where the raw-D1 time goes, for 1,000 statements (each SQL group of the insert run as its own transaction, median of 3):");
+      lines.push("");
+      lines.push(table(["SQL group", "rows", "ms", "µs per statement"], result.insertBreakdown.map((s) => [s.step, s.rows, s.ms, s.step.startsWith("one-row") ? "–" : Math.round((s.ms * 1000) / 1000)])));
+    }
   }
   for (const q of result.queries) {
     lines.push("");
