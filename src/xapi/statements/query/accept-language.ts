@@ -26,7 +26,7 @@ export function parseAcceptLanguage(header: string | undefined): LanguageRange[]
 }
 
 /**
- * The key of `map` to keep. A range matches a tag equal to it or starting with it plus "-" (RFC 2616 14.4);
+ * The key of `map` to keep. A range matches a tag equal to it, else one starting with it plus "-" (RFC 2616 14.4);
  * when no range matches, a tag sharing a range's primary subtag (en-GB asked, en-US held), then English,
  * then the map's first entry: the spec wants exactly one language even when none is acceptable.
  */
@@ -39,7 +39,9 @@ export function chooseLanguage(map: Record<string, unknown>, ranges: readonly La
     return index >= 0 ? keys[index] : undefined;
   };
   for (const { range } of ranges) {
-    const found = range === "*" ? keys[0] : find((tag) => tag === range || tag.startsWith(`${range}-`));
+    // An exact tag beats a longer one the range also covers ("en" asked: "en" before "en-US").
+    const found =
+      range === "*" ? keys[0] : (find((tag) => tag === range) ?? find((tag) => tag.startsWith(`${range}-`)));
     if (found) return found;
   }
   for (const { range } of ranges) {
