@@ -6,6 +6,8 @@ export type Bindings = Env & {
   LRS_ADMIN_TOKEN?: string;
   /** Key of the HMAC sealing `more` cursors (falls back to one derived from LRS_BOOTSTRAP_SECRET). */
   LRS_CURSOR_SECRET?: string;
+  /** Key of the console's signed session cookies (falls back to LRS_ADMIN_TOKEN, then LRS_BOOTSTRAP_SECRET). */
+  LRS_SESSION_SECRET?: string;
 };
 
 /** What authentication establishes for the rest of the request. */
