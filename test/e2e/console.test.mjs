@@ -10,6 +10,9 @@ import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { consolePages, signInConsole, timeConsolePages } from "./console-client.mjs";
 
+// LRS_SCREENSHOTS=1 refreshes the README's screenshots in docs/.
+const SCREENSHOTS = process.env.LRS_SCREENSHOTS === "1";
+
 const PORT = 8870;
 const BASE = `http://127.0.0.1:${PORT}`;
 const ADMIN_TOKEN = "e2e-admin-token";
@@ -159,7 +162,7 @@ describe("console in a real browser", { concurrency: false }, () => {
     assert.equal(values.reduce((a, b) => a + b, 0), 30);
     const rows = await page.locator('[data-chart-table="statements-per-day"] tbody tr').count();
     assert.equal(rows, values.length);
-    await page.screenshot({ path: join(ROOT, "docs/console-overview.png"), fullPage: true });
+    if (SCREENSHOTS) await page.screenshot({ path: join(ROOT, "docs/console-overview.png"), fullPage: true });
     await page.goto(`${BASE}/console/s/default/dashboard`);
     await page.locator("#score-histogram canvas").waitFor();
     assert.deepEqual(JSON.parse(await page.locator("#score-histogram").getAttribute("data-values")), [0, 0, 0, 10, 0, 0, 0, 0, 0, 20]);
@@ -185,7 +188,7 @@ describe("console in a real browser", { concurrency: false }, () => {
     const first = page.locator("li.statement").first();
     assert.match(await first.locator(".sentence").innerText(), /^Ben attempted Quiz 1 with 35%/);
     assert.equal(await first.locator("pre.json").isVisible(), false);
-    await page.screenshot({ path: join(ROOT, "docs/console-explorer.png"), fullPage: false });
+    if (SCREENSHOTS) await page.screenshot({ path: join(ROOT, "docs/console-explorer.png"), fullPage: false });
     await first.locator("summary").focus();
     await page.keyboard.press("Enter"); // keyboard opens it like a click
     assert.equal(await first.locator("pre.json").isVisible(), true);
