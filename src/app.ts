@@ -7,6 +7,7 @@ import type { AppEnv } from "./env";
 import { XapiError } from "./errors";
 import { useD1Session } from "./http/d1-session";
 import { adminRoutes } from "./admin/routes";
+import { benchRoutes } from "./bench/raw-insert";
 import { consoleRoutes } from "./console/routes";
 import { aboutRoutes } from "./xapi/about/routes";
 import { activityRoutes } from "./xapi/activities/routes";
@@ -73,6 +74,7 @@ export function createApp(): Hono<AppEnv> {
 
   app.route("/xapi", xapi);
   app.route("/admin", adminRoutes);
+  app.route("/bench", benchRoutes); // 404 unless the Worker runs with LRS_BENCH=1 (npm run bench)
   app.route("/console", consoleRoutes);
   app.onError(renderError);
   app.notFound((c) => c.json({ error: { status: 404, message: `nothing at ${c.req.path}` } }, 404));
