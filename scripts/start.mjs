@@ -42,6 +42,11 @@ function stop(signal) {
 }
 process.on("SIGTERM", () => stop("SIGTERM"));
 process.on("SIGINT", () => stop("SIGINT"));
+// `npm start` killed with SIGTERM exits without passing the signal on; when our parent goes, stop too.
+const parentAtStart = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentAtStart) stop("parent exited");
+}, 500).unref();
 
 try {
   await run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir]);
