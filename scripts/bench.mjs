@@ -10,9 +10,10 @@ import { parseArgs } from "node:util";
 import { bundleSize } from "./bench/bundle.mjs";
 import { documentPhase } from "./bench/documents.mjs";
 import { counter, drain, ingestCell, insertBreakdown, rawCell, rawRouteAvailable } from "./bench/ingest.mjs";
-import { freshStateDir, removeStateDir, ROOT, sampleMemory, startLrs } from "./bench/lrs-process.mjs";
+import { BOOTSTRAP, freshStateDir, removeStateDir, ROOT, sampleMemory, startLrs } from "./bench/lrs-process.mjs";
 import { loadStore, queryPhase, queryThroughput, storedMarks } from "./bench/queries.mjs";
 import { machine, markdown, verdicts } from "./bench/report.mjs";
+import { consolePages, signInConsole, timeConsolePages } from "../test/e2e/console-client.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -139,6 +140,10 @@ await withLrs("queries", async (lrs) => {
     q.load = result.loads?.find((l) => l.size === size);
     q.throughput = await queryThroughput(lrs.base, { size, marks, concurrency: 8, seconds: quick ? 2 : 5 });
     result.errors += q.errors + q.throughput.errors;
+    // Console pages at this store size (issue 8: each under 300 ms): rollups and index seeks only.
+    const session = await signInConsole(lrs.base, BOOTSTRAP);
+    q.console = await timeConsolePages(lrs.base, session, consolePages("default"), quick ? 5 : 10);
+    result.errors += Object.values(q.console).filter((page) => page.status !== 200).length;
     result.queries.push(q);
     const worst = q.shapes.reduce((a, s) => (s.p95 > a.p95 ? s : a), q.shapes[0]);
     log(`queries at ${size}: worst p95 ${worst.p95} ms (${worst.shape}); mixed load ${q.throughput.requestsPerSecond} q/s; ${q.errors} errors`);
