@@ -54,6 +54,7 @@ try {
   const vars = [];
   if (key && secret) vars.push("--var", `LRS_BOOTSTRAP_KEY:${key}`, "--var", `LRS_BOOTSTRAP_SECRET:${secret}`);
   if (process.env.LRS_ADMIN_TOKEN) vars.push("--var", `LRS_ADMIN_TOKEN:${process.env.LRS_ADMIN_TOKEN}`);
+  if (process.env.LRS_XAPI_VERSIONS) vars.push("--var", `LRS_XAPI_VERSIONS:${process.env.LRS_XAPI_VERSIONS}`);
   if (process.env.LRS_BENCH === "1") vars.push("--var", "LRS_BENCH:1"); // the benchmark's raw-D1 baseline route
   console.log(`\nLRS: http://127.0.0.1:${port}/xapi  console: http://127.0.0.1:${port}/console  state: ${persistDir}`);
   if (key && secret) console.log(`LRS: credential (HTTP Basic, scope all, default store): ${key} / ${bothUnset ? secret : "(LRS_BOOTSTRAP_SECRET)"}\n`);

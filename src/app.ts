@@ -15,7 +15,7 @@ import { agentRoutes } from "./xapi/agents/routes";
 import { rewriteAlternateRequest } from "./xapi/alternate-syntax";
 import { documentRoutes } from "./xapi/documents/routes";
 import { statementRoutes } from "./xapi/statements/routes";
-import { parseVersionHeader, requireXapiVersion, VERSION_HEADER } from "./xapi/version";
+import { requireXapiVersion, responseVersion, servedVersions, VERSION_HEADER } from "./xapi/version";
 
 const XAPI_REQUEST_HEADERS = [
   "Authorization",
@@ -51,13 +51,11 @@ export function createApp(): Hono<AppEnv> {
     }),
   );
   // Every response names the version that served it (1.0.3 Communication 3.3.s3.b1), as the latest patch
-  // version of those rules. A request without the header is a 0.9 request by 1.0.3's definition, which no
-  // version served here speaks: it is answered (with 400) as the newest version. And every response carries
+  // version of those rules (see responseVersion for requests without the header). And every response carries
   // Date: clients (the conformance suites among them) measure the LRS's lag as Date minus Consistent-Through.
   xapi.use("*", async function setVersionAndDateHeaders(c, next) {
     await next();
-    const served = parseVersionHeader(c.req.header(VERSION_HEADER)) ?? "2.0.0";
-    c.res.headers.set(VERSION_HEADER, served);
+    c.res.headers.set(VERSION_HEADER, responseVersion(c.req.header(VERSION_HEADER), servedVersions(c.env)));
     if (!c.res.headers.has("Date")) c.res.headers.set("Date", new Date().toUTCString());
   });
 
