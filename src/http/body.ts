@@ -13,23 +13,29 @@ export async function readBodyBytes(c: Context<AppEnv>, limit = maxBodyBytes(c))
   const declared = Number(c.req.header("Content-Length") ?? NaN);
   if (declared > limit) throw payloadTooLarge(`the request body exceeds ${limit} bytes`);
   const body = c.req.raw.body;
-  if (!body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
+  return body ? collectBytes(body, limit, "the request body") : new Uint8Array(0);
+}
+
+/** The body as UTF-8 text; invalid UTF-8 is a 400, never a silent replacement character. */
+export async function readBodyText(c: Context<AppEnv>, limit?: number): Promise<string> {
+  return decodeUtf8(await readBodyBytes(c, limit), "the request body");
+}
+
+/**
+ * Concatenates a stream of chunks, refusing with 413 as soon as it passes `limit` bytes (leaving the loop early
+ * cancels the stream). `what` names the body in the message ("the statement part").
+ */
+export async function collectBytes(chunks: AsyncIterable<Uint8Array>, limit: number, what: string): Promise<Uint8Array> {
+  const collected: Uint8Array[] = [];
   let total = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      throw payloadTooLarge(`the request body exceeds ${limit} bytes`);
-    }
-    chunks.push(value);
+  for await (const chunk of chunks) {
+    total += chunk.byteLength;
+    if (total > limit) throw payloadTooLarge(`${what} exceeds ${limit} bytes`);
+    collected.push(chunk);
   }
   const out = new Uint8Array(total);
   let offset = 0;
-  for (const chunk of chunks) {
+  for (const chunk of collected) {
     out.set(chunk, offset);
     offset += chunk.byteLength;
   }
@@ -38,13 +44,11 @@ export async function readBodyBytes(c: Context<AppEnv>, limit = maxBodyBytes(c))
 
 const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
-/** The body as UTF-8 text; invalid UTF-8 is a 400, never a silent replacement character. */
-export async function readBodyText(c: Context<AppEnv>, limit?: number): Promise<string> {
-  const bytes = await readBodyBytes(c, limit);
+export function decodeUtf8(bytes: Uint8Array, what: string): string {
   try {
     return strictDecoder.decode(bytes);
   } catch {
-    throw badRequest("the request body is not valid UTF-8");
+    throw badRequest(`${what} is not valid UTF-8`);
   }
 }
 

@@ -2,8 +2,8 @@
 // statement(s) as application/json, every further part the raw data of an attachment, matched by its
 // X-Experience-API-Hash alone. Parts stream into R2 as they arrive; any mismatch is a 400 before anything
 // refers to what was written.
-import { badRequest, payloadTooLarge } from "../../../errors";
-import { mediaType } from "../../../http/body";
+import { badRequest } from "../../../errors";
+import { collectBytes, decodeUtf8, mediaType } from "../../../http/body";
 import { writeAttachmentPart, type StoredAttachment } from "./attachment-store";
 import { findStoredSha2s } from "./attachment-rows";
 import { bySha2, declaredAttachments, requireAttachmentData, SIGNATURE_USAGE_TYPE, type DeclaredAttachment } from "./declared-attachments";
@@ -29,7 +29,6 @@ export type MultipartStatements = {
   signatures: Map<string, Uint8Array>;
 };
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 export async function readMultipartStatements(input: MultipartStatementInput): Promise<MultipartStatements> {
   const { limits } = input;
@@ -78,24 +77,7 @@ export async function readMultipartStatements(input: MultipartStatementInput): P
 }
 
 async function readText(part: MultipartPart, limit: number): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of part.content()) {
-    length += chunk.byteLength;
-    if (length > limit) throw payloadTooLarge(`the statement part exceeds ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    throw badRequest("the statement part is not valid UTF-8");
-  }
+  return decodeUtf8(await collectBytes(part.content(), limit, "the statement part"), "the statement part");
 }
 
 // 1.0.3 Communication 1.5.2.s2.b2.b3-b7 (9274.1.1 4.1.3): each attachment part carries X-Experience-API-Hash
