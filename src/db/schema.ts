@@ -28,6 +28,8 @@ export const credentials = sqliteTable(
     authority: text("authority").notNull(),
     disabled: integer("disabled").notNull().default(0),
     createdAt: integer("created_at").notNull(),
+    /** Console sessions carry the value they began under; sign-out, disable and rotate raise it (src/console/session.ts). */
+    sessionGeneration: integer("session_generation").notNull().default(0),
   },
   (t) => [uniqueIndex("credentials_key").on(t.key), index("credentials_store").on(t.storeId)],
 );
@@ -193,6 +195,15 @@ export const auditLog = sqliteTable("audit_log", {
   action: text("action").notNull(),
   detail: text("detail").notNull(),
   atMs: integer("at_ms").notNull().default(sql`(unixepoch() * 1000)`),
+});
+
+/**
+ * The session generation of console sign-ins that have no credential row: `admin` (signed in with
+ * LRS_ADMIN_TOKEN). A missing row is generation 0; sign-out raises it, ending every admin session.
+ */
+export const sessionGenerations = sqliteTable("session_generations", {
+  subject: text("subject").primaryKey(),
+  generation: integer("generation").notNull(),
 });
 
 /**
