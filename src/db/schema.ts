@@ -130,7 +130,11 @@ export const agents = sqliteTable(
     names: text("names").notNull().default("[]"),
     updatedMs: integer("updated_ms").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.storeId, t.agentKey] })],
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.agentKey] }),
+    // Erasure of an mbox finds the identifier's case variants (mailto:Ann@… for mailto:ann@…) by a seek.
+    index("agents_store_key_nocase").on(t.storeId, sql`${t.agentKey} COLLATE NOCASE`),
+  ],
 );
 
 /**
@@ -157,6 +161,7 @@ export const documents = sqliteTable(
       columns: [t.storeId, t.kind, t.activityId, t.agentKey, t.registration, t.documentId],
     }),
     index("documents_store_agent").on(t.storeId, t.agentKey),
+    index("documents_store_agent_nocase").on(t.storeId, sql`${t.agentKey} COLLATE NOCASE`),
   ],
 );
 

@@ -1,0 +1,2 @@
+CREATE INDEX `agents_store_key_nocase` ON `agents` (`store_id`,"agent_key" COLLATE NOCASE);--> statement-breakpoint
+CREATE INDEX `documents_store_agent_nocase` ON `documents` (`store_id`,"agent_key" COLLATE NOCASE);
