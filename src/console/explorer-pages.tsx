@@ -159,7 +159,7 @@ export async function exportStatements(c: Context<ConsoleEnv>): Promise<Response
       do {
         const page = await readExplorerPage(db, env, principal, filters, { cursor, limit: EXPORT_PAGE });
         const lines = page.rows.map((row) => {
-          const statement = storedStatement(row, "2.0.0");
+          const statement = storedStatement(row);
           return format === "csv" ? csvLine(statement) : `${JSON.stringify(statement)}\n`;
         });
         controller.enqueue(encoder.encode(lines.join("")));

@@ -7,7 +7,7 @@ import { statementSentence, voidedTarget } from "./statement-sentence";
 type Json = Record<string, unknown>;
 
 export function StatementItem(props: { row: QueriedRow; base: string; voided?: boolean }) {
-  const statement = storedStatement(props.row, "2.0.0");
+  const statement = storedStatement(props.row);
   const voids = voidedTarget(statement);
   const actorKey = agentKey((statement.actor ?? {}) as Json);
   const object = (statement.object ?? {}) as Json;

@@ -23,7 +23,8 @@ export async function renderStatements(
   rows: readonly StoredStatementRow[],
   options: RenderOptions,
 ): Promise<Json[]> {
-  const statements = rows.map((row) => storedStatement(row, options.version));
+  // Served as stored whatever options.version is (1.0.3 Communication 3.3.s5.b1: no conversion to a prior format).
+  const statements = rows.map((row) => storedStatement(row));
   if (options.format === "ids") return statements.map(formatStatementIds);
   if (options.format === "canonical") {
     return renderCanonical(db, storeId, statements, parseAcceptLanguage(options.acceptLanguage));

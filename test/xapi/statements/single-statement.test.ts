@@ -132,33 +132,6 @@ describe("Consistent-Through is truthful", () => {
   });
 });
 
-describe("a 1.0.3 client reading a 2.0 statement", () => {
-  it("receives no 2.0-only properties", async () => {
-    const contextAgents = [{ objectType: "contextAgent", agent: { mbox: "mailto:coach@example.com" } }];
-    const contextGroups = [
-      { objectType: "contextGroup", group: { objectType: "Group", mbox: "mailto:team@example.com" } },
-    ];
-    const sub = {
-      objectType: "SubStatement",
-      actor: { mbox: "mailto:sub@example.com" },
-      verb: { id: "http://example.com/verbs/plan" },
-      object: { id: "http://example.com/activities/sub" },
-      context: { contextAgents },
-    };
-    const { status, ids } = await post(
-      [statement({ context: { contextAgents, contextGroups } }), statement({ object: sub })],
-      "2.0.0",
-    );
-    expect(status).toBe(200);
-    const as20 = (await (await getById(ids[0]!, "2.0.0")).json()) as { context: Record<string, unknown> };
-    expect(as20.context.contextAgents).toEqual(contextAgents);
-    const as103 = (await (await getById(ids[0]!, "1.0.3")).json()) as { context: Record<string, unknown> };
-    expect(as103.context).toEqual({});
-    const subAs103 = (await (await getById(ids[1]!, "1.0.3")).json()) as { object: { context: unknown } };
-    expect(subAs103.object.context).toEqual({});
-  });
-});
-
 describe("scopes", () => {
   it("refuses writes without statements/write (403)", async () => {
     const auth = await addCredential("reader", ["statements/read"]);
