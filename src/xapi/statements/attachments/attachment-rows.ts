@@ -11,8 +11,8 @@ INSERT INTO attachments (store_id, sha2, content_type, length, r2_key, created_m
 SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, ?2 FROM json_each(?3) j
 WHERE true ON CONFLICT (store_id, sha2) DO NOTHING`;
 
-// Links every attachment of a statement whose content the store holds, whether it came with this request
-// or an earlier one; the statement's seq is found by its id, as the statement rows come earlier in the batch.
+// Links a statement to contents this request carried (the caller passes only those); the statement's seq is
+// found by its id, as the statement rows come earlier in the batch.
 const INSERT_LINKS_SQL = `
 INSERT INTO statement_attachments (store_id, seq, sha2)
 SELECT ?1, s.seq, a.sha2 FROM json_each(?2) j
@@ -20,7 +20,11 @@ JOIN statements s ON s.store_id = ?1 AND s.id = j.value ->> 0
 JOIN attachments a ON a.store_id = ?1 AND a.sha2 = j.value ->> 1
 WHERE true ORDER BY j.key ON CONFLICT (store_id, seq, sha2) DO NOTHING`;
 
-/** The D1 statements that record `stored` contents and link them to `statements`; append them to the batch. */
+/**
+ * The D1 statements that record `stored` contents and link them to `statements`; append them to the batch.
+ * Only contents in `stored` (those this request's parts carried) are linked: a sha2 declared with just a fileUrl
+ * must not reach bytes someone else uploaded to the store (issue 11; the sha2 is no proof of possession).
+ */
 export function attachmentRowsStatements(
   db: D1Database,
   storeId: string,
@@ -31,8 +35,11 @@ export function attachmentRowsStatements(
   const bound: D1PreparedStatement[] = [];
   const rows = stored.map((a) => [a.sha2, a.contentType, a.length, a.r2Key]);
   for (const chunk of chunkJsonArrays(rows)) bound.push(db.prepare(INSERT_ATTACHMENTS_SQL).bind(storeId, nowMs, chunk));
+  const received = new Set(stored.map((a) => a.sha2));
   const links = statements.flatMap(({ id, statement }) =>
-    [...new Set(declaredAttachments(statement).map((a) => a.sha2.toLowerCase()))].map((sha2) => [id, sha2]),
+    [...new Set(declaredAttachments(statement).map((a) => a.sha2.toLowerCase()))]
+      .filter((sha2) => received.has(sha2))
+      .map((sha2) => [id, sha2]),
   );
   for (const chunk of chunkJsonArrays(links)) bound.push(db.prepare(INSERT_LINKS_SQL).bind(storeId, chunk));
   return bound;
