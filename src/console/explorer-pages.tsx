@@ -11,7 +11,7 @@ import { storedStatement } from "../xapi/statements/stored-statement";
 import type { ConsoleEnv } from "./console-env";
 import { type ExplorerFilters, filterSearch, readExplorerPage, readFilters } from "./explorer-query";
 import { Layout, type PageFrame } from "./layout";
-import { statementSentence, voidedTarget } from "./statement-sentence";
+import { statementCsvHeader, statementCsvRow } from "../shared/statement-csv.mjs";
 import { StatementItem, StatementList } from "./statement-list";
 import { principalWith, storeBase } from "./store-access";
 import { ErrorNote, Forbidden } from "./ui";
@@ -153,14 +153,14 @@ export async function exportStatements(c: Context<ConsoleEnv>): Promise<Response
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
-      if (format === "csv") controller.enqueue(encoder.encode(`${CSV_COLUMNS.join(",")}\r\n`));
+      if (format === "csv") controller.enqueue(encoder.encode(statementCsvHeader()));
       let cursor: string | undefined;
       let sent = 0;
       do {
         const page = await readExplorerPage(db, env, principal, filters, { cursor, limit: EXPORT_PAGE });
         const lines = page.rows.map((row) => {
           const statement = storedStatement(row);
-          return format === "csv" ? csvLine(statement) : `${JSON.stringify(statement)}\n`;
+          return format === "csv" ? statementCsvRow(statement) : `${JSON.stringify(statement)}\n`;
         });
         controller.enqueue(encoder.encode(lines.join("")));
         sent += page.rows.length;
@@ -173,36 +173,6 @@ export async function exportStatements(c: Context<ConsoleEnv>): Promise<Response
   return new Response(stream, {
     headers: { "Content-Type": type, "Content-Disposition": `attachment; filename="statements.${format === "csv" ? "csv" : "ndjson"}"` },
   });
-}
-
-const CSV_COLUMNS = ["id", "timestamp", "stored", "actor", "verb", "object", "score_scaled", "success", "completion", "voids", "sentence"];
-
-function csvLine(statement: Record<string, unknown>): string {
-  const object = (statement.object ?? {}) as Record<string, unknown>;
-  const result = (statement.result ?? {}) as Record<string, unknown>;
-  const score = (result.score ?? {}) as Record<string, unknown>;
-  const values = [
-    statement.id,
-    statement.timestamp,
-    statement.stored,
-    JSON.stringify(statement.actor ?? null),
-    (statement.verb as Record<string, unknown> | undefined)?.id,
-    object.id ?? JSON.stringify(object),
-    score.scaled,
-    result.success,
-    result.completion,
-    voidedTarget(statement),
-    statementSentence(statement),
-  ];
-  return `${values.map(csvField).join(",")}\r\n`;
-}
-
-// RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula.
-function csvField(value: unknown): string {
-  if (value === undefined || value === null) return "";
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 function withParam(query: string, name: string, value: string): string {

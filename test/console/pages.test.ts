@@ -2,6 +2,7 @@
 // (sentences, filters, keyset paging, JSON), export, live mode, activity and learner pages.
 import { beforeAll, describe, expect, it } from "vitest";
 import { xapi } from "../helpers";
+import { STATEMENT_CSV_COLUMNS } from "../../src/shared/statement-csv.mjs";
 import { Browser, chartValues, figure, statement } from "./console-helpers";
 
 const COURSE = "http://example.com/course/pages";
@@ -118,9 +119,9 @@ describe("console pages", () => {
     expect(lines.every((s) => s.object.id === QUIZ)).toBe(true);
     const csv = await browser.get(`/console/s/default/statements/export?format=csv&activity=${encodeURIComponent(COURSE)}`);
     const rows = csv.html.trim().split("\r\n");
-    expect(rows[0]).toBe("id,timestamp,stored,actor,verb,object,score_scaled,success,completion,voids,sentence");
+    expect(rows[0]).toBe(STATEMENT_CSV_COLUMNS.join(","));
     expect(rows).toHaveLength(21);
-    expect(rows[1]).toContain("Ana completed Course 1 with 92%");
+    expect(rows[1]).toContain('"mailto:ana@example.com","Ana","http://adlnet.gov/expapi/verbs/completed"');
   });
 
   it("live: statements after a position, as list items", async () => {
