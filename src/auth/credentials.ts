@@ -1,14 +1,15 @@
 // Storage verbs for credentials. Lookups for authentication are by key only; the caller compares the secret
 // hash itself so that a missing key and a wrong secret take the same path. Admin verbs take the store id, so a
 // credential of another store is simply not found.
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { credentials } from "../db/schema";
+import type { Bindings } from "../env";
 import { hashSecret, randomToken } from "./secrets";
 
 export type CredentialRow = typeof credentials.$inferSelect;
 /** A credential as the admin API shows it: never the secret nor its hash. */
-export type CredentialView = Omit<CredentialRow, "secretHash" | "scopes" | "authority" | "disabled"> & {
+export type CredentialView = Omit<CredentialRow, "secretHash" | "scopes" | "authority" | "disabled" | "sessionGeneration"> & {
   scopes: string[];
   authority: Record<string, unknown>;
   disabled: boolean;
@@ -16,6 +17,15 @@ export type CredentialView = Omit<CredentialRow, "secretHash" | "scopes" | "auth
 
 export const DEFAULT_STORE_ID = "default";
 export const BOOTSTRAP_ID_PREFIX = "bootstrap:";
+
+/**
+ * True for the credential ensureBootstrapCredential rewrites from LRS_BOOTSTRAP_KEY / LRS_BOOTSTRAP_SECRET on
+ * every isolate start: changing it anywhere else would be silently undone. A bootstrap row of a key no longer
+ * configured is an ordinary credential (it can be disabled or deleted).
+ */
+export function isManagedBootstrap(env: Bindings, id: string): boolean {
+  return !!env.LRS_BOOTSTRAP_KEY && !!env.LRS_BOOTSTRAP_SECRET && id === `${BOOTSTRAP_ID_PREFIX}${env.LRS_BOOTSTRAP_KEY}`;
+}
 
 export async function findCredentialByKey(db: D1Database, key: string): Promise<CredentialRow | undefined> {
   const rows = await drizzle(db).select().from(credentials).where(eq(credentials.key, key)).limit(1);
@@ -60,7 +70,7 @@ export async function ensureBootstrapCredential(db: D1Database, key: string, sec
 }
 
 export function viewCredential(row: CredentialRow): CredentialView {
-  const { secretHash: _hash, scopes, authority, disabled, ...rest } = row;
+  const { secretHash: _hash, sessionGeneration: _generation, scopes, authority, disabled, ...rest } = row;
   return {
     ...rest,
     scopes: JSON.parse(scopes) as string[],
@@ -114,20 +124,41 @@ export async function createCredential(
     authority: JSON.stringify(input.authority ?? defaultAuthority(key)),
     disabled: 0,
     createdAt: Date.now(),
+    sessionGeneration: 0,
   };
   await drizzle(db).insert(credentials).values(row);
   return { credential: viewCredential(row), secret };
 }
 
-/** A new secret for the same key and id, so statements and their authority stay with the credential. */
-export async function rotateCredentialSecret(db: D1Database, storeId: string, id: string): Promise<string | undefined> {
+// Raised by every change that must end the credential's console sessions (src/console/session.ts).
+const nextGeneration = sql`${credentials.sessionGeneration} + 1`;
+
+/**
+ * A new secret for the same key and id, so statements and their authority stay with the credential. Ends its
+ * console sessions.
+ */
+export async function rotateCredentialSecret(
+  db: D1Database,
+  storeId: string,
+  id: string,
+): Promise<{ credential: CredentialView; secret: string } | undefined> {
   const secret = randomToken(32);
   const updated = await drizzle(db)
     .update(credentials)
-    .set({ secretHash: await hashSecret(secret) })
+    .set({ secretHash: await hashSecret(secret), sessionGeneration: nextGeneration })
+    .where(and(eq(credentials.storeId, storeId), eq(credentials.id, id)))
+    .returning();
+  return updated[0] && { credential: viewCredential(updated[0]), secret };
+}
+
+/** Ends every console session of the credential (sign-out). False when there is no such credential. */
+export async function endCredentialSessions(db: D1Database, storeId: string, id: string): Promise<boolean> {
+  const rows = await drizzle(db)
+    .update(credentials)
+    .set({ sessionGeneration: nextGeneration })
     .where(and(eq(credentials.storeId, storeId), eq(credentials.id, id)))
     .returning({ id: credentials.id });
-  return updated.length ? secret : undefined;
+  return rows.length > 0;
 }
 
 export async function updateCredential(
@@ -145,7 +176,9 @@ export async function updateCredential(
     const row = await findCredential(db, storeId, id);
     return row && viewCredential(row);
   }
-  const rows = await drizzle(db).update(credentials).set(set).where(where).returning();
+  // Disabling ends the console sessions for good: enabling again must not revive them.
+  const generation = change.disabled ? { sessionGeneration: nextGeneration } : {};
+  const rows = await drizzle(db).update(credentials).set({ ...set, ...generation }).where(where).returning();
   return rows[0] && viewCredential(rows[0]);
 }
 

@@ -5,7 +5,8 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { ALL_SCOPES, type Scope } from "../auth/scopes";
-import { createCredential, listCredentials, rotateCredentialSecret, updateCredential } from "../auth/credentials";
+import { addCredential, changeCredential, rotateCredential } from "../admin/credential-actions";
+import { XapiError } from "../errors";
 import { agentSchema } from "../admin/agent-input";
 import { hashSubject, recordAudit } from "../admin/audit";
 import { eraseAgent } from "../admin/erasure";
@@ -106,52 +107,53 @@ function scopesOf(form: Form): Scope[] | undefined {
 }
 
 adminPages.post("/stores/:storeId/credentials", async (c) => {
-  const db = c.get("db");
-  const store = await findStore(db, c.req.param("storeId"));
-  if (!store) return c.text("Not found", 404);
   const form = await c.req.parseBody({ all: true });
   const scopes = scopesOf(form);
   if (!scopes) return storePage(c, undefined, "Choose at least one scope.", 400);
   const name = text(form, "name").slice(0, 200) || "console credential";
-  const { credential, secret } = await createCredential(db, store.id, { name, scopes });
-  await recordAudit(db, store.id, "credential.create", { credentialId: credential.id });
-  return storePage(c, { title: `Credential “${name}” created`, key: credential.key, secret });
+  return credentialAction(c, async () => {
+    const { credential, secret } = await addCredential(c.get("db"), c.req.param("storeId"), { name, scopes });
+    return storePage(c, { title: `Credential “${name}” created`, key: credential.key, secret });
+  });
 });
 
-adminPages.post("/stores/:storeId/credentials/:credentialId/rotate", async (c) => {
-  const db = c.get("db");
-  const storeId = c.req.param("storeId");
-  const id = c.req.param("credentialId");
-  const secret = await rotateCredentialSecret(db, storeId, id);
-  if (!secret) return c.text("Not found", 404);
-  await recordAudit(db, storeId, "credential.rotate", { credentialId: id });
-  const key = (await listCredentials(db, storeId)).find((credential) => credential.id === id)?.key ?? "";
-  return storePage(c, { title: "Secret rotated", key, secret });
-});
+adminPages.post("/stores/:storeId/credentials/:credentialId/rotate", async (c) =>
+  credentialAction(c, async () => {
+    const { credential, secret } = await rotateCredential(c.env, c.get("db"), c.req.param("storeId"), c.req.param("credentialId"));
+    return storePage(c, { title: "Secret rotated", key: credential.key, secret });
+  }),
+);
 
 for (const action of ["disable", "enable"] as const) {
-  adminPages.post(`/stores/:storeId/credentials/:credentialId/${action}`, async (c) => {
-    const db = c.get("db");
-    const storeId = c.req.param("storeId");
-    const id = c.req.param("credentialId");
-    const updated = await updateCredential(db, storeId, id, { disabled: action === "disable" });
-    if (!updated) return c.text("Not found", 404);
-    await recordAudit(db, storeId, "credential.update", { credentialId: id, disabled: action === "disable" });
-    return c.redirect(`/console/admin/stores/${encodeURIComponent(storeId)}`, 303);
-  });
+  adminPages.post(`/stores/:storeId/credentials/:credentialId/${action}`, async (c) =>
+    credentialAction(c, async () => {
+      const storeId = c.req.param("storeId");
+      await changeCredential(c.env, c.get("db"), storeId, c.req.param("credentialId"), { disabled: action === "disable" });
+      return c.redirect(`/console/admin/stores/${encodeURIComponent(storeId)}`, 303);
+    }),
+  );
 }
 
 adminPages.post("/stores/:storeId/credentials/:credentialId/scopes", async (c) => {
-  const db = c.get("db");
-  const storeId = c.req.param("storeId");
-  const id = c.req.param("credentialId");
   const scopes = scopesOf(await c.req.parseBody({ all: true }));
   if (!scopes) return storePage(c, undefined, "Choose at least one scope.", 400);
-  const updated = await updateCredential(db, storeId, id, { scopes });
-  if (!updated) return c.text("Not found", 404);
-  await recordAudit(db, storeId, "credential.update", { credentialId: id, scopes });
-  return c.redirect(`/console/admin/stores/${encodeURIComponent(storeId)}`, 303);
+  return credentialAction(c, async () => {
+    const storeId = c.req.param("storeId");
+    await changeCredential(c.env, c.get("db"), storeId, c.req.param("credentialId"), { scopes });
+    return c.redirect(`/console/admin/stores/${encodeURIComponent(storeId)}`, 303);
+  });
 });
+
+/** Runs a shared credential action (src/admin/credential-actions.ts); its refusals become the store page's message. */
+async function credentialAction(c: Context<ConsoleEnv>, run: () => Promise<Response>): Promise<Response> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof XapiError)) throw error;
+    if (error.status === 404) return c.text("Not found", 404);
+    return storePage(c, undefined, error.message, error.status === 409 ? 409 : 400);
+  }
+}
 
 // Erasure: the first POST shows what will be erased and asks to confirm; the POST with confirm=yes erases.
 adminPages.post("/stores/:storeId/erase", async (c) => {

@@ -3,7 +3,7 @@
 // of ./admin-pages.tsx.
 import type { Context } from "hono";
 import { ALL_SCOPES } from "../auth/scopes";
-import { listCredentials } from "../auth/credentials";
+import { type CredentialView, isManagedBootstrap, listCredentials } from "../auth/credentials";
 import { findStore } from "../admin/stores";
 import { totals } from "../rollups/read";
 import type { ConsoleEnv } from "./console-env";
@@ -29,7 +29,7 @@ export function Csrf(props: { token: string }) {
 
 type Shown = { title: string; key: string; secret: string };
 
-export async function storePage(c: Context<ConsoleEnv>, shown?: Shown, message?: string, status: 200 | 400 = 200): Promise<Response> {
+export async function storePage(c: Context<ConsoleEnv>, shown?: Shown, message?: string, status: 200 | 400 | 409 = 200): Promise<Response> {
   const db = c.get("db");
   const store = await findStore(db, c.req.param("storeId") ?? "");
   if (!store) return c.text("Not found", 404);
@@ -90,22 +90,14 @@ export async function storePage(c: Context<ConsoleEnv>, shown?: Shown, message?:
             <p>
               Key <code>{credential.key}</code>
             </p>
-            <form method="post" action={`${base}/credentials/${credential.id}/scopes`}>
-              <Csrf token={csrf} />
-              <fieldset>
-                <legend>Scopes</legend>
-                <ScopeBoxes idPrefix={`s-${credential.id}`} checked={credential.scopes} />
-              </fieldset>
-              <button type="submit">Save scopes</button>
-            </form>
-            <form method="post" action={`${base}/credentials/${credential.id}/rotate`} class="inline">
-              <Csrf token={csrf} />
-              <button type="submit">Rotate secret</button>
-            </form>{" "}
-            <form method="post" action={`${base}/credentials/${credential.id}/${credential.disabled ? "enable" : "disable"}`} class="inline">
-              <Csrf token={csrf} />
-              <button type="submit">{credential.disabled ? "Enable" : "Disable"}</button>
-            </form>
+            {isManagedBootstrap(c.env, credential.id) ? (
+              <p data-bootstrap>
+                Scopes {credential.scopes.join(", ")}. Managed by <code>LRS_BOOTSTRAP_KEY</code> / <code>LRS_BOOTSTRAP_SECRET</code>:
+                change or remove it there.
+              </p>
+            ) : (
+              <CredentialForms base={`${base}/credentials/${credential.id}`} credential={credential} csrf={csrf} />
+            )}
           </li>
         ))}
       </ul>
@@ -133,6 +125,31 @@ export async function storePage(c: Context<ConsoleEnv>, shown?: Shown, message?:
       </form>
     </Layout>,
     status,
+  );
+}
+
+/** Scopes, rotate and disable/enable of one credential (not shown for the bootstrap credential: its variables rule it). */
+function CredentialForms(props: { base: string; credential: CredentialView; csrf: string }) {
+  const { base, credential, csrf } = props;
+  return (
+    <>
+      <form method="post" action={`${base}/scopes`}>
+        <Csrf token={csrf} />
+        <fieldset>
+          <legend>Scopes</legend>
+          <ScopeBoxes idPrefix={`s-${credential.id}`} checked={credential.scopes} />
+        </fieldset>
+        <button type="submit">Save scopes</button>
+      </form>
+      <form method="post" action={`${base}/rotate`} class="inline">
+        <Csrf token={csrf} />
+        <button type="submit">Rotate secret</button>
+      </form>{" "}
+      <form method="post" action={`${base}/${credential.disabled ? "enable" : "disable"}`} class="inline">
+        <Csrf token={csrf} />
+        <button type="submit">{credential.disabled ? "Enable" : "Disable"}</button>
+      </form>
+    </>
   );
 }
 

@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ConsoleEnv } from "./console-env";
 import { adminPages } from "./admin-pages";
-import { endSession, requireCsrf, requireSession, securityHeaders, usePrimary } from "./session";
+import { requireCsrf, requireSession, securityHeaders, signOut, usePrimary } from "./session";
 import { signInRoutes } from "./sign-in-routes";
 import { storePages } from "./store-pages";
 
@@ -28,8 +28,8 @@ consoleRoutes.get("/", (c) => {
   return c.redirect(viewer.kind === "admin" ? "/console/admin" : `/console/s/${encodeURIComponent(viewer.storeId)}`, 303);
 });
 
-consoleRoutes.post("/sign-out", (c) => {
-  endSession(c);
+consoleRoutes.post("/sign-out", async (c) => {
+  await signOut(c);
   return c.redirect("/console/sign-in", 303);
 });
 

@@ -1,7 +1,8 @@
 // The console session: a token signed with HMAC-SHA-256, kept in an HttpOnly cookie. It names who signed in
 // (the admin, or one store credential) and carries a fingerprint of what they signed in with, never the secret
 // itself, so rotating a credential's secret or changing LRS_ADMIN_TOKEN ends every session made with the old
-// one. It also carries the CSRF synchronizer token of the session (./csrf.ts) and its expiry.
+// one. It also carries the session generation it began under (sign-out, disable and rotate raise the stored
+// one: ./session.ts), the CSRF synchronizer token of the session and its expiry.
 //
 // Key: LRS_SESSION_SECRET when set (set it in deployments), else derived from LRS_ADMIN_TOKEN, else from
 // LRS_BOOTSTRAP_SECRET (so `npm start` works out of the box). Without any of them the console is disabled.
@@ -12,12 +13,13 @@ const encoder = new TextEncoder();
 export const SESSION_TTL_MS = 8 * 60 * 60_000;
 
 export type SessionClaims =
-  | { kind: "admin"; fingerprint: string; csrf: string; expiresMs: number }
+  | { kind: "admin"; fingerprint: string; generation: number; csrf: string; expiresMs: number }
   | {
       kind: "credential";
       storeId: string;
       credentialId: string;
       fingerprint: string;
+      generation: number;
       csrf: string;
       expiresMs: number;
     };

@@ -2,13 +2,17 @@
 //   - Cookie: HttpOnly (no script reads it), Secure, SameSite=Strict (never sent on cross-site requests),
 //     Path=/console. Each request re-checks the credential behind it, so disabling or rotating it (or changing
 //     LRS_ADMIN_TOKEN) ends the session at once, and scope changes apply to the next page.
+//   - Generation: a session carries the session generation of its credential (a column of the row the check
+//     reads anyway, so no extra D1 read), or of the admin (session_generations). Sign-out, disable and rotate
+//     raise it: every cookie issued before is refused for good, even after the credential is enabled again.
 //   - CSRF: every POST must come from our own origin (Origin header) and carry the session's synchronizer token
 //     in `_csrf`. The sign-in form, made before any session, carries a token bound to a short-lived cookie.
 //   - CSP: scripts and styles from our origin only, no inline script, nothing from other origins.
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { findCredential } from "../auth/credentials";
+import { endCredentialSessions, findCredential } from "../auth/credentials";
+import { adminGeneration, endAdminSessions } from "./admin-session-generation";
 import { hashSecret, randomToken, timingSafeEqual } from "../auth/secrets";
 import type { ConsoleEnv } from "./console-env";
 import { fingerprintOf, openSession, sealSession, SESSION_TTL_MS, type SessionClaims, sessionKey, signValue } from "./session-token";
@@ -60,6 +64,18 @@ export function endSession(c: Context<ConsoleEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { path: COOKIE_PATH, secure: true, httpOnly: true, sameSite: "Strict" });
 }
 
+/**
+ * Sign-out: raises the viewer's session generation, so this cookie (and every other session of the same
+ * credential or of the admin) is refused from now on even if a copy of it survives, then clears the cookie.
+ */
+export async function signOut(c: Context<ConsoleEnv>): Promise<void> {
+  const viewer = c.get("viewer");
+  const db = c.get("db");
+  if (viewer.kind === "admin") await endAdminSessions(db);
+  else await endCredentialSessions(db, viewer.principal.storeId, viewer.principal.credentialId);
+  endSession(c);
+}
+
 /** Sets `viewer` and `csrf`; a request without a valid session is sent to the sign-in page. */
 export const requireSession = createMiddleware<ConsoleEnv>(async function requireSession(c, next) {
   const claims = await currentClaims(c);
@@ -82,11 +98,13 @@ async function currentClaims(c: Context<ConsoleEnv>): Promise<SessionClaims | un
   if (claims.kind === "admin") {
     const expected = c.env.LRS_ADMIN_TOKEN;
     if (!expected || (await fingerprintOf(await hashSecret(expected))) !== claims.fingerprint) return undefined;
+    if ((await adminGeneration(db)) !== claims.generation) return undefined;
     c.set("viewer", { kind: "admin" });
     return claims;
   }
   const row = await findCredential(db, claims.storeId, claims.credentialId);
-  if (!row || row.disabled || (await fingerprintOf(row.secretHash)) !== claims.fingerprint) return undefined;
+  if (!row || row.disabled || row.sessionGeneration !== claims.generation) return undefined;
+  if ((await fingerprintOf(row.secretHash)) !== claims.fingerprint) return undefined;
   c.set("viewer", {
     kind: "credential",
     storeId: row.storeId,

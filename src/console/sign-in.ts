@@ -6,6 +6,7 @@ import { authenticateRequest } from "../auth/basic-auth";
 import { findCredential } from "../auth/credentials";
 import { hashSecret, timingSafeEqual } from "../auth/secrets";
 import { type FailureRow, recordFailure, retryAfterSeconds, selectFailures, throttleSubjects } from "../auth/throttle";
+import { generationOf, selectAdminGeneration } from "./admin-session-generation";
 import { fingerprintOf, newCsrfToken, SESSION_TTL_MS, type SessionClaims } from "./session-token";
 
 export type SignInOutcome = { ok: true; claims: SessionClaims } | { ok: false; message: string };
@@ -22,19 +23,25 @@ export async function signInWithAdminToken(
 ): Promise<SignInOutcome> {
   const expected = env.LRS_ADMIN_TOKEN;
   const subjects = await throttleSubjects("admin", address);
-  const [failures, expectedHash, presentedHash] = await Promise.all([
-    selectFailures(db, subjects).all<FailureRow>(),
+  const [[failures, generation], expectedHash, presentedHash] = await Promise.all([
+    db.batch([selectFailures(db, subjects), selectAdminGeneration(db)]),
     hashSecret(expected ?? ""),
     hashSecret(token),
   ]);
-  if (retryAfterSeconds(failures.results, subjects, now) !== undefined) return { ok: false, message: THROTTLED };
+  if (retryAfterSeconds((failures?.results ?? []) as FailureRow[], subjects, now) !== undefined) return { ok: false, message: THROTTLED };
   if (!expected || !token || !timingSafeEqual(expectedHash, presentedHash)) {
     if (token) await recordFailure(db, subjects, now);
     return { ok: false, message: REFUSED };
   }
   return {
     ok: true,
-    claims: { kind: "admin", fingerprint: await fingerprintOf(expectedHash), csrf: newCsrfToken(), expiresMs: now + SESSION_TTL_MS },
+    claims: {
+      kind: "admin",
+      fingerprint: await fingerprintOf(expectedHash),
+      generation: generationOf(generation),
+      csrf: newCsrfToken(),
+      expiresMs: now + SESSION_TTL_MS,
+    },
   };
 }
 
@@ -64,6 +71,7 @@ export async function signInWithCredential(
       storeId,
       credentialId,
       fingerprint: await fingerprintOf(row.secretHash),
+      generation: row.sessionGeneration,
       csrf: newCsrfToken(),
       expiresMs: now + SESSION_TTL_MS,
     },

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { ensureBootstrapCredential } from "../../src/auth/credentials";
 import { basic, xapi } from "../helpers";
 import { admin, adminJson, createCredential, createStore, xapiAs } from "./admin-helpers";
 
@@ -167,6 +168,17 @@ describe("credential lifecycle", () => {
     expect((await admin(`${base}/rotate`, { method: "POST" })).status).toBe(409);
     expect((await admin(`${base}/disable`, { method: "POST" })).status).toBe(409);
     expect((await admin(base, { method: "DELETE" })).status).toBe(409);
+    expect((await xapi("/statements")).status).toBe(200);
+  });
+
+  it("treats a bootstrap credential whose key is no longer configured as an ordinary one: it can be disabled and deleted", async () => {
+    await ensureBootstrapCredential(env.DB, "retired-key", "retired-secret"); // as a run with the old variables left it
+    const base = "/stores/default/credentials/bootstrap:retired-key";
+    expect((await xapi("/statements", { auth: basic("retired-key", "retired-secret") })).status).toBe(200);
+    expect((await admin(`${base}/disable`, { method: "POST" })).status).toBe(200);
+    expect((await xapi("/statements", { auth: basic("retired-key", "retired-secret") })).status).toBe(401);
+    expect((await admin(base, { method: "DELETE" })).status).toBe(204);
+    expect((await admin(base)).status).toBe(404);
     expect((await xapi("/statements")).status).toBe(200);
   });
 });

@@ -1,6 +1,6 @@
 // Console sign-in and sign-out, the session cookie's attributes, CSRF refusal and the security headers.
 import { describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, createCredential, createStore } from "../admin/admin-helpers";
+import { admin, ADMIN_TOKEN, adminJson, createCredential, createStore } from "../admin/admin-helpers";
 import { TEST_KEY, TEST_SECRET, xapi } from "../helpers";
 import { Browser } from "./console-helpers";
 
@@ -88,6 +88,89 @@ describe("console sign-in", () => {
       expect((await admin.post(`/console/admin/stores/${storeId}/credentials/${credential.id}/${change}`)).status).toBeLessThan(400);
       expect((await browser.get(`/console/s/${storeId}`)).location).toBe("/console/sign-in");
     }
+  });
+});
+
+describe("console sessions end for good", () => {
+  /** A second browser holding a copy of the first one's session cookie (as a stolen or kept copy would be). */
+  function copyOf(browser: Browser): Browser {
+    const copy = new Browser();
+    copy.cookies.set("lrs_console", browser.cookies.get("lrs_console")!);
+    return copy;
+  }
+
+  it("sign-out of a credential: a kept copy of the cookie is refused afterwards, and signing in again works", async () => {
+    const credential = await createCredential(await createStore("Sign-out store"));
+    const browser = new Browser();
+    await browser.signInCredential(credential.key, credential.secret);
+    await browser.get(`/console/s/${credential.storeId}`);
+    const kept = copyOf(browser);
+    expect((await kept.get(`/console/s/${credential.storeId}`)).status).toBe(200);
+    expect((await browser.post("/console/sign-out")).location).toBe("/console/sign-in");
+    expect((await kept.get(`/console/s/${credential.storeId}`)).location).toBe("/console/sign-in");
+    const again = new Browser();
+    expect((await again.signInCredential(credential.key, credential.secret)).status).toBe(303);
+    expect((await again.get(`/console/s/${credential.storeId}`)).status).toBe(200);
+  });
+
+  it("sign-out of the admin: a kept copy of the admin cookie is refused afterwards, and signing in again works", async () => {
+    const browser = new Browser();
+    await browser.signInAdmin();
+    await browser.get("/console/admin");
+    const kept = copyOf(browser);
+    expect((await kept.get("/console/admin")).status).toBe(200);
+    expect((await browser.post("/console/sign-out")).location).toBe("/console/sign-in");
+    expect((await kept.get("/console/admin")).location).toBe("/console/sign-in");
+    const again = new Browser();
+    await again.signInAdmin();
+    expect((await again.get("/console/admin")).status).toBe(200);
+    expect((await kept.get("/console/admin")).location).toBe("/console/sign-in");
+  });
+
+  it("disable then enable (console or admin API): the sessions from before stay ended", async () => {
+    const storeId = await createStore("Disable-enable store");
+    for (const via of ["console", "api"] as const) {
+      const credential = await createCredential(storeId);
+      const browser = new Browser();
+      await browser.signInCredential(credential.key, credential.secret);
+      expect((await browser.get(`/console/s/${storeId}`)).status).toBe(200);
+      for (const action of ["disable", "enable"]) {
+        if (via === "api") {
+          expect((await admin(`/stores/${storeId}/credentials/${credential.id}/${action}`, { method: "POST" })).status).toBe(200);
+        } else {
+          const operator = new Browser();
+          await operator.signInAdmin();
+          await operator.get(`/console/admin/stores/${storeId}`);
+          expect((await operator.post(`/console/admin/stores/${storeId}/credentials/${credential.id}/${action}`)).status).toBe(303);
+        }
+      }
+      expect((await browser.get(`/console/s/${storeId}`)).location).toBe("/console/sign-in");
+      expect((await new Browser().signInCredential(credential.key, credential.secret)).status).toBe(303);
+    }
+  });
+
+  it("rotating through the admin API and deleting the credential end its sessions", async () => {
+    const storeId = await createStore("Rotate-delete store");
+    for (const change of ["rotate", "delete"] as const) {
+      const credential = await createCredential(storeId);
+      const browser = new Browser();
+      await browser.signInCredential(credential.key, credential.secret);
+      expect((await browser.get(`/console/s/${storeId}`)).status).toBe(200);
+      const path = `/stores/${storeId}/credentials/${credential.id}`;
+      const res = change === "rotate" ? await admin(`${path}/rotate`, { method: "POST" }) : await admin(path, { method: "DELETE" });
+      expect(res.status).toBe(change === "rotate" ? 200 : 204);
+      expect((await browser.get(`/console/s/${storeId}`)).location).toBe("/console/sign-in");
+    }
+  });
+
+  it("a scope change keeps the session, and applies at the next page", async () => {
+    const credential = await createCredential(await createStore("Scope store"), ["all"]);
+    const browser = new Browser();
+    await browser.signInCredential(credential.key, credential.secret);
+    expect((await browser.get(`/console/s/${credential.storeId}/dashboard`)).status).toBe(200);
+    await adminJson(`/stores/${credential.storeId}/credentials/${credential.id}`, { method: "PATCH", json: { scopes: ["statements/read/mine"] } });
+    expect((await browser.get(`/console/s/${credential.storeId}/dashboard`)).status).toBe(403);
+    expect((await browser.get(`/console/s/${credential.storeId}/statements`)).status).toBe(200);
   });
 });
 
