@@ -138,9 +138,10 @@ function toExtendedFormat(timestamp: string): string {
     .replace(/([+-]\d{2})$/, "$1:00");
 }
 
+// Any non-negative integer is valid, however many digits; past MAX_LIMIT it is served at MAX_LIMIT.
 function parseLimit(value: string | undefined): number {
   if (value === undefined) return MAX_LIMIT;
-  if (!/^\d{1,9}$/.test(value)) throw badRequest("must be a non-negative integer", "limit");
+  if (!/^\d+$/.test(value)) throw badRequest("must be a non-negative integer", "limit");
   const limit = Number(value);
   return limit === 0 ? MAX_LIMIT : Math.min(limit, MAX_LIMIT);
 }
