@@ -1,11 +1,14 @@
 // createApp(): the one app factory used by the Worker entry and by the tests.
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import { requireBasicAuth } from "./auth/basic-auth";
 import type { AppEnv } from "./env";
 import { XapiError } from "./errors";
+import { separateConsoleOrigin } from "./http/console-origin";
 import { useD1Session } from "./http/d1-session";
+import { xapiResponseHeaders } from "./http/stored-body-headers";
 import { adminRoutes } from "./admin/routes";
 import { benchRoutes } from "./bench/raw-insert";
 import { consoleRoutes } from "./console/routes";
@@ -14,6 +17,7 @@ import { activityRoutes } from "./xapi/activities/routes";
 import { agentRoutes } from "./xapi/agents/routes";
 import { rewriteAlternateRequest } from "./xapi/alternate-syntax";
 import { documentRoutes } from "./xapi/documents/routes";
+import { CONSISTENT_THROUGH_HEADER } from "./xapi/statements/consistent-through";
 import { statementRoutes } from "./xapi/statements/routes";
 import { requireXapiVersion, responseVersion, servedVersions, VERSION_HEADER } from "./xapi/version";
 
@@ -39,6 +43,22 @@ export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const xapi = new Hono<AppEnv>();
 
+  // Every response names the version that served it (1.0.3 Communication 3.3.s3.b1), as the latest patch
+  // version of those rules (see responseVersion for requests without the header). And every response carries
+  // Date: clients (the conformance suites among them) measure the LRS's lag as Date minus Consistent-Through.
+  // Registered before CORS so that preflight (OPTIONS) answers carry them too.
+  xapi.use("*", xapiResponseHeaders);
+  xapi.use("*", async function setVersionAndDateHeaders(c, next) {
+    await next();
+    c.res.headers.set(VERSION_HEADER, responseVersion(c.req.header(VERSION_HEADER), servedVersions(c.env)));
+    if (!c.res.headers.has("Date")) c.res.headers.set("Date", new Date().toUTCString());
+  });
+
+  // Consistent-Through is on every Statements response (1.0.3 Communication 2.1.3.s2.b5), even a 400 or 401
+  // answered before the store is known; nothing of any store is visible to such a request, so the time of the
+  // answer is a true (vacuous) bound. Authenticated responses carry the store's own value (statements/routes.ts).
+  xapi.use("/statements", setFallbackConsistentThrough);
+  xapi.use("/statements/*", setFallbackConsistentThrough);
   xapi.use(
     "*",
     cors({
@@ -50,15 +70,6 @@ export function createApp(): Hono<AppEnv> {
       maxAge: 86400,
     }),
   );
-  // Every response names the version that served it (1.0.3 Communication 3.3.s3.b1), as the latest patch
-  // version of those rules (see responseVersion for requests without the header). And every response carries
-  // Date: clients (the conformance suites among them) measure the LRS's lag as Date minus Consistent-Through.
-  xapi.use("*", async function setVersionAndDateHeaders(c, next) {
-    await next();
-    c.res.headers.set(VERSION_HEADER, responseVersion(c.req.header(VERSION_HEADER), servedVersions(c.env)));
-    if (!c.res.headers.has("Date")) c.res.headers.set("Date", new Date().toUTCString());
-  });
-
   // 1.0.3 Alternate Request Syntax: re-dispatch the equivalent ordinary request through the whole app.
   xapi.use("*", async function alternateRequestSyntax(c, next) {
     const rewritten = await rewriteAlternateRequest(c);
@@ -70,6 +81,7 @@ export function createApp(): Hono<AppEnv> {
   mountXapiResources(xapi);
   xapi.notFound((c) => c.json({ error: { status: 404, message: `no xAPI resource at ${c.req.path}` } }, 404));
 
+  app.use("*", separateConsoleOrigin);
   app.route("/xapi", xapi);
   app.route("/admin", adminRoutes);
   app.route("/bench", benchRoutes); // 404 unless the Worker runs with LRS_BENCH=1 (npm run bench)
@@ -78,6 +90,11 @@ export function createApp(): Hono<AppEnv> {
   app.notFound((c) => c.json({ error: { status: 404, message: `nothing at ${c.req.path}` } }, 404));
   return app;
 }
+
+const setFallbackConsistentThrough = createMiddleware(async function setFallbackConsistentThrough(c, next) {
+  await next();
+  if (!c.res.headers.has(CONSISTENT_THROUGH_HEADER)) c.res.headers.set(CONSISTENT_THROUGH_HEADER, new Date().toISOString());
+});
 
 /** The xAPI resources behind version negotiation and authentication. */
 function mountXapiResources(xapi: Hono<AppEnv>): void {

@@ -8,6 +8,8 @@ export type Bindings = Env & {
   LRS_CURSOR_SECRET?: string;
   /** Key of the console's signed session cookies (falls back to LRS_ADMIN_TOKEN, then LRS_BOOTSTRAP_SECRET). */
   LRS_SESSION_SECRET?: string;
+  /** The console's own origin (https://console.example.org): it then serves only the console (src/http/console-origin.ts). */
+  LRS_CONSOLE_ORIGIN?: string;
   /** The xAPI versions served, comma separated ("1.0.3,2.0.0" when unset). */
   LRS_XAPI_VERSIONS?: string;
 };

@@ -58,7 +58,7 @@ export async function rewriteAlternateRequest(c: Context<AppEnv>): Promise<Reque
       if (seenHeaders.has(header)) throw badRequest("the form parameter is given more than once", header);
       seenHeaders.add(header);
       // Content-Length describes `content`; the rebuilt request computes its own.
-      if (header !== "Content-Length") headers.set(header, value);
+      if (header !== "Content-Length") headers.set(header, headerValue(header, value));
     } else if (name === "content") {
       if (content !== undefined) throw badRequest("the form parameter is given more than once", "content");
       content = value;
@@ -75,4 +75,15 @@ export async function rewriteAlternateRequest(c: Context<AppEnv>): Promise<Reque
   if (sendsContent && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
   const target = `${url.origin}${url.pathname}${query.size > 0 ? `?${query}` : ""}`;
   return new Request(target, { method, headers, body: sendsContent ? content : undefined });
+}
+
+// RFC 9110 5.5: a field value is visible ASCII, obs-text, spaces and tabs. A form field can hold anything, and
+// Headers.set throws on CR, LF, NUL or code points past U+00FF: refuse those as the client's error.
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+function headerValue(header: string, value: string): string {
+  if (!FIELD_VALUE.test(value)) {
+    throw badRequest("must be a valid HTTP header value (no CR, LF, NUL or other control characters)", header);
+  }
+  return value;
 }

@@ -6,12 +6,14 @@ import type { AppEnv } from "../../env";
 import { badRequest, notFound, XapiError } from "../../errors";
 import { maxBodyBytes, readBodyBytes } from "../../http/body";
 import { BOOKMARK_HEADER } from "../../http/d1-session";
-import type { DocumentKind } from "./document-address";
+import { STORED_BODY_HEADERS } from "../../http/stored-body-headers";
+import type { DocumentAddress, DocumentKind } from "./document-address";
+import type { DocumentRow } from "./document-rows";
 import { listDocumentIds, openDocument, writeDocument } from "./document-store";
 import { quoteEtag, sha1Hex } from "./etag";
 import { isJsonMediaType, parseJsonObject } from "./json-merge";
 import { type DocumentRequest, parseDocumentRequest } from "./parameters";
-import { type Conditions, parseConditions, unconditionalPutRule } from "./preconditions";
+import { type Conditions, parseConditions, preconditionsHold, unconditionalPutRule } from "./preconditions";
 
 export type { DocumentKind } from "./document-address";
 
@@ -35,16 +37,7 @@ export function documentRoutes(kind: DocumentKind): Hono<AppEnv> {
       if (lastModifiedMs !== undefined) headers["Last-Modified"] = new Date(lastModifiedMs).toUTCString();
       return c.body(body, 200, headers);
     }
-    const opened = await openDocument(c.get("db"), c.env, request.address, c.req.method !== "HEAD");
-    if (!opened) throw notFound("no such document");
-    const { row, body } = opened;
-    const headers = {
-      "Content-Type": row.contentType,
-      "Content-Length": String(row.size),
-      ETag: quoteEtag(row.etag),
-      "Last-Modified": new Date(row.updatedMs).toUTCString(),
-    };
-    return body ? c.body(body, 200, headers) : c.body(null, 200, headers);
+    return serveDocument(c, request.address);
   });
 
   for (const method of ["PUT", "POST"] as const) {
@@ -84,6 +77,32 @@ export function documentRoutes(kind: DocumentKind): Hono<AppEnv> {
   });
 
   return routes;
+}
+
+/** One document as a download: 304 when the client's copy is current, the R2 body opened only when sent. */
+async function serveDocument(c: Context<AppEnv>, address: DocumentAddress): Promise<Response> {
+  const ifNoneMatch = conditionsOf(c).ifNoneMatch;
+  const wantsBody = c.req.method !== "HEAD";
+  let opened = await openDocument(c.get("db"), c.env, address, wantsBody && ifNoneMatch === undefined);
+  if (!opened) throw notFound("no such document");
+  // RFC 7232 4.1: a client that already holds this version gets 304 without the body.
+  if (ifNoneMatch !== undefined && !preconditionsHold({ ifNoneMatch }, opened.row.etag)) {
+    return c.body(null, 304, documentHeaders(opened.row));
+  }
+  if (wantsBody && !opened.body) opened = await openDocument(c.get("db"), c.env, address, true);
+  if (!opened) throw notFound("no such document");
+  const headers = { ...documentHeaders(opened.row), "Content-Length": String(opened.row.size) };
+  return opened.body ? c.body(opened.body, 200, headers) : c.body(null, 200, headers);
+}
+
+function documentHeaders(row: DocumentRow): Record<string, string> {
+  return {
+    // The body is whatever its writer stored (text/html included): a download, never a page of this origin.
+    ...STORED_BODY_HEADERS,
+    "Content-Type": row.contentType,
+    ETag: quoteEtag(row.etag),
+    "Last-Modified": new Date(row.updatedMs).toUTCString(),
+  };
 }
 
 function conditionsOf(c: Context<AppEnv>): Conditions {

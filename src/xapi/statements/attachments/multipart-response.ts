@@ -1,6 +1,7 @@
 // The multipart/mixed response of GET /statements?attachments=true (1.0.3 Communication 2.1.3.s2.b6 and
 // 1.5.2.s3.b1; 9274.1.1 4.1.3, 4.1.6.1): the Statement or StatementResult as the first, application/json
 // part, then each attachment content the statements reference, once, streamed from R2 as the client reads.
+import { STORED_BODY_HEADERS } from "../../../http/stored-body-headers";
 import { findLinkedAttachments } from "./attachment-rows";
 import type { StoredAttachment } from "./attachment-store";
 
@@ -23,6 +24,8 @@ export async function multipartStatementResponse(
   const boundary = `xapi${crypto.randomUUID().replaceAll("-", "")}`;
   const headers = new Headers(options.headers);
   headers.set("Content-Type", `multipart/mixed; boundary=${boundary}`);
+  // The parts are stored contents of any type: a browser must save them, never render them as our page.
+  for (const [name, value] of Object.entries(STORED_BODY_HEADERS)) headers.set(name, value);
   if (options.head) return new Response(null, { status: 200, headers });
   return new Response(readableFrom(multipartBody(bucket, boundary, json, attachments)), { status: 200, headers });
 }
