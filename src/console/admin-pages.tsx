@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { ALL_SCOPES, type Scope } from "../auth/scopes";
-import { addCredential, changeCredential, rotateCredential } from "../admin/credential-actions";
+import { addCredential, changeCredential, removeCredential, rotateCredential } from "../admin/credential-actions";
 import { XapiError } from "../errors";
 import { agentSchema } from "../admin/agent-input";
 import { hashSubject, recordAudit } from "../admin/audit";
@@ -140,6 +140,16 @@ adminPages.post("/stores/:storeId/credentials/:credentialId/scopes", async (c) =
   return credentialAction(c, async () => {
     const storeId = c.req.param("storeId");
     await changeCredential(c.env, c.get("db"), storeId, c.req.param("credentialId"), { scopes });
+    return c.redirect(`/console/admin/stores/${encodeURIComponent(storeId)}`, 303);
+  });
+});
+
+// Deleting cannot be undone (the key is gone with its authority), so the form carries a confirmation box.
+adminPages.post("/stores/:storeId/credentials/:credentialId/delete", async (c) => {
+  if (text(await c.req.parseBody(), "confirm") !== "yes") return storePage(c, undefined, "Tick the box to confirm the deletion.", 400);
+  return credentialAction(c, async () => {
+    const storeId = c.req.param("storeId");
+    await removeCredential(c.env, c.get("db"), storeId, c.req.param("credentialId"));
     return c.redirect(`/console/admin/stores/${encodeURIComponent(storeId)}`, 303);
   });
 });

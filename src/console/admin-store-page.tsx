@@ -128,7 +128,7 @@ export async function storePage(c: Context<ConsoleEnv>, shown?: Shown, message?:
   );
 }
 
-/** Scopes, rotate and disable/enable of one credential (not shown for the bootstrap credential: its variables rule it). */
+/** Scopes, rotate, disable/enable and delete of one credential (not shown for the bootstrap credential: its variables rule it). */
 function CredentialForms(props: { base: string; credential: CredentialView; csrf: string }) {
   const { base, credential, csrf } = props;
   return (
@@ -148,6 +148,13 @@ function CredentialForms(props: { base: string; credential: CredentialView; csrf
       <form method="post" action={`${base}/${credential.disabled ? "enable" : "disable"}`} class="inline">
         <Csrf token={csrf} />
         <button type="submit">{credential.disabled ? "Enable" : "Disable"}</button>
+      </form>{" "}
+      <form method="post" action={`${base}/delete`} class="inline">
+        <Csrf token={csrf} />
+        <label>
+          <input type="checkbox" name="confirm" value="yes" required /> for good
+        </label>{" "}
+        <button type="submit">Delete</button>
       </form>
     </>
   );
