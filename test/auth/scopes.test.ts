@@ -6,7 +6,9 @@ import { VERSIONS } from "../helpers";
 import { createCredential, createStore, xapiAs, type TestCredential } from "../admin/admin-helpers";
 
 const SCOPES = ["statements/write", "statements/read", "statements/read/mine", "all/read", "all", "state", "profile", "define"];
-const READ_ANYTHING = ["statements/read", "statements/read/mine", "all/read", "all", "state", "profile", "define"];
+// The Agents and Activities resources answer from every statement of the store (Person, canonical definition):
+// only a scope that may read any statement may read them.
+const READ_STORE_WIDE = ["statements/read", "all/read", "all"];
 
 const AGENT = JSON.stringify({ mbox: "mailto:scoped@example.com" });
 const ACTIVITY = "http://example.com/activities/scoped";
@@ -39,8 +41,8 @@ const ROUTES: Route[] = [
   ...documentRoutes("state", "/activities/state", { activityId: ACTIVITY, agent: AGENT, stateId: "s" }),
   ...documentRoutes("profile", "/activities/profile", { activityId: ACTIVITY, profileId: "p" }),
   ...documentRoutes("profile", "/agents/profile", { agent: AGENT, profileId: "p" }),
-  { name: "GET agents", method: "GET", path: () => `/agents?${q({ agent: AGENT })}`, allowed: READ_ANYTHING },
-  { name: "GET activities", method: "GET", path: () => `/activities?${q({ activityId: ACTIVITY })}`, allowed: READ_ANYTHING },
+  { name: "GET agents", method: "GET", path: () => `/agents?${q({ agent: AGENT })}`, allowed: READ_STORE_WIDE },
+  { name: "GET activities", method: "GET", path: () => `/activities?${q({ activityId: ACTIVITY })}`, allowed: READ_STORE_WIDE },
 ];
 
 function documentRoutes(scope: string, base: string, params: Record<string, string>): Route[] {

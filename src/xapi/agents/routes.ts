@@ -11,7 +11,9 @@ export const agentRoutes = new Hono<AppEnv>();
 
 agentRoutes.get(
   "/",
-  requireScope("all/read", "statements/read", "statements/read/mine", "state", "profile", "define"),
+  // Store-wide knowledge drawn from every statement, so it takes a scope that reads any statement (1.0.3
+  // Communication 4.2): statements/read/mine, state, profile and define see only their own part of the store.
+  requireScope("statements/read"),
   async (c) => {
     const values = readParameters(new URL(c.req.url).searchParams, new Set(["agent"]));
     const { agent, key } = parseAgentParameter(required(values, "agent"), c.get("xapiVersion"), false);
