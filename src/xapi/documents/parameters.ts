@@ -40,7 +40,9 @@ export function parseDocumentRequest(
     storeId,
     kind,
     activityId: kind === "agent_profile" ? "" : parseActivityIdParameter(required(values, "activityId")),
-    agentKey: kind === "activity_profile" ? "" : parseAgentParameter(required(values, "agent"), version).key,
+    // An Agent, never a Group (1.0.3 Communication 2.6 note, 2.3 table): a Group's documents go under an
+    // Agent object carrying the Group's IFI.
+    agentKey: kind === "activity_profile" ? "" : parseAgentParameter(required(values, "agent"), version, false).key,
     registration: values.has("registration") ? parseRegistrationParameter(values.get("registration")!) : undefined,
   };
   if (single) {

@@ -85,8 +85,8 @@ describe.each(VERSIONS)("State resource (%s)", (version) => {
     expect(res.status).toBe(400);
   });
 
-  it("accepts an identified Group's identifier as the agent", async () => {
-    const params = documentParams("state", { agent: { objectType: "Group", mbox: "mailto:team@example.com" } });
+  it("accepts an identified Group's identifier inside an Agent object as the agent", async () => {
+    const params = documentParams("state", { agent: { objectType: "Agent", mbox: "mailto:team@example.com" } });
     await post(version, params, { team: true });
     expect(await (await xapi(url("state", params), { version })).json()).toEqual({ team: true });
   });
