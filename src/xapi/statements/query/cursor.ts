@@ -3,7 +3,7 @@
 // Paging by position, not offset, keeps pages stable while statements arrive; nothing is kept on the server,
 // so a `more` IRL lives as long as the key (well past the required 24 hours).
 //
-// Key: LRS_CURSOR_SECRET when set (set it in deployments), else derived from LRS_BOOTSTRAP_SECRET. A forged
+// Key: LRS_CURSOR_SECRET when set (npm run deploy sets it), else derived from the first configured secret. A forged
 // cursor could only name a position in the caller's own store (what since/until already allow), so the MAC
 // is about refusing tampered or truncated IRLs with a 400, not about secrecy.
 import { badRequest } from "../../../errors";
@@ -12,9 +12,15 @@ const encoder = new TextEncoder();
 const MAC_BYTES = 16;
 let cachedKey: { material: string; key: Promise<CryptoKey> } | undefined;
 
+// Never a public constant: with no secret configured at all, a random key of this isolate (a `more` IRL may
+// then be refused with a 400 by another isolate, which `npm run deploy` avoids by setting LRS_CURSOR_SECRET).
+let isolateSecret: string | undefined;
+
 export function cursorKeyMaterial(env: Record<string, unknown>): string {
-  const secret = env.LRS_CURSOR_SECRET ?? env.LRS_BOOTSTRAP_SECRET ?? "";
-  return `edge-lrs statement cursor v1\n${String(secret)}`;
+  const configured = [env.LRS_CURSOR_SECRET, env.LRS_BOOTSTRAP_SECRET, env.LRS_SESSION_SECRET, env.LRS_ADMIN_TOKEN];
+  const secret = configured.find((value) => typeof value === "string" && value !== "") as string | undefined;
+  isolateSecret ??= [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `edge-lrs statement cursor v1\n${secret ?? isolateSecret}`;
 }
 
 function hmacKey(material: string): Promise<CryptoKey> {
