@@ -6,10 +6,11 @@ import { parseArgs } from "node:util";
 import { adminClient, xapiClient } from "./lrs/client.mjs";
 import { exportStatements, QUERY_PARAMETERS } from "./lrs/export.mjs";
 import { importStatements } from "./lrs/import.mjs";
+import { readSecret, refuseCommandLineSecrets, SECRET_OPTIONS } from "./lrs/secrets.mjs";
 
 const USAGE = `usage: npm run lrs -- <command> [options]
 
-admin commands (--token or LRS_ADMIN_TOKEN):
+admin commands (LRS_ADMIN_TOKEN, or --token-file <file>):
   stores list
   stores create <name> [--id <id>]
   stores rename <store> <name>
@@ -21,7 +22,7 @@ admin commands (--token or LRS_ADMIN_TOKEN):
   erase-agent <agent-json> --store <store> [--related]   GDPR erasure (asks for --yes)
   audit <store>
 
-xAPI commands (--key/--secret or LRS_KEY/LRS_SECRET; the credential's store is used):
+xAPI commands (LRS_KEY and LRS_SECRET, or --key <key> and --secret-file <file>; the credential's store is used):
   import <file> [--batch 500] [--restart]    NDJSON or JSON array; resumable; rejects in <file>.rejected.ndjson
   export [--out <file>] [--csv] [--agent <json>] [--verb <iri>] [--activity <iri>] [--registration <uuid>]
          [--since <ts>] [--until <ts>] [--related_activities] [--related_agents] [--limit <n>] [--ascending false]
@@ -29,15 +30,17 @@ xAPI commands (--key/--secret or LRS_KEY/LRS_SECRET; the credential's store is u
 common options:
   --url <base>          the LRS (default http://127.0.0.1:8787, or LRS_URL)
   --xapi-version <v>    X-Experience-API-Version for xAPI commands (default 2.0.0)
+  --token-file <file>   the admin token, read from a file (instead of LRS_ADMIN_TOKEN)
+  --secret-file <file>  the credential's secret, read from a file (instead of LRS_SECRET)
+  Secrets are never taken on the command line (--token, --secret): ps shows command lines to every user.
 `;
 
 const { values: options, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     url: { type: "string", default: process.env.LRS_URL ?? "http://127.0.0.1:8787" },
-    token: { type: "string", default: process.env.LRS_ADMIN_TOKEN },
+    ...SECRET_OPTIONS,
     key: { type: "string", default: process.env.LRS_KEY },
-    secret: { type: "string", default: process.env.LRS_SECRET },
     "xapi-version": { type: "string", default: "2.0.0" },
     id: { type: "string" },
     name: { type: "string" },
@@ -58,9 +61,9 @@ const { values: options, positionals } = parseArgs({
 });
 
 const print = (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-const admin = () => adminClient({ url: options.url, token: options.token });
+const admin = () => adminClient({ url: options.url, token: readSecret(options, "token") });
 const xapi = () =>
-  xapiClient({ url: options.url, key: options.key, secret: options.secret, version: options["xapi-version"] });
+  xapiClient({ url: options.url, key: options.key, secret: readSecret(options, "secret"), version: options["xapi-version"] });
 
 function need(value, what) {
   if (value === undefined || value === "") throw new Error(`missing ${what}\n\n${USAGE}`);
@@ -178,6 +181,7 @@ if (!Object.hasOwn(commands, command)) {
   process.exit(1);
 }
 try {
+  refuseCommandLineSecrets(options);
   await commands[command](rest);
 } catch (error) {
   process.stderr.write(`\nerror: ${error.message}\n`);

@@ -42,7 +42,7 @@ export async function fetchWithRetry(url, init) {
 }
 
 export function adminClient({ url, token }) {
-  if (!token) throw new Error("the admin commands need --token or LRS_ADMIN_TOKEN");
+  if (!token) throw new Error("the admin commands need LRS_ADMIN_TOKEN or --token-file <file>");
   const base = url.replace(/\/+$/, "");
   return async function adminRequest(method, path, json) {
     const response = await fetchWithRetry(`${base}/admin${path}`, {
@@ -60,7 +60,7 @@ export function adminClient({ url, token }) {
 }
 
 export function xapiClient({ url, key, secret, version }) {
-  if (!key || !secret) throw new Error("the xAPI commands need --key and --secret (or LRS_KEY / LRS_SECRET)");
+  if (!key || !secret) throw new Error("the xAPI commands need LRS_KEY and LRS_SECRET (or --key and --secret-file <file>)");
   const base = url.replace(/\/+$/, "");
   const headers = {
     Authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString("base64")}`,
@@ -80,7 +80,7 @@ export function xapiClient({ url, key, secret, version }) {
     async getStatements(pathOrParams) {
       const target =
         typeof pathOrParams === "string"
-          ? new URL(pathOrParams, `${base}/xapi/statements`).toString()
+          ? sameOrigin(new URL(pathOrParams, `${base}/xapi/statements`), base).toString()
           : `${base}/xapi/statements?${new URLSearchParams(pathOrParams)}`;
       const response = await fetchWithRetry(target, { headers });
       const text = await response.text();
@@ -88,4 +88,13 @@ export function xapiClient({ url, key, secret, version }) {
       return JSON.parse(text);
     },
   };
+}
+
+/** A `more` link, refused unless it stays on the LRS's origin: the credential goes with the request. */
+function sameOrigin(url, base) {
+  const expected = new URL(base).origin;
+  if (url.origin !== expected) {
+    throw new Error(`refusing to follow more link ${url.href}: its origin is not ${expected} (the credential would go to it)`);
+  }
+  return url;
 }
