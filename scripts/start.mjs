@@ -2,9 +2,15 @@
 // `npm start`: applies the local D1 migrations, then serves the LRS with embedded local D1/R2/Durable Objects.
 // Environment: PORT (8787), LRS_PERSIST_DIR (.wrangler/state), LRS_BOOTSTRAP_KEY / LRS_BOOTSTRAP_SECRET
 // (a credential with the `all` scope in the default store; dev values below when neither is set).
+// LRS_ADMIN_TOKEN, LRS_XAPI_VERSIONS, LRS_BENCH. The values reach the Worker through a 0600 env file (see
+// start/worker-vars-file.mjs), never wrangler's command line, which every user of the machine can read (ps).
 // Runs unattended (stdin ignored) and stops its whole process group on SIGTERM/SIGINT.
 import { spawn } from "node:child_process";
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { removeWorkerVarsFile, writeWorkerVarsFile } from "./start/worker-vars-file.mjs";
+
+const root = resolve(import.meta.dirname, "..");
 
 const port = process.env.PORT || "8787";
 const persistDir = resolve(process.env.LRS_PERSIST_DIR || ".wrangler/state");
@@ -17,7 +23,11 @@ const childEnv = {
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
   WRANGLER_SEND_METRICS: "false",
   CI: process.env.CI ?? "true", // makes wrangler's d1 commands auto-confirm and keeps it non-interactive
+  CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true", // else wrangler dev ignores --env-file for the Worker's variables
 };
+
+let varsFile;
+process.on("exit", () => removeWorkerVarsFile(varsFile));
 
 let child;
 let stopping = false;
@@ -51,11 +61,17 @@ setInterval(() => {
 try {
   await run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir]);
   if (stopping) process.exit(0);
-  const vars = [];
-  if (key && secret) vars.push("--var", `LRS_BOOTSTRAP_KEY:${key}`, "--var", `LRS_BOOTSTRAP_SECRET:${secret}`);
-  if (process.env.LRS_ADMIN_TOKEN) vars.push("--var", `LRS_ADMIN_TOKEN:${process.env.LRS_ADMIN_TOKEN}`);
-  if (process.env.LRS_XAPI_VERSIONS) vars.push("--var", `LRS_XAPI_VERSIONS:${process.env.LRS_XAPI_VERSIONS}`);
-  if (process.env.LRS_BENCH === "1") vars.push("--var", "LRS_BENCH:1"); // the benchmark's raw-D1 baseline route
+  const vars = {};
+  if (key && secret) Object.assign(vars, { LRS_BOOTSTRAP_KEY: key, LRS_BOOTSTRAP_SECRET: secret });
+  if (process.env.LRS_ADMIN_TOKEN) vars.LRS_ADMIN_TOKEN = process.env.LRS_ADMIN_TOKEN;
+  if (process.env.LRS_XAPI_VERSIONS) vars.LRS_XAPI_VERSIONS = process.env.LRS_XAPI_VERSIONS;
+  if (process.env.LRS_BENCH === "1") vars.LRS_BENCH = "1"; // the benchmark's raw-D1 baseline route
+  varsFile = writeWorkerVarsFile(join(root, ".wrangler"), port, vars);
+  // With --env-file wrangler reads only the files named, so name the ones it reads by default first
+  // (.dev.vars, else .env and .env.local); ours comes last and wins, as --var did. Only existing files: Node
+  // itself also acts on --env-file in wrangler's arguments and exits on a missing one.
+  const defaults = existsSync(join(root, ".dev.vars")) ? [".dev.vars"] : [".env", ".env.local"];
+  const envFiles = [...defaults.map((name) => join(root, name)).filter(existsSync), varsFile].flatMap((path) => ["--env-file", path]);
   console.log(`\nLRS: http://127.0.0.1:${port}/xapi  console: http://127.0.0.1:${port}/console  state: ${persistDir}`);
   if (key && secret) console.log(`LRS: credential (HTTP Basic, scope all, default store): ${key} / ${bothUnset ? secret : "(LRS_BOOTSTRAP_SECRET)"}\n`);
   await run([
@@ -65,7 +81,7 @@ try {
     "--persist-to", persistDir,
     "--show-interactive-dev-session=false",
     "--log-level", process.env.LRS_LOG_LEVEL || "warn",
-    ...vars,
+    ...envFiles,
   ]);
 } catch (error) {
   console.error(String(error));
