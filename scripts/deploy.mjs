@@ -8,6 +8,9 @@
 //   5. deploys the Worker; the Durable Object class migration is declared in wrangler.toml ([[migrations]]);
 //   6. LRS_ADMIN_TOKEN: sets it from the environment variable when given, otherwise generates one on the first
 //      deploy only and prints it once; an existing secret is never replaced unless the variable is given.
+//   7. LRS_CURSOR_SECRET, LRS_SESSION_SECRET (the HMAC keys of `more` cursors and console sessions): generated
+//      (256 bits) when not set yet, never printed; an existing one is left alone.
+// Secret values go to `wrangler secret put` on stdin, never on its command line (visible to every user in ps).
 // `npm run deploy -- --dry-run` only bundles (wrangler deploy --dry-run), needing no Cloudflare account (CI).
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -105,7 +108,8 @@ async function main() {
 
   step("LRS_ADMIN_TOKEN");
   const secrets = JSON.parse(wrangler(["secret", "list", "--format", "json"], { capture: true }) || "[]");
-  const hasToken = secrets.some((secret) => secret.name === "LRS_ADMIN_TOKEN");
+  const isSet = (name) => secrets.some((secret) => secret.name === name);
+  const hasToken = isSet("LRS_ADMIN_TOKEN");
   if (process.env.LRS_ADMIN_TOKEN) {
     wrangler(["secret", "put", "LRS_ADMIN_TOKEN"], { input: process.env.LRS_ADMIN_TOKEN });
     process.stderr.write("set from the LRS_ADMIN_TOKEN environment variable\n");
@@ -116,8 +120,19 @@ async function main() {
     wrangler(["secret", "put", "LRS_ADMIN_TOKEN"], { input: token });
     process.stderr.write(`generated; shown this once, keep it safe:\n\n  LRS_ADMIN_TOKEN=${token}\n\n`);
   }
+
+  // Keys only the Worker needs: without them it derives them from LRS_ADMIN_TOKEN / LRS_BOOTSTRAP_SECRET.
+  for (const name of ["LRS_CURSOR_SECRET", "LRS_SESSION_SECRET"]) {
+    step(name);
+    if (isSet(name)) {
+      process.stderr.write("already set (left unchanged)\n");
+      continue;
+    }
+    wrangler(["secret", "put", name], { input: randomBytes(32).toString("hex") });
+    process.stderr.write("generated (256 bits) and stored as a Worker secret; not shown\n");
+  }
   process.stderr.write(
-    "\nDone. Create a store and a credential:\n" +
+    "\nDone. Create a store and a credential (LRS_ADMIN_TOKEN set in the environment, never on a command line):\n" +
       "  npm run lrs -- --url https://<your-worker>.workers.dev stores create 'My courses' --id courses\n" +
       "  npm run lrs -- --url https://<your-worker>.workers.dev credentials create courses --scopes all\n",
   );
