@@ -1,14 +1,21 @@
-// Erasure of one agent's personal data from one store (GDPR art. 17), an explicit admin action distinct from
-// xAPI voiding. Removed: every statement the `agent` query filter matches (the agent or identified Group as
-// actor or object, as a member of a Group there, and statements that reference those by StatementRef, whose
-// index rows carry the agent too), with their index rows, references and attachment links; with `related`, also
-// statements naming the agent anywhere else but as authority; attachments no remaining statement references;
-// State and Agent Profile documents about the agent with their R2 bodies; the agent's row of the Agents resource.
-// Runs in bounded passes (./work-budget.ts). A statement about the agent accepted while a pass runs may survive
-// that pass; the next pass (or a repeat of the request) removes it.
+// Erasure of one person's data from one store (GDPR art. 17), an explicit admin action distinct from xAPI
+// voiding. The person is a set of agent keys (./erasure-subject.ts: an mbox's case variants and SHA-1 sums).
+// Removed: every statement naming one of the keys anywhere but only as authority (actor, object, Group member,
+// instructor, team, context agents and groups, inside a SubStatement) and statements that reference those by
+// StatementRef (whose index rows carry the keys too), with their index rows, references and attachment links;
+// with `related: false`, only the `agent` query filter's matches (actor or object, or a member of a Group
+// there); attachments no remaining statement references; State and Agent Profile documents about the keys
+// with their R2 bodies; the keys' rows of the Agents resource and of the console's rollups.
+// Runs in bounded passes (./work-budget.ts). A statement about the person accepted while a pass runs may
+// survive that pass; the next pass (or a repeat of the request) removes it.
 import type { Bindings } from "../env";
 import { deleteAgentDocuments } from "../xapi/documents/document-store";
-import { forgetAgentRollups, rollupErased } from "../rollups/maintain";
+import {
+  FORGET_ACTIVITY_LEARNER_SQL,
+  FORGET_LEARNER_ACTIVITY_SQL,
+  FORGET_LEARNER_SQL,
+  rollupErased,
+} from "../rollups/maintain";
 import { deleteRowids, WorkBudget } from "./work-budget";
 
 /** Statements per D1 batch of deletions. */
@@ -17,22 +24,34 @@ const CHUNKS: ErasureChunks = { statements: 200 };
 
 export type ErasureCounts = { statements: number; attachments: number; documents: number; agents: number };
 export type ErasurePass = { done: boolean; erased: ErasureCounts };
+export type ErasureScope = { related: boolean };
+
+/** The statement_index kind whose rows name what an erasure removes: related_agent holds every agent row too. */
+export const indexKind = (scope: ErasureScope) => (scope.related ? "related_agent" : "agent");
+
+// ?1 store, ?2 kind, ?3 JSON array of agent keys: one primary-key seek per key (schema.ts statement_index);
+// CROSS JOIN keeps the keys outside, or SQLite (without statistics) walks the store's whole index by seq.
+// A mention only as authority does not count: the authority vouches for a statement, it is not its subject.
+export const STATEMENTS_NAMING_SQL = `
+SELECT DISTINCT i.seq FROM json_each(?3) k
+  CROSS JOIN statement_index i ON i.store_id = ?1 AND i.kind = ?2 AND i.value = k.value
+WHERE i.usage <> 'authority'`;
 
 export async function eraseAgent(
   db: D1Database,
   env: Bindings,
   storeId: string,
-  agentKey: string,
-  options: { related: boolean },
+  agentKeys: readonly string[],
+  scope: ErasureScope,
   budget = new WorkBudget(),
   chunks = CHUNKS,
 ): Promise<ErasurePass> {
   const erased: ErasureCounts = { statements: 0, attachments: 0, documents: 0, agents: 0 };
-  const kinds = options.related ? ["agent", "related_agent"] : ["agent"];
+  const keys = JSON.stringify(agentKeys);
 
   for (;;) {
     if (!budget.take()) return { done: false, erased };
-    const seqs = await statementsNaming(db, storeId, agentKey, kinds, chunks.statements);
+    const seqs = await statementsNaming(db, storeId, indexKind(scope), keys, chunks.statements);
     if (seqs.length === 0) break;
     if (!budget.take(5)) return { done: false, erased };
     const sha2s = await attachmentsOf(db, storeId, seqs);
@@ -40,46 +59,53 @@ export async function eraseAgent(
     erased.statements += seqs.length;
     erased.attachments += await deleteUnreferencedAttachments(db, env.BLOBS, storeId, sha2s);
   }
+  // Rollup rows naming a key whose statements are all gone hold 0 now (rollupErased); one batch drops them.
   if (!budget.take()) return { done: false, erased };
-  await forgetAgentRollups(db, storeId, agentKey);
+  await db.batch(
+    agentKeys.flatMap((key) =>
+      [FORGET_ACTIVITY_LEARNER_SQL, FORGET_LEARNER_ACTIVITY_SQL, FORGET_LEARNER_SQL].map((sql) =>
+        db.prepare(sql).bind(storeId, key),
+      ),
+    ),
+  );
 
   // Documents go through their DocumentWriter objects, so a concurrent write cannot slip a body past the
   // erasure, nor a read meet a row whose body is already gone.
-  if (!budget.take(4)) return { done: false, erased };
-  const documents = await db
-    .prepare("SELECT COUNT(*) AS n FROM documents WHERE store_id = ? AND agent_key = ?")
-    .bind(storeId, agentKey)
-    .first<{ n: number }>();
-  if (documents && documents.n > 0) {
-    await deleteAgentDocuments(env, storeId, agentKey);
-    erased.documents += documents.n;
+  if (!budget.take()) return { done: false, erased };
+  const { results: documentKeys } = await db
+    .prepare(
+      `SELECT agent_key, COUNT(*) AS n, COUNT(DISTINCT kind || char(10) || activity_id) AS sets FROM documents
+       WHERE store_id = ? AND agent_key IN (SELECT value FROM json_each(?)) GROUP BY agent_key`,
+    )
+    .bind(storeId, keys)
+    .all<{ agent_key: string; n: number; sets: number }>();
+  for (const { agent_key: key, n, sets } of documentKeys) {
+    // deleteAgentDocuments: one D1 read, then one Durable Object call per activity's document set.
+    if (!budget.take(1 + sets)) return { done: false, erased };
+    await deleteAgentDocuments(env, storeId, key);
+    erased.documents += n;
   }
 
   if (!budget.take()) return { done: false, erased };
   const agentRows = await db
-    .prepare("DELETE FROM agents WHERE store_id = ? AND agent_key = ?")
-    .bind(storeId, agentKey)
+    .prepare("DELETE FROM agents WHERE store_id = ? AND agent_key IN (SELECT value FROM json_each(?))")
+    .bind(storeId, keys)
     .run();
   erased.agents += agentRows.meta.changes ?? 0;
   return { done: true, erased };
 }
 
-/** The next chunk of statements to erase. With `related_agent`, a mention only as authority does not count. */
+/** The next chunk of statements to erase (erased ones leave the index, so each chunk starts afresh). */
 async function statementsNaming(
   db: D1Database,
   storeId: string,
-  agentKey: string,
-  kinds: readonly string[],
+  kind: string,
+  keys: string,
   limit: number,
 ): Promise<number[]> {
   const { results } = await db
-    .prepare(
-      `SELECT DISTINCT seq FROM statement_index
-       WHERE store_id = ?1 AND value = ?2 AND kind IN (SELECT value FROM json_each(?3))
-         AND NOT (kind = 'related_agent' AND usage = 'authority')
-       ORDER BY seq LIMIT ?4`,
-    )
-    .bind(storeId, agentKey, JSON.stringify(kinds), limit)
+    .prepare(`${STATEMENTS_NAMING_SQL} LIMIT ?4`)
+    .bind(storeId, kind, keys, limit)
     .all<{ seq: number }>();
   return results.map((row) => row.seq);
 }

@@ -5,10 +5,9 @@ import { z } from "zod";
 import type { AppEnv } from "../env";
 import { conflict, notFound } from "../errors";
 import { DEFAULT_STORE_ID } from "../auth/credentials";
-import { agentKey } from "../xapi/agents/identifier";
 import { agentSchema } from "./agent-input";
-import { hashSubject, listAudit, recordAudit } from "./audit";
-import { eraseAgent } from "./erasure";
+import { listAudit } from "./audit";
+import { erasurePass, erasurePreview, scopeOf } from "./erasure-request";
 import { readJson } from "./request-json";
 import { deleteStore } from "./store-deletion";
 import { createStore, listStores, renameStore, requireStore, storeFigures } from "./stores";
@@ -57,17 +56,19 @@ storeRoutes.delete("/:storeId", async (c) => {
 });
 
 // GDPR erasure; repeat until 200. Each pass is audited with counts and a keyed hash of the agent only.
+// `related` (default true) erases mentions anywhere; false limits it to actor and object.
 storeRoutes.post("/:storeId/erase-agent", async (c) => {
   const store = await requireStore(c.get("db"), c.req.param("storeId"));
   const body = await readJson(c, eraseBody);
-  const key = agentKey(body.agent)!;
-  const pass = await eraseAgent(c.get("db"), c.env, store.id, key, { related: body.related ?? false });
-  await recordAudit(c.get("db"), store.id, "agent.erase", {
-    subject: await hashSubject(c.env.LRS_ADMIN_TOKEN!, key),
-    related: body.related ?? false,
-    ...pass,
-  });
+  const pass = await erasurePass(c.get("db"), c.env, store.id, body.agent, scopeOf(body.related));
   return c.json({ storeId: store.id, ...pass }, pass.done ? 200 : 202);
+});
+
+// What the same erasure would remove, for a confirmation step; changes nothing.
+storeRoutes.post("/:storeId/erase-agent/preview", async (c) => {
+  const store = await requireStore(c.get("db"), c.req.param("storeId"));
+  const body = await readJson(c, eraseBody);
+  return c.json({ storeId: store.id, ...(await erasurePreview(c.get("db"), store.id, body.agent, scopeOf(body.related))) });
 });
 
 storeRoutes.get("/:storeId/audit", async (c) => {

@@ -8,8 +8,7 @@ import { ALL_SCOPES, type Scope } from "../auth/scopes";
 import { addCredential, changeCredential, removeCredential, rotateCredential } from "../admin/credential-actions";
 import { XapiError } from "../errors";
 import { agentSchema } from "../admin/agent-input";
-import { hashSubject, recordAudit } from "../admin/audit";
-import { eraseAgent } from "../admin/erasure";
+import { erasurePass, erasurePreview, scopeOf } from "../admin/erasure-request";
 import { createStore, findStore, listStores } from "../admin/stores";
 import { agentKey } from "../xapi/agents/identifier";
 import { totals } from "../rollups/read";
@@ -25,8 +24,6 @@ import { ErrorNote } from "./ui";
 export const adminPages = new Hono<ConsoleEnv>();
 
 const STORE_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-/** Erasure passes one console request runs before it asks to continue. */
-const ERASURE_PASSES = 5;
 
 adminPages.use("*", async (c, next) => {
   if (c.get("viewer").kind !== "admin") return c.text("Not found", 404);
@@ -165,13 +162,15 @@ async function credentialAction(c: Context<ConsoleEnv>, run: () => Promise<Respo
   }
 }
 
-// Erasure: the first POST shows what will be erased and asks to confirm; the POST with confirm=yes erases.
+// Erasure: the first POST shows what will be erased (counts) and asks to confirm; the POST with confirm=yes
+// runs one bounded pass (the platform's per-request call budget) and offers to continue until done.
 adminPages.post("/stores/:storeId/erase", async (c) => {
   const db = c.get("db");
   const store = await findStore(db, c.req.param("storeId"));
   if (!store) return c.text("Not found", 404);
   const form = await c.req.parseBody();
-  const related = text(form, "related") === "true";
+  // Mentions anywhere are erased unless the form limits it to actor and object (scope=direct).
+  const scope = scopeOf(text(form, "scope") !== "direct");
   let agent: Record<string, unknown>;
   try {
     agent = JSON.parse(agentParameter(text(form, "agent"))) as Record<string, unknown>;
@@ -183,35 +182,36 @@ adminPages.post("/stores/:storeId/erase", async (c) => {
   const key = agentKey(parsed.data)!;
   const base = `/console/admin/stores/${encodeURIComponent(store.id)}`;
   const frame = frameOf(c, "Erase an agent", store.id);
+  const again = (
+    <>
+      <Csrf token={c.get("csrf")} />
+      <input type="hidden" name="agent" value={JSON.stringify(parsed.data)} />
+      {!scope.related && <input type="hidden" name="scope" value="direct" />}
+      <input type="hidden" name="confirm" value="yes" />
+    </>
+  );
   if (text(form, "confirm") !== "yes") {
+    const preview = await erasurePreview(db, store.id, parsed.data, scope);
     return c.html(
       <Layout {...frame}>
         <p>
           Erase everything store <code>{store.id}</code> holds about <code data-erase-subject>{key}</code>
-          {related ? ", including statements that mention it elsewhere" : ""}? This cannot be undone.
+          {scope.related ? "" : " as actor or object"} (any case of an e-mail address, and its SHA-1 sum)? This
+          cannot be undone.
+        </p>
+        <p data-erasure-preview>
+          Matching: <strong data-count="statements">{preview.statements}{preview.more ? "+" : ""}</strong> statements,{" "}
+          <strong data-count="documents">{preview.documents}</strong> documents,{" "}
+          <strong data-count="attachments">{preview.attachments}{preview.more ? "+" : ""}</strong> attachments.
         </p>
         <form method="post" action={`${base}/erase`} class="card danger">
-          <Csrf token={c.get("csrf")} />
-          <input type="hidden" name="agent" value={JSON.stringify(parsed.data)} />
-          {related && <input type="hidden" name="related" value="true" />}
-          <input type="hidden" name="confirm" value="yes" />
+          {again}
           <button type="submit">Erase permanently</button> <a href={base}>Cancel</a>
         </form>
       </Layout>,
     );
   }
-  let done = false;
-  const erased = { statements: 0, attachments: 0, documents: 0, agents: 0 };
-  for (let pass = 0; pass < ERASURE_PASSES && !done; pass++) {
-    const result = await eraseAgent(db, c.env, store.id, key, { related });
-    for (const name of Object.keys(erased) as (keyof typeof erased)[]) erased[name] += result.erased[name];
-    done = result.done;
-    await recordAudit(db, store.id, "agent.erase", {
-      subject: await hashSubject(c.env.LRS_ADMIN_TOKEN!, key),
-      related,
-      ...result,
-    });
-  }
+  const { done, erased } = await erasurePass(db, c.env, store.id, parsed.data, scope);
   return c.html(
     <Layout {...frame}>
       <p role="status" data-erasure={done ? "done" : "partial"}>
@@ -220,10 +220,7 @@ adminPages.post("/stores/:storeId/erase", async (c) => {
       </p>
       {!done && (
         <form method="post" action={`${base}/erase`}>
-          <Csrf token={c.get("csrf")} />
-          <input type="hidden" name="agent" value={JSON.stringify(parsed.data)} />
-          {related && <input type="hidden" name="related" value="true" />}
-          <input type="hidden" name="confirm" value="yes" />
+          {again}
           <button type="submit">Continue erasing</button>
         </form>
       )}

@@ -114,12 +114,15 @@ export async function storePage(c: Context<ConsoleEnv>, shown?: Shown, message?:
       </form>
       <form method="post" action={`${base}/erase`} class="card danger">
         <h2>Erase an agent</h2>
-        <p>Deletes every statement about the agent, their State and Agent Profile documents and their Person data from this store.</p>
+        <p>
+          Deletes every statement mentioning the agent, their State and Agent Profile documents and their Person data
+          from this store. The next step shows how much matches.
+        </p>
         <Csrf token={csrf} />
         <label for="erase-agent">Agent (e-mail, mailto: IRI, agent key or Agent JSON)</label>
         <input id="erase-agent" name="agent" required />
         <label>
-          <input type="checkbox" name="related" value="true" /> Also statements that mention the agent elsewhere (related)
+          <input type="checkbox" name="scope" value="direct" /> Only statements with the agent as actor or object
         </label>
         <button type="submit">Review erasure…</button>
       </form>

@@ -1,5 +1,6 @@
 // GDPR erasure: the agent leaves no trace in the store (statements, index, documents, attachments it alone
 // referenced, the Agents resource), everything else stays exactly as it was, and the audit log names no one.
+// Case variants and SHA-1 sums of an mbox: ./erasure-matching.test.ts; counts before confirming: ./erasure-preview.test.ts.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { eraseAgent } from "../../src/admin/erasure";
@@ -108,9 +109,21 @@ async function r2Keys(storeId: string): Promise<string[]> {
 const erase = (storeId: string, body: unknown) => runToCompletion(`/stores/${storeId}/erase-agent`, { method: "POST", json: body });
 
 describe("erasure of an agent", () => {
-  it("removes statements where the agent is actor, object or group member, and those referring to them", async () => {
+  it("by default removes statements mentioning the agent anywhere, leaving no trace at all", async () => {
     const { credential, ids } = await seed();
     const result = await erase(credential.storeId, { agent: { mbox: TARGET.mbox } });
+    expect(result).toMatchObject({ done: true, erased: { statements: 5, documents: 2, attachments: 1, agents: 1 } });
+    for (const id of [ids.byTarget, ids.aboutTarget, ids.targetInGroup, ids.refToTarget, ids.targetAsInstructor]) {
+      expect(await statementStatus(credential, id), id).toBe(404);
+    }
+    expect(await tracesIn(credential.storeId)).toEqual([]);
+    expect(await statementStatus(credential, ids.unrelated)).toBe(200);
+    expect(await statementStatus(credential, ids.sharedAttachment)).toBe(200);
+  });
+
+  it("with related false removes only statements with the agent as actor, object or group member, and those referring to them", async () => {
+    const { credential, ids } = await seed();
+    const result = await erase(credential.storeId, { agent: { mbox: TARGET.mbox }, related: false });
     expect(result).toMatchObject({ done: true, erased: { statements: 4, documents: 2, attachments: 1, agents: 1 } });
 
     for (const id of [ids.byTarget, ids.aboutTarget, ids.targetInGroup, ids.refToTarget]) {
@@ -121,7 +134,7 @@ describe("erasure of an agent", () => {
     }
     const byAgent = await xapiAs(credential, `/statements?agent=${encodeURIComponent(JSON.stringify({ mbox: TARGET.mbox }))}`);
     expect(((await byAgent.json()) as { statements: unknown[] }).statements).toEqual([]);
-    // Only the statement naming the agent as instructor is left (the default scope is actor/object).
+    // Only the statement naming the agent as instructor is left.
     expect(await tracesIn(credential.storeId)).toEqual([
       "statements.statement: tess.target x1",
       "statements.statement: Tess Target x1",
@@ -153,28 +166,18 @@ describe("erasure of an agent", () => {
     expect(await person.json()).toMatchObject({ name: ["Otto Other"] });
   });
 
-  it("with related, also removes statements naming the agent elsewhere, leaving no trace at all", async () => {
-    const { credential, ids } = await seed();
-    const result = await erase(credential.storeId, { agent: TARGET, related: true });
-    expect(result).toMatchObject({ done: true, erased: { statements: 5 } });
-    expect(await statementStatus(credential, ids.targetAsInstructor)).toBe(404);
-    expect(await tracesIn(credential.storeId)).toEqual([]);
-    expect(await statementStatus(credential, ids.unrelated)).toBe(200);
-    expect(await statementStatus(credential, ids.sharedAttachment)).toBe(200);
-  });
-
   it("leaves other stores untouched", async () => {
     const first = await seed();
     const second = await seed();
     const before = await adminJson(`/stores/${second.credential.storeId}/stats`);
-    await erase(first.credential.storeId, { agent: TARGET, related: true });
+    await erase(first.credential.storeId, { agent: TARGET });
     expect(await adminJson(`/stores/${second.credential.storeId}/stats`)).toEqual(before);
     expect(await statementStatus(second.credential, second.ids.byTarget)).toBe(200);
   });
 
   it("records the erasure in the audit log without personal data", async () => {
     const { credential } = await seed();
-    await erase(credential.storeId, { agent: TARGET });
+    await erase(credential.storeId, { agent: TARGET, related: false });
     const { entries } = await adminJson<{ entries: { action: string; detail: Record<string, unknown> }[] }>(
       `/stores/${credential.storeId}/audit`,
     );
@@ -191,7 +194,7 @@ describe("erasure of an agent", () => {
     let statements = 0;
     for (;;) {
       passes++;
-      const pass = await eraseAgent(env.DB, env, credential.storeId, TARGET_KEY, { related: false }, new WorkBudget(7), {
+      const pass = await eraseAgent(env.DB, env, credential.storeId, [TARGET_KEY], { related: false }, new WorkBudget(7), {
         statements: 1,
       });
       statements += pass.erased.statements;
