@@ -62,6 +62,9 @@ export async function ensureBootstrapCredential(db: D1Database, key: string, sec
       authority: JSON.stringify(defaultAuthority(key)),
       disabled: 0,
       createdAt: Date.now(),
+      // Its id comes from the key, so a deleted bootstrap row can come back under the same id: starting its
+      // session generation at the clock keeps the sessions of the earlier row ended.
+      sessionGeneration: Date.now(),
     })
     .onConflictDoUpdate({
       target: credentials.key,

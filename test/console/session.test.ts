@@ -1,5 +1,7 @@
 // Console sign-in and sign-out, the session cookie's attributes, CSRF refusal and the security headers.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { ensureBootstrapCredential } from "../../src/auth/credentials";
 import { admin, ADMIN_TOKEN, adminJson, createCredential, createStore } from "../admin/admin-helpers";
 import { TEST_KEY, TEST_SECRET, xapi } from "../helpers";
 import { Browser } from "./console-helpers";
@@ -161,6 +163,17 @@ describe("console sessions end for good", () => {
       expect(res.status).toBe(change === "rotate" ? 200 : 204);
       expect((await browser.get(`/console/s/${storeId}`)).location).toBe("/console/sign-in");
     }
+  });
+
+  it("a deleted bootstrap credential that comes back under the same key and secret does not revive its sessions", async () => {
+    await ensureBootstrapCredential(env.DB, "returning-key", "returning-secret"); // a key no longer configured
+    const browser = new Browser();
+    await browser.signInCredential("returning-key", "returning-secret");
+    expect((await browser.get("/console/s/default")).status).toBe(200);
+    expect((await admin("/stores/default/credentials/bootstrap:returning-key", { method: "DELETE" })).status).toBe(204);
+    await ensureBootstrapCredential(env.DB, "returning-key", "returning-secret"); // configured again
+    expect((await browser.get("/console/s/default")).location).toBe("/console/sign-in");
+    expect((await new Browser().signInCredential("returning-key", "returning-secret")).status).toBe(303);
   });
 
   it("a scope change keeps the session, and applies at the next page", async () => {
