@@ -19,7 +19,8 @@ admin commands (LRS_ADMIN_TOKEN, or --token-file <file>):
   credentials list <store>
   credentials create <store> [--name <name>] [--scopes all,statements/write,...] [--authority <agent-json>]
   credentials disable|enable|rotate|delete <store> <credential-id>
-  erase-agent <agent-json> --store <store> [--related]   GDPR erasure (asks for --yes)
+  erase-agent <agent-json> --store <store> [--direct]    GDPR erasure: prints what matches, erases with --yes
+                                             (mentions anywhere; --direct: only as actor or object)
   audit <store>
 
 xAPI commands (LRS_KEY and LRS_SECRET, or --key <key> and --secret-file <file>; the credential's store is used):
@@ -48,6 +49,7 @@ const { values: options, positionals } = parseArgs({
     authority: { type: "string" },
     store: { type: "string" },
     related: { type: "boolean", default: false },
+    direct: { type: "boolean", default: false },
     yes: { type: "boolean", default: false },
     batch: { type: "string", default: "500" },
     restart: { type: "boolean", default: false },
@@ -149,8 +151,17 @@ const commands = {
   async "erase-agent"([agentText]) {
     const agent = parseJsonArgument(need(agentText, "<agent-json>"), "<agent-json>");
     const store = need(options.store, "--store <store>");
+    // --related is the default now (kept so older scripts still run); --direct narrows to actor and object.
+    const body = { agent, ...(options.direct ? { related: false } : {}) };
+    const path = `/stores/${enc(store)}/erase-agent`;
+    const { body: found } = await admin()("POST", `${path}/preview`, body);
+    const plus = found.more ? "+" : "";
+    process.stderr.write(
+      `matching in store ${store}: ${found.statements}${plus} statements, ${found.documents} documents, ` +
+        `${found.attachments}${plus} attachments\n`,
+    );
     confirm(`erasing ${agentText} from store ${store}`);
-    print(await untilDone("POST", `/stores/${enc(store)}/erase-agent`, { agent, related: options.related }, "erased"));
+    print(await untilDone("POST", path, body, "erased"));
   },
 
   async import([file]) {

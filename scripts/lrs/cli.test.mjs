@@ -228,7 +228,13 @@ test("erase-agent and store deletion run to completion", () => {
   const file = join(dir, "erase.ndjson");
   writeFileSync(file, Array.from({ length: 14 }, (_, i) => JSON.stringify(statement(i))).join("\n"));
   lrsJson(["import", file], { LRS_KEY: credential.key, LRS_SECRET: credential.secret });
-  const erased = lrsJson(["erase-agent", '{"mbox":"mailto:learner0@example.com"}', "--store", "erase", "--yes"]);
+  // Without --yes: the counts of what matches (any case of the address), and nothing erased.
+  const asked = run(["erase-agent", '{"mbox":"mailto:Learner0@Example.com"}', "--store", "erase"]);
+  assert.notEqual(asked.status, 0);
+  assert.match(asked.stderr, /matching in store erase: 2 statements, 0 documents, 0 attachments/);
+  assert.match(asked.stderr, /repeat with --yes/);
+  assert.equal(lrsJson(["stats", "erase"]).statements, 14);
+  const erased = lrsJson(["erase-agent", '{"mbox":"mailto:Learner0@Example.com"}', "--store", "erase", "--yes"]);
   assert.equal(erased.erased.statements, 2);
   assert.equal(lrsJson(["stats", "erase"]).statements, 12);
   const deleted = lrsJson(["stores", "delete", "erase", "--yes"]);
