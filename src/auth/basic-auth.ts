@@ -11,6 +11,7 @@ import {
   clientAddress,
   type FailureRow,
   hasFailures,
+  NO_ADDRESS,
   recordFailure,
   retryAfterSeconds,
   selectFailures,
@@ -113,7 +114,7 @@ export async function authenticate(
   env: Bindings,
   db: D1Database,
   header: string | undefined,
-  address = "unknown",
+  address = NO_ADDRESS,
 ): Promise<Principal | undefined> {
   const outcome = await authenticateRequest(env, db, header, address);
   return outcome.ok ? outcome.principal : undefined;

@@ -17,10 +17,16 @@ export const MAX_FAILURES_PER_ADDRESS = 200;
 
 export type ThrottleSubjects = { keyAndAddress: string; address: string };
 
+/** What clientAddress answers for a request that did not come through Cloudflare's edge. */
+export const NO_ADDRESS = "";
+
 export async function throttleSubjects(key: string, address: string): Promise<ThrottleSubjects> {
+  // Requests without an address (local runs, service bindings) are told apart by nothing: one shared address
+  // counter would let any of them lock out all the others, so their "address" counter is per key too.
+  const addressSubject = address === NO_ADDRESS ? `no-address\n${key}` : `address\n${address}`;
   const [keyAndAddress, addressOnly] = await Promise.all([
     hashSecret(`key\n${key}\n${address}`),
-    hashSecret(`address\n${address}`),
+    hashSecret(addressSubject),
   ]);
   return { keyAndAddress: `k:${keyAndAddress}`, address: `a:${addressOnly}` };
 }
@@ -74,5 +80,5 @@ export async function clearFailures(db: D1Database, subjects: ThrottleSubjects):
 
 /** The client address as Cloudflare reports it (clients cannot set CF-Connecting-IP through the edge). */
 export function clientAddress(headers: Headers): string {
-  return headers.get("CF-Connecting-IP") ?? "unknown";
+  return headers.get("CF-Connecting-IP") ?? NO_ADDRESS;
 }

@@ -71,3 +71,17 @@ describe("the throttle window", () => {
     expect(retryAfterSeconds([{ ...full, failures: full.failures - 1 }], subjects, 1_000_001)).toBeUndefined();
   });
 });
+
+describe("throttling of requests that carry no client address", () => {
+  const noAddress = (auth: string) => xapi("/statements", { auth });
+
+  it("guesses under many keys do not lock out every client: there is no shared 'unknown' address", async () => {
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
+      expect((await noAddress(basic(`guessed-key-${i}`, "wrong"))).status).toBe(401);
+    }
+    expect((await noAddress(basic())).status).toBe(200);
+    // A key is still throttled on its own.
+    for (let i = 0; i < MAX_FAILURES_PER_KEY_AND_ADDRESS; i++) await noAddress(basic("guessed-key-0", `wrong-${i}`));
+    expect((await noAddress(basic("guessed-key-0", "wrong"))).status).toBe(429);
+  }, 60_000);
+});
