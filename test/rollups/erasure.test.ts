@@ -41,6 +41,38 @@ describe("rollups under erasure and store deletion", () => {
     expect(await rowsNaming(store.storeId, TARGET_KEY)).toBe(0);
   });
 
+  it("uncount and forget every spelling and SHA-1 sum of an erased mbox (issue 11)", async () => {
+    const store = await storeWithCredential("rollups-erasure-variants");
+    const sum = async (text: string) =>
+      [...new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(text)))]
+        .map((b) => b.toString(16).padStart(2, "0"))
+        .join("");
+    const sums = [await sum("mailto:tess@example.com"), await sum("mailto:Tess@Example.com")];
+    const as = (actor: Record<string, unknown>, n: number, seed: number) =>
+      variedStatements(n, seed).map((s) => ({ ...s, actor }));
+    await post(store, [
+      ...variedStatements(20),
+      ...as({ mbox: "mailto:Tess@Example.com" }, 6, 1),
+      ...as({ mbox_sha1sum: sums[0] }, 4, 2),
+      ...as({ mbox_sha1sum: sums[1]!.toUpperCase() }, 3, 3),
+    ]);
+    for (const trace of ["tess@example.com", ...sums]) {
+      const row = await env.DB.prepare("SELECT count(*) AS n FROM rollup_daily WHERE store_id = ? AND instr(lower(value), ?) > 0")
+        .bind(store.storeId, trace)
+        .first<{ n: number }>();
+      expect(row!.n, trace).toBeGreaterThan(0);
+    }
+
+    await runToCompletion(`/stores/${store.storeId}/erase-agent`, { method: "POST", json: { agent: { mbox: "mailto:tess@example.com" } } });
+    expect(await actualCounts(store.storeId)).toEqual(await expectedCounts(store.storeId));
+    for (const trace of ["tess@example.com", ...sums]) {
+      const row = await env.DB.prepare("SELECT count(*) AS n FROM rollup_daily WHERE store_id = ? AND instr(lower(value), ?) > 0")
+        .bind(store.storeId, trace)
+        .first<{ n: number }>();
+      expect(row!.n, trace).toBe(0);
+    }
+  });
+
   it("delete every rollup row of a deleted store, and none of another store", async () => {
     const doomed = await storeWithCredential("rollups-doomed");
     const kept = await storeWithCredential("rollups-kept");
