@@ -9,12 +9,14 @@
 // `npm start` (on --port, default 8850, never the 8787-8799 range) with state in --persist-dir (default
 // .wrangler/state, the one `npm start` serves), loads, and stops it; afterwards `npm start` (with the same
 // LRS_PERSIST_DIR) serves the seeded store. With --endpoint http://127.0.0.1:PORT it loads a running LRS using
-// --key/--secret (default dev-key/dev-secret, the `npm start` credential).
+// LRS_KEY/LRS_SECRET, or --key and --secret-file (default dev-key/dev-secret, the `npm start` credential);
+// --secret is refused, as command lines are visible to every user (ps).
 // Other options: --batch 1000 statements per POST, --concurrency 2, --seed 1 (same seed = same data, so a
 // re-run stores nothing new), --from 0 (resume at statement number N). Every 10th batch is sent as xAPI 2.0.0.
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startLrs } from "./bench/lrs-process.mjs";
+import { readSecret, refuseCommandLineSecrets, SECRET_OPTIONS } from "./lrs/secrets.mjs";
 import { seedStatement } from "./seed/population.mjs";
 
 const { values: args } = parseArgs({
@@ -23,8 +25,8 @@ const { values: args } = parseArgs({
     "persist-dir": { type: "string", default: ".wrangler/state" },
     endpoint: { type: "string" },
     port: { type: "string", default: "8850" },
-    key: { type: "string", default: "dev-key" },
-    secret: { type: "string", default: "dev-secret" },
+    key: { type: "string", default: process.env.LRS_KEY || "dev-key" },
+    ...SECRET_OPTIONS,
     batch: { type: "string", default: "1000" },
     concurrency: { type: "string", default: "2" },
     seed: { type: "string", default: "1" },
@@ -45,6 +47,14 @@ if (!args.endpoint && port >= 8787 && port <= 8799) {
   console.error("ports 8787-8799 are reserved for the conformance runs; choose another --port");
   process.exit(2);
 }
+
+try {
+  refuseCommandLineSecrets(args);
+} catch (error) {
+  console.error(error.message);
+  process.exit(2);
+}
+args.secret = readSecret(args, "secret") || "dev-secret";
 
 let server;
 let base = args.endpoint?.replace(/\/+$/, "").replace(/\/xapi$/, "");

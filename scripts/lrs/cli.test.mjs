@@ -201,6 +201,22 @@ test("the CLI refuses --token and --secret, and reads --token-file and --secret-
   assert.match(wrong.stderr, /401/);
 });
 
+test("npm run seed refuses --secret, and loads a running LRS with --secret-file", () => {
+  const refused = spawnSync(process.execPath, ["scripts/seed.mjs", "--endpoint", url, "--secret", "x"], { cwd: root, encoding: "utf8" });
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /--secret is refused: command lines are visible to every user of this machine \(ps\)/);
+  const before = lrsJson(["stats", "default"]).statements;
+  const secretFile = join(dir, "bootstrap-secret");
+  writeFileSync(secretFile, bootstrap.secret, { mode: 0o600 });
+  const seeded = spawnSync(
+    process.execPath,
+    ["scripts/seed.mjs", "--endpoint", url, "--statements", "20", "--batch", "10", "--seed", "7", "--key", bootstrap.key, "--secret-file", secretFile],
+    { cwd: root, encoding: "utf8", env: { ...process.env, LRS_KEY: "", LRS_SECRET: "" } },
+  );
+  assert.equal(seeded.status, 0, seeded.stderr + seeded.stdout);
+  assert.equal(lrsJson(["stats", "default"]).statements, before + 20);
+});
+
 test("npm start passes its secrets to the Worker in a 0600 file, never on a command line", async () => {
   const commandLines = readdirSync("/proc")
     .filter((entry) => /^\d+$/.test(entry))
