@@ -4,9 +4,17 @@
 // JSON.parse (fast, and iterative in V8, so deep input cannot overflow the stack); then one linear scan of
 // the already-valid text finds repeated keys and excessive nesting. Strings are skipped with indexOf, so
 // the scan costs a fraction of the parse.
-import { badRequest } from "../errors";
+import { badRequest, XapiError } from "../errors";
 
 export const DEFAULT_MAX_DEPTH = 128;
+
+// A JSON number whose value is beyond an IEEE 754 double (1e400 reads as Infinity and is written back as null;
+// 1e-400 reads as 0) cannot be kept as sent, so it is refused rather than stored changed. Only a literal with
+// an exponent of three or more digits, or a run of 200+ digits, can be out of range: other texts skip the check.
+const MAYBE_OUT_OF_RANGE = /[eE][+-]?\d{3}|\d{200}/;
+const NUMBER_TOKEN = /-?(\d+)(?:\.(\d+))?(?:[eE][+-]?\d+)?/y;
+export const OUT_OF_RANGE_MESSAGE =
+  "is a number outside the range of an IEEE 754 double, so it could not be stored as sent; send it as a string";
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
@@ -28,13 +36,43 @@ export function parseStrictJson(text: string, path = "", maxDepth = DEFAULT_MAX_
   } catch (error) {
     throw badRequest(`malformed JSON: ${String((error as Error).message).slice(0, 160)}`, path || undefined);
   }
-  scanStructure(text, path, maxDepth);
+  scanStructure(text, path, { maxDepth, uniqueKeys: true, numbers: MAYBE_OUT_OF_RANGE.test(text) });
   if (ESCAPED_SURROGATE.test(text)) rejectLoneSurrogates(value, path);
   return value;
 }
 
-/** Walks well-formed JSON text tracking containers; throws on a repeated key or too deep nesting. */
-function scanStructure(text: string, root: string, maxDepth: number): void {
+/**
+ * The path of the first number in well-formed JSON `text` that a double cannot hold, or undefined. For texts
+ * read with plain JSON.parse that are about to be re-serialized (document merges).
+ */
+export function findOutOfRangeNumber(text: string, path = ""): string | undefined {
+  if (!MAYBE_OUT_OF_RANGE.test(text)) return undefined;
+  try {
+    // Only the number check is on, so an XapiError here can only be an out-of-range number.
+    scanStructure(text, path, { maxDepth: Infinity, uniqueKeys: false, numbers: true });
+  } catch (error) {
+    if (error instanceof XapiError) return error.path ?? path;
+    throw error;
+  }
+  return undefined;
+}
+
+/** The number literal at `start` (known to be one), and whether a double holds it: finite, and 0 only for 0. */
+function readNumber(text: string, start: number): { end: number; inRange: boolean } {
+  NUMBER_TOKEN.lastIndex = start;
+  const match = NUMBER_TOKEN.exec(text)!;
+  const value = Number(match[0]);
+  const zeroLiteral = !/[1-9]/.test(match[1]!) && !/[1-9]/.test(match[2] ?? "");
+  return { end: start + match[0].length, inRange: Number.isFinite(value) && (value !== 0 || zeroLiteral) };
+}
+
+type ScanChecks = { maxDepth: number; uniqueKeys: boolean; numbers: boolean };
+
+/**
+ * Walks well-formed JSON text tracking containers; throws on nesting deeper than `maxDepth`, a repeated key
+ * (`uniqueKeys`) and a number a double cannot hold (`numbers`).
+ */
+function scanStructure(text: string, root: string, { maxDepth, uniqueKeys, numbers }: ScanChecks): void {
   const stack: Frame[] = [];
   let top: Frame | undefined;
   let expectKey = false;
@@ -47,14 +85,16 @@ function scanStructure(text: string, root: string, maxDepth: number): void {
       if (expectKey && top) {
         const raw = text.slice(i + 1, end);
         const key = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
-        if (hasKey(top.keys, key)) {
-          throw badRequest("repeats a key already present in this object", pathOf(root, stack, key));
-        }
-        if (Array.isArray(top.keys)) {
-          top.keys.push(key);
-          if (top.keys.length > SMALL_OBJECT) top.keys = new Set(top.keys);
-        } else {
-          top.keys.add(key);
+        if (uniqueKeys) {
+          if (hasKey(top.keys, key)) {
+            throw badRequest("repeats a key already present in this object", pathOf(root, stack, key));
+          }
+          if (Array.isArray(top.keys)) {
+            top.keys.push(key);
+            if (top.keys.length > SMALL_OBJECT) top.keys = new Set(top.keys);
+          } else {
+            top.keys.add(key);
+          }
         }
         top.key = key;
         expectKey = false;
@@ -74,6 +114,10 @@ function scanStructure(text: string, root: string, maxDepth: number): void {
     } else if (c === 0x2c /* , */ && top) {
       if (top.object) expectKey = true;
       else top.index++;
+    } else if (numbers && (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39))) {
+      const { end, inRange } = readNumber(text, i);
+      if (!inRange) throw badRequest(OUT_OF_RANGE_MESSAGE, pathOf(root, stack, undefined) || undefined);
+      i = end - 1;
     }
   }
 }

@@ -2,6 +2,7 @@
 // the stored and the posted document are application/json JSON Objects; top-level properties of the posted
 // object replace the stored ones whole (no deep merge). Anything else is a 400 and the document is untouched.
 import { mediaType } from "../../http/body";
+import { findOutOfRangeNumber, OUT_OF_RANGE_MESSAGE } from "../../http/strict-json";
 
 export type MergeResult = { ok: true; bytes: Uint8Array } | { ok: false; message: string };
 
@@ -36,6 +37,11 @@ export function mergeJsonDocuments(
   const update = parseJsonObject(posted.bytes);
   if (!existing) return { ok: false, message: "the stored document is not a JSON Object, so it cannot be merged" };
   if (!update) return { ok: false, message: "the posted document is not a JSON Object, so it cannot be merged" };
+  // Merging re-serializes both documents: a number a double cannot hold (1e400) would come back changed.
+  for (const [which, bytes] of [["stored", stored.bytes], ["posted", posted.bytes]] as const) {
+    const at = findOutOfRangeNumber(decoder.decode(bytes));
+    if (at !== undefined) return { ok: false, message: `the ${which} document's ${at} ${OUT_OF_RANGE_MESSAGE}` };
+  }
   // Spread defines own properties, so a "__proto__" key stays a plain property.
   return { ok: true, bytes: encoder.encode(JSON.stringify({ ...existing, ...update })) };
 }
