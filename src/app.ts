@@ -7,6 +7,7 @@ import { requireBasicAuth } from "./auth/basic-auth";
 import type { AppEnv } from "./env";
 import { XapiError } from "./errors";
 import { separateConsoleOrigin } from "./http/console-origin";
+import { renderRejection } from "./http/error-format";
 import { useD1Session } from "./http/d1-session";
 import { xapiResponseHeaders } from "./http/stored-body-headers";
 import { adminRoutes } from "./admin/routes";
@@ -79,7 +80,7 @@ export function createApp(): Hono<AppEnv> {
   xapi.route("/about", aboutRoutes);
   xapi.use("*", requireXapiVersion, useD1Session, requireBasicAuth);
   mountXapiResources(xapi);
-  xapi.notFound((c) => c.json({ error: { status: 404, message: `no xAPI resource at ${c.req.path}` } }, 404));
+  xapi.notFound((c) => renderRejection(c, { status: 404, message: `no xAPI resource at ${c.req.path}` }));
 
   app.use("*", separateConsoleOrigin);
   app.route("/xapi", xapi);
@@ -87,7 +88,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/bench", benchRoutes); // 404 unless the Worker runs with LRS_BENCH=1 (npm run bench)
   app.route("/console", consoleRoutes);
   app.onError(renderError);
-  app.notFound((c) => c.json({ error: { status: 404, message: `nothing at ${c.req.path}` } }, 404));
+  app.notFound((c) => renderRejection(c, { status: 404, message: `nothing at ${c.req.path}` }));
   return app;
 }
 
@@ -108,14 +109,12 @@ function mountXapiResources(xapi: Hono<AppEnv>): void {
 
 function renderError(error: Error, c: Parameters<Parameters<Hono<AppEnv>["onError"]>[0]>[1]): Response {
   if (error instanceof XapiError) {
-    const response = c.json(error.toJSON(), error.status);
-    for (const [name, value] of Object.entries(error.headers ?? {})) response.headers.set(name, value);
-    return response;
+    return renderRejection(c, { status: error.status, message: error.message, path: error.path }, error.headers);
   }
   if (error instanceof HTTPException) {
-    return c.json({ error: { status: error.status, message: error.message || "request refused" } }, error.status);
+    return renderRejection(c, { status: error.status, message: error.message || "request refused" });
   }
   // A bug: say nothing of internals to the client; the message is for the operator's logs.
   console.error("unhandled error", error);
-  return c.json({ error: { status: 500, message: "internal error" } }, 500);
+  return renderRejection(c, { status: 500, message: "internal error" });
 }
