@@ -35,7 +35,8 @@ function comparableBody(statement: Json, version: XapiVersion): Json {
   }
   out.object = comparableObject(statement.object, version);
   if (isObject(statement.context)) out.context = comparableContext(statement.context);
-  if (isObject(statement.result) && typeof statement.result.duration === "string" && version === "2.0.0") {
+  // Both versions: 1.0.3 Data 4.6.s1.b5 (SHOULD* NOT) and 9274.1.1 4.2.7 leave precision beyond 0.01 s out.
+  if (isObject(statement.result) && typeof statement.result.duration === "string") {
     out.result = { ...statement.result, duration: coarseDuration(statement.result.duration) };
   }
   return out;
@@ -98,7 +99,7 @@ function comparableContext(context: Json): Json {
   return out;
 }
 
-/** 9274.1.1 4.2.7: durations compare ignoring precision beyond 0.01 s. */
+/** Durations compare ignoring precision beyond 0.01 s (1.0.3 Data 4.6.s1.b5; 9274.1.1 4.2.7). */
 function coarseDuration(duration: string): string {
   return duration.replace(/(\d+)\.(\d{0,2})\d*S$/, (_m, whole: string, fraction: string) =>
     fraction.replace(/0+$/, "") ? `${whole}.${fraction.replace(/0+$/, "")}S` : `${whole}S`,
