@@ -12,6 +12,7 @@ import { assignLrsProperties } from "./lrs-properties";
 import { statementFacts } from "./statement-index";
 import { statementRefTarget } from "./statement-refs";
 import { findStatementsByIds, insertStatements, isDuplicateIdError, type PreparedStatement } from "./store";
+import { validateStatement } from "./validation";
 import { voidedTargetId } from "./voiding";
 
 export type RecordOutcome =
@@ -25,6 +26,33 @@ const MAX_ATTEMPTS = 4;
 // (limit 2 MB): larger statements are refused with 413 (1.0.3 Communication 3.2 "413 Request Entity Too Large").
 export const MAX_STATEMENT_BYTES = 800_000;
 const encoder = new TextEncoder();
+
+/** PUT's body: one statement, valid under `version`, whose id, when it has one, is the statementId parameter. */
+export function acceptSingleStatement(
+  body: unknown,
+  principal: Principal,
+  version: XapiVersion,
+  statementId: string,
+): PreparedStatement[] {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw badRequest("PUT /statements takes a single statement object", "statement");
+  }
+  validateStatement(body, version, "statement");
+  const statement = body as Record<string, unknown>;
+  // 1.0.3 Communication 2.1.1: the statementId parameter names the statement's id.
+  if (typeof statement.id === "string" && statement.id.toLowerCase() !== statementId.toLowerCase()) {
+    throw badRequest("the statement's id differs from the statementId parameter", "statement.id");
+  }
+  return prepareStatements([statement], principal, version, statementId);
+}
+
+/** POST's body: one statement or an array of them, each valid under `version`. */
+export function acceptStatements(body: unknown, principal: Principal, version: XapiVersion): PreparedStatement[] {
+  const isBatch = Array.isArray(body);
+  const statements = isBatch ? (body as unknown[]) : [body];
+  statements.forEach((value, i) => validateStatement(value, version, isBatch ? `statement[${i}]` : "statement"));
+  return prepareStatements(statements as Record<string, unknown>[], principal, version);
+}
 
 /** Prepares validated statements for storage; 400 when two share an id (9274.1.1 4.1.6.1, 1.0.3 SHOULD*). */
 export function prepareStatements(

@@ -1,6 +1,8 @@
 // The one seam where a Statements PUT/POST body is read (1.0.3 Communication 1.5; 9274.1.1 4.1.3):
 // application/json, or multipart/mixed with the statements first and attachment parts after them, which
-// stream into R2 here. Signed statements are checked here too, since only this seam sees the signature parts.
+// stream into R2 here. The statements are validated before any attachment part is read, signed statements are
+// checked here (only this seam sees the signature parts), and what the request wrote to R2 but did not record
+// is deleted before the response (attachments/request-uploads.ts).
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { badRequest, payloadTooLarge } from "../../errors";
@@ -10,15 +12,39 @@ import type { StoredAttachment } from "./attachments/attachment-store";
 import { declaredAttachments, requireAttachmentData } from "./attachments/declared-attachments";
 import { attachmentLimits } from "./attachments/limits";
 import { readMultipartStatements } from "./attachments/multipart-request";
+import { RequestUploads } from "./attachments/request-uploads";
 import { verifySignedStatements } from "./attachments/signed-statements";
 
-export type StatementRequest = {
-  body: unknown;
+export type StatementRequest<T> = {
+  /** What `accept` made of the body. */
+  accepted: T;
   /** Attachment contents now in R2; record them with attachmentRowsStatements in the statements' batch. */
   attachments: StoredAttachment[];
 };
 
-export async function readStatementRequest(c: Context<AppEnv>): Promise<StatementRequest> {
+/**
+ * Reads the body, has `accept` validate (throw) and prepare its statements before any attachment byte reaches
+ * R2, then hands the request to `record`. Attachment objects the request wrote that no row names when it ends
+ * (it was rejected, or a concurrent request recorded the same content first) are deleted before answering.
+ */
+export async function receiveStatements<T, R>(
+  c: Context<AppEnv>,
+  accept: (body: unknown) => T,
+  record: (request: StatementRequest<T>) => Promise<R>,
+): Promise<R> {
+  const uploads = new RequestUploads(c.get("db"), c.env.BLOBS, c.get("principal").storeId);
+  try {
+    return await record(await readStatementRequest(c, accept, uploads));
+  } finally {
+    await uploads.removeUnrecorded();
+  }
+}
+
+async function readStatementRequest<T>(
+  c: Context<AppEnv>,
+  accept: (body: unknown) => T,
+  uploads: RequestUploads,
+): Promise<StatementRequest<T>> {
   const contentType = c.req.header("Content-Type") ?? "";
   const type = mediaType(contentType);
   const version = c.get("xapiVersion");
@@ -28,6 +54,8 @@ export async function readStatementRequest(c: Context<AppEnv>): Promise<Statemen
     if (Number(c.req.header("Content-Length") ?? 0) > limits.maxRequestBytes) {
       throw payloadTooLarge(`the request body exceeds ${limits.maxRequestBytes} bytes`);
     }
+    // Set by the reader's parseStatements, which runs before the first attachment part is read.
+    let accepted: { value: T } | undefined;
     const read = await readMultipartStatements({
       body: c.req.raw.body,
       contentType,
@@ -35,16 +63,22 @@ export async function readStatementRequest(c: Context<AppEnv>): Promise<Statemen
       db: c.get("db"),
       storeId: c.get("principal").storeId,
       limits,
-      parseStatements: (text) => parseStrictJson(text, "statement"),
+      uploads,
+      parseStatements: (text) => {
+        const body = parseStrictJson(text, "statement");
+        accepted = { value: accept(body) };
+        return body;
+      },
     });
     await verifySignedStatements(read.body, read.signatures, version);
-    return { body: read.body, attachments: read.attachments };
+    return { accepted: accepted!.value, attachments: read.attachments };
   }
   if (type !== "application/json") {
     throw badRequest(`statements must be sent as application/json or multipart/mixed, not "${type || "(no Content-Type)"}"`);
   }
   const body = parseStrictJson(await readBodyText(c), "statement");
+  const accepted = accept(body);
   requireAttachmentData(declaredAttachments(body), new Set());
   await verifySignedStatements(body, new Map(), version);
-  return { body, attachments: [] };
+  return { accepted, attachments: [] };
 }

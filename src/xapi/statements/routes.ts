@@ -8,10 +8,11 @@ import { badRequest, conflict } from "../../errors";
 import type { StoredAttachment } from "./attachments/attachment-store";
 import { CONSISTENT_THROUGH_HEADER, consistentThrough } from "./consistent-through";
 import { handleStatementQuery } from "./query/handler";
-import { prepareStatements, recordStatements } from "./record-statements";
-import { readStatementRequest } from "./request";
+import { acceptSingleStatement, acceptStatements, recordStatements } from "./record-statements";
+import { receiveStatements } from "./request";
 import { getSingleStatement, SINGLE_STATEMENT_PARAMS } from "./single-statement";
-import { isUuid, validateStatement } from "./validation";
+import type { PreparedStatement } from "./store";
+import { isUuid } from "./validation";
 
 export const statementRoutes = new Hono<AppEnv>();
 
@@ -30,30 +31,24 @@ statementRoutes.put("/", requireScope("statements/write"), async function putSta
   const statementId = onlyParameter(c, "statementId");
   if (statementId === undefined) throw badRequest("PUT /statements requires the statementId parameter", "statementId");
   if (!isUuid(statementId)) throw badRequest("statementId must be a UUID", "statementId");
-  const { body, attachments } = await readStatementRequest(c);
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw badRequest("PUT /statements takes a single statement object", "statement");
-  }
-  const version = c.get("xapiVersion");
-  validateStatement(body, version, "statement");
-  const statement = body as Record<string, unknown>;
-  // 1.0.3 Communication 2.1.1: the statementId parameter names the statement's id.
-  if (typeof statement.id === "string" && statement.id.toLowerCase() !== statementId.toLowerCase()) {
-    throw badRequest("the statement's id differs from the statementId parameter", "statement.id");
-  }
-  await store(c, [statement], "statement", attachments, statementId);
+  const { principal, version } = writer(c);
+  await receiveStatements(
+    c,
+    (body) => acceptSingleStatement(body, principal, version, statementId),
+    (request) => store(c, request.accepted, request.attachments, "statement"),
+  );
   return c.body(null, 204);
 });
 
 statementRoutes.post("/", requireScope("statements/write"), async function postStatements(c) {
   const unexpected = Object.keys(c.req.queries());
   if (unexpected.length > 0) throw badRequest(`POST /statements takes no parameter ${unexpected[0]}`, unexpected[0]);
-  const { body, attachments } = await readStatementRequest(c);
-  const version = c.get("xapiVersion");
-  const isBatch = Array.isArray(body);
-  const statements = isBatch ? (body as unknown[]) : [body];
-  statements.forEach((value, i) => validateStatement(value, version, isBatch ? `statement[${i}]` : "statement"));
-  const ids = await store(c, statements as Record<string, unknown>[], isBatch ? "statement[]" : "statement", attachments);
+  const { principal, version } = writer(c);
+  const ids = await receiveStatements(
+    c,
+    (body) => ({ prepared: acceptStatements(body, principal, version), path: Array.isArray(body) ? "statement[]" : "statement" }),
+    ({ accepted, attachments }) => store(c, accepted.prepared, attachments, accepted.path),
+  );
   return c.json(ids, 200);
 });
 
@@ -78,16 +73,17 @@ function onlyParameter(c: Context<AppEnv>, name: string): string | undefined {
   return params[name]?.[0];
 }
 
+function writer(c: Context<AppEnv>) {
+  return { principal: c.get("principal"), version: c.get("xapiVersion") };
+}
+
 async function store(
   c: Context<AppEnv>,
-  statements: Record<string, unknown>[],
-  path: string,
+  prepared: readonly PreparedStatement[],
   attachments: readonly StoredAttachment[],
-  statementId?: string,
+  path: string,
 ): Promise<string[]> {
-  const principal = c.get("principal");
-  const version = c.get("xapiVersion");
-  const prepared = prepareStatements(statements, principal, version, statementId);
+  const { principal, version } = writer(c);
   const outcome = await recordStatements(c.get("db"), principal, version, prepared, attachments);
   if (!outcome.ok) {
     const where = path === "statement[]" ? `statement[${outcome.conflict.index}]` : path;

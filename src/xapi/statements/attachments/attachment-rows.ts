@@ -45,15 +45,28 @@ export function attachmentRowsStatements(
   return bound;
 }
 
-/** Which of `sha2s` the store already holds (their upload can be skipped; the part is still verified). */
-export async function findStoredSha2s(db: D1Database, storeId: string, sha2s: readonly string[]): Promise<Set<string>> {
-  const found = new Set<string>();
+/** The R2 keys of the contents among `sha2s` the store already holds (their upload is skipped, the part verified). */
+export async function findStoredKeys(db: D1Database, storeId: string, sha2s: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
   for (const chunk of chunkJsonArrays([...sha2s])) {
     const { results } = await db
-      .prepare("SELECT sha2 FROM attachments WHERE store_id = ?1 AND sha2 IN (SELECT value FROM json_each(?2))")
+      .prepare("SELECT sha2, r2_key AS r2Key FROM attachments WHERE store_id = ?1 AND sha2 IN (SELECT value FROM json_each(?2))")
       .bind(storeId, chunk)
-      .all<{ sha2: string }>();
-    for (const row of results) found.add(row.sha2);
+      .all<{ sha2: string; r2Key: string }>();
+    for (const row of results) found.set(row.sha2, row.r2Key);
+  }
+  return found;
+}
+
+/** Which of the R2 `keys` an `attachments` row names (the others no statement can reach). */
+export async function findRecordedKeys(db: D1Database, storeId: string, keys: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const chunk of chunkJsonArrays([...keys])) {
+    const { results } = await db
+      .prepare("SELECT r2_key AS r2Key FROM attachments WHERE store_id = ?1 AND r2_key IN (SELECT value FROM json_each(?2))")
+      .bind(storeId, chunk)
+      .all<{ r2Key: string }>();
+    for (const row of results) found.add(row.r2Key);
   }
   return found;
 }

@@ -1,7 +1,9 @@
-// Attachment contents in R2, content-addressed by sha2 within a store: `att/<storeId>/<sha2>`, so the same
-// file sent twice is one object. A part is written while it streams in and its digest is computed on the way
-// (crypto.DigestStream); the object only becomes visible once the digest equals the declared hash, and
-// nothing refers to it until the statement batch commits its `attachments` row (see attachment-rows.ts).
+// Attachment contents in R2, one object per content (sha2) within a store, under `att/<storeId>/<sha2>/`. Each
+// upload gets a key of its own (a fresh id after the sha2), so the objects a request wrote are its own to delete
+// when it fails (request-uploads.ts), even while a concurrent request uploads the same content. A part is written
+// while it streams in and its digest is computed on the way (crypto.DigestStream); the object only becomes
+// visible once the digest equals the declared hash, and nothing refers to it until the statement batch commits
+// its `attachments` row (see attachment-rows.ts).
 import { badRequest, payloadTooLarge } from "../../../errors";
 
 /** R2's minimum size for every part of a multipart upload but the last; also the most a part write buffers. */
@@ -11,8 +13,14 @@ const DIGESTS: Record<number, string> = { 64: "SHA-256", 96: "SHA-384", 128: "SH
 
 export type StoredAttachment = { sha2: string; contentType: string; length: number; r2Key: string };
 
-export function attachmentKey(storeId: string, sha2: string): string {
-  return `att/${storeId}/${sha2}`;
+/** The R2 prefix of a store's attachment contents, or of one content's uploads when `sha2` is given. */
+export function attachmentPrefix(storeId: string, sha2?: string): string {
+  return sha2 === undefined ? `att/${storeId}/` : `att/${storeId}/${sha2}/`;
+}
+
+/** A key no other upload uses, for one upload of the content `sha2`. */
+export function newAttachmentKey(storeId: string, sha2: string): string {
+  return `${attachmentPrefix(storeId, sha2)}${crypto.randomUUID()}`;
 }
 
 /** The SHA-2 variant a hex digest's length implies (1.0.3 Communication 1.5.2: sha2 is any SHA-2). */
@@ -21,22 +29,21 @@ export function digestAlgorithm(sha2: string): string | undefined {
 }
 
 export type WritePartOptions = {
-  storeId: string;
   /** The declared X-Experience-API-Hash, lower-case hex. */
   sha2: string;
+  /** Where to write the content; undefined when the store already holds it (only the digest is verified). */
+  key: string | undefined;
   contentType: string;
   maxBytes: number;
-  /** The store already holds this content: only verify the digest. */
-  alreadyStored: boolean;
   /** Keep the content in memory up to this many bytes (signature parts); 0 keeps nothing. */
   keepBytes: number;
   /** The part's Content-Length, when it declared one. */
   expectedLength?: number;
 };
 
-export type WrittenPart = StoredAttachment & { kept?: Uint8Array };
+export type WrittenPart = { length: number; kept?: Uint8Array };
 
-/** Streams one part into R2 and returns what was stored; a digest mismatch or an oversize part writes nothing. */
+/** Streams one part into R2 and returns its length; a digest mismatch or an oversize part writes nothing. */
 export async function writeAttachmentPart(
   bucket: R2Bucket,
   content: AsyncIterable<Uint8Array>,
@@ -44,10 +51,9 @@ export async function writeAttachmentPart(
 ): Promise<WrittenPart> {
   const algorithm = digestAlgorithm(options.sha2);
   if (!algorithm) throw badRequest(`X-Experience-API-Hash "${options.sha2.slice(0, 130)}" is not a SHA-2 hex digest`);
-  const key = attachmentKey(options.storeId, options.sha2);
   const digest = new crypto.DigestStream(algorithm);
   const hasher = digest.getWriter();
-  const upload = new PartUpload(bucket, key, options.contentType, !options.alreadyStored);
+  const upload = new PartUpload(bucket, options.key, options.contentType);
   const kept: Uint8Array[] = [];
   let length = 0;
   try {
@@ -74,7 +80,12 @@ export async function writeAttachmentPart(
     await upload.abort();
     throw error;
   }
-  return { sha2: options.sha2, contentType: options.contentType, length, r2Key: key, kept: options.keepBytes > 0 ? concat(kept, length) : undefined };
+  return { length, kept: options.keepBytes > 0 ? concat(kept, length) : undefined };
+}
+
+/** Deletes R2 objects, at most 1,000 keys per call (R2's limit for delete). */
+export async function deleteKeys(bucket: R2Bucket, keys: readonly string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += 1000) await bucket.delete(keys.slice(i, i + 1000));
 }
 
 /**
@@ -89,13 +100,13 @@ class PartUpload {
 
   constructor(
     private readonly bucket: R2Bucket,
-    private readonly key: string,
+    /** Undefined: verify only, write nothing. */
+    private readonly key: string | undefined,
     private readonly contentType: string,
-    private readonly enabled: boolean,
   ) {}
 
   async add(chunk: Uint8Array): Promise<void> {
-    if (!this.enabled) return;
+    if (this.key === undefined) return;
     let rest = chunk;
     while (this.pendingBytes + rest.byteLength >= UPLOAD_PART_BYTES) {
       const take = UPLOAD_PART_BYTES - this.pendingBytes;
@@ -110,7 +121,7 @@ class PartUpload {
   }
 
   async finish(): Promise<void> {
-    if (!this.enabled) return;
+    if (this.key === undefined) return;
     const body = concat(this.pending, this.pendingBytes);
     if (!this.multipart) {
       await this.bucket.put(this.key, body, { httpMetadata: { contentType: this.contentType } });
@@ -125,6 +136,7 @@ class PartUpload {
   }
 
   private async flush(): Promise<void> {
+    if (this.key === undefined) return;
     const body = concat(this.pending, UPLOAD_PART_BYTES);
     this.pending = [];
     this.pendingBytes = 0;

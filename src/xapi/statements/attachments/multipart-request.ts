@@ -1,14 +1,16 @@
 // Reads a multipart/mixed statement request (1.0.3 Communication 1.5.2; 9274.1.1 4.1.3): the first part is the
 // statement(s) as application/json, every further part the raw data of an attachment, matched by its
-// X-Experience-API-Hash alone. Parts stream into R2 as they arrive; any mismatch is a 400 before anything
-// refers to what was written.
+// X-Experience-API-Hash alone. The statement part is parsed and validated before any attachment part is read,
+// so an invalid statement writes nothing to R2; parts then stream into R2 as they arrive, each under a key
+// `uploads` remembers, and any mismatch is a 400 before anything refers to what was written.
 import { badRequest } from "../../../errors";
 import { collectBytes, decodeUtf8, mediaType } from "../../../http/body";
 import { writeAttachmentPart, type StoredAttachment } from "./attachment-store";
-import { findStoredSha2s } from "./attachment-rows";
+import { findStoredKeys } from "./attachment-rows";
 import { bySha2, declaredAttachments, requireAttachmentData, SIGNATURE_USAGE_TYPE, type DeclaredAttachment } from "./declared-attachments";
 import type { AttachmentLimits } from "./limits";
 import { boundaryOf, MultipartReader, type MultipartPart } from "./multipart-reader";
+import type { RequestUploads } from "./request-uploads";
 
 export type MultipartStatementInput = {
   body: ReadableStream<Uint8Array> | null;
@@ -17,7 +19,12 @@ export type MultipartStatementInput = {
   db: D1Database;
   storeId: string;
   limits: AttachmentLimits;
-  /** The statement part's parser (the strict JSON parser of the statements module). */
+  /** Where this request's uploads are remembered, for removal if the request fails. */
+  uploads: RequestUploads;
+  /**
+   * Parses and validates the statement part (throws to reject the request); runs before any attachment part is
+   * read, so an invalid statement sends no byte to R2.
+   */
   parseStatements: (text: string) => unknown;
 };
 
@@ -48,24 +55,25 @@ export async function readMultipartStatements(input: MultipartStatementInput): P
     }
     const body = input.parseStatements(await readText(first, limits.maxStatementBytes));
     const declared = bySha2(declaredAttachments(body));
-    const alreadyStored = await findStoredSha2s(input.db, input.storeId, [...declared.keys()]);
+    const alreadyStored = await findStoredKeys(input.db, input.storeId, [...declared.keys()]);
 
     const stored = new Map<string, StoredAttachment>();
     const signatures = new Map<string, Uint8Array>();
     for (let part = await reader.nextPart(); part; part = await reader.nextPart()) {
       const { sha2, contentType, attachments, expectedLength } = checkPartHeaders(part, declared);
       const isSignature = attachments.some((attachment) => attachment.usageType === SIGNATURE_USAGE_TYPE);
-      const written = await writeAttachmentPart(input.bucket, part.content(), {
-        storeId: input.storeId,
+      // Content the store or this request already holds is only verified, not written again.
+      const existingKey = alreadyStored.get(sha2) ?? stored.get(sha2)?.r2Key;
+      const r2Key = existingKey ?? input.uploads.newKey(sha2);
+      const { length, kept } = await writeAttachmentPart(input.bucket, part.content(), {
         sha2,
+        key: existingKey === undefined ? r2Key : undefined,
         contentType,
         maxBytes: limits.maxAttachmentBytes,
-        alreadyStored: alreadyStored.has(sha2) || stored.has(sha2),
         keepBytes: isSignature ? limits.maxSignatureBytes : 0,
         expectedLength,
       });
-      const { kept, ...attachment } = written;
-      stored.set(sha2, attachment);
+      stored.set(sha2, { sha2, contentType, length, r2Key });
       if (kept) signatures.set(sha2, kept);
     }
     requireAttachmentData([...declared.values()].flat(), new Set(stored.keys()));

@@ -3,8 +3,8 @@
 // statement links to any more (after statements were erased). Only things older than a grace period go, so
 // an upload whose statement batch is about to commit is never taken from under it. Run it from a scheduled
 // handler or the admin API.
-import { chunkJsonArrays } from "../json-chunks";
-import { attachmentKey } from "./attachment-store";
+import { findRecordedKeys } from "./attachment-rows";
+import { attachmentPrefix, deleteKeys } from "./attachment-store";
 
 export type SweepOptions = { graceMs?: number; nowMs?: number };
 export type SweepResult = { deletedObjects: number; deletedRows: number };
@@ -29,35 +29,18 @@ export async function sweepOrphanAttachments(
   if (unlinked.length > 0) await deleteKeys(bucket, unlinked.map((row) => row.r2Key));
 
   let deletedObjects = unlinked.length;
-  const prefix = attachmentKey(storeId, "");
+  const prefix = attachmentPrefix(storeId);
   let cursor: string | undefined;
   do {
     const listing = await bucket.list({ prefix, cursor, limit: 1000 });
     const old = listing.objects.filter((object) => object.uploaded.getTime() < cutoff);
-    const referenced = await referencedKeys(db, storeId, old.map((object) => object.key));
+    const referenced = await findRecordedKeys(db, storeId, old.map((object) => object.key));
     const orphans = old.map((object) => object.key).filter((key) => !referenced.has(key));
     await deleteKeys(bucket, orphans);
     deletedObjects += orphans.length;
     cursor = listing.truncated ? listing.cursor : undefined;
   } while (cursor);
   return { deletedObjects, deletedRows: unlinked.length };
-}
-
-async function referencedKeys(db: D1Database, storeId: string, keys: readonly string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (const chunk of chunkJsonArrays([...keys])) {
-    const { results } = await db
-      .prepare("SELECT r2_key AS r2Key FROM attachments WHERE store_id = ?1 AND r2_key IN (SELECT value FROM json_each(?2))")
-      .bind(storeId, chunk)
-      .all<{ r2Key: string }>();
-    for (const row of results) found.add(row.r2Key);
-  }
-  return found;
-}
-
-// R2 deletes at most 1000 keys per call.
-async function deleteKeys(bucket: R2Bucket, keys: readonly string[]): Promise<void> {
-  for (let i = 0; i < keys.length; i += 1000) await bucket.delete(keys.slice(i, i + 1000));
 }
 
 /** sweepOrphanAttachments for every store, e.g. from the Worker's `scheduled` handler. */

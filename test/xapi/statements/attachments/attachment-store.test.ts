@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { XapiError } from "../../../../src/errors";
-import { attachmentKey, writeAttachmentPart } from "../../../../src/xapi/statements/attachments/attachment-store";
+import { attachmentPrefix, newAttachmentKey, writeAttachmentPart } from "../../../../src/xapi/statements/attachments/attachment-store";
 import { sweepOrphanAttachments, sweepOrphanAttachmentsEverywhere } from "../../../../src/xapi/statements/attachments/orphan-sweep";
 import { statement } from "../fixtures";
 import { attachmentFor, multipartBody, partFor, postMultipart, sha256 } from "./multipart";
@@ -23,7 +23,14 @@ async function sha256Of(total: number, fill: number): Promise<string> {
 }
 
 function options(sha2: string, extra: Partial<Parameters<typeof writeAttachmentPart>[2]> = {}) {
-  return { storeId: "store-test", sha2, contentType: "application/octet-stream", maxBytes: 64 * MiB, alreadyStored: false, keepBytes: 0, ...extra };
+  return { sha2, key: keyOf(sha2), contentType: "application/octet-stream", maxBytes: 64 * MiB, keepBytes: 0, ...extra };
+}
+
+const keys = new Map<string, string>();
+const keyOf = (sha2: string) => keys.get(sha2) ?? keys.set(sha2, newAttachmentKey("store-test", sha2)).get(sha2)!;
+
+async function objectsUnder(prefix: string): Promise<string[]> {
+  return (await env.BLOBS.list({ prefix })).objects.map((object) => object.key);
 }
 
 async function statusOf(promise: Promise<unknown>): Promise<number> {
@@ -37,21 +44,30 @@ describe("attachment contents in R2", () => {
     for (const size of [1000, 11 * MiB]) {
       const claimed = await sha256Of(size, 1);
       expect(await statusOf(writeAttachmentPart(env.BLOBS, chunksOf(size, 2), options(claimed)))).toBe(400);
-      expect(await env.BLOBS.head(attachmentKey("store-test", claimed))).toBeNull();
+      expect(await objectsUnder(attachmentPrefix("store-test", claimed))).toEqual([]);
     }
   });
 
-  it("writes a verified part under its content address", async () => {
+  it("writes a verified part under a key of its own below its content address", async () => {
     const sha2 = await sha256Of(6 * MiB, 3);
     const written = await writeAttachmentPart(env.BLOBS, chunksOf(6 * MiB, 3), options(sha2));
-    expect(written).toMatchObject({ sha2, length: 6 * MiB, r2Key: `att/store-test/${sha2}` });
-    expect((await env.BLOBS.head(written.r2Key))!.size).toBe(6 * MiB);
+    expect(written).toEqual({ length: 6 * MiB, kept: undefined });
+    expect(keyOf(sha2)).toMatch(new RegExp(`^att/store-test/${sha2}/[0-9a-f-]{36}$`));
+    expect((await env.BLOBS.head(keyOf(sha2)))!.size).toBe(6 * MiB);
+    expect(newAttachmentKey("store-test", sha2)).not.toBe(keyOf(sha2));
+  });
+
+  it("only verifies a part the store already holds: no key, nothing written", async () => {
+    const sha2 = await sha256Of(1000, 5);
+    expect(await writeAttachmentPart(env.BLOBS, chunksOf(1000, 5), options(sha2, { key: undefined }))).toEqual({ length: 1000, kept: undefined });
+    expect(await objectsUnder(attachmentPrefix("store-test", sha2))).toEqual([]);
+    expect(await statusOf(writeAttachmentPart(env.BLOBS, chunksOf(1000, 6), options(sha2, { key: undefined })))).toBe(400);
   });
 
   it("answers 413 to a part over the attachment limit, and writes nothing", async () => {
     const sha2 = await sha256Of(7 * MiB, 4);
     expect(await statusOf(writeAttachmentPart(env.BLOBS, chunksOf(7 * MiB, 4), options(sha2, { maxBytes: 6 * MiB })))).toBe(413);
-    expect(await env.BLOBS.head(attachmentKey("store-test", sha2))).toBeNull();
+    expect(await objectsUnder(attachmentPrefix("store-test", sha2))).toEqual([]);
   });
 
   it("rejects a hash header that is not a SHA-2 hex digest", async () => {
@@ -67,16 +83,13 @@ describe("the orphan sweep", () => {
     const row = await env.DB.prepare("SELECT store_id AS storeId, r2_key AS r2Key FROM attachments WHERE sha2 = ?").bind(await sha256(linked)).first<{ storeId: string; r2Key: string }>();
     const storeId = row!.storeId;
 
-    // An upload whose request was rejected after the part was written: an object with no row.
-    const abandoned = `abandoned ${crypto.randomUUID()}`;
-    const declared = [await attachmentFor(abandoned), await attachmentFor("never sent")];
-    expect((await postMultipart(multipartBody(statement({ attachments: declared }), [await partFor(abandoned)]), "2.0.0")).status).toBe(400);
-    const abandonedKey = attachmentKey(storeId, await sha256(abandoned));
-    expect(await env.BLOBS.head(abandonedKey)).not.toBeNull();
+    // An upload whose request died before it could clean up (a rejected one deletes its own): an object, no row.
+    const abandonedKey = newAttachmentKey(storeId, await sha256(`abandoned ${crypto.randomUUID()}`));
+    await env.BLOBS.put(abandonedKey, "abandoned");
 
     // A row whose statements are gone (e.g. erased): unlinked.
     const unlinkedSha2 = await sha256(`unlinked ${crypto.randomUUID()}`);
-    const unlinkedKey = attachmentKey(storeId, unlinkedSha2);
+    const unlinkedKey = newAttachmentKey(storeId, unlinkedSha2);
     await env.BLOBS.put(unlinkedKey, "unlinked");
     await env.DB.prepare("INSERT INTO attachments (store_id, sha2, content_type, length, r2_key, created_ms) VALUES (?, ?, 'text/plain', 8, ?, 0)")
       .bind(storeId, unlinkedSha2, unlinkedKey)
