@@ -9,7 +9,8 @@
 // Runs in bounded passes (./work-budget.ts). A statement about the person accepted while a pass runs may
 // survive that pass; the next pass (or a repeat of the request) removes it.
 import type { Bindings } from "../env";
-import { deleteAgentDocuments } from "../xapi/documents/document-store";
+import type { DocumentSet } from "../xapi/documents/document-address";
+import { writeDocument } from "../xapi/documents/document-store";
 import {
   FORGET_ACTIVITY_LEARNER_SQL,
   FORGET_LEARNER_ACTIVITY_SQL,
@@ -36,6 +37,13 @@ export const STATEMENTS_NAMING_SQL = `
 SELECT DISTINCT i.seq FROM json_each(?3) k
   CROSS JOIN statement_index i ON i.store_id = ?1 AND i.kind = ?2 AND i.value = k.value
 WHERE i.usage <> 'authority'`;
+
+/** ?1 store, ?2 JSON agent keys, ?3 limit: the agents' document sets (State per activity, Agent Profiles). */
+const DOCUMENT_SETS_SQL = `
+SELECT agent_key, kind, activity_id, COUNT(*) AS n FROM documents
+WHERE store_id = ?1 AND agent_key IN (SELECT value FROM json_each(?2))
+GROUP BY agent_key, kind, activity_id LIMIT ?3`;
+const DOCUMENT_SETS_PER_READ = 20;
 
 export async function eraseAgent(
   db: D1Database,
@@ -70,20 +78,24 @@ export async function eraseAgent(
   );
 
   // Documents go through their DocumentWriter objects, so a concurrent write cannot slip a body past the
-  // erasure, nor a read meet a row whose body is already gone.
-  if (!budget.take()) return { done: false, erased };
-  const { results: documentKeys } = await db
-    .prepare(
-      `SELECT agent_key, COUNT(*) AS n, COUNT(DISTINCT kind || char(10) || activity_id) AS sets FROM documents
-       WHERE store_id = ? AND agent_key IN (SELECT value FROM json_each(?)) GROUP BY agent_key`,
-    )
-    .bind(storeId, keys)
-    .all<{ agent_key: string; n: number; sets: number }>();
-  for (const { agent_key: key, n, sets } of documentKeys) {
-    // deleteAgentDocuments: one D1 read, then one Durable Object call per activity's document set.
-    if (!budget.take(1 + sets)) return { done: false, erased };
-    await deleteAgentDocuments(env, storeId, key);
-    erased.documents += n;
+  // erasure, nor a read meet a row whose body is already gone: one object call per (agent, kind, activity)
+  // set, as many as the budget allows; the rest on the next pass. Read from the primary: a lagging replica
+  // would list sets already cleared.
+  const primary = env.DB.withSession("first-primary");
+  for (;;) {
+    if (!budget.take()) return { done: false, erased };
+    const { results: sets } = await primary
+      .prepare(DOCUMENT_SETS_SQL)
+      .bind(storeId, keys, DOCUMENT_SETS_PER_READ)
+      .all<{ agent_key: string; kind: DocumentSet["kind"]; activity_id: string; n: number }>();
+    if (sets.length === 0) break;
+    for (const { agent_key: agentKey, kind, activity_id: activityId, n } of sets) {
+      if (!budget.take()) return { done: false, erased };
+      const set: DocumentSet = { storeId, kind, activityId, agentKey };
+      const outcome = await writeDocument(env, set, { method: "DELETE_SET", set });
+      if (!outcome.ok) throw new Error(`erasing the documents of ${kind} ${activityId} failed: ${outcome.message}`);
+      erased.documents += n;
+    }
   }
 
   if (!budget.take()) return { done: false, erased };

@@ -206,6 +206,27 @@ describe("erasure of an agent", () => {
     expect(await statementStatus(credential, ids.unrelated)).toBe(200);
   });
 
+  it("erases documents of many activities a bounded number of writer calls per pass", async () => {
+    const credential = await storeWithCredential("Erasure documents");
+    for (let i = 0; i < 7; i++) {
+      const query = new URLSearchParams({ activityId: `${ACTIVITY.id}/${i}`, agent: JSON.stringify(TARGET), stateId: "s" });
+      expect((await xapiAs(credential, `/activities/state?${query}`, { method: "PUT", json: { i } })).status).toBe(204);
+    }
+    let passes = 0;
+    let documents = 0;
+    for (;;) {
+      passes++;
+      const pass = await eraseAgent(env.DB, env, credential.storeId, [TARGET_KEY], { related: true }, new WorkBudget(6));
+      documents += pass.erased.documents;
+      if (pass.done) break;
+      expect(passes).toBeLessThan(20);
+    }
+    expect(documents).toBe(7);
+    expect(passes).toBeGreaterThan(2);
+    const left = await env.DB.prepare("SELECT COUNT(*) AS n FROM documents WHERE store_id = ?").bind(credential.storeId).first<{ n: number }>();
+    expect(left!.n).toBe(0);
+  });
+
   it.each([
     [{}],
     [{ agent: { name: "no identifier" } }],
