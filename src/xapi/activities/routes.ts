@@ -1,6 +1,7 @@
 // The Activities resource: GET /activities?activityId=<IRI> returns the canonical Activity object
 // (1.0.3 Communication 2.5; 9274.1.1 4.1.6.4). GET also answers HEAD.
 import { Hono } from "hono";
+import { etag } from "hono/etag";
 import { requireScope } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
 import { parseActivityIdParameter } from "../documents/parameter-values";
@@ -8,6 +9,9 @@ import { readParameters, required } from "../documents/parameters";
 import { findCanonicalActivity } from "./canonical-activity";
 
 export const activityRoutes = new Hono<AppEnv>();
+
+// The quoted SHA-1 of the body (1.0.3 Communication 3.1.s4.b1-b4), and 304 for a matching If-None-Match.
+activityRoutes.use("/", etag());
 
 activityRoutes.get(
   "/",
