@@ -17,7 +17,7 @@ export type ErasurePreview = {
 
 // ?1 store, ?2 kind, ?3 JSON agent keys, ?4 cap + 1. An attachment counts when no other statement uses it,
 // as erasure deletes it only then.
-const STATEMENTS_AND_ATTACHMENTS_SQL = `
+export const STATEMENTS_AND_ATTACHMENTS_SQL = `
 WITH matched(seq) AS MATERIALIZED (${STATEMENTS_NAMING_SQL} LIMIT ?4),
   used(sha2) AS (
     SELECT DISTINCT a.sha2 FROM matched m
@@ -27,10 +27,10 @@ SELECT (SELECT COUNT(*) FROM matched) AS statements,
     SELECT 1 FROM statement_attachments o
     WHERE o.store_id = ?1 AND o.sha2 = u.sha2 AND o.seq NOT IN (SELECT seq FROM matched))) AS attachments`;
 
-const DOCUMENTS_SQL = `
+export const DOCUMENTS_SQL = `
 SELECT COUNT(*) AS n FROM documents WHERE store_id = ?1 AND agent_key IN (SELECT value FROM json_each(?2))`;
 
-const AGENTS_SQL = `
+export const AGENTS_SQL = `
 SELECT COUNT(*) AS n FROM agents WHERE store_id = ?1 AND agent_key IN (SELECT value FROM json_each(?2))`;
 
 export async function previewErasure(

@@ -39,7 +39,7 @@ SELECT DISTINCT i.seq FROM json_each(?3) k
 WHERE i.usage <> 'authority'`;
 
 /** ?1 store, ?2 JSON agent keys, ?3 limit: the agents' document sets (State per activity, Agent Profiles). */
-const DOCUMENT_SETS_SQL = `
+export const DOCUMENT_SETS_SQL = `
 SELECT agent_key, kind, activity_id, COUNT(*) AS n FROM documents
 WHERE store_id = ?1 AND agent_key IN (SELECT value FROM json_each(?2))
 GROUP BY agent_key, kind, activity_id LIMIT ?3`;

@@ -6,7 +6,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { CASE_VARIANTS_SQL } from "../../src/admin/erasure-subject";
-import { STATEMENTS_NAMING_SQL } from "../../src/admin/erasure";
+import { DOCUMENT_SETS_SQL, STATEMENTS_NAMING_SQL } from "../../src/admin/erasure";
+import { AGENTS_SQL, DOCUMENTS_SQL, STATEMENTS_AND_ATTACHMENTS_SQL } from "../../src/admin/erasure-preview";
 import { VERSIONS } from "../helpers";
 import { runToCompletion, storeWithCredential, xapiAs, type TestCredential } from "./admin-helpers";
 
@@ -145,5 +146,16 @@ describe("erasure lookups are index seeks", () => {
     const details = await planOf(STATEMENTS_NAMING_SQL, "s", "related_agent", JSON.stringify(["a", "b"]));
     expect(details).toMatch(/SEARCH i USING (PRIMARY KEY|INDEX sqlite_autoindex_statement_index_1) \(store_id=\? AND kind=\? AND value=\?\)/);
     expect(details).not.toMatch(/SCAN (i|statement_index)\b/);
+  });
+
+  it.each([
+    ["preview of statements and attachments", STATEMENTS_AND_ATTACHMENTS_SQL, ["s", "related_agent", '["a"]', 10]],
+    ["preview of documents", DOCUMENTS_SQL, ["s", '["a"]']],
+    ["preview of agents", AGENTS_SQL, ["s", '["a"]']],
+    ["document sets to erase", DOCUMENT_SETS_SQL, ["s", '["a"]', 20]],
+  ] as const)("the %s never scans a table", async (_name, sql, params) => {
+    const details = await planOf(sql, ...params);
+    expect(details).toMatch(/SEARCH/);
+    expect(details).not.toMatch(/SCAN (statements|statement_index|statement_attachments|documents|agents|i|a|o)\b/);
   });
 });
