@@ -57,13 +57,19 @@ INSERT INTO statement_refs (store_id, target_id, seq)
 SELECT ?1, j.value ->> 1, s.seq
 FROM json_each(?2) j CROSS JOIN statements s ON s.store_id = ?1 AND s.id = j.value ->> 0`;
 
-// The canonical definition (1.0.3 Data 2.4.4.1): json_patch merges language maps key by key; every other
-// member takes the newest value.
+// The canonical definition (1.0.3 Data 2.4.4.1): json_patch merges language maps (name, description) and
+// extensions key by key; type and moreInfo take the newest value. The interaction members, once defined, stay as
+// first defined (2.4.4.1.s4.b5: SHOULD NOT make significant changes, "e.g. changes to correct responses"): the
+// second json_patch puts the stored ones back.
 export const UPSERT_ACTIVITIES_SQL = `
 INSERT INTO activities (store_id, activity_id, definition, updated_ms)
 SELECT ?1, j.value ->> 0, j.value -> 1, ?2 FROM json_each(?3) j WHERE true
 ON CONFLICT (store_id, activity_id) DO UPDATE SET
-  definition = json_patch(activities.definition, excluded.definition), updated_ms = excluded.updated_ms`;
+  definition = json_patch(
+    json_patch(activities.definition, excluded.definition),
+    (SELECT json_group_object(d.key, d.value) FROM json_each(activities.definition) d
+     WHERE d.key IN ('interactionType', 'correctResponsesPattern', 'choices', 'scale', 'source', 'target', 'steps'))),
+  updated_ms = excluded.updated_ms`;
 
 export const UPSERT_AGENTS_SQL = `
 INSERT INTO agents (store_id, agent_key, identifier, names, updated_ms)
