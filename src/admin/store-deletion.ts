@@ -1,7 +1,11 @@
 // Deleting a store: its credentials first (so nothing new arrives), then every row of its data table by table
-// in chunks, R2 bodies before the rows that name them, and the store row last. Runs in bounded passes
-// (./work-budget.ts); the store stays listed until its last pass, which is how a caller knows to repeat.
+// in chunks, R2 bodies before the rows that name them, then whatever else lies under the store's R2 prefixes
+// (objects no row names: uploads or document writes cut off before they cleaned up), and the store row last.
+// Runs in bounded passes (./work-budget.ts); the store stays listed until its last pass, which is how a caller
+// knows to repeat.
 import { deleteStoreCredentials } from "../auth/credentials";
+import { documentKeyPrefix } from "../durable/document-writer";
+import { attachmentPrefix } from "../xapi/statements/attachments/attachment-store";
 import { recordAudit } from "./audit";
 import { deleteStoreRow } from "./stores";
 import { deleteRowids, WorkBudget } from "./work-budget";
@@ -18,7 +22,7 @@ const ROW_TABLES = [
 ];
 /** Tables whose rows name an R2 object in `r2_key`. */
 const BLOB_TABLES = ["documents", "attachments"];
-/** Rows per DELETE, and rows (so R2 objects, at most 1000 per R2 call) per blob chunk. */
+/** Rows per DELETE, and rows or listed objects (so R2 keys, at most 1000 per R2 call) per blob chunk. */
 export type ChunkSizes = { rows: number; blobs: number };
 const CHUNKS: ChunkSizes = { rows: 2000, blobs: 500 };
 
@@ -49,6 +53,20 @@ export async function deleteStore(
       await blobs.delete(results.map((row) => row.r2_key));
       await deleteRowids(db, table, results.map((row) => row.rowid)).run();
       count(table, results.length);
+    }
+  }
+
+  // Every row naming an object is gone, so no pass leaves a row whose body is missing. Listing from the start
+  // each time finds what is left, as the objects listed before are deleted (R2: <= 1,000 keys per list and delete).
+  for (const prefix of [documentKeyPrefix(storeId), attachmentPrefix(storeId)]) {
+    for (;;) {
+      if (!budget.take()) return { done: false, deleted };
+      const listing = await blobs.list({ prefix, limit: chunks.blobs });
+      if (listing.objects.length === 0) break;
+      if (!budget.take()) return { done: false, deleted };
+      await blobs.delete(listing.objects.map((object) => object.key));
+      count("orphan_objects", listing.objects.length);
+      if (!listing.truncated) break;
     }
   }
 

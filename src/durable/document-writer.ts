@@ -61,6 +61,11 @@ const ATTEMPTS = 3;
 const R2_DELETE_BATCH = 1000;
 const SETTLE_AFTER_MS = 60_000;
 
+/** The R2 prefix of every document body of a store (store deletion removes it whole). */
+export function documentKeyPrefix(storeId: string): string {
+  return `documents/${encodeURIComponent(storeId)}/`;
+}
+
 export class DocumentWriter extends DurableObject<Env> {
   #locks = new DocumentLocks();
   /**
@@ -176,7 +181,7 @@ export class DocumentWriter extends DurableObject<Env> {
       size: bytes.byteLength,
       // Never earlier than the previous version, so Last-Modified and `since` move forward with every change.
       updatedMs: Math.max(Date.now(), (current?.updatedMs ?? 0) + 1),
-      r2Key: `documents/${encodeURIComponent(address.storeId)}/${crypto.randomUUID()}`,
+      r2Key: `${documentKeyPrefix(address.storeId)}${crypto.randomUUID()}`,
     };
     const intent = this.#recordIntent(address, row.r2Key, current?.r2Key);
     await this.#armSettlement();

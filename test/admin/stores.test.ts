@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { deleteStore } from "../../src/admin/store-deletion";
 import { WorkBudget } from "../../src/admin/work-budget";
 import { admin, adminJson, createCredential, createStore, runToCompletion, xapiAs } from "./admin-helpers";
+import { attachmentFor, BOUNDARY, multipartBody, partFor } from "../xapi/statements/attachments/multipart";
 
 type Store = { id: string; name: string; createdAt: number };
 
@@ -127,11 +128,55 @@ describe("store lifecycle", () => {
     expect((await xapiAs(kept, "/statements")).status).toBe(200);
   });
 
+  it("deletes every object under the store's R2 prefixes, also those no row names, and nothing of another store", { timeout: 60_000 }, async () => {
+    const doomed = await createCredential(await createStore("Prefixes", "prefix"));
+    const neighbour = await createCredential(await createStore("Prefixes too", "prefix-2"));
+    // A document and an attachment written through the API, so the prefixes are the ones the writers use.
+    for (const credential of [doomed, neighbour]) {
+      const state = `/activities/state?activityId=${encodeURIComponent("http://example.com/a")}&agent=${encodeURIComponent('{"mbox":"mailto:a@example.com"}')}&stateId=s`;
+      expect((await xapiAs(credential, state, { method: "PUT", json: { n: 1 } })).status).toBe(204);
+      const text = `attached ${crypto.randomUUID()}`;
+      const withAttachment = { ...statement(2), attachments: [await attachmentFor(text)] };
+      const res = await xapiAs(credential, "/statements", {
+        method: "POST",
+        body: multipartBody(withAttachment, [await partFor(text)]),
+        headers: { "Content-Type": `multipart/mixed; boundary=${BOUNDARY}` },
+      });
+      expect(res.status, await res.text()).toBe(200);
+    }
+    const prefixesOf = (storeId: string) => [`documents/${storeId}/`, `att/${storeId}/`];
+    // Objects no row names: an upload or a document write cut off before it could clean up. More than one
+    // listing's worth under one prefix, so deletion has to page.
+    const orphans = Array.from({ length: 1005 }, (_, i) => `att/${doomed.storeId}/${"0".repeat(63)}${i % 10}/${i}`);
+    orphans.push(`documents/${doomed.storeId}/${crypto.randomUUID()}`);
+    for (let i = 0; i < orphans.length; i += 50) await Promise.all(orphans.slice(i, i + 50).map((key) => env.BLOBS.put(key, "orphan")));
+    const objectsUnder = async (prefix: string) => {
+      const keys: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const listing = await env.BLOBS.list({ prefix, cursor });
+        keys.push(...listing.objects.map((object) => object.key));
+        cursor = listing.truncated ? listing.cursor : undefined;
+      } while (cursor);
+      return keys;
+    };
+    for (const prefix of prefixesOf(doomed.storeId)) expect((await objectsUnder(prefix)).length).toBeGreaterThan(1);
+    const neighbourBefore = await Promise.all(prefixesOf(neighbour.storeId).map(objectsUnder));
+    expect(neighbourBefore.map((keys) => keys.length)).toEqual([1, 1]);
+
+    const result = await runToCompletion(`/stores/${doomed.storeId}`, { method: "DELETE" });
+    expect(result).toMatchObject({ done: true });
+    for (const prefix of prefixesOf(doomed.storeId)) expect(await objectsUnder(prefix)).toEqual([]);
+    expect(await Promise.all(prefixesOf(neighbour.storeId).map(objectsUnder))).toEqual(neighbourBefore);
+  });
+
   it("deletes in bounded passes that each leave consistent data and resume where the last stopped", async () => {
     const credential = await createCredential(await createStore("Passes"));
     const batch = Array.from({ length: 30 }, (_, i) => statement(i));
     expect((await xapiAs(credential, "/statements", { method: "POST", json: batch })).status).toBe(200);
     await seedBlobs(credential.storeId, 4);
+    const orphans = Array.from({ length: 5 }, (_, i) => `att/${credential.storeId}/${i}/${crypto.randomUUID()}`);
+    for (const key of orphans) await env.BLOBS.put(key, "orphan");
     let passes = 0;
     for (;;) {
       passes++;
@@ -142,6 +187,7 @@ describe("store lifecycle", () => {
     }
     expect(passes).toBeGreaterThan(1);
     expect(Object.values(await rowsOf(credential.storeId)).every((n) => n === 0)).toBe(true);
+    expect((await env.BLOBS.list({ prefix: `att/${credential.storeId}/` })).objects).toEqual([]);
     expect((await admin(`/stores/${credential.storeId}`)).status).toBe(404);
   });
 });
