@@ -4,7 +4,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, Bindings, Principal } from "../env";
 import { unauthorized, XapiError } from "../errors";
-import { ensureBootstrapCredential, selectCredentialByKey } from "./credentials";
+import { assignedAuthority, ensureBootstrapCredential, selectCredentialByKey } from "./credentials";
 import { hashSecret, timingSafeEqual } from "./secrets";
 import {
   clearFailures,
@@ -133,6 +133,7 @@ export const requireBasicAuth = createMiddleware<AppEnv>(async function requireB
     });
   }
   if (!outcome.ok) throw unauthorized("a valid HTTP Basic credential is required");
-  c.set("principal", outcome.principal);
+  const { principal } = outcome;
+  c.set("principal", { ...principal, authority: assignedAuthority(principal.authority, new URL(c.req.url).origin) });
   await next();
 });

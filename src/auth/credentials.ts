@@ -39,9 +39,23 @@ export function selectCredentialByKey(db: D1Database, key: string): D1PreparedSt
     .bind(key);
 }
 
+/**
+ * The homePage kept in a credential's default authority: a placeholder, because the LRS's own address is only
+ * known per request. assignedAuthority replaces it with the origin the request came to, since an account's
+ * homePage is an IRL (1.0.3 Data 2.4.2.4). Statements stored before that change keep it as they were stored.
+ */
+export const CREDENTIAL_HOME_PAGE = "urn:edge-lrs:credential";
+
 /** The authority Agent of a credential: an account on the LRS's own home page, named by the key. */
 export function defaultAuthority(key: string): Record<string, unknown> {
-  return { objectType: "Agent", name: key, account: { homePage: "urn:edge-lrs:credential", name: key } };
+  return { objectType: "Agent", name: key, account: { homePage: CREDENTIAL_HOME_PAGE, name: key } };
+}
+
+/** The authority a request's statements get: the stored one, the placeholder homePage made `origin`. */
+export function assignedAuthority(authority: Record<string, unknown>, origin: string): Record<string, unknown> {
+  const account = authority.account as Record<string, unknown> | undefined;
+  if (account?.homePage !== CREDENTIAL_HOME_PAGE) return authority;
+  return { ...authority, account: { ...account, homePage: origin } };
 }
 
 /**

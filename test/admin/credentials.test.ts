@@ -69,7 +69,7 @@ describe("credential lifecycle", () => {
     expect((await xapiAs(chosen, "/statements", { method: "POST", json: statement(second) })).status).toBe(200);
     const one = (await (await readStatement(plain.auth, first)).json()) as { authority: Record<string, unknown> };
     const two = (await (await readStatement(plain.auth, second)).json()) as { authority: Record<string, unknown> };
-    expect(one.authority).toMatchObject({ account: { homePage: "urn:edge-lrs:credential", name: plain.key } });
+    expect(one.authority).toMatchObject({ account: { homePage: "http://lrs.test", name: plain.key } });
     expect(two.authority).toMatchObject({ mbox: "mailto:vendor@example.com" });
   });
 

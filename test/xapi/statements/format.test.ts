@@ -78,7 +78,7 @@ describe.each(VERSIONS)("statement formats (%s)", (version) => {
     expect(sub.actor).toEqual({ objectType: "Group", mbox: f.group.mbox });
     expect(sub.verb).toEqual({ id: f.verb2.id });
     expect(sub.object).toEqual({ id: f.activity.id });
-    expect(got.authority).toEqual({ objectType: "Agent", account: { homePage: "urn:edge-lrs:credential", name: "test-key" } });
+    expect(got.authority).toEqual({ objectType: "Agent", account: { homePage: "http://lrs.test", name: "test-key" } });
     expect(got.stored).toEqual(expect.any(String));
   });
 

@@ -99,7 +99,7 @@ describe.each(VERSIONS)("statement queries (%s)", (version) => {
     const related = await ids(version, { agent: ann, related_agents: true, verb: marker.id });
     expect(related.sort()).toEqual([instructor.id, team.id, sub.id].sort() as string[]);
     // The authority (the test credential) appears on every statement only with related_agents.
-    const authority = { account: { homePage: "urn:edge-lrs:credential", name: "test-key" } };
+    const authority = { account: { homePage: "http://lrs.test", name: "test-key" } };
     expect(await ids(version, { agent: authority, verb: marker.id })).toEqual([]);
     expect(await ids(version, { agent: authority, verb: marker.id, related_agents: true })).toHaveLength(4);
   });

@@ -19,7 +19,7 @@ function keys(rows: Row[], kind: string): Record<string, string> {
   return Object.fromEntries(rows.filter((r) => r.kind === kind).map((r) => [r.value, r.usage]));
 }
 
-const AUTHORITY_KEY = "account:urn:edge-lrs:credential test-key";
+const AUTHORITY_KEY = "account:http://lrs.test test-key";
 const activity = (name: string): Json => ({ objectType: "Activity", id: `http://example.com/activities/${name}` });
 const agent = (name: string): Json => ({ objectType: "Agent", mbox: `mailto:${name}@example.com` });
 

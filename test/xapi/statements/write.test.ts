@@ -159,7 +159,7 @@ describe.each(VERSIONS)("LRS-set properties (%s)", (version) => {
     expect(got.authority).toEqual({
       objectType: "Agent",
       name: "test-key",
-      account: { homePage: "urn:edge-lrs:credential", name: "test-key" },
+      account: { homePage: "http://lrs.test", name: "test-key" },
     });
   });
 
