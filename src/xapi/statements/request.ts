@@ -32,7 +32,9 @@ export async function receiveStatements<T, R>(
   accept: (body: unknown) => T,
   record: (request: StatementRequest<T>) => Promise<R>,
 ): Promise<R> {
-  const uploads = new RequestUploads(c.get("db"), c.env.BLOBS, c.get("principal").storeId);
+  // Whether a row names an upload is asked of the primary: a lagging replica could miss a row just committed.
+  const primary = c.env.DB.withSession("first-primary") as unknown as D1Database;
+  const uploads = new RequestUploads(primary, c.env.BLOBS, c.get("principal").storeId);
   try {
     return await record(await readStatementRequest(c, accept, uploads));
   } finally {
