@@ -39,14 +39,18 @@ export async function storeFingerprint(): Promise<string> {
 export type Outcome = { status: number; text: string; contentType: string };
 
 /**
- * The properties every response must have: never a 5xx; a 4xx carries a JSON body with an error message
- * (HEAD responses have no body). Returns the outcome for further checks.
+ * The properties every response must have: never a 5xx; a 4xx carries a JSON body with an error message, or a
+ * text or HTML one naming the status when the request's Accept preferred that (HEAD responses have no body). Returns the outcome for further checks.
  */
 export async function saneResponse(response: Response, method: string, what: string): Promise<Outcome> {
   const text = await response.text();
   const outcome = { status: response.status, text, contentType: response.headers.get("Content-Type") ?? "" };
   expect(response.status, `${what} answered ${response.status}: ${text.slice(0, 300)}`).toBeLessThan(500);
-  if (response.status >= 400 && method !== "HEAD") {
+  if (response.status >= 400 && method !== "HEAD" && !outcome.contentType.startsWith("application/json")) {
+    // An error negotiated to plain text or HTML (the client's Accept preferred it) still states its status.
+    expect(outcome.contentType, `${what}: ${response.status} as ${outcome.contentType}`).toMatch(/^text\/(plain|html)/);
+    expect(text, `${what}: ${response.status} without its status in the message`).toContain(String(response.status));
+  } else if (response.status >= 400 && method !== "HEAD") {
     let message: unknown;
     try {
       message = (JSON.parse(text) as { error?: { message?: unknown } }).error?.message;
