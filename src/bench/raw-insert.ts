@@ -4,7 +4,7 @@
 // credential, but without per-batch HTTP, authentication, validation or the stored-id comparison. It answers
 // 404 unless the Worker runs with LRS_BENCH=1, so mounting it in production exposes nothing.
 import { type Context, Hono } from "hono";
-import { defaultAuthority, DEFAULT_STORE_ID } from "../auth/credentials";
+import { assignedAuthority, defaultAuthority, DEFAULT_STORE_ID } from "../auth/credentials";
 import type { AppEnv, Principal } from "../env";
 import { badRequest, notFound } from "../errors";
 import { prepareStatements } from "../xapi/statements/record-statements";
@@ -27,7 +27,7 @@ async function preparedFromBody(c: Context<AppEnv>): Promise<{ principal: Princi
     storeId: DEFAULT_STORE_ID,
     credentialId: `bootstrap:${key}`,
     scopes: ["all"],
-    authority: defaultAuthority(key),
+    authority: assignedAuthority(defaultAuthority(key), new URL(c.req.url).origin),
   };
   return { principal, prepared: prepareStatements(statements as Record<string, unknown>[], principal, "2.0.0") };
 }
