@@ -1,9 +1,10 @@
 // What the console's counters are keyed by (schema.ts rollup_daily). One statement adds 1 to each key it has,
-// on the UTC day of its `stored`. Composite values join their parts with "\n", which no IRI or agent key
+// on the UTC day of its `stored`; `total` is also split by the UTC hour, so young stores chart by the hour
+// without a second row per statement. Composite values join their parts with "\n", which no IRI or agent key
 // holds unescaped in the leading part, so a prefix seek on "<activity>\n" finds one activity's rows.
 
 export type Dimension =
-  /** every counted statement; value '' */
+  /** every counted statement; value: the UTC hour of `stored`, "00".."23" ('' in rows written before hours) */
   | "total"
   /** verb IRI */
   | "verb"
@@ -37,6 +38,11 @@ export const composite = (...parts: string[]): string => parts.join(SEPARATOR);
 /** 'YYYY-MM-DD' (UTC) of an epoch-milliseconds instant, as the rollups key days. */
 export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** 'HH' (UTC hour, "00".."23") of an epoch-milliseconds instant, as `total` rows key hours. */
+export function utcHour(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 13);
 }
 
 /** The bucket label range of bucket `i`, e.g. [0.9, 1] for 9. */

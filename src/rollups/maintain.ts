@@ -6,21 +6,22 @@ import { rollupDeltaSql, zeroedRowsSql } from "./statement-keys";
 
 // New statements are counted in three steps, placed after the voided flags are set for the batch
 // (store.ts MARK_VOIDED_SQL). The common case: the Worker sums the keys (new-statement-keys.ts) and they land on
-// the UTC day of the batch's `stored`, read from its first and last rows (stored grows with seq); when the
-// batch straddles midnight, that step adds nothing and the second derives each row's keys on its own day.
-// The third takes back statements already voided on arrival (their voiding statement came earlier or in
-// the same batch), so a voided statement is never counted.
-const DAY_OF = (param: string) =>
-  `(SELECT date(stored_ms / 1000, 'unixepoch') FROM statements WHERE store_id = ?1 AND id = ${param})`;
+// the UTC day (and, for `total`, the hour) of the batch's `stored`, read from its first and last rows (stored
+// grows with seq); when the batch straddles an hour boundary, that step adds nothing and the second derives
+// each row's keys at its own hour. The third takes back statements already voided on arrival (their voiding
+// statement came earlier or in the same batch), so a voided statement is never counted.
+const HOUR_OF = (param: string) =>
+  `(SELECT strftime('%Y-%m-%d %H', stored_ms / 1000, 'unixepoch') FROM statements WHERE store_id = ?1 AND id = ${param})`;
 
 export const ADD_SUMMED_SQL = `
 INSERT INTO rollup_daily (store_id, dimension, day, value, count)
-SELECT ?1, j.value ->> 0, d.day, j.value ->> 1, j.value ->> 2
-FROM (SELECT ${DAY_OF("?3")} AS day WHERE ${DAY_OF("?2")} = ${DAY_OF("?3")}) d CROSS JOIN json_each(?4) j WHERE true
+SELECT ?1, j.value ->> 0, substr(h.hour, 1, 10),
+  CASE WHEN j.value ->> 0 = 'total' THEN substr(h.hour, 12, 2) ELSE j.value ->> 1 END, j.value ->> 2
+FROM (SELECT ${HOUR_OF("?3")} AS hour WHERE ${HOUR_OF("?2")} = ${HOUR_OF("?3")}) h CROSS JOIN json_each(?4) j WHERE true
 ON CONFLICT (store_id, dimension, day, value) DO UPDATE SET count = rollup_daily.count + excluded.count`;
 
-export const ADD_ACROSS_MIDNIGHT_SQL = rollupDeltaSql(
-  `s.store_id = ?1 AND s.id IN (SELECT value FROM json_each(?2)) AND ${DAY_OF("?3")} <> ${DAY_OF("?4")}`,
+export const ADD_ACROSS_HOURS_SQL = rollupDeltaSql(
+  `s.store_id = ?1 AND s.id IN (SELECT value FROM json_each(?2)) AND ${HOUR_OF("?3")} <> ${HOUR_OF("?4")}`,
   1,
 );
 
@@ -62,7 +63,7 @@ export function rollupInserted(db: D1Database, storeId: string, statements: read
     ...chunkJsonArrays(summedKeys(statements)).map((chunk) =>
       db.prepare(ADD_SUMMED_SQL).bind(storeId, first, last, chunk),
     ),
-    ...ids.map((chunk) => db.prepare(ADD_ACROSS_MIDNIGHT_SQL).bind(storeId, chunk, first, last)),
+    ...ids.map((chunk) => db.prepare(ADD_ACROSS_HOURS_SQL).bind(storeId, chunk, first, last)),
     ...ids.flatMap((chunk) =>
       subtract(db, SUBTRACT_VOIDED_ON_ARRIVAL_SQL, SUBTRACT_VOIDED_ON_ARRIVAL_ZEROED_SQL, storeId, chunk),
     ),

@@ -21,7 +21,10 @@ function scaledScore(result: Json): number | undefined {
   return undefined;
 }
 
-/** [dimension, value] pairs of one statement; `voiding`: a voiding statement counts in total and verb only. */
+/**
+ * [dimension, value] pairs of one statement; `voiding`: a voiding statement counts in total and verb only.
+ * `total`'s value (the hour of `stored`) is known only in the insert, so ADD_SUMMED_SQL fills it in.
+ */
 export function newStatementKeys(statement: Json, voiding: boolean): [Dimension, string][] {
   const keys: [Dimension, string][] = [["total", ""], ["verb", String((statement.verb as Json).id)]];
   if (voiding) return keys;

@@ -5,6 +5,8 @@
 import { composite, OUTCOMES, type Outcome, SCORE_BUCKETS, SEPARATOR, utcDay } from "./dimensions";
 
 export type DayCount = { day: string; count: number };
+/** `hour` is 'YYYY-MM-DDTHH' (UTC). */
+export type HourCount = { hour: string; count: number };
 export type ValueCount = { value: string; count: number };
 export type Totals = {
   /** statements stored on `today` */
@@ -41,13 +43,43 @@ export type LearnerActivity = {
 };
 
 const MAX_DAYS = 3700;
+/** Hourly charts cover a few days: at most 24 × 7 rows. */
+export const MAX_HOUR_DAYS = 7;
 const DAY_MS = 86_400_000;
 
 type Db = D1Database;
 
 /** One count per day from `fromDay` to `toDay`, days without statements as 0 (for charts). */
 export async function statementsPerDay(db: Db, storeId: string, fromDay: string, toDay: string): Promise<DayCount[]> {
-  return perDay(db, storeId, "total", "", fromDay, toDay);
+  const { results } = await db.prepare(READ_SQL.totalPerDay).bind(storeId, fromDay, toDay).all<DayCount>();
+  const found = new Map(results.map((row) => [row.day, Math.max(0, Number(row.count))]));
+  return daysBetween(fromDay, toDay).map((day) => ({ day, count: found.get(day) ?? 0 }));
+}
+
+/**
+ * One count per UTC hour of the days `fromDay` to `toDay` (at most MAX_HOUR_DAYS days, 24 rows each), hours
+ * without statements as 0. Rows written before `total` had hours (value '') have no hour and are left out.
+ */
+export async function statementsPerHour(db: Db, storeId: string, fromDay: string, toDay: string): Promise<HourCount[]> {
+  const days = daysBetween(fromDay, toDay).slice(-MAX_HOUR_DAYS);
+  if (days.length === 0) return [];
+  const { results } = await db
+    .prepare(READ_SQL.totalPerHour)
+    .bind(storeId, days[0], days[days.length - 1])
+    .all<{ day: string; value: string; count: number }>();
+  const found = new Map(results.map((row) => [`${row.day}T${row.value}`, Math.max(0, Number(row.count))]));
+  return days.flatMap((day) =>
+    Array.from({ length: 24 }, (_, h) => {
+      const hour = `${day}T${String(h).padStart(2, "0")}`;
+      return { hour, count: found.get(hour) ?? 0 };
+    }),
+  );
+}
+
+/** The first UTC day with a counted statement, or undefined for an empty store. */
+export async function firstDay(db: Db, storeId: string): Promise<string | undefined> {
+  const row = await db.prepare(READ_SQL.firstDay).bind(storeId).first<{ day: string | null }>();
+  return row?.day ?? undefined;
 }
 
 export async function totals(db: Db, storeId: string, days: { today: string; weekStart: string }): Promise<Totals> {
@@ -188,8 +220,14 @@ export async function completionAndPassRates(
 
 /** The read queries (exported for the query-plan test). */
 export const READ_SQL = {
+  // `total` rows are per hour (value 'HH'); other dimensions summed here have the single value ''.
   sum: `SELECT sum(count) AS n FROM rollup_daily
-    WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4 AND value = ''`,
+    WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4`,
+  totalPerDay: `SELECT day, sum(count) AS count FROM rollup_daily
+    WHERE store_id = ?1 AND dimension = 'total' AND day BETWEEN ?2 AND ?3
+    GROUP BY day`,
+  totalPerHour: `SELECT day, value, count FROM rollup_daily
+    WHERE store_id = ?1 AND dimension = 'total' AND day BETWEEN ?2 AND ?3 AND value <> ''`,
   distinct: `SELECT count(DISTINCT value) AS n FROM rollup_daily
     WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4`,
   // Over most of a store's life, walking the value-ordered index needs no sort for DISTINCT and wins.

@@ -1,7 +1,7 @@
 // The rollup keys of stored statements, derived in SQL from their rows (schema.ts rollup_daily), for every
 // change of a count that concerns rows already stored, inside the D1 batch that causes it: older statements
 // voided by a voiding statement of the batch, statements voided on arrival, erased statements, a batch that
-// straddles midnight. New statements are usually counted from new-statement-keys.ts, the same definition in
+// straddles an hour boundary. New statements are usually counted from new-statement-keys.ts, the same definition in
 // TypeScript (test/rollups checks that what one adds the other takes away exactly). The learner key repeats
 // agents/identifier.ts agentKey() in SQL.
 //
@@ -37,7 +37,8 @@ const BUCKET = `CAST(min(9, CAST(max(0.0, sc.scaled) * 10 AS INTEGER)) AS TEXT)`
 // Per statement, the parts its keys are made of, computed once (MATERIALIZED keeps SQLite from re-deriving
 // them for each of the key slots below).
 const PARTS = (where: string) => `parts AS MATERIALIZED (
-  SELECT date(s.stored_ms / 1000, 'unixepoch') AS day, s.verb_id AS verb, s.voids_id IS NULL AS counted,
+  SELECT date(s.stored_ms / 1000, 'unixepoch') AS day, strftime('%H', s.stored_ms / 1000, 'unixepoch') AS hour,
+    s.verb_id AS verb, s.voids_id IS NULL AS counted,
     CASE WHEN coalesce(s.statement ->> '$.object.objectType', 'Activity') = 'Activity'
       THEN s.statement ->> '$.object.id' END AS activity,
     ${LEARNER} AS learner,
@@ -50,7 +51,7 @@ const PARTS = (where: string) => `parts AS MATERIALIZED (
 
 /** [dimension, value expression over `parts` p]; a NULL value means the statement has no such key. */
 const SLOTS: readonly [string, string][] = [
-  ["total", "''"],
+  ["total", "p.hour"],
   ["verb", "p.verb"],
   ["activity", "p.activity"],
   ["learner", "p.learner"],

@@ -46,7 +46,7 @@ export function keysOf(statement: Json, voiding: boolean): [string, string][] {
   return keys;
 }
 
-/** Expected counts of one store: every statement that is not voided, on the UTC day of its stored_ms. */
+/** Expected counts of one store: every statement that is not voided, on the UTC day (total: and hour) of its stored_ms. */
 export async function expectedCounts(storeId: string): Promise<Counts> {
   const { results } = await env.DB.prepare(
     "SELECT stored_ms, voided, voids_id, statement FROM statements WHERE store_id = ?",
@@ -57,8 +57,9 @@ export async function expectedCounts(storeId: string): Promise<Counts> {
   for (const row of results) {
     if (row.voided) continue;
     const day = new Date(row.stored_ms).toISOString().slice(0, 10);
+    const hour = new Date(row.stored_ms).toISOString().slice(11, 13);
     for (const [dimension, value] of keysOf(JSON.parse(row.statement), row.voids_id !== null)) {
-      const k = key(dimension, day, value);
+      const k = key(dimension, day, dimension === "total" ? hour : value);
       counts[k] = (counts[k] ?? 0) + 1;
     }
   }

@@ -1,12 +1,12 @@
 // New statements are counted from keys computed in the Worker (new-statement-keys.ts); voiding, erasure and
-// batches straddling midnight use the SQL derivation (statement-keys.ts). Both must give the same keys, or
+// batches straddling an hour boundary use the SQL derivation (statement-keys.ts). Both must give the same keys, or
 // voiding would leave counts behind: random statements are counted, then all voided, and nothing but the
 // voiding statements' own total and verb counts may remain.
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { storeWithCredential, xapiAs } from "../admin/admin-helpers";
-import { ADD_ACROSS_MIDNIGHT_SQL, ADD_SUMMED_SQL } from "../../src/rollups/maintain";
+import { ADD_ACROSS_HOURS_SQL, ADD_SUMMED_SQL } from "../../src/rollups/maintain";
 import { actualCounts, expectedCounts } from "./expected";
 import { voidingOf } from "./fixtures";
 
@@ -70,7 +70,7 @@ describe("rollup key definitions", () => {
     );
   });
 
-  it("a batch straddling midnight counts each statement on its own day", async () => {
+  it("a batch straddling an hour boundary counts each statement at its own hour", async () => {
     const store = await storeWithCredential("rollups-midnight");
     const ids = await post(
       store,
@@ -80,9 +80,9 @@ describe("rollup key definitions", () => {
         object: { id: "http://example.com/a" },
       })),
     );
-    // As if the first row had been stored the day before: recount both the way the insert batch does.
+    // As if the first row had been stored an hour before: recount both the way the insert batch does.
     await env.DB.batch([
-      env.DB.prepare("UPDATE statements SET stored_ms = stored_ms - 86400000 WHERE store_id = ? AND id = ?").bind(
+      env.DB.prepare("UPDATE statements SET stored_ms = stored_ms - 3600000 WHERE store_id = ? AND id = ?").bind(
         store.storeId,
         ids[0],
       ),
@@ -91,7 +91,7 @@ describe("rollup key definitions", () => {
     const rows = JSON.stringify([["total", "", 2]]);
     await env.DB.batch([
       env.DB.prepare(ADD_SUMMED_SQL).bind(store.storeId, ids[0], ids[1], rows),
-      env.DB.prepare(ADD_ACROSS_MIDNIGHT_SQL).bind(store.storeId, JSON.stringify(ids), ids[0], ids[1]),
+      env.DB.prepare(ADD_ACROSS_HOURS_SQL).bind(store.storeId, JSON.stringify(ids), ids[0], ids[1]),
     ]);
     const counts = await actualCounts(store.storeId);
     expect(counts).toEqual(await expectedCounts(store.storeId));

@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
-  ADD_ACROSS_MIDNIGHT_SQL,
+  ADD_ACROSS_HOURS_SQL,
   ADD_SUMMED_SQL,
   FORGET_ACTIVITY_LEARNER_SQL,
   FORGET_LEARNER_ACTIVITY_SQL,
@@ -18,7 +18,7 @@ const TABLES = "statements|rollup_daily|statement_index";
 
 const WRITES: [string, string, unknown[]][] = [
   ["count inserted, summed", ADD_SUMMED_SQL, ["s", "a", "b", "[]"]],
-  ["count inserted across midnight", ADD_ACROSS_MIDNIGHT_SQL, ["s", "[]", "a", "b"]],
+  ["count inserted across midnight", ADD_ACROSS_HOURS_SQL, ["s", "[]", "a", "b"]],
   ["uncount voided on arrival", SUBTRACT_VOIDED_ON_ARRIVAL_SQL, ["s", "[]"]],
   ["uncount voided", SUBTRACT_VOIDED_SQL, ["s", "[]"]],
   ["uncount erased", SUBTRACT_ERASED_SQL, ["s", "[]"]],

@@ -12,6 +12,7 @@ import {
   learnerActivity,
   scoreHistogram,
   statementsPerDay,
+  statementsPerHour,
   topActivities,
   topVerbs,
   totals,
@@ -190,5 +191,40 @@ describe("rollup read API", () => {
     expect(await topVerbs(db, storeId, "2026-01-02", "2026-01-05")).toEqual([{ value: "v:b", count: 2 }]);
     expect(daysBetween("2025-12-31", "2026-01-01")).toEqual(["2025-12-31", "2026-01-01"]);
     expect(daysBetween("nonsense", "2026-01-01")).toEqual([]);
+  });
+
+  it("counts per hour and sums a day's hours, whatever the hours", async () => {
+    const storeId = "rollups-hours";
+    const rows: [string, string, number][] = [
+      ["2026-02-01", "23", 100_000],
+      ["2026-02-02", "00", 3],
+      ["2026-02-02", "07", 5],
+      ["2026-02-02", "", 2], // written before hours existed: in the day, in no hour
+    ];
+    await env.DB.batch(
+      rows.map(([day, value, count]) =>
+        env.DB.prepare("INSERT INTO rollup_daily (store_id, dimension, day, value, count) VALUES (?, 'total', ?, ?, ?)").bind(
+          storeId,
+          day,
+          value,
+          count,
+        ),
+      ),
+    );
+    const hours = await statementsPerHour(env.DB, storeId, "2026-02-01", "2026-02-02");
+    expect(hours).toHaveLength(48);
+    expect(hours[0]).toEqual({ hour: "2026-02-01T00", count: 0 });
+    expect(hours.filter((h) => h.count > 0)).toEqual([
+      { hour: "2026-02-01T23", count: 100_000 },
+      { hour: "2026-02-02T00", count: 3 },
+      { hour: "2026-02-02T07", count: 5 },
+    ]);
+    expect(await statementsPerDay(env.DB, storeId, "2026-02-01", "2026-02-02")).toEqual([
+      { day: "2026-02-01", count: 100_000 },
+      { day: "2026-02-02", count: 10 },
+    ]);
+    expect((await totals(env.DB, storeId, { today: "2026-02-02", weekStart: "2026-02-02" })).today).toBe(10);
+    // Never more than a week of hours.
+    expect(await statementsPerHour(env.DB, storeId, "2026-01-01", "2026-02-02")).toHaveLength(7 * 24);
   });
 });
