@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // `npm run deploy`: one command from a fresh Cloudflare account to a running LRS, safe to re-run.
-//   1. checks wrangler is logged in (`wrangler login`, or CLOUDFLARE_API_TOKEN + CLOUDFLARE_ACCOUNT_ID);
-//   2. D1: when wrangler.toml still holds the placeholder database_id, finds the database by name or creates
+//   1. checks wrangler is logged in (`wrangler login`, or CLOUDFLARE_API_TOKEN + CLOUDFLARE_ACCOUNT_ID) from what
+//      `wrangler whoami --json` reports, not from its exit code (plain `wrangler whoami` exits 0 when logged out),
+//      and that one account is chosen when the login reaches several; stops before creating anything otherwise;
+//   2. R2: creates the bucket unless it exists (an account without R2 enabled stops here, code 10042, with the
+//      dashboard step), before anything else is created;
+//   3. D1: when wrangler.toml still holds the placeholder database_id, finds the database by name or creates
 //      it, and writes its id back into wrangler.toml (commit that change);
-//   3. R2: creates the bucket unless it exists;
 //   4. applies the D1 migrations remotely (wrangler applies only those not yet applied);
 //   5. deploys the Worker; the Durable Object class migration is declared in wrangler.toml ([[migrations]]);
 //   6. LRS_ADMIN_TOKEN: sets it from the environment variable when given, otherwise generates one on the first
@@ -11,8 +14,11 @@
 //   7. LRS_CURSOR_SECRET, LRS_SESSION_SECRET (the HMAC keys of `more` cursors and console sessions): generated
 //      (256 bits) when not set yet, never printed; an existing one is left alone.
 // Secret values go to `wrangler secret put` on stdin, never on its command line (visible to every user in ps).
+// Every failure stops with a message saying what to do and exit code 1, no stack trace; every step is re-runnable.
+// Known first-deploy failures (logged out, several accounts, R2 not enabled, no workers.dev subdomain) get the
+// exact dashboard step; see diagnose().
 // `npm run deploy -- --dry-run` only bundles (wrangler deploy --dry-run), needing no Cloudflare account (CI).
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,25 +38,202 @@ const env = {
 // LRS_DEPLOY_WRANGLER: another wrangler executable (used to rehearse this script against a fake one).
 const wranglerBin = process.env.LRS_DEPLOY_WRANGLER ?? "wrangler";
 
-function wrangler(args, { capture = false, input } = {}) {
-  const result = spawnSync(wranglerBin, args, {
-    cwd: root,
-    env,
-    input,
-    encoding: "utf8",
-    stdio: [input === undefined ? "ignore" : "pipe", capture ? "pipe" : "inherit", capture ? "pipe" : "inherit"],
+/** A failure with a message written for the person deploying: printed as is, no stack trace, exit code 1. */
+class DeployStop extends Error {}
+
+const RERUN = "Then run `npm run deploy` again: what already exists is kept, nothing is created twice.";
+const TOKEN_HELP =
+  "  - without a browser (CI): create an API token at https://dash.cloudflare.com/profile/api-tokens\n" +
+  '    (template "Edit Cloudflare Workers", plus the account permissions D1: Edit and Workers R2 Storage: Edit)\n' +
+  "    and put it in the environment as CLOUDFLARE_API_TOKEN, with CLOUDFLARE_ACCOUNT_ID set to your account id\n" +
+  "    (dashboard → Workers & Pages → Account ID in the right column). Keep the token off command lines.";
+
+const stripAnsi = (text) => text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+
+/** Runs wrangler; its output is echoed as it comes (unless echo is false) and returned. */
+function run(args, { input, echo = true } = {}) {
+  return new Promise((done, fail) => {
+    const child = spawn(wranglerBin, args, {
+      cwd: root,
+      env,
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      if (echo) process.stdout.write(chunk);
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+      if (echo) process.stderr.write(chunk);
+    });
+    child.on("error", (error) =>
+      fail(new DeployStop(`cannot run ${wranglerBin} (${error.message}). Run \`npm install\` in ${root} first.`)),
+    );
+    child.on("close", (status) => done({ status: status ?? 1, stdout, stderr, text: stripAnsi(stdout + stderr) }));
+    if (input !== undefined) {
+      child.stdin.on("error", () => {}); // wrangler may exit before reading stdin; its exit status says why
+      child.stdin.end(input);
+    }
   });
-  if (result.error) throw result.error;
+}
+
+/** Runs wrangler and returns its stdout; a failure stops the deploy with what to do about it. */
+async function wrangler(args, { capture = false, input } = {}) {
+  const result = await run(args, { input, echo: !capture });
   if (result.status !== 0) {
-    throw new Error(`wrangler ${args.join(" ")} failed${capture ? `:\n${result.stderr || result.stdout}` : ""}`);
+    const known = diagnose(result.text);
+    if (known) throw new DeployStop(known);
+    throw new DeployStop(
+      `\`wrangler ${args.join(" ")}\` failed (exit code ${result.status})` +
+        (capture ? `:\n${result.text.trim()}` : "; its message is above.") +
+        `\nFix that, then run \`npm run deploy\` again: the steps already done are kept.`,
+    );
   }
-  return result.stdout ?? "";
+  return result.stdout;
+}
+
+// Set once the login is checked: the account the deploy goes to, for dashboard links.
+let accountId;
+// Whether this run may have created something yet (false while only checking the login and listing buckets).
+let creating = false;
+const stopped = () => (creating ? "What this run already did is kept." : "This run stopped before creating anything.");
+const dashboard = (path) =>
+  accountId ? `https://dash.cloudflare.com/${accountId}/${path}` : `https://dash.cloudflare.com/?to=/:account/${path}`;
+
+/** What to do about a failure wrangler reported, when it is a known first-deploy failure; otherwise undefined. */
+function diagnose(text) {
+  if (/\[code: 10042\]|enable R2 through the Cloudflare Dashboard/i.test(text)) {
+    return (
+      "R2 is not enabled on this Cloudflare account (wrangler: \"Please enable R2 through the Cloudflare Dashboard\", code 10042).\n" +
+      `${stopped()} Enable R2 once, in the Cloudflare dashboard:\n` +
+      `  1. Open ${dashboard("r2/overview")} (dashboard → R2 Object Storage).\n` +
+      '  2. Click "Purchase R2" (or "Enable R2") and confirm the R2 plan: the free tier (10 GB-month, 1 M writes and\n' +
+      "     10 M reads a month) costs nothing; the dashboard may ask for a payment method.\n" +
+      `  3. ${RERUN} If the same error comes right after enabling, wait a minute and run it again.`
+    );
+  }
+  if (/register a workers\.dev subdomain|workers\.dev subdomain before/i.test(text)) {
+    const onboarding = text.match(/https:\/\/dash\.cloudflare\.com\/[^\s/]+\/workers\/onboarding/)?.[0];
+    return (
+      "This Cloudflare account has no workers.dev subdomain yet, and wrangler cannot register one when it runs\n" +
+      "non-interactively (wrangler: \"You need to register a workers.dev subdomain before publishing to workers.dev\").\n" +
+      "The D1 database, R2 bucket and migrations done so far are kept. Register the subdomain once:\n" +
+      `  1. Open ${onboarding ?? dashboard("workers/onboarding")}\n` +
+      '     (dashboard → Workers & Pages → "Your subdomain" (workers.dev) → Set up).\n' +
+      "  2. Choose a name and confirm: the LRS will answer at https://<worker name>.<that name>.workers.dev\n" +
+      "     (a new subdomain's DNS can take a few minutes).\n" +
+      `  3. ${RERUN}\n` +
+      "Or run `npx wrangler deploy` once in a terminal and answer yes when it offers to register the subdomain,\n" +
+      "then `npm run deploy`."
+    );
+  }
+  if (/More than one account available/i.test(text)) {
+    return (
+      "This login reaches several Cloudflare accounts and none is chosen; wrangler does not pick one non-interactively.\n" +
+      `${stopped()} Set CLOUDFLARE_ACCOUNT_ID to the account to deploy to (\`npx wrangler whoami\` lists them),\n` +
+      "then run `npm run deploy` again."
+    );
+  }
+  if (/Not logged in|not authenticated|Authentication error \[code: 10000\]|Invalid API Token|\[code: 9109\]/i.test(text)) {
+    return loginHelp(text);
+  }
+  return undefined;
+}
+
+function loginHelp(text) {
+  if (process.env.CLOUDFLARE_API_TOKEN) {
+    return (
+      "Cloudflare refused the API token in CLOUDFLARE_API_TOKEN" +
+      (text ? ` (wrangler: ${firstErrorLine(text)})` : "") +
+      `.\n${stopped()} Check that the variable holds the whole token, that it is still active, and that it\n` +
+      "has the permissions below; or unset it and log in with `npx wrangler login`.\n" +
+      TOKEN_HELP.replace("  - without a browser (CI): create", "  A token that works: create") +
+      `\n${RERUN}`
+    );
+  }
+  return (
+    `wrangler is not logged in to Cloudflare (\`wrangler whoami\`: "You are not authenticated"). ${stopped()}\n` +
+    "Log in, one of:\n" +
+    "  - `npx wrangler login` (opens a browser), or\n" +
+    `${TOKEN_HELP}\n${RERUN}`
+  );
+}
+
+function firstErrorLine(text) {
+  const lines = text.split("\n").map((line) => line.replace(/^[✘▲\s]*(\[ERROR\])?\s*/, "").trim());
+  return lines.find((line) => /\[code: \d+\]|not logged in|not authenticated|invalid/i.test(line)) ?? lines.find(Boolean) ?? "";
+}
+
+/**
+ * Checks the login from what `wrangler whoami --json` says (the plain command exits 0 even when logged out) and
+ * that one account is chosen. Returns a line describing it.
+ */
+async function checkLogin(configAccountId) {
+  const result = await run(["whoami", "--json"], { echo: false });
+  const json = result.stdout.slice(result.stdout.indexOf("{"), result.stdout.lastIndexOf("}") + 1);
+  let user;
+  try {
+    user = json ? JSON.parse(json) : undefined;
+  } catch {
+    user = undefined;
+  }
+  if (user?.loggedIn === false || (!user && /not authenticated|Not logged in/i.test(result.text))) {
+    throw new DeployStop(loginHelp(""));
+  }
+  if (result.status !== 0 || !user?.loggedIn) {
+    const known = diagnose(result.text);
+    if (known) throw new DeployStop(known);
+    throw new DeployStop(
+      "Could not check the Cloudflare login (`wrangler whoami --json`" +
+        (result.status !== 0 ? ` failed, exit code ${result.status}` : " reported no login") +
+        `):\n${result.text.trim() || "(no output)"}\nThis run stopped before creating anything. Fix that (network? credentials?), then run \`npm run deploy\` again.`,
+    );
+  }
+  const accounts = Array.isArray(user.accounts) ? user.accounts : [];
+  const list = accounts.map((account) => `  ${account.id}  ${account.name}`).join("\n");
+  const chosen = process.env.CLOUDFLARE_ACCOUNT_ID || configAccountId;
+  if (chosen) {
+    if (accounts.length > 0 && !accounts.some((account) => account.id === chosen)) {
+      throw new DeployStop(
+        `The account ${chosen} (${process.env.CLOUDFLARE_ACCOUNT_ID ? "CLOUDFLARE_ACCOUNT_ID" : "account_id in wrangler.toml"}) ` +
+          `is not one this login reaches. This run stopped before creating anything. It reaches:\n${list}\n` +
+          "Set CLOUDFLARE_ACCOUNT_ID to one of these (or log in as a user of that account), then run `npm run deploy` again.",
+      );
+    }
+    accountId = chosen;
+  } else if (accounts.length > 1) {
+    throw new DeployStop(
+      `This login reaches ${accounts.length} Cloudflare accounts and none is chosen; wrangler does not pick one ` +
+        `non-interactively. This run stopped before creating anything.\n${list}\n` +
+        "Set CLOUDFLARE_ACCOUNT_ID to the account to deploy to, e.g.\n" +
+        `  CLOUDFLARE_ACCOUNT_ID=${accounts[0].id} npm run deploy`,
+    );
+  } else if (accounts.length === 0) {
+    throw new DeployStop(
+      "Logged in, but this login lists no Cloudflare account (an API token without the Account Settings: Read\n" +
+        "permission does that). This run stopped before creating anything. Set CLOUDFLARE_ACCOUNT_ID to your account id (dashboard →\n" +
+        "Workers & Pages → Account ID), or give the token that permission, then run `npm run deploy` again.",
+    );
+  } else {
+    accountId = accounts[0].id;
+  }
+  const account = accounts.find((a) => a.id === accountId);
+  return `logged in (${user.authType ?? "unknown login"}${user.email ? `, ${user.email}` : ""}); account ${accountId}${account ? ` (${account.name})` : ""}`;
 }
 
 /** The value of `key = "..."` inside the first [[table]] block that has it. */
 function tomlValue(text, table, key) {
   const block = text.split(/^\[/m).find((section) => section.startsWith(`[${table}]]`) && new RegExp(`^${key}\\s*=`, "m").test(section));
   return block?.match(new RegExp(`^${key}\\s*=\\s*"([^"]*)"`, "m"))?.[1];
+}
+
+/** A top-level `key = "..."` (before the first table). */
+function tomlTopValue(text, key) {
+  return text.split(/^\[/m)[0].match(new RegExp(`^${key}\\s*=\\s*"([^"]*)"`, "m"))?.[1];
 }
 
 function step(text) {
@@ -60,7 +243,7 @@ function step(text) {
 async function main() {
   if (process.argv.includes("--dry-run")) {
     const outdir = mkdtempSync(join(tmpdir(), "edge-lrs-dry-"));
-    wrangler(["deploy", "--dry-run", "--outdir", outdir]);
+    await wrangler(["deploy", "--dry-run", "--outdir", outdir]);
     process.stderr.write(`dry run: bundle in ${outdir}\n`);
     return;
   }
@@ -69,21 +252,33 @@ async function main() {
   const databaseName = tomlValue(config, "d1_databases", "database_name");
   const databaseId = tomlValue(config, "d1_databases", "database_id");
   const bucketName = tomlValue(config, "r2_buckets", "bucket_name");
-  if (!databaseName || !bucketName) throw new Error("wrangler.toml needs [[d1_databases]] database_name and [[r2_buckets]] bucket_name");
+  if (!databaseName || !bucketName) {
+    throw new DeployStop("wrangler.toml needs [[d1_databases]] database_name and [[r2_buckets]] bucket_name");
+  }
 
   step("Cloudflare account");
-  wrangler(["whoami"]);
+  process.stderr.write(`${await checkLogin(tomlTopValue(config, "account_id"))}\n`);
+
+  // R2 before D1: an account without R2 enabled stops here, before anything is created.
+  step(`R2 bucket ${bucketName}`);
+  const buckets = await wrangler(["r2", "bucket", "list"], { capture: true });
+  creating = true;
+  if (new RegExp(`^name:\\s*${bucketName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`, "m").test(buckets)) {
+    process.stderr.write("exists\n");
+  } else {
+    await wrangler(["r2", "bucket", "create", bucketName]);
+  }
 
   step(`D1 database ${databaseName}`);
   if (!databaseId || databaseId === PLACEHOLDER_ID) {
-    const find = () =>
-      JSON.parse(wrangler(["d1", "list", "--json"], { capture: true })).find((db) => db.name === databaseName);
-    let database = find();
+    const find = async () =>
+      JSON.parse(await wrangler(["d1", "list", "--json"], { capture: true })).find((db) => db.name === databaseName);
+    let database = await find();
     if (database) process.stderr.write(`exists: ${database.uuid}\n`);
     else {
-      wrangler(["d1", "create", databaseName]);
-      database = find();
-      if (!database) throw new Error(`created ${databaseName} but cannot find it in wrangler d1 list`);
+      await wrangler(["d1", "create", databaseName]);
+      database = await find();
+      if (!database) throw new DeployStop(`created ${databaseName} but cannot find it in wrangler d1 list; run \`npm run deploy\` again`);
     }
     config = config.replace(`database_id = "${databaseId ?? PLACEHOLDER_ID}"`, `database_id = "${database.uuid}"`);
     writeFileSync(configPath, config);
@@ -92,32 +287,24 @@ async function main() {
     process.stderr.write(`configured: ${databaseId}\n`);
   }
 
-  step(`R2 bucket ${bucketName}`);
-  const buckets = wrangler(["r2", "bucket", "list"], { capture: true });
-  if (new RegExp(`^name:\\s*${bucketName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`, "m").test(buckets)) {
-    process.stderr.write("exists\n");
-  } else {
-    wrangler(["r2", "bucket", "create", bucketName]);
-  }
-
   step("D1 migrations (remote)");
-  wrangler(["d1", "migrations", "apply", "DB", "--remote"]);
+  await wrangler(["d1", "migrations", "apply", "DB", "--remote"]);
 
   step("deploy the Worker (Durable Object migrations are in wrangler.toml)");
-  wrangler(["deploy"]);
+  await wrangler(["deploy"]);
 
   step("LRS_ADMIN_TOKEN");
-  const secrets = JSON.parse(wrangler(["secret", "list", "--format", "json"], { capture: true }) || "[]");
+  const secrets = JSON.parse((await wrangler(["secret", "list", "--format", "json"], { capture: true })) || "[]");
   const isSet = (name) => secrets.some((secret) => secret.name === name);
   const hasToken = isSet("LRS_ADMIN_TOKEN");
   if (process.env.LRS_ADMIN_TOKEN) {
-    wrangler(["secret", "put", "LRS_ADMIN_TOKEN"], { input: process.env.LRS_ADMIN_TOKEN });
+    await wrangler(["secret", "put", "LRS_ADMIN_TOKEN"], { input: process.env.LRS_ADMIN_TOKEN });
     process.stderr.write("set from the LRS_ADMIN_TOKEN environment variable\n");
   } else if (hasToken) {
     process.stderr.write("already set (left unchanged; to replace it: LRS_ADMIN_TOKEN=... npm run deploy)\n");
   } else {
     const token = randomBytes(32).toString("hex");
-    wrangler(["secret", "put", "LRS_ADMIN_TOKEN"], { input: token });
+    await wrangler(["secret", "put", "LRS_ADMIN_TOKEN"], { input: token });
     process.stderr.write(`generated; shown this once, keep it safe:\n\n  LRS_ADMIN_TOKEN=${token}\n\n`);
   }
 
@@ -128,7 +315,7 @@ async function main() {
       process.stderr.write("already set (left unchanged)\n");
       continue;
     }
-    wrangler(["secret", "put", name], { input: randomBytes(32).toString("hex") });
+    await wrangler(["secret", "put", name], { input: randomBytes(32).toString("hex") });
     process.stderr.write("generated (256 bits) and stored as a Worker secret; not shown\n");
   }
   process.stderr.write(
@@ -139,6 +326,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.stderr.write(`\ndeploy: ${error.message}\n`);
-  process.exit(1);
+  // A DeployStop says what to do; anything else is unexpected, but still no stack trace for the person deploying.
+  process.stderr.write(`\ndeploy stopped: ${error instanceof DeployStop ? error.message : `unexpected error: ${error.message}`}\n`);
+  process.exitCode = 1;
 });
