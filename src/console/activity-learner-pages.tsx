@@ -13,13 +13,14 @@ import { listAgentDocuments } from "./agent-documents";
 import type { ConsoleEnv } from "./console-env";
 import { readDateRange } from "./date-range";
 import { readExplorerPage, readFilters } from "./explorer-query";
-import { Outcomes, RangeForm, RankTable, ScoreChart } from "./figure-pages";
+import { lookUpNames } from "./display-names";
+import { Freshness, Outcomes, RangeForm, RankTable, ScoreChart } from "./figure-pages";
 import { Chart, Layout } from "./layout";
 import { StatementList } from "./statement-list";
-import { pickLanguage } from "./statement-sentence";
 import { principalWith, storeBase } from "./store-access";
 import { ErrorNote, Forbidden } from "./ui";
 import { formatBytes } from "./storage-used";
+import { localeOf } from "./viewer-locale";
 
 export async function activityPage(c: Context<ConsoleEnv>): Promise<Response> {
   const storeId = c.get("principal").storeId;
@@ -31,40 +32,51 @@ export async function activityPage(c: Context<ConsoleEnv>): Promise<Response> {
   const range = readDateRange(search);
   const db = c.get("db");
   const base = storeBase(storeId);
+  const now = Date.now();
+  const locale = localeOf(c);
   const [activity, stats] = await Promise.all([
     findCanonicalActivity(db, storeId, activityId),
     activityStats(db, storeId, activityId, range.from, range.to),
   ]);
-  const name = pickLanguage(activity.definition?.name);
+  const names = await lookUpNames(db, storeId, { learners: stats.learners.map((l) => l.value) }, locale);
+  const name = locale.pick(activity.definition?.name);
   return c.html(
     <Layout {...frame} title={name ? `Activity: ${name}` : "Activity"}>
       <p class="wrap">
-        <code data-activity-id>{activityId}</code>{" "}
+        <code data-activity-id title={activityId}>{activityId}</code>{" "}
         <a href={`${base}/statements?activity=${encodeURIComponent(activityId)}`}>Its statements</a>
       </p>
       <h2>Canonical definition</h2>
       <pre class="json">{JSON.stringify(activity, null, 2)}</pre>
       <RangeForm action={`${base}/activity`} range={range} extra={{ activityId }} />
+      <Freshness now={now} />
       <p>
-        <span data-figure="activity-statements">{stats.statements}</span> statements by{" "}
-        <span data-figure="activity-learners">{stats.learnerCount}</span> learners in this range.
+        <span data-figure="activity-statements">{locale.count(stats.statements)}</span> statements by{" "}
+        <span data-figure="activity-learners">{locale.count(stats.learnerCount)}</span> learners in this range.
       </p>
       <Chart
         id="activity-per-day"
         kind="line"
+        locale={locale}
         caption={`Statements per day about this activity, ${range.from} to ${range.to}`}
         labels={stats.perDay.map((d) => d.day)}
         values={stats.perDay.map((d) => d.count)}
         labelHeading="Day"
         valueHeading="Statements"
       />
-      <ScoreChart id="activity-scores" scores={stats.scores} caption="Scaled scores for this activity" />
+      <ScoreChart id="activity-scores" scores={stats.scores} locale={locale} caption="Scaled scores for this activity" />
       <h2>Completion and pass rates</h2>
-      <Outcomes outcomes={stats.outcomes} />
+      <Outcomes outcomes={stats.outcomes} locale={locale} />
       <h2>Learners</h2>
       <RankTable
         heading="Learner"
-        rows={stats.learners.map((l) => ({ label: l.value, count: l.count, href: `${base}/learner?agent=${encodeURIComponent(l.value)}` }))}
+        locale={locale}
+        rows={stats.learners.map((l) => ({
+          label: names.learner(l.value),
+          id: l.value,
+          count: l.count,
+          href: `${base}/learner?agent=${encodeURIComponent(l.value)}`,
+        }))}
       />
     </Layout>,
   );
@@ -84,6 +96,8 @@ export async function learnerPage(c: Context<ConsoleEnv>): Promise<Response> {
   const base = storeBase(storeId);
   const canState = hasScope(principal, "state");
   const canProfile = hasScope(principal, "profile");
+  const now = Date.now();
+  const locale = localeOf(c);
   const [person, activity, timeline, docs] = await Promise.all([
     findPerson(db, storeId, agent, key),
     learnerActivity(db, storeId, key, range.from, range.to),
@@ -91,17 +105,21 @@ export async function learnerPage(c: Context<ConsoleEnv>): Promise<Response> {
     canState || canProfile ? listAgentDocuments(db, storeId, key) : Promise.resolve([]),
   ]);
   const visible = docs.filter((d) => (d.kind === "state" ? canState : canProfile));
+  const names = await lookUpNames(db, storeId, { activities: activity.activities.map((a) => a.value) }, locale);
+  const personName = Array.isArray(person.name) ? person.name.find((n: unknown) => typeof n === "string") : undefined;
   return c.html(
-    <Layout {...frame}>
+    <Layout {...frame} title={personName ? `Learner: ${personName}` : "Learner"}>
       <h2>Person</h2>
       <pre class="json" data-person>{JSON.stringify(person, null, 2)}</pre>
       <RangeForm action={`${base}/learner`} range={range} extra={{ agent: key }} />
+      <Freshness now={now} />
       <p>
-        <span data-figure="learner-statements">{activity.statements}</span> statements in this range.
+        <span data-figure="learner-statements">{locale.count(activity.statements)}</span> statements in this range.
       </p>
       <Chart
         id="learner-per-day"
         kind="line"
+        locale={locale}
         caption={`Statements per day by this learner, ${range.from} to ${range.to}`}
         labels={activity.perDay.map((d) => d.day)}
         values={activity.perDay.map((d) => d.count)}
@@ -111,7 +129,13 @@ export async function learnerPage(c: Context<ConsoleEnv>): Promise<Response> {
       <h2>Activities</h2>
       <RankTable
         heading="Activity"
-        rows={activity.activities.map((a) => ({ label: a.value, count: a.count, href: `${base}/activity?activityId=${encodeURIComponent(a.value)}` }))}
+        locale={locale}
+        rows={activity.activities.map((a) => ({
+          label: names.activity(a.value),
+          id: a.value,
+          count: a.count,
+          href: `${base}/activity?activityId=${encodeURIComponent(a.value)}`,
+        }))}
       />
       <h2>Timeline</h2>
       <StatementList rows={timeline.rows} base={base} />

@@ -1,34 +1,52 @@
-// Overview and Dashboard of a store: counters and charts from the per-day rollups (src/rollups/read.ts).
+// Overview and Dashboard of a store: counters and charts from the rollups (src/rollups/read.ts), names for the
+// top rows (display-names.ts), numbers in the viewer's locale (viewer-locale.ts).
 import type { Context } from "hono";
 import { bucketRange } from "../rollups/dimensions";
-import { completionAndPassRates, scoreHistogram, statementsPerDay, topActivities, topVerbs, totals } from "../rollups/read";
+import {
+  completionAndPassRates,
+  firstDay,
+  scoreHistogram,
+  statementsPerDay,
+  statementsPerHour,
+  topActivities,
+  topVerbs,
+  totals,
+} from "../rollups/read";
 import type { ConsoleEnv } from "./console-env";
-import { type DateRange, readDateRange, todayAndWeekStart } from "./date-range";
+import { type DateRange, dataRange, namesRange, readDateRange, readResolution, type Resolution, todayAndWeekStart } from "./date-range";
+import { lookUpNames } from "./display-names";
 import { Chart, Layout } from "./layout";
 import { principalWith, storeBase } from "./store-access";
 import { formatBytes, storageUsed } from "./storage-used";
 import { Forbidden } from "./ui";
+import { localeOf, type ViewerLocale } from "./viewer-locale";
 
 export async function overviewPage(c: Context<ConsoleEnv>): Promise<Response> {
   const principal = principalWith(c, "statements/read");
   const storeId = c.get("principal").storeId;
   const frame = { viewer: c.get("viewer"), csrf: c.get("csrf"), storeId, current: "overview" as const };
   if (!principal) return c.html(<Forbidden frame={{ ...frame, title: "Overview" }} scope="statements/read" />, 403);
-  const range = readDateRange(new URL(c.req.url).searchParams);
+  const search = new URL(c.req.url).searchParams;
   const db = c.get("db");
-  const [counts, perDay, storage] = await Promise.all([
-    totals(db, storeId, todayAndWeekStart()),
-    statementsPerDay(db, storeId, range.from, range.to),
+  const now = Date.now();
+  // Without a chosen range, the store's own data decides: a young store's days, by the hour.
+  const range = namesRange(search) ? readDateRange(search, now) : dataRange(await firstDay(db, storeId), now);
+  const resolution = readResolution(search, range);
+  const locale = localeOf(c);
+  const [counts, series, storage] = await Promise.all([
+    totals(db, storeId, todayAndWeekStart(now)),
+    statementsSeries(db, storeId, range, resolution, now),
     storageUsed(db, storeId),
   ]);
   const figures: [string, string, string][] = [
-    ["today", "Statements today", String(counts.today)],
-    ["week", "Statements this week", String(counts.thisWeek)],
-    ["total", "Statements in total", String(counts.total)],
-    ["learners-today", "Active learners today", String(counts.activeLearnersToday)],
-    ["learners-week", "Active learners this week", String(counts.activeLearnersThisWeek)],
+    ["today", "Statements today", locale.count(counts.today)],
+    ["week", "Statements this week", locale.count(counts.thisWeek)],
+    ["total", "Statements in total", locale.count(counts.total)],
+    ["learners-today", "Active learners today", locale.count(counts.activeLearnersToday)],
+    ["learners-week", "Active learners this week", locale.count(counts.activeLearnersThisWeek)],
     ["storage", "Storage used (documents and attachments)", formatBytes(storage.documentBytes + storage.attachmentBytes)],
   ];
+  const per = resolution === "hour" ? "hour" : "day";
   return c.html(
     <Layout {...frame} title="Overview">
       <dl class="figures">
@@ -39,18 +57,31 @@ export async function overviewPage(c: Context<ConsoleEnv>): Promise<Response> {
           </div>
         ))}
       </dl>
-      <RangeForm action={storeBase(storeId)} range={range} />
+      <Freshness now={now} />
+      <RangeForm action={storeBase(storeId)} range={range} resolution={resolution} />
       <Chart
         id="statements-per-day"
         kind="line"
-        caption={`Statements per day, ${range.from} to ${range.to} (UTC)`}
-        labels={perDay.map((d) => d.day)}
-        values={perDay.map((d) => d.count)}
-        labelHeading="Day"
+        resolution={resolution}
+        locale={locale}
+        caption={`Statements per ${per}, ${range.from} to ${range.to} (UTC)`}
+        labels={series.map((d) => d.label)}
+        values={series.map((d) => d.count)}
+        labelHeading={resolution === "hour" ? "Hour (UTC)" : "Day"}
         valueHeading="Statements"
       />
     </Layout>,
   );
+}
+
+/** Per day, or per hour up to the current hour (a chart of a young store ends now, not at midnight). */
+async function statementsSeries(db: D1Database, storeId: string, range: DateRange, resolution: Resolution, now: number) {
+  if (resolution === "day") {
+    return (await statementsPerDay(db, storeId, range.from, range.to)).map((d) => ({ label: d.day, count: d.count }));
+  }
+  const current = new Date(now).toISOString().slice(0, 13);
+  const hours = await statementsPerHour(db, storeId, range.from, range.to);
+  return hours.filter((h) => h.hour <= current).map((h) => ({ label: h.hour, count: h.count }));
 }
 
 export async function dashboardPage(c: Context<ConsoleEnv>): Promise<Response> {
@@ -60,30 +91,47 @@ export async function dashboardPage(c: Context<ConsoleEnv>): Promise<Response> {
   if (!principal) return c.html(<Forbidden frame={{ ...frame, title: "Dashboard" }} scope="statements/read" />, 403);
   const range = readDateRange(new URL(c.req.url).searchParams);
   const db = c.get("db");
+  const now = Date.now();
+  const locale = localeOf(c);
   const [verbs, activities, outcomes, scores] = await Promise.all([
     topVerbs(db, storeId, range.from, range.to),
     topActivities(db, storeId, range.from, range.to),
     completionAndPassRates(db, storeId, range.from, range.to),
     scoreHistogram(db, storeId, range.from, range.to),
   ]);
+  const names = await lookUpNames(
+    db,
+    storeId,
+    { verbs: verbs.map((v) => v.value), activities: activities.map((a) => a.value) },
+    locale,
+  );
   const base = storeBase(storeId);
   return c.html(
     <Layout {...frame} title="Dashboard">
       <RangeForm action={`${base}/dashboard`} range={range} />
+      <Freshness now={now} />
       <div class="cards">
         <section class="card">
           <h2>Top verbs</h2>
           <RankTable
             heading="Verb"
-            rows={verbs.map((v) => ({ label: v.value, count: v.count, href: `${base}/statements?verb=${encodeURIComponent(v.value)}` }))}
+            locale={locale}
+            rows={verbs.map((v) => ({
+              label: names.verb(v.value),
+              id: v.value,
+              count: v.count,
+              href: `${base}/statements?verb=${encodeURIComponent(v.value)}`,
+            }))}
           />
         </section>
         <section class="card">
           <h2>Top activities</h2>
           <RankTable
             heading="Activity"
+            locale={locale}
             rows={activities.map((a) => ({
-              label: a.value,
+              label: names.activity(a.value),
+              id: a.value,
               count: a.count,
               href: `${base}/activity?activityId=${encodeURIComponent(a.value)}`,
             }))}
@@ -91,15 +139,28 @@ export async function dashboardPage(c: Context<ConsoleEnv>): Promise<Response> {
         </section>
         <section class="card">
           <h2>Completion and pass rates</h2>
-          <Outcomes outcomes={outcomes} />
+          <Outcomes outcomes={outcomes} locale={locale} />
         </section>
       </div>
-      <ScoreChart id="score-histogram" scores={scores} caption={`Scaled scores, ${range.from} to ${range.to}`} />
+      <ScoreChart id="score-histogram" scores={scores} locale={locale} caption={`Scaled scores, ${range.from} to ${range.to}`} />
     </Layout>,
   );
 }
 
-export function RangeForm(props: { action: string; range: DateRange; extra?: Record<string, string> }) {
+/**
+ * When the figures were read. Rollups are written in the statements' own transaction, so they are live:
+ * the time of this request is their time (no extra query).
+ */
+export function Freshness(props: { now: number }) {
+  const time = new Date(props.now).toISOString().slice(11, 19);
+  return (
+    <p class="freshness" data-freshness>
+      Figures as of {time} UTC (live: counted as each statement is stored).
+    </p>
+  );
+}
+
+export function RangeForm(props: { action: string; range: DateRange; extra?: Record<string, string>; resolution?: Resolution }) {
   return (
     <form method="get" action={props.action} class="range">
       {Object.entries(props.extra ?? {}).map(([name, value]) => (
@@ -109,28 +170,51 @@ export function RangeForm(props: { action: string; range: DateRange; extra?: Rec
       <input id="from" name="from" type="date" value={props.range.from} />
       <label for="to">To (UTC)</label>
       <input id="to" name="to" type="date" value={props.range.to} />
+      {props.resolution && (
+        <>
+          <label for="by">Per</label>
+          <select id="by" name="by">
+            <option value="day" selected={props.resolution === "day"}>
+              day
+            </option>
+            <option value="hour" selected={props.resolution === "hour"}>
+              hour (ranges up to a week)
+            </option>
+          </select>
+        </>
+      )}
       <button type="submit">Show</button>
     </form>
   );
 }
 
-export function RankTable(props: { heading: string; rows: { label: string; count: number; href: string }[] }) {
+export type RankRow = { label: string; id: string; count: number; href: string };
+
+/** Ranked names with their statement counts; the identifier stays on hover and in a detail line. */
+export function RankTable(props: { heading: string; rows: RankRow[]; locale: ViewerLocale }) {
   if (props.rows.length === 0) return <p>No statements in this range.</p>;
   return (
     <table class="rank">
       <thead>
         <tr>
           <th scope="col">{props.heading}</th>
-          <th scope="col">Statements</th>
+          <th scope="col" class="count">
+            Statements
+          </th>
         </tr>
       </thead>
       <tbody>
         {props.rows.map((row) => (
           <tr>
             <td class="wrap">
-              <a href={row.href}>{row.label}</a>
+              <a href={row.href} title={row.id} data-rank-name>
+                {row.label}
+              </a>
+              {row.label !== row.id && <small class="identifier">{row.id}</small>}
             </td>
-            <td>{row.count}</td>
+            <td class="count" data-rank-count>
+              {props.locale.count(row.count)}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -138,30 +222,38 @@ export function RankTable(props: { heading: string; rows: { label: string; count
   );
 }
 
-const percent = (rate: number | null) => (rate === null ? "—" : `${Math.round(rate * 100)}%`);
-
-export function Outcomes(props: { outcomes: Awaited<ReturnType<typeof completionAndPassRates>> }) {
+export function Outcomes(props: { outcomes: Awaited<ReturnType<typeof completionAndPassRates>>; locale: ViewerLocale }) {
   const o = props.outcomes;
+  const { count, percent } = props.locale;
   return (
     <dl class="outcomes">
       <dt>Completion rate</dt>
       <dd data-figure="completion-rate">
-        {percent(o.completionRate)} ({o.completed} completed, {o.incomplete} incomplete)
+        {percent(o.completionRate)} ({count(o.completed)} completed, {count(o.incomplete)} incomplete)
       </dd>
       <dt>Pass rate</dt>
       <dd data-figure="pass-rate">
-        {percent(o.passRate)} ({o.passed} passed, {o.failed} failed)
+        {percent(o.passRate)} ({count(o.passed)} passed, {count(o.failed)} failed)
       </dd>
     </dl>
   );
 }
 
-export function ScoreChart(props: { id: string; scores: number[]; caption: string }) {
+export function ScoreChart(props: { id: string; scores: number[]; caption: string; locale: ViewerLocale }) {
   const labels = props.scores.map((_, i) => {
     const [low, high] = bucketRange(i);
-    return `${Math.round(low * 100)}–${Math.round(high * 100)}%`;
+    return `${props.locale.percent(low)}–${props.locale.percent(high)}`;
   });
   return (
-    <Chart id={props.id} kind="bars" caption={props.caption} labels={labels} values={props.scores} labelHeading="Score" valueHeading="Statements" />
+    <Chart
+      id={props.id}
+      kind="bars"
+      locale={props.locale}
+      caption={props.caption}
+      labels={labels}
+      values={props.scores}
+      labelHeading="Score"
+      valueHeading="Statements"
+    />
   );
 }

@@ -2,6 +2,7 @@
 // inline script or style (the CSP forbids them). Client code is /console/assets/console.js, loaded deferred.
 import type { Child } from "hono/jsx";
 import type { Viewer } from "./console-env";
+import type { ViewerLocale } from "./viewer-locale";
 
 export type PageFrame = {
   title: string;
@@ -73,7 +74,11 @@ function Navigation(props: PageFrame) {
   );
 }
 
-/** A chart drawn by console.js from the table beside it; the table is the accessible form of the same numbers. */
+/**
+ * A chart drawn by console.js from the table beside it; the table is the accessible form of the same numbers.
+ * `labels` are days ('YYYY-MM-DD'), hours ('YYYY-MM-DDTHH', UTC) or category names (bars); `locale` formats
+ * the numbers here and on the chart's axis.
+ */
 export function Chart(props: {
   id: string;
   caption: string;
@@ -82,13 +87,19 @@ export function Chart(props: {
   values: readonly number[];
   labelHeading: string;
   valueHeading: string;
+  locale: ViewerLocale;
+  resolution?: "day" | "hour";
 }) {
+  const resolution = props.kind === "line" ? (props.resolution ?? "day") : undefined;
+  const shown = (label: string) => (resolution === "hour" ? `${label.replace("T", " ")}:00` : label);
   return (
     <figure class="chart">
       <div
         class="chart-canvas"
         id={props.id}
         data-chart={props.kind}
+        data-resolution={resolution}
+        data-locale={props.locale.tag}
         data-labels={JSON.stringify(props.labels)}
         data-values={JSON.stringify(props.values)}
         role="img"
@@ -106,8 +117,8 @@ export function Chart(props: {
           <tbody>
             {props.labels.map((label, i) => (
               <tr>
-                <td>{label}</td>
-                <td>{props.values[i]}</td>
+                <td>{shown(label)}</td>
+                <td>{props.locale.count(props.values[i] ?? 0)}</td>
               </tr>
             ))}
           </tbody>

@@ -16,9 +16,12 @@ export class Browser {
   cookies = new Map<string, string>();
   csrf = "";
   setCookies: string[] = [];
+  /** Sent as Accept-Language when set (the console formats numbers and picks names by it). */
+  acceptLanguage: string | undefined;
 
   async request(path: string, init: { method?: string; form?: Record<string, string | string[]>; origin?: string | null; csrf?: string | null } = {}): Promise<Page> {
     const headers = new Headers();
+    if (this.acceptLanguage) headers.set("Accept-Language", this.acceptLanguage);
     if (this.cookies.size) headers.set("Cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
     let body: string | undefined;
     const method = init.method ?? (init.form ? "POST" : "GET");

@@ -37,20 +37,26 @@ describe("console pages", () => {
     expect(figure(page.html, "week")).toBe("30");
     expect(figure(page.html, "total")).toBe("30");
     expect(figure(page.html, "learners-today")).toBe("2");
+    // A store whose data is all from today charts today by the hour, up to the current hour.
     const values = chartValues(page.html, "statements-per-day");
-    expect(values).toHaveLength(30);
-    expect(values[values.length - 1]).toBe(30);
-    expect(values.slice(0, -1).every((v) => v === 0)).toBe(true);
-    const ranged = await browser.get(`/console/s/default?from=${today}&to=${today}`);
+    expect(values).toHaveLength(new Date().getUTCHours() + 1);
+    expect(values.reduce((a, b) => a + b, 0)).toBe(30);
+    expect(page.html).toContain(`Statements per hour, ${today} to ${today} (UTC)`);
+    const ranged = await browser.get(`/console/s/default?from=${today}&to=${today}&by=day`);
     expect(chartValues(ranged.html, "statements-per-day")).toEqual([30]);
+    const month = await browser.get(`/console/s/default?to=${today}`);
+    const days = chartValues(month.html, "statements-per-day");
+    expect(days).toHaveLength(30);
+    expect(days[days.length - 1]).toBe(30);
+    expect(days.slice(0, -1).every((v) => v === 0)).toBe(true);
   });
 
   it("dashboard: top verbs, top activities, rates and the score histogram", async () => {
     const page = await browser.get("/console/s/default/dashboard");
     expect(page.status).toBe(200);
-    expect(page.html).toMatch(/verbs\/completed<\/a><\/td><td>20</);
-    expect(page.html).toMatch(/verbs\/attempted<\/a><\/td><td>10</);
-    expect(page.html).toMatch(/course\/pages<\/a><\/td><td>20</);
+    expect(page.html).toMatch(/title="http:\/\/adlnet.gov\/expapi\/verbs\/completed" data-rank-name="true">completed<\/a>.*?data-rank-count="true">20</);
+    expect(page.html).toMatch(/title="http:\/\/adlnet.gov\/expapi\/verbs\/attempted" data-rank-name="true">attempted<\/a>.*?data-rank-count="true">10</);
+    expect(page.html).toMatch(/title="http:\/\/example.com\/course\/pages" data-rank-name="true">Course 1<\/a>.*?data-rank-count="true">20</);
     expect(figure(page.html, "completion-rate")).toContain("100%");
     expect(figure(page.html, "pass-rate")).toContain("50%");
     expect(chartValues(page.html, "score-histogram")).toEqual([0, 0, 0, 10, 0, 0, 0, 0, 0, 20]);
@@ -144,7 +150,7 @@ describe("console pages", () => {
     expect(figure(page.html, "activity-learners")).toBe("1");
     expect(chartValues(page.html, "activity-scores")[3]).toBe(10);
     expect(figure(page.html, "pass-rate")).toContain("50%");
-    expect(page.html).toContain("mbox:mailto:ben@example.com");
+    expect(page.html).toMatch(/title="mbox:mailto:ben@example.com" data-rank-name="true">Ben<\/a>/);
   });
 
   it("learner page: Person, timeline and documents (viewable as a download)", async () => {

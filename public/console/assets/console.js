@@ -11,12 +11,32 @@
     }
   }
 
+  // Hours are 'YYYY-MM-DDTHH', days 'YYYY-MM-DD', both UTC.
+  function timeOf(label, hourly) {
+    return Date.parse(hourly ? label + ":00:00Z" : label + "T00:00:00Z") / 1000;
+  }
+
+  // The y axis as wide as its widest label, so six-digit counts are never cut off at the edge.
+  function sizeToLabels(u, values, axisIdx, cycleNum) {
+    var axis = u.axes[axisIdx];
+    if (cycleNum > 1) return axis._size; // uPlot re-asks until stable; keep the first answer
+    var size = axis.ticks.size + axis.gap;
+    u.ctx.font = axis.font[0];
+    var widest = 0;
+    (values || []).forEach(function (label) {
+      widest = Math.max(widest, u.ctx.measureText(String(label)).width);
+    });
+    return Math.ceil(size + widest / (window.devicePixelRatio || 1)) + 6;
+  }
+
   function drawChart(el) {
     if (typeof uPlot === "undefined") return;
     var data = readData(el);
     var bars = el.dataset.chart === "bars";
+    var hourly = el.dataset.resolution === "hour";
+    var numbers = new Intl.NumberFormat(el.dataset.locale || undefined, { maximumFractionDigits: 0 });
     var xs = data.labels.map(function (label, i) {
-      return bars ? i : Date.parse(label + "T00:00:00Z") / 1000;
+      return bars ? i : timeOf(label, hourly);
     });
     var width = Math.max(260, el.clientWidth || 600);
     var series = {
@@ -27,7 +47,7 @@
     };
     if (bars) series.paths = uPlot.paths.bars({ size: [0.8, 60] });
     var opts = {
-      // Days are UTC days (as the rollups count them): label them in UTC whatever the browser's zone.
+      // Days and hours are UTC (as the rollups count them): label them in UTC whatever the browser's zone.
       tzDate: function (ts) {
         return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC");
       },
@@ -50,8 +70,16 @@
               },
             }
           : {},
-        // Counts are whole numbers: no fractional ticks.
-        { size: 50, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6] },
+        {
+          // Counts are whole numbers (no fractional ticks), grouped as the viewer's locale groups them.
+          incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7, 2e7, 5e7, 1e8],
+          values: function (u, splits) {
+            return splits.map(function (v) {
+              return numbers.format(v);
+            });
+          },
+          size: sizeToLabels,
+        },
       ],
     };
     el.textContent = "";
