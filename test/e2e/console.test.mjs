@@ -10,6 +10,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { consolePages, signInConsole, timeConsolePages } from "./console-client.mjs";
+import { seedStatement } from "../../scripts/seed/population.mjs";
 
 // LRS_SCREENSHOTS=1 refreshes the README's screenshots in docs/.
 const SCREENSHOTS = process.env.LRS_SCREENSHOTS === "1";
@@ -21,10 +22,15 @@ const DEV_AUTH = `Basic ${btoa("dev-key:dev-secret")}`;
 const ROOT = resolve(import.meta.dirname, "../..");
 const COURSE = "http://example.com/e2e/course";
 const QUIZ = "http://example.com/e2e/quiz";
+// A second store at real scale (the seed script's population): six-digit counts on every chart.
+const SCALE_STORE = "scale";
+const SCALE_STATEMENTS = 102_000; // 1 % of them are voided: still more than 100,000 counted
+const SCALE_BATCH = 6_000;
 
 let server;
 let stateDir;
 let browser;
+let scaleSeeded;
 const cspViolations = [];
 
 async function waitForServer(deadline = Date.now() + 120_000) {
@@ -66,8 +72,43 @@ function statement(actor, verb, activity, scaled, success) {
   };
 }
 
-async function newPage(viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport });
+/** Seeds SCALE_STORE over HTTP in big batches, two at a time; returns its credential. */
+async function seedScaleStore() {
+  await adminApi("/stores", { id: SCALE_STORE, name: "Seeded at scale" });
+  const credential = await adminApi(`/stores/${SCALE_STORE}/credentials`, { name: "Seeder", scopes: ["all"] });
+  const auth = `Basic ${btoa(`${credential.key}:${credential.secret}`)}`;
+  const endMs = Date.UTC(2026, 0, 1);
+  let next = 0;
+  const worker = async () => {
+    while (next < SCALE_STATEMENTS) {
+      const start = next;
+      next = Math.min(SCALE_STATEMENTS, start + SCALE_BATCH);
+      const body = [];
+      for (let i = start; i < next; i++) body.push(seedStatement(1, i, "2.0.0", endMs));
+      await xapi("/statements", { method: "POST", body: JSON.stringify(body) }, auth);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return credential;
+}
+
+/** Painted pixels of a chart canvas: in its y axis's box, and in the canvas's leftmost two columns (where a label cut off by the box would reach). */
+function axisInk(page, id) {
+  return page.locator(`#${id}`).evaluate((el) => {
+    const canvas = el.querySelector("canvas");
+    const axisWidth = Math.round(parseFloat(el.querySelector(".u-over").style.left) * (canvas.width / canvas.clientWidth));
+    const ink = (x, width) => {
+      const { data } = canvas.getContext("2d").getImageData(x, 0, width, canvas.height);
+      let painted = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+      return painted;
+    };
+    return { axis: ink(0, axisWidth), edge: ink(0, 2), axisWidth };
+  });
+}
+
+async function newPage(viewport = { width: 1280, height: 900 }, locale = "en-US") {
+  const context = await browser.newContext({ viewport, locale });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   page.on("console", (message) => {
@@ -108,6 +149,10 @@ before(async () => {
       ...Array.from({ length: 10 }, (_, i) => statement("Ben", "attempted", QUIZ, 0.35, i < 5)),
     ]),
   });
+  // Not concurrently with the tests: a local LRS busy storing big batches answers pages late.
+  const seedStart = performance.now();
+  scaleSeeded = await seedScaleStore();
+  console.log(`seeded ${SCALE_STATEMENTS} statements into ${SCALE_STORE} in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     headless: true,
@@ -158,12 +203,13 @@ describe("console in a real browser", { concurrency: false }, () => {
     const chart = page.locator("#statements-per-day");
     await chart.locator("canvas").waitFor();
     assert.equal(await chart.getAttribute("data-drawn"), "true");
+    // A store of today's data only charts today by the hour.
+    assert.equal(await chart.getAttribute("data-resolution"), "hour");
     const values = JSON.parse(await chart.getAttribute("data-values"));
-    assert.equal(values.at(-1), 30);
+    assert.equal(Math.max(...values), 30);
     assert.equal(values.reduce((a, b) => a + b, 0), 30);
     const rows = await page.locator('[data-chart-table="statements-per-day"] tbody tr').count();
     assert.equal(rows, values.length);
-    if (SCREENSHOTS) await page.screenshot({ path: join(ROOT, "docs/console-overview.png"), fullPage: true });
     await page.goto(`${BASE}/console/s/default/dashboard`);
     await page.locator("#score-histogram canvas").waitFor();
     assert.deepEqual(JSON.parse(await page.locator("#score-histogram").getAttribute("data-values")), [0, 0, 0, 10, 0, 0, 0, 0, 0, 20]);
@@ -189,7 +235,6 @@ describe("console in a real browser", { concurrency: false }, () => {
     const first = page.locator("li.statement").first();
     assert.match(await first.locator(".sentence").innerText(), /^Ben attempted Quiz 1 with 35%/);
     assert.equal(await first.locator("pre.json").isVisible(), false);
-    if (SCREENSHOTS) await page.screenshot({ path: join(ROOT, "docs/console-explorer.png"), fullPage: false });
     await first.locator("summary").focus();
     await page.keyboard.press("Enter"); // keyboard opens it like a click
     assert.equal(await first.locator("pre.json").isVisible(), true);
@@ -328,6 +373,63 @@ describe("console in a real browser", { concurrency: false }, () => {
     assert.equal(saved?.url(), `${BASE}/xapi/activities/state?method=GET`);
     await admin.context().close();
     attacker.close();
+  });
+
+  it("at scale (100,000+ statements): axis labels fit their box, counts are grouped, dashboard rows show names", async () => {
+    const credential = scaleSeeded;
+    const page = await newPage({ width: 1280, height: 1000 });
+    await signInWithCredential(page, credential.key, credential.secret);
+    assert.equal(page.url(), `${BASE}/console/s/${SCALE_STORE}`);
+    const total = await page.locator('[data-figure="total"]').innerText();
+    assert.match(total, /^\d{1,3}(,\d{3})+$/);
+    assert.ok(Number(total.replaceAll(",", "")) >= 100_000, total);
+    assert.match(await page.locator("[data-freshness]").innerText(), /^Figures as of \d\d:\d\d:\d\d UTC/);
+    await page.locator("#statements-per-day canvas").waitFor();
+    assert.ok(Math.max(...JSON.parse(await page.locator("#statements-per-day").getAttribute("data-values"))) >= 100_000);
+    const overviewAxis = await axisInk(page, "statements-per-day");
+    assert.ok(overviewAxis.axis > 0, "the y axis has labels");
+    assert.equal(overviewAxis.edge, 0, "a y-axis label is cut off at the chart's left edge");
+    if (SCREENSHOTS) await page.screenshot({ path: join(ROOT, "docs/console-overview.png"), fullPage: true });
+
+    await page.goto(`${BASE}/console/s/${SCALE_STORE}/dashboard`);
+    await page.locator("#score-histogram canvas").waitFor();
+    const histogramAxis = await axisInk(page, "score-histogram");
+    assert.ok(histogramAxis.axis > 0, "the y axis has labels");
+    assert.equal(histogramAxis.edge, 0, "a y-axis label is cut off at the chart's left edge");
+    for (const card of ["Top verbs", "Top activities"]) {
+      const rows = page.locator("section.card", { has: page.getByRole("heading", { name: card }) }).locator("tbody tr");
+      assert.equal(await rows.count(), 10, card);
+      for (const row of await rows.all()) {
+        const name = await row.locator("[data-rank-name]").innerText();
+        const iri = await row.locator("[data-rank-name]").getAttribute("title");
+        assert.match(iri, /^https?:\/\//, card);
+        assert.doesNotMatch(name, /^https?:|\//, `${card}: ${name} is not a name`);
+        assert.match(await row.locator("[data-rank-count]").innerText(), /^\d{1,3}(,\d{3})*$/);
+      }
+    }
+    const activities = page.locator("section.card", { has: page.getByRole("heading", { name: "Top activities" }) });
+    assert.match(await activities.locator("[data-rank-name]").first().innerText(), /^Course \d+ unit \d+$/);
+    assert.match(await page.locator('[data-figure="completion-rate"]').innerText(), /^\d+% \(\d{1,3}(,\d{3})+ completed, \d{1,3}(,\d{3})* incomplete\)$/);
+    if (SCREENSHOTS) await page.screenshot({ path: join(ROOT, "docs/console-dashboard.png"), fullPage: true });
+
+    if (SCREENSHOTS) {
+      await page.goto(`${BASE}/console/s/${SCALE_STORE}/statements`);
+      await page.screenshot({ path: join(ROOT, "docs/console-explorer.png"), fullPage: false });
+    }
+    await page.context().close();
+  });
+
+  it("at scale, in French: counts grouped the French way, verb displays in French", async () => {
+    const credential = scaleSeeded;
+    const page = await newPage({ width: 1280, height: 1000 }, "fr-FR");
+    await signInWithCredential(page, credential.key, credential.secret);
+    assert.match(await page.locator('[data-figure="total"]').innerText(), /^\d{1,3}(\u202f\d{3})+$/);
+    await page.locator("#statements-per-day canvas").waitFor();
+    assert.equal((await axisInk(page, "statements-per-day")).edge, 0);
+    await page.goto(`${BASE}/console/s/${SCALE_STORE}/dashboard`);
+    const verbs = page.locator("section.card", { has: page.getByRole("heading", { name: "Top verbs" }) }).locator("[data-rank-name]");
+    assert.match(await verbs.first().innerText(), /^\w+ \(fr\)$/);
+    await page.context().close();
   });
 
   it("raised no Content-Security-Policy violation", () => {
