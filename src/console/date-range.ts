@@ -26,12 +26,16 @@ export function readDateRange(search: URLSearchParams, now = Date.now(), default
 /** Whether the viewer chose a range; when not, a page may pick one from the store's data (dataRange). */
 export const namesRange = (search: URLSearchParams) => search.has("from") || search.has("to");
 
-/** From the store's first counted day (`first`) to today, at most the default 30 days; 30 days when empty. */
+/**
+ * From the store's first counted day (`first`) to today: at most the default 30 days (30 when empty), at
+ * least yesterday and today, so a store born just after midnight still charts a day of hours.
+ */
 export function dataRange(first: string | undefined, now = Date.now()): DateRange {
   const today = utcDay(now);
   const earliest = utcDay(Date.parse(today) - (DEFAULT_DAYS - 1) * DAY_MS);
+  const yesterday = utcDay(Date.parse(today) - DAY_MS);
   if (!first || first < earliest) return { from: earliest, to: today };
-  return { from: first > today ? today : first, to: today };
+  return { from: first > yesterday ? yesterday : first, to: today };
 }
 
 export function daysIn(range: DateRange): number {

@@ -8,6 +8,7 @@ import { Browser, chartValues, figure, statement } from "./console-helpers";
 const COURSE = "http://example.com/course/pages";
 const QUIZ = "http://example.com/quiz/pages";
 const today = new Date().toISOString().slice(0, 10);
+const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 
 async function post(statements: unknown[]): Promise<string[]> {
   const response = await xapi("/statements", { method: "POST", json: statements });
@@ -37,11 +38,11 @@ describe("console pages", () => {
     expect(figure(page.html, "week")).toBe("30");
     expect(figure(page.html, "total")).toBe("30");
     expect(figure(page.html, "learners-today")).toBe("2");
-    // A store whose data is all from today charts today by the hour, up to the current hour.
+    // A store whose data is all from today charts yesterday and today by the hour, up to the current hour.
     const values = chartValues(page.html, "statements-per-day");
-    expect(values).toHaveLength(new Date().getUTCHours() + 1);
+    expect(values).toHaveLength(24 + new Date().getUTCHours() + 1);
     expect(values.reduce((a, b) => a + b, 0)).toBe(30);
-    expect(page.html).toContain(`Statements per hour, ${today} to ${today} (UTC)`);
+    expect(page.html).toContain(`Statements per hour, ${yesterday} to ${today} (UTC)`);
     const ranged = await browser.get(`/console/s/default?from=${today}&to=${today}&by=day`);
     expect(chartValues(ranged.html, "statements-per-day")).toEqual([30]);
     const month = await browser.get(`/console/s/default?to=${today}`);

@@ -16,6 +16,14 @@
     return Date.parse(hourly ? label + ":00:00Z" : label + "T00:00:00Z") / 1000;
   }
 
+  // Exactly the labelled days or hours; a single point gets one step either side (uPlot would span years).
+  function timeRange(xs, hourly) {
+    var step = hourly ? 3600 : 86400;
+    var low = xs.length ? xs[0] : 0;
+    var high = xs.length ? xs[xs.length - 1] : 0;
+    return low === high ? [low - step, high + step] : [low, high];
+  }
+
   // The y axis as wide as its widest label, so six-digit counts are never cut off at the edge.
   function sizeToLabels(u, values, axisIdx, cycleNum) {
     var axis = u.axes[axisIdx];
@@ -53,7 +61,7 @@
       },
       width: width,
       height: 240,
-      scales: { x: { time: !bars, range: bars ? [-0.5, xs.length - 0.5] : undefined }, y: { range: [0, null] } },
+      scales: { x: { time: !bars, range: bars ? [-0.5, xs.length - 0.5] : timeRange(xs, hourly) }, y: { range: [0, null] } },
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       series: [{}, series],
