@@ -15,8 +15,8 @@
 //      (256 bits) when not set yet, never printed; an existing one is left alone.
 // Secret values go to `wrangler secret put` on stdin, never on its command line (visible to every user in ps).
 // Every failure stops with a message saying what to do and exit code 1, no stack trace; every step is re-runnable.
-// Known first-deploy failures (logged out, several accounts, R2 not enabled, no workers.dev subdomain) get the
-// exact dashboard step; see diagnose().
+// Known first-deploy failures get the exact step to take: logged out or a refused token, several accounts and none
+// chosen (checkLogin), R2 not enabled, no workers.dev subdomain (diagnose).
 // `npm run deploy -- --dry-run` only bundles (wrangler deploy --dry-run), needing no Cloudflare account (CI).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -131,13 +131,6 @@ function diagnose(text) {
       "then `npm run deploy`."
     );
   }
-  if (/More than one account available/i.test(text)) {
-    return (
-      "This login reaches several Cloudflare accounts and none is chosen; wrangler does not pick one non-interactively.\n" +
-      `${stopped()} Set CLOUDFLARE_ACCOUNT_ID to the account to deploy to (\`npx wrangler whoami\` lists them),\n` +
-      "then run `npm run deploy` again."
-    );
-  }
   if (/Not logged in|not authenticated|Authentication error \[code: 10000\]|Invalid API Token|\[code: 9109\]/i.test(text)) {
     return loginHelp(text);
   }
@@ -181,10 +174,9 @@ async function checkLogin(configAccountId) {
   } catch {
     user = undefined;
   }
-  if (user?.loggedIn === false || (!user && /not authenticated|Not logged in/i.test(result.text))) {
-    throw new DeployStop(loginHelp(""));
-  }
+  if (user?.loggedIn === false) throw new DeployStop(loginHelp(""));
   if (result.status !== 0 || !user?.loggedIn) {
+    // Not JSON: an error, or a wrangler printing "You are not authenticated" in text (and exiting 0).
     const known = diagnose(result.text);
     if (known) throw new DeployStop(known);
     throw new DeployStop(

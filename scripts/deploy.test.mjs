@@ -23,7 +23,7 @@ after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }))
 // The fake wrangler. It records argv and stdin, then behaves as the account in state.json says:
 //   loggedIn (false: whoami --json prints {"loggedIn":false} and exits 1, as wrangler 4.164 does),
 //   whoamiText (plain text whoami output that exits 0: what `wrangler whoami` does when logged out),
-//   refusedToken, accounts, r2Enabled, subdomain, failMigrations, d1 [{name, uuid}], r2 [names], secrets {name: value}.
+//   refusedToken, offline, d1Forbidden, accounts, r2Enabled, subdomain, failMigrations, d1 [{name, uuid}], r2 [names], secrets {name: value}.
 const FAKE = `
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 const [calls, statePath] = [process.env.FAKE_CALLS, process.env.FAKE_STATE];
@@ -44,10 +44,11 @@ if (args[0] === "whoami") {
   if (!args.includes("--json")) fail("the fake only answers whoami --json\\n");
   if (!state.loggedIn) { out('\\n{"loggedIn":false}\\n'); process.exit(1); }
   if (state.refusedToken) apiError("/accounts", "Authentication error", 10000);
+  if (state.offline) fail("\\n✘ [ERROR] Unable to resolve Cloudflare's API hostname (api.cloudflare.com or dash.cloudflare.com).\\n");
   out("\\n" + JSON.stringify({ loggedIn: true, authType: "OAuth Token", email: "ops@example.org", accounts: state.accounts, tokenPermissions: [] }, null, 2) + "\\n");
 } else if (!state.loggedIn) {
   fail("\\n✘ [ERROR] Not logged in.\\n");
-} else if (state.accounts.length > 1 && !process.env.CLOUDFLARE_ACCOUNT_ID) {
+} else if (state.accounts.length > 1 && !process.env.CLOUDFLARE_ACCOUNT_ID && !/^account_id\\s*=/m.test(readFileSync("wrangler.toml", "utf8"))) {
   fail("\\n✘ [ERROR] More than one account available but unable to select one in non-interactive mode.\\n");
 } else if (command === "r2 bucket list" || command === "r2 bucket create") {
   if (!state.r2Enabled) apiError("/accounts/" + account + "/r2/buckets", "Please enable R2 through the Cloudflare Dashboard.", 10042);
@@ -56,6 +57,7 @@ if (args[0] === "whoami") {
 } else if (command === "d1 list") {
   out(JSON.stringify(state.d1));
 } else if (command === "d1 create") {
+  if (state.d1Forbidden) apiError("/accounts/" + account + "/d1/database", "Authentication error", 10000);
   state.d1.push({ name: args[2], uuid: "aaaaaaaa-bbbb-cccc-dddd-" + String(state.d1.length).padStart(12, "0") }); save();
   out("Successfully created DB '" + args[2] + "'\\n");
 } else if (command === "d1 migrations") {
@@ -254,8 +256,9 @@ test("several accounts and no CLOUDFLARE_ACCOUNT_ID: stops listing them and says
 test("several accounts and account_id in wrangler.toml: that one is used", () => {
   const account = workspace({ accounts: [ACCOUNT, OTHER_ACCOUNT], accountIdInToml: OTHER_ACCOUNT.id });
   const run = account.deploy();
+  assert.equal(run.status, 0, run.output);
   assert.match(run.output, /account fedcba9876543210fedcba9876543210 \(Other org\)/);
-  assert.equal(run.commands[1], "r2 bucket list", "past the login check");
+  assert.deepEqual(run.commands, FULL_RUN);
 });
 
 test("CLOUDFLARE_ACCOUNT_ID naming an account this login does not reach: stops before creating anything", () => {
@@ -264,6 +267,42 @@ test("CLOUDFLARE_ACCOUNT_ID naming an account this login does not reach: stops b
   const message = assertStopped(run, /fedcba9876543210fedcba9876543210 \(CLOUDFLARE_ACCOUNT_ID\) is not one this login reaches/);
   assert.match(message, new RegExp(`${ACCOUNT.id}\\s+Pilot`));
   assert.deepEqual(run.commands, ["whoami --json"]);
+});
+
+test("a login that lists no account and no CLOUDFLARE_ACCOUNT_ID: stops saying to set it; with it set, deploys", () => {
+  const account = workspace({ accounts: [] });
+  const run = account.deploy();
+  assertStopped(run, /lists no Cloudflare account[\s\S]*Set CLOUDFLARE_ACCOUNT_ID/);
+  assert.deepEqual(run.commands, ["whoami --json"]);
+
+  account.setAccount({ accountId: ACCOUNT.id });
+  const chosen = account.deploy({ CLOUDFLARE_ACCOUNT_ID: ACCOUNT.id });
+  assert.equal(chosen.status, 0, chosen.output);
+  assert.deepEqual(chosen.commands, FULL_RUN);
+});
+
+test("whoami failing for another reason (no network): stops with wrangler's message before anything else", () => {
+  const account = workspace({ offline: true });
+  const run = account.deploy({ CLOUDFLARE_API_TOKEN: "some-token" });
+  assert.equal(run.status, 1, run.output);
+  assert.match(run.output, /deploy stopped: Could not check the Cloudflare login \(`wrangler whoami --json` failed, exit code 1\):\n.*Unable to resolve Cloudflare's API hostname/);
+  assert.match(run.output, /stopped before creating anything/);
+  assert.deepEqual(run.commands, ["whoami --json"]);
+});
+
+test("a token without D1 permission, refused at d1 create: says so, and that what this run did is kept", () => {
+  const account = workspace({ d1Forbidden: true });
+  const run = account.deploy({ CLOUDFLARE_API_TOKEN: "some-token" });
+  const message = assertStopped(run, /Cloudflare refused the API token in CLOUDFLARE_API_TOKEN/);
+  assert.match(message, /What this run already did is kept/);
+  assert.doesNotMatch(message, /stopped before creating anything/);
+  assert.match(message, /D1: Edit/);
+  assert.equal(run.commands.at(-1), "d1 create edge-lrs");
+
+  account.setAccount({ d1Forbidden: false });
+  const after = account.deploy({ CLOUDFLARE_API_TOKEN: "some-token" });
+  assert.equal(after.status, 0, after.output);
+  assert.equal(after.commands.includes("r2 bucket create edge-lrs-blobs"), false, "the bucket from the first run is kept");
 });
 
 test("R2 not enabled (code 10042): stops at the bucket list with the dashboard step, nothing created; enabled, the re-run deploys", () => {
