@@ -8,7 +8,8 @@
 //   3. D1: when wrangler.toml still holds the placeholder database_id, finds the database by name or creates
 //      it, and writes its id back into wrangler.toml (commit that change);
 //   4. applies the D1 migrations remotely (wrangler applies only those not yet applied);
-//   5. deploys the Worker; the Durable Object class migration is declared in wrangler.toml ([[migrations]]);
+//   5. deploys the Worker; the Durable Object class migration is declared in wrangler.toml ([[migrations]]); an
+//      account without a workers.dev subdomain stops here with the dashboard step (D1, R2, migrations are kept);
 //   6. LRS_ADMIN_TOKEN: sets it from the environment variable when given, otherwise generates one on the first
 //      deploy only and prints it once; an existing secret is never replaced unless the variable is given.
 //   7. LRS_CURSOR_SECRET, LRS_SESSION_SECRET (the HMAC keys of `more` cursors and console sessions): generated
@@ -207,8 +208,9 @@ async function checkLogin(configAccountId) {
   } else if (accounts.length === 0) {
     throw new DeployStop(
       "Logged in, but this login lists no Cloudflare account (an API token without the Account Settings: Read\n" +
-        "permission does that). This run stopped before creating anything. Set CLOUDFLARE_ACCOUNT_ID to your account id (dashboard →\n" +
-        "Workers & Pages → Account ID), or give the token that permission, then run `npm run deploy` again.",
+        "permission does that). This run stopped before creating anything. Set CLOUDFLARE_ACCOUNT_ID to your\n" +
+        "account id (dashboard → Workers & Pages → Account ID), or give the token that permission, then run\n" +
+        "`npm run deploy` again.",
     );
   } else {
     accountId = accounts[0].id;
