@@ -4,6 +4,7 @@
 // what is stored (comparison.ts) and insert only the new statements, so a re-send is an identical no-op or a
 // conflict, never a 500.
 import type { Principal, XapiVersion } from "../../env";
+import { withD1Retry } from "../../db/transient-errors";
 import { badRequest, XapiError } from "../../errors";
 import { sameStatement } from "./comparison";
 import { attachmentRowsStatements } from "./attachments/attachment-rows";
@@ -102,7 +103,11 @@ export async function recordStatements(
     try {
       // Attachment rows and links commit with the statements that use them (attachments/attachment-rows.ts).
       const attachmentRows = attachmentRowsStatements(db, principal.storeId, attachments, fresh);
-      const written = await insertStatements(db, principal.storeId, principal.credentialId, version, fresh, attachmentRows);
+      // A transient D1 error is retried (src/db/transient-errors.ts): when the lost batch had in fact committed,
+      // the retry is refused as duplicate ids and the comparison below finds the same statements, a no-op.
+      const written = await withD1Retry(() =>
+        insertStatements(db, principal.storeId, principal.credentialId, version, fresh, attachmentRows),
+      );
       return { ok: true, ids, consistentThrough: written.consistentThrough };
     } catch (error) {
       if (!isDuplicateIdError(error) || attempt >= MAX_ATTEMPTS) throw error;
@@ -121,7 +126,7 @@ async function compareWithStored(
   version: XapiVersion,
   prepared: readonly PreparedStatement[],
 ): Promise<{ ok: true; fresh: PreparedStatement[] } | Extract<RecordOutcome, { ok: false }>> {
-  const rows = await findStatementsByIds(db, storeId, prepared.map((s) => s.id));
+  const rows = await withD1Retry(() => findStatementsByIds(db, storeId, prepared.map((s) => s.id)));
   const stored = new Map(rows.map((row) => [row.id, row]));
   const fresh: PreparedStatement[] = [];
   for (const [index, candidate] of prepared.entries()) {
