@@ -11,14 +11,22 @@ import { statement } from "./fixtures";
 const app = createApp();
 const LOST = "D1_ERROR: Network connection lost.";
 
-type Fault = { failures: number; message: string; afterCommit?: boolean; lookupFailures?: number };
+type Fault = {
+  failures: number;
+  message: string;
+  afterCommit?: boolean;
+  /** Reads (all()) of SQL matching `sql` fail `failures` times. */
+  reads?: { sql: RegExp; failures: number };
+};
 
 // The lookup of stored statements by id that the duplicate-id path runs (store.ts findStatementsByIds).
 const FIND_BY_IDS = /FROM statements\s+WHERE store_id = \?1 AND id IN/;
+// The page query of GET /statements (query/sql.ts).
+const PAGE_QUERY = /SELECT seq, storedMs, statement, matched FROM/;
 
 /**
- * The real binding, its sessions too, with `fault` applied to batches that insert statements and, for the first
- * `lookupFailures` runs, to the lookup of statements by id.
+ * The real binding, its sessions too, with `fault` applied to batches that insert statements and to the reads
+ * in `fault.reads`.
  */
 function faultyDb(fault: Fault): { db: D1Database; writeBatches: () => number } {
   let writeBatches = 0;
@@ -28,7 +36,7 @@ function faultyDb(fault: Fault): { db: D1Database; writeBatches: () => number } 
       get(t, prop) {
         if (prop === "all") {
           return async () => {
-            if (++lookups <= (fault.lookupFailures ?? 0)) throw new Error(fault.message);
+            if (++lookups <= (fault.reads?.failures ?? 0)) throw new Error(fault.message);
             return t.all();
           };
         }
@@ -53,7 +61,7 @@ function faultyDb(fault: Fault): { db: D1Database; writeBatches: () => number } 
         if (prop === "prepare") {
           return (sql: string) => {
             const prepared = (t as unknown as D1Database).prepare(sql);
-            return FIND_BY_IDS.test(sql) ? failingLookup(prepared) : prepared;
+            return fault.reads?.sql.test(sql) ? failingLookup(prepared) : prepared;
           };
         }
         if (prop === "withSession") {
@@ -68,10 +76,11 @@ function faultyDb(fault: Fault): { db: D1Database; writeBatches: () => number } 
 
 async function postWith(db: D1Database, body: unknown, init: { method?: string; query?: string } = {}) {
   const ctx = createExecutionContext();
+  const method = init.method ?? "POST";
   const request = new Request(`http://lrs.test/xapi/statements${init.query ?? ""}`, {
-    method: init.method ?? "POST",
+    method,
     headers: { Authorization: basic(), "X-Experience-API-Version": "2.0.0", "Content-Type": "application/json" },
-    body: JSON.stringify(body),
+    body: method === "GET" ? undefined : JSON.stringify(body),
   });
   const response = await app.fetch(request, { ...env, DB: db }, ctx);
   const text = await response.text();
@@ -134,7 +143,7 @@ describe("transient D1 errors on PUT/POST /statements", () => {
   it("the lookup of stored ids after a duplicate is retried too: a re-send answers 200, stored once", async () => {
     const id = crypto.randomUUID();
     expect((await postWith(env.DB, statement({ id }))).status).toBe(200);
-    const { db } = faultyDb({ failures: 0, message: LOST, lookupFailures: 1 });
+    const { db } = faultyDb({ failures: 0, message: LOST, reads: { sql: FIND_BY_IDS, failures: 1 } });
     const res = await postWith(db, statement({ id }));
     expect(res.status).toBe(200);
     expect(JSON.parse(res.text)).toEqual([id]);
@@ -159,5 +168,24 @@ describe("transient D1 errors on PUT/POST /statements", () => {
     expect(JSON.parse(res.text)).toEqual({ error: { status: 503, message: "the database is briefly unavailable; try again shortly" } });
     expect(writeBatches()).toBe(3);
     expect(await storedCount(ids)).toBe(0);
+  });
+});
+
+describe("transient D1 errors on GET /statements", () => {
+  it("the page query is retried: 200 with the statements", async () => {
+    const id = crypto.randomUUID();
+    const registration = crypto.randomUUID();
+    expect((await postWith(env.DB, statement({ id, context: { registration } }))).status).toBe(200);
+    const { db } = faultyDb({ failures: 0, message: LOST, reads: { sql: PAGE_QUERY, failures: 2 } });
+    const res = await postWith(db, undefined, { method: "GET", query: `?registration=${registration}` });
+    expect(res.status).toBe(200);
+    expect((JSON.parse(res.text) as { statements: { id: string }[] }).statements.map((s) => s.id)).toEqual([id]);
+  });
+
+  it("when every try fails: 503 with Retry-After", async () => {
+    const { db } = faultyDb({ failures: 0, message: LOST, reads: { sql: PAGE_QUERY, failures: Infinity } });
+    const res = await postWith(db, undefined, { method: "GET", query: `?registration=${crypto.randomUUID()}` });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("Retry-After")).toBe("1");
   });
 });

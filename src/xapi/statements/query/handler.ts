@@ -4,6 +4,7 @@
 // X-Experience-API-Consistent-Through is set for every Statements response by routes.ts.
 import type { Context } from "hono";
 import { readsOnlyOwnStatements } from "../../../auth/scopes";
+import { withD1Retry } from "../../../db/transient-errors";
 import type { AppEnv } from "../../../env";
 import { renderStatements } from "../format";
 import { canonicalParameters, cursorKeyMaterial, openCursor, sealCursor } from "./cursor";
@@ -22,7 +23,8 @@ export async function handleStatementQuery(c: Context<AppEnv>): Promise<Response
   const afterSeq =
     query.cursor !== undefined ? await openCursor(keyMaterial, principal.storeId, parameters, query.cursor) : undefined;
 
-  const { rows: page, hasMore } = await queryStatements(db, {
+  // Read-only, so a transient D1 error is simply tried again (src/db/transient-errors.ts).
+  const { rows: page, hasMore } = await withD1Retry(() => queryStatements(db, {
     storeId: principal.storeId,
     filters: query.filters,
     sinceMs: query.sinceMs,
@@ -32,7 +34,7 @@ export async function handleStatementQuery(c: Context<AppEnv>): Promise<Response
     limit: query.limit,
     // 1.0.3 Communication 4.2: statements/read/mine reads only what this credential wrote.
     credentialId: readsOnlyOwnStatements(principal) ? principal.credentialId : undefined,
-  });
+  }));
   let more = "";
   if (hasMore) {
     const cursor = await sealCursor(keyMaterial, principal.storeId, parameters, page[page.length - 1]!.seq);
