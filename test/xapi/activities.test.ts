@@ -48,6 +48,18 @@ describe.each(VERSIONS)("Activities resource (%s)", (version) => {
     expect(activity.definition.name).toEqual({ "en-GB": "example meeting", "en-US": "example meeting", "fr-FR": "réunion" });
   });
 
+  it("stops merging into a definition once it would pass 100,000 bytes, and keeps accepting statements (bounded rows)", async () => {
+    const id = `http://www.example.com/meetings/${crypto.randomUUID()}`;
+    const tag = (i: number) => `zz${String.fromCharCode(97 + Math.floor(i / 26))}${String.fromCharCode(97 + (i % 26))}`;
+    const nameOf = (i: number) => `${i} `.padEnd(9_000, "m");
+    // 15 statements, each adding a 9,000-byte name in a new language: merged, 135,000 bytes.
+    for (let i = 0; i < 15; i++) await postActivity(version, { id, definition: { name: { [tag(i)]: nameOf(i) } } });
+    const activity = await (await xapi(activitiesUrl(id), { version })).json<{ definition: { name: Record<string, string> } }>();
+    expect(new TextEncoder().encode(JSON.stringify(activity.definition)).byteLength).toBeLessThanOrEqual(100_000);
+    const kept = Array.from({ length: 11 }, (_, i) => [tag(i), nameOf(i)]);
+    expect(activity.definition.name).toEqual(Object.fromEntries(kept));
+  });
+
   it("returns a bare Activity for an id it has never seen", async () => {
     const id = `http://www.example.com/never-seen/${crypto.randomUUID()}`;
     const res = await xapi(activitiesUrl(id), { version });

@@ -59,6 +59,26 @@ describe.each(VERSIONS)("Agents resource (%s)", (version) => {
     expect(await (await xapi(agentsUrl({ mbox }), { version })).json()).toEqual({ objectType: "Person", mbox: [mbox] });
   });
 
+  it("keeps at most the 20 most recent distinct names of an agent (bounded rows)", async () => {
+    const mbox = `mailto:${crypto.randomUUID()}@example.com`;
+    for (let i = 0; i < 30; i++) await postStatement(version, { name: `Name ${i}`, mbox });
+    await postStatement(version, { name: "Name 5", mbox }); // seen again: among the most recent once more
+    const person = await (await xapi(agentsUrl({ mbox }), { version })).json<{ name: string[] }>();
+    const expected = ["Name 5", ...Array.from({ length: 19 }, (_, i) => `Name ${i + 11}`)];
+    expect(person.name.sort()).toEqual(expected.sort());
+  });
+
+  it("keeps only the newest names that fit in 100,000 bytes, and always the newest one", async () => {
+    const mbox = `mailto:${crypto.randomUUID()}@example.com`;
+    const long = (i: number) => `${i}`.padEnd(30_000, "n");
+    for (let i = 0; i < 5; i++) await postStatement(version, { name: long(i), mbox });
+    const person = await (await xapi(agentsUrl({ mbox }), { version })).json<{ name: string[] }>();
+    expect(person.name.sort()).toEqual([long(2), long(3), long(4)]);
+    const huge = "h".repeat(150_000);
+    await postStatement(version, { name: huge, mbox });
+    expect((await (await xapi(agentsUrl({ mbox }), { version })).json<{ name: string[] }>()).name).toEqual([huge]);
+  });
+
   it.each([
     ["missing", undefined],
     ["not JSON", "not JSON"],

@@ -61,22 +61,46 @@ FROM json_each(?2) j CROSS JOIN statements s ON s.store_id = ?1 AND s.id = j.val
 // extensions key by key; type and moreInfo take the newest value. The interaction members, once defined, stay as
 // first defined (2.4.4.1.s4.b5: SHOULD NOT make significant changes, "e.g. changes to correct responses"): the
 // second json_patch puts the stored ones back.
+const MERGED_DEFINITION = `json_patch(
+    json_patch(activities.definition, excluded.definition),
+    (SELECT json_group_object(d.key, d.value) FROM json_each(activities.definition) d
+     WHERE d.key IN ('interactionType', 'correctResponsesPattern', 'choices', 'scale', 'source', 'target', 'steps')))`;
+
+// Bounded rows (D1 refuses a value over 2,000,000 bytes): a merge that would make the stored definition larger
+// than MAX_DEFINITION_BYTES keeps the stored one unchanged, so a definition grows no further once that size is
+// reached (a first definition can be larger, up to the statement's own cap of 800,000 bytes).
+export const MAX_DEFINITION_BYTES = 100_000;
+
 export const UPSERT_ACTIVITIES_SQL = `
 INSERT INTO activities (store_id, activity_id, definition, updated_ms)
 SELECT ?1, j.value ->> 0, j.value -> 1, ?2 FROM json_each(?3) j WHERE true
 ON CONFLICT (store_id, activity_id) DO UPDATE SET
-  definition = json_patch(
-    json_patch(activities.definition, excluded.definition),
-    (SELECT json_group_object(d.key, d.value) FROM json_each(activities.definition) d
-     WHERE d.key IN ('interactionType', 'correctResponsesPattern', 'choices', 'scale', 'source', 'target', 'steps'))),
+  definition = coalesce(
+    (SELECT merged FROM (SELECT ${MERGED_DEFINITION} AS merged)
+     WHERE length(CAST(merged AS BLOB)) <= ${MAX_DEFINITION_BYTES}),
+    activities.definition),
   updated_ms = excluded.updated_ms`;
+
+// Bounded rows: an agent keeps its MAX_AGENT_NAMES most recently seen distinct names (oldest first), and only as
+// many of the newest as fit in MAX_AGENT_NAMES_BYTES (the newest name is always kept). A name seen again moves
+// to the end.
+export const MAX_AGENT_NAMES = 20;
+export const MAX_AGENT_NAMES_BYTES = 100_000;
 
 export const UPSERT_AGENTS_SQL = `
 INSERT INTO agents (store_id, agent_key, identifier, names, updated_ms)
 SELECT ?1, j.value ->> 0, j.value -> 1, j.value -> 2, ?2 FROM json_each(?3) j WHERE true
 ON CONFLICT (store_id, agent_key) DO UPDATE SET
-  names = (SELECT json_group_array(value) FROM
-    (SELECT value FROM json_each(agents.names) UNION SELECT value FROM json_each(excluded.names))),
+  names = (SELECT json_group_array(value) FROM (
+    SELECT value, pos FROM (
+      SELECT value, pos,
+        row_number() OVER (ORDER BY pos DESC) AS n,
+        sum(length(CAST(value AS BLOB))) OVER (ORDER BY pos DESC) AS bytes
+      FROM (SELECT value, max(pos) AS pos FROM (
+        SELECT value, key AS pos FROM json_each(agents.names)
+        UNION ALL SELECT value, 1000000 + key FROM json_each(excluded.names)) GROUP BY value))
+    WHERE n = 1 OR (n <= ${MAX_AGENT_NAMES} AND bytes <= ${MAX_AGENT_NAMES_BYTES})
+    ORDER BY pos)),
   updated_ms = excluded.updated_ms`;
 
 /**
