@@ -11,6 +11,7 @@ import { handleStatementQuery } from "./query/handler";
 import { acceptSingleStatement, acceptStatements, recordStatements } from "./record-statements";
 import { receiveStatements } from "./request";
 import { getSingleStatement, SINGLE_STATEMENT_PARAMS } from "./single-statement";
+import { assertIndexRowsFit } from "./statement-index";
 import type { PreparedStatement } from "./store";
 import { isUuid } from "./validation";
 
@@ -34,7 +35,11 @@ statementRoutes.put("/", requireScope("statements/write"), async function putSta
   const { principal, version } = writer(c);
   await receiveStatements(
     c,
-    (body) => acceptSingleStatement(body, principal, version, statementId),
+    (body) => {
+      const prepared = acceptSingleStatement(body, principal, version, statementId);
+      assertIndexRowsFit(prepared, () => "statement");
+      return prepared;
+    },
     (request) => store(c, request.accepted, request.attachments, "statement"),
   );
   return c.body(null, 204);
@@ -46,7 +51,12 @@ statementRoutes.post("/", requireScope("statements/write"), async function postS
   const { principal, version } = writer(c);
   const ids = await receiveStatements(
     c,
-    (body) => ({ prepared: acceptStatements(body, principal, version), path: Array.isArray(body) ? "statement[]" : "statement" }),
+    (body) => {
+      const prepared = acceptStatements(body, principal, version);
+      const isBatch = Array.isArray(body);
+      assertIndexRowsFit(prepared, (i) => (isBatch ? `statement[${i}]` : "statement"));
+      return { prepared, path: isBatch ? "statement[]" : "statement" };
+    },
     ({ accepted, attachments }) => store(c, accepted.prepared, attachments, accepted.path),
   );
   return c.json(ids, 200);

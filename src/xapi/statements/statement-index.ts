@@ -2,6 +2,7 @@
 // the Agents resource. Pure: the rows are computed here and written in bulk by store.ts.
 // Filter semantics: 1.0.3 Communication 2.1.3 (agent, verb, activity, registration, related_agents,
 // related_activities); 9274.1.1 4.1.6.1 adds contextAgents / contextGroups to related_agents.
+import { XapiError } from "../../errors";
 import { agentIdentifier, agentKey } from "../agents/identifier";
 
 export type IndexKind = "agent" | "related_agent" | "activity" | "related_activity" | "verb" | "registration";
@@ -93,6 +94,41 @@ function collectBody(facts: FactCollector, statement: Json, prefix: string, dire
       }
     }
   }
+}
+
+// Bounded rows: a statement's index entries travel to D1 as ONE JSON value (store.ts groups them per statement,
+// and chunkJsonArrays never splits a row), and D1 refuses a bound value over 2,000,000 bytes. A statement whose
+// entries would exceed MAX_INDEX_BYTES (the chunk size, so the value stays under 1 MB) is refused with a 413
+// naming the property that contributed most of them, e.g. `context.contextActivities.parent` (about 16,000
+// short activity ids; ordinary statements hold a few dozen at most).
+export const MAX_INDEX_BYTES = 900_000;
+const encoder = new TextEncoder();
+
+/** The property (a usage, e.g. `context.contextActivities.parent`) to blame when `id`'s index row is too large. */
+export function oversizeIndexProperty(id: string, facts: StatementFacts): string | undefined {
+  let total = encoder.encode(JSON.stringify(id)).byteLength + 4;
+  const byUsage = new Map<string, number>();
+  for (const row of facts.index) {
+    const bytes = encoder.encode(JSON.stringify([row.kind, row.value, row.usage])).byteLength + 1;
+    total += bytes;
+    const usage = row.usage.split(",")[0]!;
+    byUsage.set(usage, (byUsage.get(usage) ?? 0) + bytes);
+  }
+  if (total <= MAX_INDEX_BYTES) return undefined;
+  return [...byUsage.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+}
+
+/** 413 for the first of `statements` whose index row is too large; `where(i)` is its path (e.g. `statement[2]`). */
+export function assertIndexRowsFit(
+  statements: readonly { id: string; facts: StatementFacts }[],
+  where: (index: number) => string,
+): void {
+  statements.forEach(({ id, facts }, index) => {
+    const property = oversizeIndexProperty(id, facts);
+    if (property === undefined) return;
+    const message = `a statement's query index entries may hold at most ${MAX_INDEX_BYTES} bytes (too many distinct activities or agents)`;
+    throw new XapiError(413, message, `${where(index)}.${property}`);
+  });
 }
 
 function asArray(value: unknown): unknown[] {
