@@ -6,6 +6,7 @@ import { requireScope } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
 import { badRequest, conflict } from "../../errors";
 import type { StoredAttachment } from "./attachments/attachment-store";
+import { withD1Retry } from "../../db/transient-errors";
 import { CONSISTENT_THROUGH_HEADER, consistentThrough } from "./consistent-through";
 import { handleStatementQuery } from "./query/handler";
 import { acceptSingleStatement, acceptStatements, recordStatements } from "./record-statements";
@@ -24,7 +25,9 @@ statementRoutes.use("*", async function setConsistentThrough(c, next) {
   const headers = c.res.headers;
   const principal = c.get("principal") as AppEnv["Variables"]["principal"] | undefined;
   if (principal && !headers.has(CONSISTENT_THROUGH_HEADER)) {
-    headers.set(CONSISTENT_THROUGH_HEADER, await consistentThrough(c.get("db"), principal.storeId));
+    // Retried like the request's own reads; when D1 stays down this is a 503 (app.ts then sets the time of the
+    // answer, true for a request that was served nothing).
+    headers.set(CONSISTENT_THROUGH_HEADER, await withD1Retry(() => consistentThrough(c.get("db"), principal.storeId)));
   }
 });
 

@@ -188,4 +188,13 @@ describe("transient D1 errors on GET /statements", () => {
     expect(res.status).toBe(503);
     expect(res.headers.get("Retry-After")).toBe("1");
   });
+
+  it("when the Consistent-Through read fails too: still 503, with the header (the time of the answer)", async () => {
+    const reads = /SELECT seq, storedMs, statement, matched FROM|SELECT \(SELECT max\(stored_ms\)/;
+    const { db } = faultyDb({ failures: 0, message: LOST, reads: { sql: reads, failures: Infinity } });
+    const before = Date.now();
+    const res = await postWith(db, undefined, { method: "GET", query: `?registration=${crypto.randomUUID()}` });
+    expect(res.status).toBe(503);
+    expect(Date.parse(res.headers.get("X-Experience-API-Consistent-Through")!)).toBeGreaterThanOrEqual(before - 1000);
+  });
 });
