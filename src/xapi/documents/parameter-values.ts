@@ -3,7 +3,8 @@
 // the `since` Timestamp. Every failure is a 400 naming the parameter.
 import type { XapiVersion } from "../../env";
 import { badRequest } from "../../errors";
-import { isIri, isUuid, validateTimestamp } from "../statements/validation";
+import { isIri, isUuid } from "../statements/validation";
+import { parseTimestampParameter } from "../timestamp-parameter";
 
 export function parseActivityIdParameter(raw: string): string {
   if (!isIri(raw)) throw badRequest("must be an IRI with a scheme", "activityId");
@@ -16,14 +17,7 @@ export function parseRegistrationParameter(raw: string): string {
   return raw.toLowerCase();
 }
 
-/**
- * `since` as epoch milliseconds. A query string turns an unescaped "+" of an offset into a space; it is put
- * back so `...T10:00:00+02:00` sent unencoded still means what the client meant.
- */
+/** `since` as epoch milliseconds, read as GET /statements reads it. */
 export function parseSinceParameter(raw: string, version: XapiVersion): number {
-  const timestamp = raw.replace(/ (\d{2}(:?\d{2})?)$/, "+$1");
-  validateTimestamp(timestamp, version, "since");
-  const ms = Date.parse(timestamp);
-  if (Number.isNaN(ms)) throw badRequest("must be a Timestamp", "since");
-  return ms;
+  return parseTimestampParameter(raw, version, "since");
 }

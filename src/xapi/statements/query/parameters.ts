@@ -7,7 +7,8 @@ import { badRequest } from "../../../errors";
 import { parseAgentParameter } from "../../agents/agent-parameter";
 import { STATEMENT_FORMATS, type StatementFormat } from "../format";
 import type { IndexKind } from "../statement-index";
-import { isIri, isUuid, validateTimestamp } from "../validation";
+import { parseTimestampParameter } from "../../timestamp-parameter";
+import { isIri, isUuid } from "../validation";
 
 /** The largest page the LRS serves; `limit=0` or no limit means this (1.0.3 Communication 2.1.3 row 11). */
 export const MAX_LIMIT = 500;
@@ -114,28 +115,7 @@ function parseBoolean(values: Map<QueryParameter, string>, name: QueryParameter)
 
 function parseTimestamp(values: Map<QueryParameter, string>, name: QueryParameter, version: XapiVersion): number | undefined {
   const raw = values.get(name);
-  if (raw === undefined) return undefined;
-  // An unescaped "+" of a zone offset arrives as a space; put it back so the client gets what it meant.
-  const value = validateTimestamp(raw.replace(/ (\d{2}(:?\d{2})?)$/, "+$1"), version, name);
-  const ms = Date.parse(toExtendedFormat(value));
-  if (!Number.isFinite(ms)) throw badRequest("must be an ISO 8601 timestamp", name);
-  // `stored` has millisecond precision: a finer `since`/`until` compares as its millisecond floor.
-  return Math.floor(ms);
-}
-
-/**
- * The form Date.parse reads: ISO 8601 basic format (20240501T1200Z) as extended, a decimal comma as a point,
- * an hour-only offset (+05) with minutes. A missing zone reads as UTC (Workers run in UTC).
- */
-function toExtendedFormat(timestamp: string): string {
-  const basic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})?(\d{2})?([.,]\d+)?(Z|[+-]\d{2}(?:\d{2})?)?$/.exec(timestamp);
-  const extended = basic
-    ? `${basic[1]}-${basic[2]}-${basic[3]}T${basic[4]}:${basic[5] ?? "00"}:${basic[6] ?? "00"}${basic[7] ?? ""}${basic[8] ?? ""}`
-    : timestamp;
-  return extended
-    .replace(",", ".")
-    .replace(/T(\d{2})([Z+-]|$)/, "T$1:00$2")
-    .replace(/([+-]\d{2})$/, "$1:00");
+  return raw === undefined ? undefined : parseTimestampParameter(raw, version, name);
 }
 
 // Any non-negative integer is valid, however many digits; past MAX_LIMIT it is served at MAX_LIMIT.
