@@ -1,20 +1,27 @@
 // Agents given to the admin API (a credential's authority, the subject of an erasure): a plain JSON object
 // with exactly one inverse functional identifier (1.0.3 Data 2.4.2.3; 9274.1.1 "Inverse Functional Identifier").
+// The identifier is checked by the statements' own rule, so an authority the admin API accepts is one a
+// statement would accept too.
 import { z } from "zod";
+import { XapiError } from "../errors";
 import { agentKey } from "../xapi/agents/identifier";
+import { validateIfis } from "../xapi/statements/validation";
 
 const IFI_PROPERTIES = ["mbox", "mbox_sha1sum", "openid", "account"] as const;
 
-function identifierProblem(agent: Record<string, unknown>): string | undefined {
+type Problem = { message: string; path: string[] };
+
+function identifierProblem(agent: Record<string, unknown>): Problem | undefined {
   const present = IFI_PROPERTIES.filter((name) => agent[name] !== undefined);
-  if (present.length !== 1) return "an Agent needs exactly one of mbox, mbox_sha1sum, openid, account";
-  if (agentKey(agent) === undefined) return `${present[0]} is malformed`;
-  if (typeof agent.mbox === "string" && !/^mailto:[^@\s]+@[^@\s]+$/.test(agent.mbox)) {
-    return "mbox must be a mailto: IRI";
+  if (present.length !== 1) return { message: "an Agent needs exactly one of mbox, mbox_sha1sum, openid, account", path: [] };
+  try {
+    validateIfis(agent, "");
+  } catch (error) {
+    if (!(error instanceof XapiError) || !error.path) throw error;
+    // The XapiError message reads "<path>: <problem>"; the issue carries the path on its own.
+    return { message: error.message.slice(error.path.length + 2), path: [error.path] };
   }
-  if (typeof agent.mbox_sha1sum === "string" && !/^[0-9a-fA-F]{40}$/.test(agent.mbox_sha1sum)) {
-    return "mbox_sha1sum must be 40 hexadecimal digits";
-  }
+  if (agentKey(agent) === undefined) return { message: `${present[0]} is malformed`, path: [present[0]!] };
   return undefined;
 }
 
@@ -28,6 +35,6 @@ export function agentSchema(allowGroup: boolean) {
         context.addIssue({ code: "custom", message: `objectType must be "Agent"${allowGroup ? ' or "Group"' : ""}` });
       }
       const problem = identifierProblem(agent);
-      if (problem) context.addIssue({ code: "custom", message: problem });
+      if (problem) context.addIssue({ code: "custom", message: problem.message, path: problem.path });
     });
 }

@@ -178,7 +178,11 @@ adminPages.post("/stores/:storeId/erase", async (c) => {
     return storePage(c, undefined, "The agent must be an e-mail, mailto: IRI, agent key or Agent JSON.", 400);
   }
   const parsed = agentSchema(true).safeParse(agent);
-  if (!parsed.success) return storePage(c, undefined, `Agent: ${parsed.error.issues[0]?.message ?? "invalid"}`, 400);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join(".")} ` : "";
+    return storePage(c, undefined, `Agent: ${where}${issue?.message ?? "invalid"}`, 400);
+  }
   const key = agentKey(parsed.data)!;
   const base = `/console/admin/stores/${encodeURIComponent(store.id)}`;
   const frame = frameOf(c, "Erase an agent", store.id);

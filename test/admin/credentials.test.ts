@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ensureBootstrapCredential } from "../../src/auth/credentials";
-import { basic, xapi } from "../helpers";
+import { basic, VERSIONS, xapi } from "../helpers";
 import { admin, adminJson, createCredential, createStore, xapiAs } from "./admin-helpers";
 
 type Credential = {
@@ -85,6 +85,23 @@ describe("credential lifecycle", () => {
   ] as [Record<string, unknown>, string][])("refuses %j (%s) with 400", async (body) => {
     const res = await admin("/stores/default/credentials", { method: "POST", json: body });
     expect(res.status).toBe(400);
+  });
+
+  // The authority's identifier follows the statements' rule: what a statement refuses, the admin API refuses too.
+  it.each([
+    ["mbox", "mailto:a,b@example.com"],
+    ["mbox", "mailto:a b@example.com"],
+    ["mbox_sha1sum", "not-hex"],
+    ["openid", "no scheme"],
+  ])("refuses an authority %s of %j, as statements do under both versions, naming the property", async (property, value) => {
+    for (const version of VERSIONS) {
+      const refused = await xapi("/statements", { method: "POST", version, json: { ...statement(crypto.randomUUID()), actor: { [property]: value } } });
+      expect(refused.status, version).toBe(400);
+    }
+    const res = await admin("/stores/default/credentials", { method: "POST", json: { scopes: ["all"], authority: { [property]: value } } });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { path: string } };
+    expect(body.error.path).toBe(`authority.${property}`);
   });
 
   it("disables and re-enables a credential; a disabled one fails like a wrong secret", async () => {

@@ -236,6 +236,12 @@ describe("erasure of an agent", () => {
     expect((await admin("/stores/default/erase-agent", { method: "POST", json: body })).status).toBe(400);
   });
 
+  it("refuses an agent whose mbox statements refuse (mailto:a,b@example.com) with 400 naming agent.mbox", async () => {
+    const res = await admin("/stores/default/erase-agent", { method: "POST", json: { agent: { mbox: "mailto:a,b@example.com" } } });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { path: string } }).error.path).toBe("agent.mbox");
+  });
+
   it("answers 404 for an unknown store", async () => {
     expect((await admin("/stores/nope/erase-agent", { method: "POST", json: { agent: TARGET } })).status).toBe(404);
   });

@@ -145,5 +145,9 @@ describe("console administration", () => {
     const explorer = await admin.get("/console/s/iso-b/statements");
     expect(explorer.html).not.toContain("Bo completed");
     expect((await admin.post("/console/admin/stores/iso-b/erase", { agent: "not an agent" })).status).toBe(400);
+    // The statements' mbox rule, with the property named.
+    const refused = await admin.post("/console/admin/stores/iso-b/erase", { agent: "mailto:a,b@example.com" });
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain("Agent: mbox must be a mailto: IRI");
   });
 });

@@ -17,7 +17,8 @@ function countIfis(agent: JsonObject): number {
   return count;
 }
 
-function validateIfis(agent: JsonObject, path: string): void {
+/** The format of each inverse functional identifier present (1.0.3 Data 2.4.2.3); shared with the admin API. */
+export function validateIfis(agent: JsonObject, path: string): void {
   optional(agent, "mbox", path, validateMailto);
   optional(agent, "mbox_sha1sum", path, validateSha1Hex);
   optional(agent, "openid", path, validateIri);

@@ -5,7 +5,14 @@
 // score bounds, interaction lists, revision/platform) and each throws at the exact path, and it is several
 // times faster on the hot path of every statement batch.
 export { validateStatement, validateStatementVersion, VOIDED_VERB } from "./statement";
-export { validateActor, validateAgent, validateAgentOnly, validateAuthority, validateGroup } from "./agent";
+export {
+  validateActor,
+  validateAgent,
+  validateAgentOnly,
+  validateAuthority,
+  validateGroup,
+  validateIfis,
+} from "./agent";
 export { validateActivity, validateActivityDefinition } from "./activity";
 export {
   isIri,
