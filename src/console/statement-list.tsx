@@ -3,8 +3,7 @@ import { agentKey } from "../xapi/agents/identifier";
 import { storedStatement } from "../xapi/statements/stored-statement";
 import type { QueriedRow } from "../xapi/statements/query/store";
 import { statementSentence, voidedTarget } from "./statement-sentence";
-
-type Json = Record<string, unknown>;
+import type { Json } from "../json";
 
 export function StatementItem(props: { row: QueriedRow; base: string; voided?: boolean }) {
   const statement = storedStatement(props.row);

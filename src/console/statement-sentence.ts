@@ -1,9 +1,7 @@
 // A statement as one readable sentence for people ("Ana completed Course 1 with 92%"): display names where the
 // statement has them (en-US / en first, then any language), identifiers where it does not.
-type Json = Record<string, unknown>;
-
-const VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided";
-const isObject = (value: unknown): value is Json => !!value && typeof value === "object" && !Array.isArray(value);
+import { type Json, isObject } from "../json";
+import { VOIDED_VERB } from "../xapi/statements/voiding";
 
 /** The best entry of a language map for an English reader, or undefined. */
 export function pickLanguage(map: unknown): string | undefined {

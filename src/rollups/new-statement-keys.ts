@@ -4,11 +4,8 @@
 // and erasure; test/rollups checks that what one adds the other takes away exactly.
 import { agentKey } from "../xapi/agents/identifier";
 import { composite, type Dimension, SCORE_BUCKETS } from "./dimensions";
+import { type Json, isObject } from "../json";
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 const isNumber = (value: unknown): value is number => typeof value === "number";
 
 /** result.score.scaled, or raw placed within min..max when scaled is absent. */

@@ -2,8 +2,7 @@
 // 9274.1.1 4.2 "Statement Immutability"): differences the LRS could have caused, or that the spec lists as
 // not part of the statement, are ignored; every other difference counts, serialization included.
 import type { XapiVersion } from "../../env";
-
-type Json = Record<string, unknown>;
+import { type Json, isObject } from "../../json";
 
 /** True when `a` and `b` are the same statement by the comparison rules of `version`. */
 export function sameStatement(a: Json, b: Json, version: XapiVersion): boolean {
@@ -125,8 +124,4 @@ export function canonicalJson(value: unknown): string {
     return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(",")}}`;
   }
   return JSON.stringify(value);
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -6,6 +6,7 @@ import { agentIdentifier } from "../agents/identifier";
 import { renderCanonical } from "./query/canonical";
 import { parseAcceptLanguage } from "./query/accept-language";
 import { storedStatement, type StoredStatementRow } from "./stored-statement";
+import { type Json, isObject } from "../../json";
 
 export const STATEMENT_FORMATS = ["exact", "ids", "canonical"] as const;
 export type StatementFormat = (typeof STATEMENT_FORMATS)[number];
@@ -13,8 +14,6 @@ export type StatementFormat = (typeof STATEMENT_FORMATS)[number];
 export type { StoredStatementRow };
 
 export type RenderOptions = { format: StatementFormat; version: XapiVersion; acceptLanguage?: string };
-
-type Json = Record<string, unknown>;
 
 /** The statements of `rows` (in their order) as the client asked to see them; reads only the activities table. */
 export async function renderStatements(
@@ -32,7 +31,6 @@ export async function renderStatements(
   return statements;
 }
 
-const isObject = (value: unknown): value is Json => !!value && typeof value === "object" && !Array.isArray(value);
 
 /** `ids` for a Statement or SubStatement: everything else (result, timestamp, attachments...) stays. */
 export function formatStatementIds(statement: Json): Json {

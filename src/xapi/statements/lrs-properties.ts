@@ -2,8 +2,7 @@
 // and the normal forms it stores. `stored` is not written into the JSON: the statements.stored_ms column is
 // the truth and is merged back on read (stored-statement.ts), as is `timestamp` when the client sent none.
 import type { XapiVersion } from "../../env";
-
-type Json = Record<string, unknown>;
+import type { Json } from "../../json";
 
 /** The version recorded when a client sends none: 1.0.3 Data 2.4.10 says "1.0.0", 9274.1.1 4.2.4.3 "2.0.0". */
 export function defaultStatementVersion(version: XapiVersion): string {

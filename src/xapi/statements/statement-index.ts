@@ -4,6 +4,7 @@
 // related_activities); 9274.1.1 4.1.6.1 adds contextAgents / contextGroups to related_agents.
 import { XapiError } from "../../errors";
 import { agentIdentifier, agentKey } from "../agents/identifier";
+import { type Json, isObject } from "../../json";
 
 export type IndexKind = "agent" | "related_agent" | "activity" | "related_activity" | "verb" | "registration";
 export type IndexRow = { kind: IndexKind; value: string; usage: string };
@@ -11,8 +12,6 @@ export type ActivitySeen = { id: string; definition: Record<string, unknown> };
 export type AgentSeen = { key: string; identifier: Record<string, unknown>; name?: string };
 
 export type StatementFacts = { index: IndexRow[]; activities: ActivitySeen[]; agents: AgentSeen[] };
-
-type Json = Record<string, unknown>;
 
 class FactCollector {
   private readonly usages = new Map<string, { kind: IndexKind; value: string; usage: Set<string> }>();
@@ -134,8 +133,4 @@ export function assertIndexRowsFit(
 function asArray(value: unknown): unknown[] {
   if (Array.isArray(value)) return value;
   return value === undefined || value === null ? [] : [value];
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

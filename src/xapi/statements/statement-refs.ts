@@ -4,8 +4,7 @@
 // or through a chain, with usage 'statementref'. Either side may arrive first, so after a batch is inserted
 // one recursive statement copies rows from every new statement to all its (transitive) referrers, and from
 // every already-stored target to the new statements that reference it.
-
-type Json = Record<string, unknown>;
+import type { Json } from "../../json";
 
 /** The id of the statement this one's object refers to (lower-cased), if its object is a StatementRef. */
 export function statementRefTarget(statement: Json): string | undefined {

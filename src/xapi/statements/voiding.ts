@@ -2,10 +2,9 @@
 // its target. A statement counts as voided only when it is not itself a voiding statement, so voiding a
 // voiding statement is accepted and voids nothing. The target may arrive before, after or in the same batch
 // as the voiding statement, so `markVoided` runs after every insert over both directions.
+import type { Json } from "../../json";
 
 export const VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided";
-
-type Json = Record<string, unknown>;
 
 /** The id of the statement this one voids (lower-cased), or undefined when it is not a voiding statement. */
 export function voidedTargetId(statement: Json): string | undefined {

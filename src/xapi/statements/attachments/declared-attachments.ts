@@ -2,6 +2,7 @@
 // objects are matched (1.0.3 Communication 1.5.2.s1.b4; 9274.1.1 4.1.3 "It shall not do so any other way").
 // Reads the body defensively: shape errors are the validation module's to report.
 import { badRequest } from "../../../errors";
+import { type Json, isObject } from "../../../json";
 
 export const SIGNATURE_USAGE_TYPE = "http://adlnet.gov/expapi/attachments/signature";
 
@@ -14,8 +15,6 @@ export type DeclaredAttachment = {
   /** e.g. `statement[2].attachments[0]`, for error messages. */
   path: string;
 };
-
-type Json = Record<string, unknown>;
 
 /** The statements of a request body (one statement or an array of them). */
 export function statementsOf(body: unknown): unknown[] {
@@ -66,8 +65,4 @@ export function requireAttachmentData(declared: DeclaredAttachment[], received: 
       attachment.path,
     );
   }
-}
-
-export function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

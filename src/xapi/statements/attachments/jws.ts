@@ -3,6 +3,7 @@
 // Without x5c the LRS has no key to check against and checks the rest.
 import type { XapiVersion } from "../../../env";
 import { subjectPublicKeyInfo } from "./x509";
+import { isObject } from "../../../json";
 
 export type Jws = { header: Record<string, unknown>; payload: unknown };
 /** A JWS that is not acceptable: the message says why (the LRS SHOULD say, Data 2.6.s5.b2). */
@@ -124,8 +125,4 @@ function decodeJson(segment: string): unknown {
 function base64UrlBytes(segment: string): Uint8Array {
   const base64 = segment.replaceAll("-", "+").replaceAll("_", "/");
   return Uint8Array.from(atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4)), (c) => c.charCodeAt(0));
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -6,7 +6,8 @@ import type { XapiVersion } from "../../../env";
 import { badRequest } from "../../../errors";
 import { mediaType } from "../../../http/body";
 import { canonicalJson, sameStatement } from "../comparison";
-import { isObject, SIGNATURE_USAGE_TYPE, statementsOf } from "./declared-attachments";
+import { isObject } from "../../../json";
+import { SIGNATURE_USAGE_TYPE, statementsOf } from "./declared-attachments";
 import { verifyJws } from "./jws";
 
 /**

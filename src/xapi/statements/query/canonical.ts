@@ -3,10 +3,8 @@
 // language map in Activities and Verb displays keeps one language, chosen per map by Accept-Language.
 // Agents and Groups stay exactly as received.
 import { filterLanguageMap, type LanguageRange } from "./accept-language";
+import { type Json, isObject } from "../../../json";
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json => !!value && typeof value === "object" && !Array.isArray(value);
 
 // D1 allows 100 bound parameters per statement: the store id plus at most 99 activity ids.
 const IDS_PER_LOOKUP = 90;

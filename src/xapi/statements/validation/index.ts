@@ -4,7 +4,7 @@
 // Plain functions rather than zod schemas: the rules are mostly cross-field (one IFI, objectType dispatch,
 // score bounds, interaction lists, revision/platform) and each throws at the exact path, and it is several
 // times faster on the hot path of every statement batch.
-export { validateStatement, validateStatementVersion, VOIDED_VERB } from "./statement";
+export { validateStatement, validateStatementVersion } from "./statement";
 export {
   validateActor,
   validateAgent,

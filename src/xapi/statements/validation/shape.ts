@@ -2,8 +2,9 @@
 // Each throws badRequest for the first problem with the path of the offending value (1.0.3 Data 2.2;
 // 9274.1.1 4.2.1: wrong types, nulls outside extensions and properties the spec does not define are rejected).
 import { badRequest } from "../../../errors";
+import { isObject, type Json } from "../../../json";
 
-export type JsonObject = Record<string, unknown>;
+export type JsonObject = Json;
 
 const PLAIN_KEY = /^[A-Za-z_$][\w$]*$/;
 
@@ -24,10 +25,6 @@ function describe(value: unknown): string {
 function wrongType(value: unknown, expected: string, path: string): never {
   if (value === null) throw badRequest("must not be null", path);
   throw badRequest(`must be ${expected}, not ${describe(value)}`, path);
-}
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export function requireObject(value: unknown, path: string): JsonObject {

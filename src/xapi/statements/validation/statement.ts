@@ -2,6 +2,7 @@
 // `version` property (1.0.3 Data 2.2-2.4; 9274.1.1 4.2.2, 4.2.5).
 import type { XapiVersion } from "../../../env";
 import { badRequest } from "../../../errors";
+import { VOIDED_VERB } from "../voiding";
 import { validateActivity } from "./activity";
 import { validateActor, validateAgentOnly, validateAuthority, validateGroup } from "./agent";
 import { validateAttachments } from "./attachments";
@@ -9,8 +10,6 @@ import { validateContext } from "./context";
 import { validateIri, validateLanguageMap, validateStatementRef, validateTimestamp, validateUuid } from "./primitives";
 import { validateResult } from "./result";
 import { allowOnlyKeys, at, type JsonObject, optional, requireObject, requireString } from "./shape";
-
-export const VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided";
 
 const STATEMENT_KEYS = new Set([
   "id",
