@@ -10,7 +10,7 @@ import { sameStatement } from "./comparison";
 import { attachmentRowsStatements } from "./attachments/attachment-rows";
 import type { StoredAttachment } from "./attachments/attachment-store";
 import { assignLrsProperties } from "./lrs-properties";
-import { statementFacts } from "./statement-index";
+import { assertIndexRowsFit, statementFacts } from "./statement-index";
 import { statementRefTarget } from "./statement-refs";
 import { findStatementsByIds, insertStatements, isDuplicateIdError, type PreparedStatement } from "./store";
 import { validateStatement } from "./validation";
@@ -44,15 +44,20 @@ export function acceptSingleStatement(
   if (typeof statement.id === "string" && statement.id.toLowerCase() !== statementId.toLowerCase()) {
     throw badRequest("the statement's id differs from the statementId parameter", "statement.id");
   }
-  return prepareStatements([statement], principal, version, statementId);
+  const prepared = prepareStatements([statement], principal, version, statementId);
+  assertIndexRowsFit(prepared, () => "statement");
+  return prepared;
 }
 
 /** POST's body: one statement or an array of them, each valid under `version`. */
 export function acceptStatements(body: unknown, principal: Principal, version: XapiVersion): PreparedStatement[] {
   const isBatch = Array.isArray(body);
   const statements = isBatch ? (body as unknown[]) : [body];
-  statements.forEach((value, i) => validateStatement(value, version, isBatch ? `statement[${i}]` : "statement"));
-  return prepareStatements(statements as Record<string, unknown>[], principal, version);
+  const path = (i: number) => (isBatch ? `statement[${i}]` : "statement");
+  statements.forEach((value, i) => validateStatement(value, version, path(i)));
+  const prepared = prepareStatements(statements as Record<string, unknown>[], principal, version);
+  assertIndexRowsFit(prepared, path);
+  return prepared;
 }
 
 /** Prepares validated statements for storage; 400 when two share an id (9274.1.1 4.1.6.1, 1.0.3 SHOULD*). */

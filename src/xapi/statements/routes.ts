@@ -12,7 +12,6 @@ import { handleStatementQuery } from "./query/handler";
 import { acceptSingleStatement, acceptStatements, recordStatements } from "./record-statements";
 import { receiveStatements } from "./request";
 import { getSingleStatement, SINGLE_STATEMENT_PARAMS } from "./single-statement";
-import { assertIndexRowsFit } from "./statement-index";
 import type { PreparedStatement } from "./store";
 import { isUuid } from "./validation";
 
@@ -38,11 +37,7 @@ statementRoutes.put("/", requireScope("statements/write"), async function putSta
   const { principal, version } = writer(c);
   await receiveStatements(
     c,
-    (body) => {
-      const prepared = acceptSingleStatement(body, principal, version, statementId);
-      assertIndexRowsFit(prepared, () => "statement");
-      return prepared;
-    },
+    (body) => acceptSingleStatement(body, principal, version, statementId),
     (request) => store(c, request.accepted, request.attachments, "statement"),
   );
   return c.body(null, 204);
@@ -54,12 +49,7 @@ statementRoutes.post("/", requireScope("statements/write"), async function postS
   const { principal, version } = writer(c);
   const ids = await receiveStatements(
     c,
-    (body) => {
-      const prepared = acceptStatements(body, principal, version);
-      const isBatch = Array.isArray(body);
-      assertIndexRowsFit(prepared, (i) => (isBatch ? `statement[${i}]` : "statement"));
-      return { prepared, path: isBatch ? "statement[]" : "statement" };
-    },
+    (body) => ({ prepared: acceptStatements(body, principal, version), path: Array.isArray(body) ? "statement[]" : "statement" }),
     ({ accepted, attachments }) => store(c, accepted.prepared, attachments, accepted.path),
   );
   return c.json(ids, 200);

@@ -105,6 +105,11 @@ const encoder = new TextEncoder();
 
 /** The property (a usage, e.g. `context.contextActivities.parent`) to blame when `id`'s index row is too large. */
 export function oversizeIndexProperty(id: string, facts: StatementFacts): string | undefined {
+  // A cheap upper bound first (a UTF-16 unit is at most 6 bytes as escaped JSON), so ordinary statements (a few
+  // dozen short rows) skip the exact count on the ingest path.
+  let upper = id.length * 6 + 8;
+  for (const row of facts.index) upper += (row.kind.length + row.value.length + row.usage.length) * 6 + 12;
+  if (upper <= MAX_INDEX_BYTES) return undefined;
   let total = encoder.encode(JSON.stringify(id)).byteLength + 4;
   const byUsage = new Map<string, number>();
   for (const row of facts.index) {
