@@ -244,3 +244,40 @@ export const rollupDaily = sqliteTable(
     index("rollup_daily_value").on(t.storeId, t.dimension, t.value, t.day),
   ],
 );
+
+/**
+ * Long work run as durable jobs on Cloudflare Workflows (src/jobs): agent erasure, store deletion, the orphan
+ * sweep, rollup rebuilds, exports. The row, not the Workflow instance, holds where the job stands (`cursor`,
+ * `counts`), so a run restarted from scratch after a crash or deploy resumes where the last step stopped.
+ * `params` may name a person (an erasure's agent keys): it is cleared when the job ends.
+ */
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: text("id").primaryKey(),
+    storeId: text("store_id").notNull(),
+    kind: text("kind").notNull(),
+    /** queued | running | succeeded | failed */
+    state: text("state").notNull(),
+    params: text("params").notNull().default("{}"),
+    cursor: text("cursor").notNull().default("null"),
+    /** Counters of the work done so far, e.g. {"statements": 200}. */
+    counts: text("counts").notNull().default("{}"),
+    /** Units of work done and expected (null when unknown), for progress bars. */
+    done: integer("done").notNull().default(0),
+    total: integer("total"),
+    steps: integer("steps").notNull().default(0),
+    /** What the job produced, e.g. an export's download path. */
+    result: text("result"),
+    error: text("error"),
+    /** The Workflow instance running it (a job outgrowing one instance's step limit continues in another). */
+    instanceId: text("instance_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [
+    index("jobs_store_created").on(t.storeId, t.createdAt),
+    index("jobs_state_updated").on(t.state, t.updatedAt),
+  ],
+);
