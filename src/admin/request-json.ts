@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { AppEnv } from "../env";
 import { badRequest } from "../errors";
 import { readBodyText } from "../http/body";
+import { firstIssue } from "./admin-input";
 
 const ADMIN_BODY_LIMIT = 64 * 1024;
 
@@ -17,8 +18,8 @@ export async function readJson<T extends z.ZodType>(c: Context<AppEnv>, schema: 
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw badRequest(issue.message, issue.path.join(".") || undefined);
+    const { message, property } = firstIssue(parsed.error);
+    throw badRequest(message, property);
   }
   return parsed.data;
 }

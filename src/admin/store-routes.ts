@@ -1,21 +1,21 @@
 // /admin/stores: create, list, rename and delete stores; their figures; erasure of an agent. Thin routes: parse,
-// call a storage verb, render. Long jobs answer 202 until done (./work-budget.ts).
+// call the shared action (./actions/store-actions.ts) or storage verb, render. Long jobs answer 202 until done
+// (./work-budget.ts).
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
-import { conflict, notFound } from "../errors";
+import { conflict } from "../errors";
 import { DEFAULT_STORE_ID } from "../auth/credentials";
+import { createStore, getStore, renameStore } from "./actions/store-actions";
+import { newStoreSchema, storeRenameSchema } from "./admin-input";
 import { agentSchema } from "./agent-input";
 import { listAudit } from "./audit";
 import { erasurePass, erasurePreview, scopeOf } from "./erasure-request";
+import { valueOrRefusal } from "./refusal-response";
 import { readJson } from "./request-json";
 import { deleteStore } from "./store-deletion";
-import { createStore, listStores, renameStore, requireStore, storeFigures } from "./stores";
+import { listStores, type StoreRow, storeFigures } from "./stores";
 
-const storeId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "a store id is 1-63 of a-z 0-9 _ - (starting a-z 0-9)");
-const storeName = z.string().trim().min(1).max(200);
-const createBody = z.strictObject({ id: storeId.optional(), name: storeName });
-const renameBody = z.strictObject({ name: storeName });
 const eraseBody = z.strictObject({ agent: agentSchema(true), related: z.boolean().optional() });
 
 export const storeRoutes = new Hono<AppEnv>();
@@ -23,10 +23,8 @@ export const storeRoutes = new Hono<AppEnv>();
 storeRoutes.get("/", async (c) => c.json({ stores: await listStores(c.get("db")) }));
 
 storeRoutes.post("/", async (c) => {
-  const body = await readJson(c, createBody);
-  const created = await createStore(c.get("db"), body.id ?? crypto.randomUUID(), body.name);
-  if (!created) throw conflict(`a store with id ${body.id} exists`, "id");
-  return c.json(created, 201);
+  const body = await readJson(c, newStoreSchema);
+  return c.json(valueOrRefusal(await createStore(c.get("db"), body)), 201);
 });
 
 storeRoutes.get("/:storeId", async (c) => {
@@ -40,10 +38,8 @@ storeRoutes.get("/:storeId/stats", async (c) => {
 });
 
 storeRoutes.patch("/:storeId", async (c) => {
-  const body = await readJson(c, renameBody);
-  const renamed = await renameStore(c.get("db"), c.req.param("storeId"), body.name);
-  if (!renamed) throw notFound(`no store ${c.req.param("storeId")}`);
-  return c.json(renamed);
+  const body = await readJson(c, storeRenameSchema);
+  return c.json(valueOrRefusal(await renameStore(c.get("db"), c.req.param("storeId"), body.name)));
 });
 
 // Repeat until 200: each call deletes a bounded share of the store's data.
@@ -76,3 +72,7 @@ storeRoutes.get("/:storeId/audit", async (c) => {
   const limit = Math.min(Math.max(Number(c.req.query("limit")) || 100, 1), 1000);
   return c.json({ entries: await listAudit(c.get("db"), store.id, limit) });
 });
+
+async function requireStore(db: D1Database, id: string): Promise<StoreRow> {
+  return valueOrRefusal(await getStore(db, id));
+}

@@ -1,10 +1,10 @@
 // Storage verbs for stores (tenants) and their figures. Figures are COUNTs over index ranges that start with
 // store_id, so each is one index range scan; fine at the sizes a small team runs, and the place to swap in
 // maintained counters if stores grow to many millions of rows.
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import type { Alongside } from "../db/alongside";
 import { stores } from "../db/schema";
-import { notFound } from "../errors";
 
 export type StoreRow = typeof stores.$inferSelect;
 
@@ -17,22 +17,26 @@ export async function findStore(db: D1Database, id: string): Promise<StoreRow | 
   return rows[0];
 }
 
-/** The store, or a 404 for the admin API. */
-export async function requireStore(db: D1Database, id: string): Promise<StoreRow> {
-  const store = await findStore(db, id);
-  if (!store) throw notFound(`no store ${id}`);
-  return store;
-}
+const storeFound = (id: string): SQL => sql`EXISTS (SELECT 1 FROM ${stores} WHERE ${stores.id} = ${id})`;
 
 /** Inserts a store; undefined when the id is taken. */
-export async function createStore(db: D1Database, id: string, name: string): Promise<StoreRow | undefined> {
+export async function insertStore(db: D1Database, id: string, name: string, alongside: Alongside): Promise<StoreRow | undefined> {
   const row: StoreRow = { id, name, createdAt: Date.now() };
-  const inserted = await drizzle(db).insert(stores).values(row).onConflictDoNothing().returning();
+  const orm = drizzle(db);
+  // The query alongside runs first: it applies only while the id is free.
+  const [, inserted] = await orm.batch([
+    alongside(sql`NOT ${storeFound(id)}`),
+    orm.insert(stores).values(row).onConflictDoNothing().returning(),
+  ]);
   return inserted[0];
 }
 
-export async function renameStore(db: D1Database, id: string, name: string): Promise<StoreRow | undefined> {
-  const rows = await drizzle(db).update(stores).set({ name }).where(eq(stores.id, id)).returning();
+export async function updateStoreName(db: D1Database, id: string, name: string, alongside: Alongside): Promise<StoreRow | undefined> {
+  const orm = drizzle(db);
+  const [rows] = await orm.batch([
+    orm.update(stores).set({ name }).where(eq(stores.id, id)).returning(),
+    alongside(storeFound(id)),
+  ]);
   return rows[0];
 }
 

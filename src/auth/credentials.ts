@@ -1,8 +1,9 @@
 // Storage verbs for credentials. Lookups for authentication are by key only; the caller compares the secret
 // hash itself so that a missing key and a wrong secret take the same path. Admin verbs take the store id, so a
 // credential of another store is simply not found.
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import type { Alongside } from "../db/alongside";
 import { credentials } from "../db/schema";
 import type { Bindings } from "../env";
 import { hashSecret, randomToken } from "./secrets";
@@ -25,11 +26,6 @@ export const BOOTSTRAP_ID_PREFIX = "bootstrap:";
  */
 export function isManagedBootstrap(env: Bindings, id: string): boolean {
   return !!env.LRS_BOOTSTRAP_KEY && !!env.LRS_BOOTSTRAP_SECRET && id === `${BOOTSTRAP_ID_PREFIX}${env.LRS_BOOTSTRAP_KEY}`;
-}
-
-export async function findCredentialByKey(db: D1Database, key: string): Promise<CredentialRow | undefined> {
-  const rows = await drizzle(db).select().from(credentials).where(eq(credentials.key, key)).limit(1);
-  return rows[0];
 }
 
 /** The lookup of authentication as a raw statement, so it can share one D1 batch with the throttle read. */
@@ -114,6 +110,11 @@ export async function findCredential(db: D1Database, storeId: string, id: string
   return rows[0];
 }
 
+/** "This credential exists": the condition under which a change of it takes effect (../db/alongside.ts). */
+function credentialFound(storeId: string, id: string): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${credentials} WHERE ${credentials.storeId} = ${storeId} AND ${credentials.id} = ${id})`;
+}
+
 export type NewCredential = {
   name: string;
   scopes: readonly string[];
@@ -124,15 +125,17 @@ export type NewCredential = {
  * A new credential with a generated key (128 bits) and secret (256 bits). The secret is returned here once and
  * only its hash is kept.
  */
-export async function createCredential(
+export async function insertCredential(
   db: D1Database,
   storeId: string,
+  id: string,
   input: NewCredential,
+  alongside: Alongside,
 ): Promise<{ credential: CredentialView; secret: string }> {
   const key = randomToken(16);
   const secret = randomToken(32);
   const row: CredentialRow = {
-    id: crypto.randomUUID(),
+    id,
     storeId,
     name: input.name,
     key,
@@ -143,7 +146,8 @@ export async function createCredential(
     createdAt: Date.now(),
     sessionGeneration: 0,
   };
-  await drizzle(db).insert(credentials).values(row);
+  const orm = drizzle(db);
+  await orm.batch([orm.insert(credentials).values(row), alongside(credentialFound(storeId, row.id))]);
   return { credential: viewCredential(row), secret };
 }
 
@@ -158,13 +162,18 @@ export async function rotateCredentialSecret(
   db: D1Database,
   storeId: string,
   id: string,
+  alongside: Alongside,
 ): Promise<{ credential: CredentialView; secret: string } | undefined> {
   const secret = randomToken(32);
-  const updated = await drizzle(db)
-    .update(credentials)
-    .set({ secretHash: await hashSecret(secret), sessionGeneration: nextGeneration })
-    .where(and(eq(credentials.storeId, storeId), eq(credentials.id, id)))
-    .returning();
+  const orm = drizzle(db);
+  const [updated] = await orm.batch([
+    orm
+      .update(credentials)
+      .set({ secretHash: await hashSecret(secret), sessionGeneration: nextGeneration })
+      .where(and(eq(credentials.storeId, storeId), eq(credentials.id, id)))
+      .returning(),
+    alongside(credentialFound(storeId, id)),
+  ]);
   return updated[0] && { credential: viewCredential(updated[0]), secret };
 }
 
@@ -183,6 +192,7 @@ export async function updateCredential(
   storeId: string,
   id: string,
   change: { name?: string; scopes?: readonly string[]; disabled?: boolean },
+  alongside: Alongside,
 ): Promise<CredentialView | undefined> {
   const set: Partial<CredentialRow> = {};
   if (change.name !== undefined) set.name = change.name;
@@ -195,15 +205,24 @@ export async function updateCredential(
   }
   // Disabling ends the console sessions for good: enabling again must not revive them.
   const generation = change.disabled ? { sessionGeneration: nextGeneration } : {};
-  const rows = await drizzle(db).update(credentials).set({ ...set, ...generation }).where(where).returning();
+  const orm = drizzle(db);
+  const [rows] = await orm.batch([
+    orm.update(credentials).set({ ...set, ...generation }).where(where).returning(),
+    alongside(credentialFound(storeId, id)),
+  ]);
   return rows[0] && viewCredential(rows[0]);
 }
 
-export async function deleteCredential(db: D1Database, storeId: string, id: string): Promise<boolean> {
-  const rows = await drizzle(db)
-    .delete(credentials)
-    .where(and(eq(credentials.storeId, storeId), eq(credentials.id, id)))
-    .returning({ id: credentials.id });
+export async function deleteCredentialRow(db: D1Database, storeId: string, id: string, alongside: Alongside): Promise<boolean> {
+  const orm = drizzle(db);
+  // The query alongside runs first, while the row still exists.
+  const [, rows] = await orm.batch([
+    alongside(credentialFound(storeId, id)),
+    orm
+      .delete(credentials)
+      .where(and(eq(credentials.storeId, storeId), eq(credentials.id, id)))
+      .returning({ id: credentials.id }),
+  ]);
   return rows.length > 0;
 }
 

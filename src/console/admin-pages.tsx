@@ -1,15 +1,25 @@
 // Administration (admin sessions only): stores with their figures, credentials (create, scopes, rotate,
 // disable/enable, the secret shown once on the page that made it, never again), and erasure of an agent
-// with a confirmation step. Every change goes through the admin storage verbs and is audited like the
-// admin API's (src/admin/*).
+// with a confirmation step. Store and credential changes are the admin API's own actions (src/admin/actions/),
+// checked by its input rules (src/admin/admin-input.ts); these handlers parse the form, call the action and
+// turn a refusal into the page's message.
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { ALL_SCOPES, type Scope } from "../auth/scopes";
-import { addCredential, changeCredential, removeCredential, rotateCredential } from "../admin/credential-actions";
-import { XapiError } from "../errors";
+import type { z } from "zod";
+import type { ActionResult } from "../admin/actions/action-result";
+import {
+  createCredential,
+  deleteCredential,
+  disableCredential,
+  enableCredential,
+  rotateCredential,
+  setCredentialScopes,
+} from "../admin/actions/credential-actions";
+import { createStore } from "../admin/actions/store-actions";
+import { credentialNameSchema, firstIssue, newStoreSchema, scopeListSchema } from "../admin/admin-input";
 import { agentSchema } from "../admin/agent-input";
 import { erasurePass, erasurePreview, scopeOf } from "../admin/erasure-request";
-import { createStore, findStore, listStores } from "../admin/stores";
+import { findStore, listStores } from "../admin/stores";
 import { agentKey } from "../xapi/agents/identifier";
 import { totals } from "../rollups/read";
 import { Csrf, type Form, frameOf, storePage, text } from "./admin-store-page";
@@ -22,8 +32,6 @@ import { storeBase } from "./store-access";
 import { ErrorNote } from "./ui";
 
 export const adminPages = new Hono<ConsoleEnv>();
-
-const STORE_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 adminPages.use("*", async (c, next) => {
   if (c.get("viewer").kind !== "admin") return c.text("Not found", 404);
@@ -85,81 +93,80 @@ async function storesPage(c: Context<ConsoleEnv>, message?: string, status: 200 
 
 adminPages.post("/stores", async (c) => {
   const form = await c.req.parseBody();
-  const name = text(form, "name");
-  const id = text(form, "id") || crypto.randomUUID();
-  if (!name || name.length > 200) return storesPage(c, "A store needs a name of 1 to 200 characters.", 400);
-  if (!STORE_ID.test(id)) return storesPage(c, "A store id is 1-63 of a-z 0-9 _ - (starting a-z 0-9).", 400);
-  const created = await createStore(c.get("db"), id, name);
-  if (!created) return storesPage(c, `A store with id ${id} exists.`, 409);
-  return c.redirect(`/console/admin/stores/${encodeURIComponent(id)}`, 303);
+  const id = text(form, "id");
+  const input = newStoreSchema.safeParse({ name: text(form, "name"), ...(id ? { id } : {}) });
+  if (!input.success) return storesPage(c, problemOf(input.error), 400);
+  const created = await createStore(c.get("db"), input.data);
+  if (!created.ok) return storesPage(c, created.message, 409);
+  return c.redirect(`/console/admin/stores/${encodeURIComponent(created.value.id)}`, 303);
 });
 
 adminPages.get("/stores/:storeId", async (c) => storePage(c));
 
-function scopesOf(form: Form): Scope[] | undefined {
+/** A failed input check as the page's message: the property, then what it needs. */
+function problemOf(error: z.ZodError): string {
+  const { message, property } = firstIssue(error);
+  return property ? `${property}: ${message}` : message;
+}
+
+/** The checked boxes named `scopes` (none, one or several fields). */
+function scopeFields(form: Form): unknown[] {
   const raw = form.scopes;
-  const list = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((v): v is string => typeof v === "string");
-  if (list.length === 0 || !list.every((s) => (ALL_SCOPES as readonly string[]).includes(s))) return undefined;
-  return [...new Set(list)] as Scope[];
+  return Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
 }
 
 adminPages.post("/stores/:storeId/credentials", async (c) => {
   const form = await c.req.parseBody({ all: true });
-  const scopes = scopesOf(form);
-  if (!scopes) return storePage(c, undefined, "Choose at least one scope.", 400);
-  const name = text(form, "name").slice(0, 200) || "console credential";
-  return credentialAction(c, async () => {
-    const { credential, secret } = await addCredential(c.get("db"), c.req.param("storeId"), { name, scopes });
-    return storePage(c, { title: `Credential “${name}” created`, key: credential.key, secret });
-  });
+  const scopes = scopeListSchema.safeParse(scopeFields(form));
+  if (!scopes.success) return storePage(c, undefined, problemOf(scopes.error), 400);
+  const name = credentialNameSchema.safeParse(text(form, "name") || "console credential");
+  if (!name.success) return storePage(c, undefined, `name: ${firstIssue(name.error).message}`, 400);
+  const created = await createCredential(c.get("db"), c.req.param("storeId"), { name: name.data, scopes: scopes.data });
+  return afterAction(c, created, ({ credential, secret }) =>
+    storePage(c, { title: `Credential “${credential.name}” created`, key: credential.key, secret }),
+  );
 });
 
-adminPages.post("/stores/:storeId/credentials/:credentialId/rotate", async (c) =>
-  credentialAction(c, async () => {
-    const { credential, secret } = await rotateCredential(c.env, c.get("db"), c.req.param("storeId"), c.req.param("credentialId"));
-    return storePage(c, { title: "Secret rotated", key: credential.key, secret });
-  }),
+adminPages.post("/stores/:storeId/credentials/:credentialId/rotate", async (c) => {
+  const rotated = await rotateCredential(c.env, c.get("db"), c.req.param("storeId"), c.req.param("credentialId"));
+  return afterAction(c, rotated, ({ credential, secret }) => storePage(c, { title: "Secret rotated", key: credential.key, secret }));
+});
+
+adminPages.post("/stores/:storeId/credentials/:credentialId/disable", async (c) =>
+  afterAction(c, await disableCredential(c.env, c.get("db"), c.req.param("storeId"), c.req.param("credentialId")), backToStore),
 );
 
-for (const action of ["disable", "enable"] as const) {
-  adminPages.post(`/stores/:storeId/credentials/:credentialId/${action}`, async (c) =>
-    credentialAction(c, async () => {
-      const storeId = c.req.param("storeId");
-      await changeCredential(c.env, c.get("db"), storeId, c.req.param("credentialId"), { disabled: action === "disable" });
-      return c.redirect(`/console/admin/stores/${encodeURIComponent(storeId)}`, 303);
-    }),
-  );
-}
+adminPages.post("/stores/:storeId/credentials/:credentialId/enable", async (c) =>
+  afterAction(c, await enableCredential(c.env, c.get("db"), c.req.param("storeId"), c.req.param("credentialId")), backToStore),
+);
 
 adminPages.post("/stores/:storeId/credentials/:credentialId/scopes", async (c) => {
-  const scopes = scopesOf(await c.req.parseBody({ all: true }));
-  if (!scopes) return storePage(c, undefined, "Choose at least one scope.", 400);
-  return credentialAction(c, async () => {
-    const storeId = c.req.param("storeId");
-    await changeCredential(c.env, c.get("db"), storeId, c.req.param("credentialId"), { scopes });
-    return c.redirect(`/console/admin/stores/${encodeURIComponent(storeId)}`, 303);
-  });
+  const scopes = scopeListSchema.safeParse(scopeFields(await c.req.parseBody({ all: true })));
+  if (!scopes.success) return storePage(c, undefined, problemOf(scopes.error), 400);
+  const changed = await setCredentialScopes(c.env, c.get("db"), c.req.param("storeId"), c.req.param("credentialId"), scopes.data);
+  return afterAction(c, changed, backToStore);
 });
 
 // Deleting cannot be undone (the key is gone with its authority), so the form carries a confirmation box.
 adminPages.post("/stores/:storeId/credentials/:credentialId/delete", async (c) => {
   if (text(await c.req.parseBody(), "confirm") !== "yes") return storePage(c, undefined, "Tick the box to confirm the deletion.", 400);
-  return credentialAction(c, async () => {
-    const storeId = c.req.param("storeId");
-    await removeCredential(c.env, c.get("db"), storeId, c.req.param("credentialId"));
-    return c.redirect(`/console/admin/stores/${encodeURIComponent(storeId)}`, 303);
-  });
+  const deleted = await deleteCredential(c.env, c.get("db"), c.req.param("storeId"), c.req.param("credentialId"));
+  return afterAction(c, deleted, backToStore);
 });
 
-/** Runs a shared credential action (src/admin/credential-actions.ts); its refusals become the store page's message. */
-async function credentialAction(c: Context<ConsoleEnv>, run: () => Promise<Response>): Promise<Response> {
-  try {
-    return await run();
-  } catch (error) {
-    if (!(error instanceof XapiError)) throw error;
-    if (error.status === 404) return c.text("Not found", 404);
-    return storePage(c, undefined, error.message, error.status === 409 ? 409 : 400);
-  }
+/** The page after a credential action: `render` for its value; a refusal as the store page's message (404 alone). */
+async function afterAction<T>(
+  c: Context<ConsoleEnv>,
+  result: ActionResult<T>,
+  render: (value: T, c: Context<ConsoleEnv>) => Response | Promise<Response>,
+): Promise<Response> {
+  if (result.ok) return render(result.value, c);
+  if (result.refusal === "not-found") return c.text("Not found", 404);
+  return storePage(c, undefined, result.message, 409);
+}
+
+function backToStore(_value: unknown, c: Context<ConsoleEnv>): Response {
+  return c.redirect(`/console/admin/stores/${encodeURIComponent(c.req.param("storeId") ?? "")}`, 303);
 }
 
 // Erasure: the first POST shows what will be erased (counts) and asks to confirm; the POST with confirm=yes
