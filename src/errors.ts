@@ -1,6 +1,7 @@
 // The one error type of the app: domain code throws `XapiError` for a rejection the client caused, and the
 // handler in app.ts turns it into a JSON body. Anything else is a bug and becomes a 500 without internals.
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Issue, Parsed } from "./parsed";
 
 export class XapiError extends Error {
   constructor(
@@ -26,3 +27,15 @@ export const notFound = (message = "not found") => new XapiError(404, message);
 export const conflict = (message: string, path?: string) => new XapiError(409, message, path);
 export const preconditionFailed = (message: string) => new XapiError(412, message);
 export const payloadTooLarge = (message: string) => new XapiError(413, message);
+
+/** A parser's issues as the 400 the client sees: the first issue's message and path (src/parsed.ts). */
+export const rejectIssues = (issues: readonly Issue[]) => {
+  const [first] = issues;
+  return badRequest(first?.message ?? "is invalid", first?.path || undefined);
+};
+
+/** The parsed value, or a 400 for its first issue. */
+export function orBadRequest<T>(parsed: Parsed<T>): T {
+  if (!parsed.ok) throw rejectIssues(parsed.issues);
+  return parsed.value;
+}

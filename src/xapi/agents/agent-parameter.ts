@@ -3,12 +3,13 @@
 // inside a statement (1.0.3 Communication 2.1.3, 2.3, 2.4, 2.6; 9274.1.1 4.1.6). Parsed strictly: a repeated
 // key is a 400 like anywhere else.
 import type { XapiVersion } from "../../env";
-import { badRequest } from "../../errors";
+import { badRequest, orBadRequest } from "../../errors";
 import { parseStrictJson } from "../../http/strict-json";
-import { validateAgent, validateAgentOnly } from "../statements/validation";
+import { parseAgent, parseAgentOnly } from "../statements/validation";
+import type { Actor } from "../statements/statement";
 import { agentKey } from "./identifier";
 
-export type AgentParameter = { agent: Record<string, unknown>; key: string };
+export type AgentParameter = { agent: Actor; key: string };
 
 /**
  * `allowGroup` false: the Agents, State and Agent Profile resources take an Agent only (1.0.3 Communication
@@ -22,9 +23,8 @@ export function parseAgentParameter(raw: string, version: XapiVersion, allowGrou
   } catch {
     throw badRequest(`must be the JSON of an Agent${allowGroup ? " or identified Group" : ""}`, name);
   }
-  if (allowGroup) validateAgent(agent, version, name);
-  else validateAgentOnly(agent, name);
-  const key = agentKey(agent as Record<string, unknown>);
+  const parsed = orBadRequest(allowGroup ? parseAgent(agent, version, name) : parseAgentOnly(agent, name));
+  const key = agentKey(parsed);
   if (key === undefined) throw badRequest("must identify an Agent by mbox, mbox_sha1sum, openid or account", name);
-  return { agent: agent as Record<string, unknown>, key };
+  return { agent: parsed, key };
 }

@@ -5,7 +5,8 @@
 // conflict, never a 500.
 import type { Principal, XapiVersion } from "../../env";
 import { withD1Retry } from "../../db/transient-errors";
-import { badRequest, XapiError } from "../../errors";
+import { badRequest, orBadRequest, rejectIssues, XapiError } from "../../errors";
+import { isObject, type Json } from "../../json";
 import { sameStatement } from "./comparison";
 import { attachmentRowsStatements } from "./attachments/attachment-rows";
 import type { StoredAttachment } from "./attachments/attachment-store";
@@ -13,7 +14,8 @@ import { assignLrsProperties } from "./lrs-properties";
 import { assertIndexRowsFit, statementFacts } from "./statement-index";
 import { statementRefTarget } from "./statement-refs";
 import { findStatementsByIds, insertStatements, isDuplicateIdError, type PreparedStatement } from "./store";
-import { validateStatement } from "./validation";
+import { checkStatementRules } from "./statement-rules";
+import { parseStatement } from "./validation";
 import { voidedTargetId } from "./voiding";
 
 export type RecordOutcome =
@@ -35,16 +37,11 @@ export function acceptSingleStatement(
   version: XapiVersion,
   statementId: string,
 ): PreparedStatement[] {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw badRequest("PUT /statements takes a single statement object", "statement");
-  }
-  validateStatement(body, version, "statement");
-  const statement = body as Record<string, unknown>;
-  // 1.0.3 Communication 2.1.1: the statementId parameter names the statement's id.
-  if (typeof statement.id === "string" && statement.id.toLowerCase() !== statementId.toLowerCase()) {
-    throw badRequest("the statement's id differs from the statementId parameter", "statement.id");
-  }
-  const prepared = prepareStatements([statement], principal, version, statementId);
+  if (!isObject(body)) throw badRequest("PUT /statements takes a single statement object", "statement");
+  const statements = [orBadRequest(parseStatement(body, version, "statement"))];
+  const issue = checkStatementRules(statements, { version, statementId, path: () => "statement" });
+  if (issue) throw rejectIssues([issue]);
+  const prepared = prepareStatements(statements, principal, version, statementId);
   assertIndexRowsFit(prepared, () => "statement");
   return prepared;
 }
@@ -52,27 +49,29 @@ export function acceptSingleStatement(
 /** POST's body: one statement or an array of them, each valid under `version`. */
 export function acceptStatements(body: unknown, principal: Principal, version: XapiVersion): PreparedStatement[] {
   const isBatch = Array.isArray(body);
-  const statements = isBatch ? (body as unknown[]) : [body];
+  const values = isBatch ? (body as unknown[]) : [body];
   const path = (i: number) => (isBatch ? `statement[${i}]` : "statement");
-  statements.forEach((value, i) => validateStatement(value, version, path(i)));
-  const prepared = prepareStatements(statements as Record<string, unknown>[], principal, version);
+  const statements = values.map((value, i) => orBadRequest(parseStatement(value, version, path(i))));
+  const issue = checkStatementRules(statements, { version, path });
+  if (issue) throw rejectIssues([issue]);
+  const prepared = prepareStatements(statements, principal, version);
   assertIndexRowsFit(prepared, path);
   return prepared;
 }
 
-/** Prepares validated statements for storage; 400 when two share an id (9274.1.1 4.1.6.1, 1.0.3 SHOULD*). */
+/**
+ * Prepares valid statements (statement-rules.ts passed: no two share an id) for storage: LRS properties, the
+ * stored JSON (413 past MAX_STATEMENT_BYTES) and what is derived from it.
+ */
 export function prepareStatements(
-  statements: readonly Record<string, unknown>[],
+  statements: readonly Json[],
   principal: Principal,
   version: XapiVersion,
   statementId?: string,
 ): PreparedStatement[] {
-  const seen = new Set<string>();
   return statements.map((raw, index) => {
     const statement = assignLrsProperties(raw, { statementId, authority: principal.authority, version });
     const id = statement.id as string;
-    if (seen.has(id)) throw badRequest(`the id ${id} appears more than once in this request`, `statement[${index}].id`);
-    seen.add(id);
     const json = JSON.stringify(statement);
     if (json.length > MAX_STATEMENT_BYTES / 3 && encoder.encode(json).byteLength > MAX_STATEMENT_BYTES) {
       throw new XapiError(413, `a statement may hold at most ${MAX_STATEMENT_BYTES} bytes of JSON`, `statement[${index}]`);

@@ -1,5 +1,5 @@
 // Activities, as statement object and in contextActivities (1.0.3 Data 2.4.4.1; 9274.1.1 4.2.2.3).
-import { badRequest } from "../../../errors";
+import { invalid } from "./issues";
 import { INTERACTION_KEYS, validateInteraction } from "./interaction";
 import { validateExtensions, validateIri, validateLanguageMap } from "./primitives";
 import { allowOnlyKeys, at, optional, requireObject } from "./shape";
@@ -11,10 +11,10 @@ const DEFINITION_KEYS = new Set(["name", "description", "type", "moreInfo", "ext
 export function validateActivity(value: unknown, path: string): void {
   const activity = requireObject(value, path);
   if (activity.objectType !== undefined && activity.objectType !== "Activity") {
-    throw badRequest('must be "Activity"', at(path, "objectType"));
+    throw invalid('must be "Activity"', at(path, "objectType"));
   }
   allowOnlyKeys(activity, ACTIVITY_KEYS, path, "an Activity");
-  if (activity.id === undefined) throw badRequest("is required", at(path, "id"));
+  if (activity.id === undefined) throw invalid("is required", at(path, "id"));
   validateIri(activity.id, at(path, "id"));
   optional(activity, "definition", path, validateActivityDefinition);
 }

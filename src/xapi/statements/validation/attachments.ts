@@ -1,6 +1,6 @@
 // Attachment metadata in a statement's `attachments` array (1.0.3 Data 2.4.11; 9274.1.1 4.2.2.6). Matching
 // the metadata to multipart parts and checking signatures happens in the statements request handling.
-import { badRequest } from "../../../errors";
+import { invalid } from "./issues";
 import { validateIri, validateLanguageMap } from "./primitives";
 import { allowOnlyKeys, at, requireArray, requireNumber, requireObject, requireString, optional } from "./shape";
 
@@ -18,16 +18,16 @@ function validateAttachment(value: unknown, path: string): void {
   const attachment = requireObject(value, path);
   allowOnlyKeys(attachment, ATTACHMENT_KEYS, path, "an attachment");
   for (const key of REQUIRED) {
-    if (attachment[key] === undefined) throw badRequest("is required", at(path, key));
+    if (attachment[key] === undefined) throw invalid("is required", at(path, key));
   }
   validateIri(attachment.usageType, at(path, "usageType"));
   validateLanguageMap(attachment.display, at(path, "display"));
   optional(attachment, "description", path, validateLanguageMap);
   const contentType = requireString(attachment.contentType, at(path, "contentType"));
-  if (!MEDIA_TYPE.test(contentType)) throw badRequest("must be an Internet media type", at(path, "contentType"));
+  if (!MEDIA_TYPE.test(contentType)) throw invalid("must be an Internet media type", at(path, "contentType"));
   const length = requireNumber(attachment.length, at(path, "length"));
-  if (!Number.isInteger(length) || length < 0) throw badRequest("must be a non-negative integer", at(path, "length"));
+  if (!Number.isInteger(length) || length < 0) throw invalid("must be a non-negative integer", at(path, "length"));
   const sha2 = requireString(attachment.sha2, at(path, "sha2"));
-  if (sha2.length === 0) throw badRequest("must be the SHA-2 hash of the attachment", at(path, "sha2"));
+  if (sha2.length === 0) throw invalid("must be the SHA-2 hash of the attachment", at(path, "sha2"));
   optional(attachment, "fileUrl", path, validateIri);
 }

@@ -1,6 +1,6 @@
 // The context of a statement (1.0.3 Data 2.4.6; 9274.1.1 4.2.2.5, which adds contextAgents and contextGroups).
 import type { XapiVersion } from "../../../env";
-import { badRequest } from "../../../errors";
+import { invalid } from "./issues";
 import { validateActivity } from "./activity";
 import { validateActor, validateAgentOnly, validateGroup } from "./agent";
 import { validateExtensions, validateIri, validateLanguageTag, validateStatementRef, validateUuid } from "./primitives";
@@ -37,7 +37,7 @@ export function validateContext(value: unknown, version: XapiVersion, path: stri
     if (context[key] === undefined) continue;
     requireString(context[key], at(path, key));
     if (!objectIsActivity) {
-      throw badRequest("is only allowed when the statement's object is an Activity", at(path, key));
+      throw invalid("is only allowed when the statement's object is an Activity", at(path, key));
     }
   }
   optional(context, "language", path, validateLanguageTag);
@@ -66,7 +66,7 @@ function validateContextAgents(value: unknown, path: string): void {
   const items = requireArray(value, path);
   for (let i = 0; i < items.length; i++) {
     const item = requireContextEntry(items[i], at(path, i), "contextAgent", CONTEXT_AGENT_KEYS);
-    if (item.agent === undefined) throw badRequest("is required", at(at(path, i), "agent"));
+    if (item.agent === undefined) throw invalid("is required", at(at(path, i), "agent"));
     validateAgentOnly(item.agent, at(at(path, i), "agent"));
   }
 }
@@ -75,7 +75,7 @@ function validateContextGroups(value: unknown, path: string): void {
   const items = requireArray(value, path);
   for (let i = 0; i < items.length; i++) {
     const item = requireContextEntry(items[i], at(path, i), "contextGroup", CONTEXT_GROUP_KEYS);
-    if (item.group === undefined) throw badRequest("is required", at(at(path, i), "group"));
+    if (item.group === undefined) throw invalid("is required", at(at(path, i), "group"));
     validateGroup(item.group, at(at(path, i), "group"));
   }
 }
@@ -86,12 +86,12 @@ function requireContextEntry(value: unknown, path: string, objectType: string, k
   allowOnlyKeys(entry, keys, path, `a ${objectType}`);
   if (entry.objectType !== objectType) {
     const problem = entry.objectType === undefined ? "is required" : `must be "${objectType}"`;
-    throw badRequest(problem, at(path, "objectType"));
+    throw invalid(problem, at(path, "objectType"));
   }
   if (entry.relevantTypes !== undefined) {
     const typesPath = at(path, "relevantTypes");
     const types = requireArray(entry.relevantTypes, typesPath);
-    if (types.length === 0) throw badRequest("must hold at least one IRI when present", typesPath);
+    if (types.length === 0) throw invalid("must hold at least one IRI when present", typesPath);
     for (let i = 0; i < types.length; i++) validateIri(types[i], at(typesPath, i));
   }
   return entry;

@@ -1,7 +1,7 @@
 // Interaction activities: interactionType, correctResponsesPattern and the interaction component lists
 // (1.0.3 Data 2.4.4.1 "Interaction Activities"; 9274.1.1 4.2.2.3). Characterstring parameters such as
 // {case_matters=true} inside patterns are deliberately not validated (9274.1.1 4.2.2.3).
-import { badRequest } from "../../../errors";
+import { invalid } from "./issues";
 import { validateLanguageMap } from "./primitives";
 import { allowOnlyKeys, at, type JsonObject, optional, requireArray, requireObject, requireString } from "./shape";
 
@@ -36,20 +36,20 @@ export function validateInteraction(definition: JsonObject, path: string): void 
   if (type === undefined) {
     // An interaction activity needs a valid interactionType (1.0.3 Data 2.4.4.1.s13.b1; 9274.1.1 4.2.4.2).
     const used = INTERACTION_KEYS.find((key) => definition[key] !== undefined);
-    if (used) throw badRequest(`is required when ${used} is present`, at(path, "interactionType"));
+    if (used) throw invalid(`is required when ${used} is present`, at(path, "interactionType"));
     return;
   }
   const typePath = at(path, "interactionType");
   requireString(type, typePath);
   if (!INTERACTION_TYPES.has(type as string)) {
-    throw badRequest(`must be one of ${[...INTERACTION_TYPES].join(", ")}`, typePath);
+    throw invalid(`must be one of ${[...INTERACTION_TYPES].join(", ")}`, typePath);
   }
   optional(definition, "correctResponsesPattern", path, validateResponsePatterns);
   const supported = LISTS_FOR_TYPE[type as string] ?? [];
   for (const list of COMPONENT_LISTS) {
     if (definition[list] === undefined) continue;
     // Lists that do not fit the interactionType are refused (allowed by 1.0.3 Data 2.4.4.1.s13.b3).
-    if (!supported.includes(list)) throw badRequest(`is not used by a ${type} interaction`, at(path, list));
+    if (!supported.includes(list)) throw invalid(`is not used by a ${type} interaction`, at(path, list));
     validateComponents(definition[list], at(path, list));
   }
 }
@@ -67,9 +67,9 @@ function validateComponents(value: unknown, path: string): void {
     const componentPath = at(path, i);
     const component = requireObject(components[i], componentPath);
     allowOnlyKeys(component, COMPONENT_KEYS, componentPath, "an interaction component");
-    if (component.id === undefined) throw badRequest("is required", at(componentPath, "id"));
+    if (component.id === undefined) throw invalid("is required", at(componentPath, "id"));
     const id = requireString(component.id, at(componentPath, "id"));
-    if (seen.has(id)) throw badRequest(`repeats the id "${id}" within this list`, at(componentPath, "id"));
+    if (seen.has(id)) throw invalid(`repeats the id "${id}" within this list`, at(componentPath, "id"));
     seen.add(id);
     optional(component, "description", componentPath, validateLanguageMap);
   }

@@ -1,7 +1,7 @@
 // Formatted string values: IRIs, UUIDs, mailto IRIs, timestamps, durations, language tags (1.0.3 Data 4.x;
 // 9274.1.1 4.2.7). Format failures, the empty string included, are 400s (1.0.3 Data 2.2.s4.b1.b4).
 import type { XapiVersion } from "../../../env";
-import { badRequest } from "../../../errors";
+import { invalid } from "./issues";
 import { allowOnlyKeys, at, requireObject, requireString } from "./shape";
 
 // A scheme (RFC 3987 §2.2) and no character an IRI can never hold: whitespace, controls, <>"{}|\^`.
@@ -18,7 +18,7 @@ export function isIri(value: string): boolean {
 /** An IRI (or IRL: same syntax, resolvability is not checked) with a scheme. */
 export function validateIri(value: unknown, path: string): string {
   const iri = requireString(value, path);
-  if (!IRI.test(iri)) throw badRequest("must be an IRI with a scheme", path);
+  if (!IRI.test(iri)) throw invalid("must be an IRI with a scheme", path);
   return iri;
 }
 
@@ -29,19 +29,19 @@ export function isUuid(value: string): boolean {
 /** Standard 8-4-4-4-12 hex form, either case (1.0.3 Data 4.4; 9274.1.1 4.2.7 "UUIDs"). */
 export function validateUuid(value: unknown, path: string): string {
   const uuid = requireString(value, path);
-  if (!UUID.test(uuid)) throw badRequest("must be a UUID (8-4-4-4-12 hexadecimal digits)", path);
+  if (!UUID.test(uuid)) throw invalid("must be a UUID (8-4-4-4-12 hexadecimal digits)", path);
   return uuid;
 }
 
 export function validateMailto(value: unknown, path: string): string {
   const mbox = requireString(value, path);
-  if (!MAILTO.test(mbox)) throw badRequest("must be a mailto: IRI (mailto:name@example.com)", path);
+  if (!MAILTO.test(mbox)) throw invalid("must be a mailto: IRI (mailto:name@example.com)", path);
   return mbox;
 }
 
 export function validateSha1Hex(value: unknown, path: string): string {
   const sum = requireString(value, path);
-  if (!SHA1_HEX.test(sum)) throw badRequest("must be the 40-digit hex SHA-1 of a mailto: IRI", path);
+  if (!SHA1_HEX.test(sum)) throw invalid("must be the 40-digit hex SHA-1 of a mailto: IRI", path);
   return sum;
 }
 
@@ -60,7 +60,7 @@ export function validateTimestamp(value: unknown, version: XapiVersion, path: st
   const match =
     version === "2.0.0" ? RFC3339.exec(timestamp) : (ISO_EXTENDED.exec(timestamp) ?? ISO_BASIC.exec(timestamp));
   if (!match || !isRealDateTime(match)) {
-    throw badRequest(
+    throw invalid(
       version === "2.0.0"
         ? "must be an RFC 3339 timestamp with a time zone (e.g. 2024-05-01T12:00:00.000Z)"
         : "must be an ISO 8601 timestamp (e.g. 2024-05-01T12:00:00.000Z)",
@@ -68,7 +68,7 @@ export function validateTimestamp(value: unknown, version: XapiVersion, path: st
     );
   }
   const offset = match[7];
-  if (offset && UNKNOWN_OFFSET.test(offset)) throw badRequest("must not use the unknown local offset -00:00", path);
+  if (offset && UNKNOWN_OFFSET.test(offset)) throw invalid("must not use the unknown local offset -00:00", path);
   return timestamp;
 }
 
@@ -102,7 +102,7 @@ export function validateDuration(value: unknown, path: string): string {
   if (WEEKS.test(duration)) return duration;
   const match = DURATION.exec(duration);
   if (!match || !fractionOnlyLast(match)) {
-    throw badRequest("must be an ISO 8601 duration (e.g. PT1H30M or P2W)", path);
+    throw invalid("must be an ISO 8601 duration (e.g. PT1H30M or P2W)", path);
   }
   return duration;
 }
@@ -135,7 +135,7 @@ export function isLanguageTag(value: string): boolean {
 
 export function validateLanguageTag(value: unknown, path: string): string {
   const tag = requireString(value, path);
-  if (!LANGTAG.test(tag)) throw badRequest("must be an RFC 5646 language tag", path);
+  if (!LANGTAG.test(tag)) throw invalid("must be an RFC 5646 language tag", path);
   return tag;
 }
 
@@ -144,7 +144,7 @@ export function validateLanguageMap(value: unknown, path: string): void {
   const map = requireObject(value, path);
   for (const tag in map) {
     const entryPath = at(path, tag);
-    if (!LANGTAG.test(tag)) throw badRequest("is not an RFC 5646 language tag", entryPath);
+    if (!LANGTAG.test(tag)) throw invalid("is not an RFC 5646 language tag", entryPath);
     requireString(map[tag], entryPath);
   }
 }
@@ -153,7 +153,7 @@ export function validateLanguageMap(value: unknown, path: string): void {
 export function validateExtensions(value: unknown, path: string): void {
   const extensions = requireObject(value, path);
   for (const key in extensions) {
-    if (!IRI.test(key)) throw badRequest("extension keys must be IRIs with a scheme", at(path, key));
+    if (!IRI.test(key)) throw invalid("extension keys must be IRIs with a scheme", at(path, key));
   }
 }
 
@@ -164,9 +164,9 @@ export function validateStatementRef(value: unknown, path: string): void {
   const ref = requireObject(value, path);
   allowOnlyKeys(ref, STATEMENT_REF_KEYS, path, "a StatementRef");
   if (ref.objectType !== "StatementRef") {
-    if (ref.objectType === undefined) throw badRequest("is required", at(path, "objectType"));
-    throw badRequest('must be "StatementRef"', at(path, "objectType"));
+    if (ref.objectType === undefined) throw invalid("is required", at(path, "objectType"));
+    throw invalid('must be "StatementRef"', at(path, "objectType"));
   }
-  if (ref.id === undefined) throw badRequest("is required", at(path, "id"));
+  if (ref.id === undefined) throw invalid("is required", at(path, "id"));
   validateUuid(ref.id, at(path, "id"));
 }

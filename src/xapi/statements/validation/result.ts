@@ -1,5 +1,5 @@
 // The result of a statement and its score (1.0.3 Data 2.4.5; 9274.1.1 4.2.2.4).
-import { badRequest } from "../../../errors";
+import { invalid } from "./issues";
 import { validateDuration, validateExtensions } from "./primitives";
 import { allowOnlyKeys, at, optional, requireBoolean, requireNumber, requireObject, requireString } from "./shape";
 
@@ -27,15 +27,15 @@ function validateScore(value: unknown, path: string): void {
   const min = number("min");
   const max = number("max");
   if (scaled !== undefined && (scaled < -1 || scaled > 1)) {
-    throw badRequest("must be between -1 and 1 inclusive", at(path, "scaled"));
+    throw invalid("must be between -1 and 1 inclusive", at(path, "scaled"));
   }
   if (min !== undefined && max !== undefined && !(min < max)) {
-    throw badRequest("must be less than max", at(path, "min"));
+    throw invalid("must be less than max", at(path, "min"));
   }
   if (raw !== undefined && min !== undefined && raw < min) {
-    throw badRequest("must not be less than min", at(path, "raw"));
+    throw invalid("must not be less than min", at(path, "raw"));
   }
   if (raw !== undefined && max !== undefined && raw > max) {
-    throw badRequest("must not be greater than max", at(path, "raw"));
+    throw invalid("must not be greater than max", at(path, "raw"));
   }
 }

@@ -1,7 +1,7 @@
 // JSON shape checks shared by every statement part: JSON types, null, and the allowed keys of an object.
-// Each throws badRequest for the first problem with the path of the offending value (1.0.3 Data 2.2;
+// Each throws Invalid (issues.ts) for the first problem with the path of the offending value (1.0.3 Data 2.2;
 // 9274.1.1 4.2.1: wrong types, nulls outside extensions and properties the spec does not define are rejected).
-import { badRequest } from "../../../errors";
+import { invalid } from "./issues";
 import { isObject, type Json } from "../../../json";
 
 export type JsonObject = Json;
@@ -23,8 +23,8 @@ function describe(value: unknown): string {
 }
 
 function wrongType(value: unknown, expected: string, path: string): never {
-  if (value === null) throw badRequest("must not be null", path);
-  throw badRequest(`must be ${expected}, not ${describe(value)}`, path);
+  if (value === null) throw invalid("must not be null", path);
+  throw invalid(`must be ${expected}, not ${describe(value)}`, path);
 }
 
 export function requireObject(value: unknown, path: string): JsonObject {
@@ -50,14 +50,14 @@ export function requireBoolean(value: unknown, path: string): boolean {
 export function requireNumber(value: unknown, path: string): number {
   if (typeof value !== "number") wrongType(value, "a number", path);
   // 1e400 parses to Infinity, which no store or serializer keeps.
-  if (!Number.isFinite(value)) throw badRequest("must be a finite number", path);
+  if (!Number.isFinite(value)) throw invalid("must be a finite number", path);
   return value;
 }
 
 /** A property that must be present (absent and `undefined` are the same thing here). */
 export function requireProperty(object: JsonObject, key: string, path: string): unknown {
   const value = object[key];
-  if (value === undefined) throw badRequest("is required", at(path, key));
+  if (value === undefined) throw invalid("is required", at(path, key));
   return value;
 }
 
@@ -70,7 +70,7 @@ export function allowOnlyKeys(object: JsonObject, allowed: ReadonlySet<string>, 
     if (allowed.has(key)) continue;
     const lower = key.toLowerCase();
     const meant = [...allowed].find((candidate) => candidate.toLowerCase() === lower);
-    throw badRequest(
+    throw invalid(
       meant ? `is not a property of ${what} (keys are case-sensitive: "${meant}")` : `is not a property of ${what}`,
       at(path, key),
     );

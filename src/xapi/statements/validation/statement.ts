@@ -1,7 +1,8 @@
 // A Statement and a SubStatement: required parts, allowed properties, the object's kinds, voiding and the
 // `version` property (1.0.3 Data 2.2-2.4; 9274.1.1 4.2.2, 4.2.5).
 import type { XapiVersion } from "../../../env";
-import { badRequest } from "../../../errors";
+import { invalid } from "./issues";
+import type { Statement } from "../statement";
 import { VOIDED_VERB } from "../voiding";
 import { validateActivity } from "./activity";
 import { validateActor, validateAgentOnly, validateAuthority, validateGroup } from "./agent";
@@ -38,14 +39,17 @@ const NOT_IN_SUBSTATEMENT = new Set(["id", "stored", "version", "authority"]);
 const VERB_KEYS = new Set(["id", "display"]);
 const OBJECT_TYPES = "Activity, Agent, Group, StatementRef, SubStatement";
 
-/** Throws XapiError(400) naming the path of the first problem found in a statement. */
-export function validateStatement(value: unknown, version: XapiVersion, path: string): void {
+/** The statement, typed, or Invalid naming the path of the first problem found in it. */
+export function checkStatement(value: unknown, version: XapiVersion, path: string): Statement {
   let statement = requireObject(value, path);
   allowOnlyKeys(statement, STATEMENT_KEYS, path, "a Statement");
   optional(statement, "id", path, validateUuid);
   // The one tolerated null: the 2.0 conformance suite sends `"timestamp": null` and expects the LRS to fill
-  // it in from `stored` (4.1.6.1 "shall set the timestamp ... if not provided"); storage treats it as absent.
-  if (version === "2.0.0" && statement.timestamp === null) statement = { ...statement, timestamp: undefined };
+  // it in from `stored` (4.1.6.1 "shall set the timestamp ... if not provided"): it reads as absent.
+  if (version === "2.0.0" && statement.timestamp === null) {
+    const { timestamp: _null, ...withoutTimestamp } = statement;
+    statement = withoutTimestamp;
+  }
   validateCore(statement, version, path, false);
   optional(statement, "stored", path, (stored, storedPath) => validateTimestamp(stored, version, storedPath));
   optional(statement, "authority", path, validateAuthority);
@@ -56,14 +60,15 @@ export function validateStatement(value: unknown, version: XapiVersion, path: st
   const verb = statement.verb as JsonObject;
   const object = statement.object as JsonObject;
   if (verb.id === VOIDED_VERB && object.objectType !== "StatementRef") {
-    throw badRequest("a voiding statement's object must be a StatementRef", at(at(path, "object"), "objectType"));
+    throw invalid("a voiding statement's object must be a StatementRef", at(at(path, "object"), "objectType"));
   }
+  return statement as Statement;
 }
 
 /** What a Statement and a SubStatement share: actor, verb, object, result, context, timestamp, attachments. */
 function validateCore(statement: JsonObject, version: XapiVersion, path: string, nested: boolean): void {
   for (const key of ["actor", "verb", "object"]) {
-    if (statement[key] === undefined) throw badRequest("is required", at(path, key));
+    if (statement[key] === undefined) throw invalid("is required", at(path, key));
   }
   validateActor(statement.actor, at(path, "actor"));
   validateVerb(statement.verb, at(path, "verb"));
@@ -83,7 +88,7 @@ function validateCore(statement: JsonObject, version: XapiVersion, path: string,
 function validateVerb(value: unknown, path: string): void {
   const verb = requireObject(value, path);
   allowOnlyKeys(verb, VERB_KEYS, path, "a Verb");
-  if (verb.id === undefined) throw badRequest("is required", at(path, "id"));
+  if (verb.id === undefined) throw invalid("is required", at(path, "id"));
   validateIri(verb.id, at(path, "id"));
   optional(verb, "display", path, validateLanguageMap);
 }
@@ -97,24 +102,26 @@ function validateObject(value: unknown, version: XapiVersion, path: string, nest
     case "Activity":
       return validateActivity(object, path);
     case "Agent":
-      return validateAgentOnly(object, path);
+      validateAgentOnly(object, path);
+      return;
     case "Group":
-      return validateGroup(object, path);
+      validateGroup(object, path);
+      return;
     case "StatementRef":
       return validateStatementRef(object, path);
     case "SubStatement":
-      if (nested) throw badRequest("a SubStatement cannot contain a SubStatement", at(path, "objectType"));
+      if (nested) throw invalid("a SubStatement cannot contain a SubStatement", at(path, "objectType"));
       return validateSubStatement(object, version, path);
     default:
       requireString(objectType, at(path, "objectType"));
-      throw badRequest(`must be one of ${OBJECT_TYPES}`, at(path, "objectType"));
+      throw invalid(`must be one of ${OBJECT_TYPES}`, at(path, "objectType"));
   }
 }
 
 /** A SubStatement is a statement without id, stored, version or authority (1.0.3 Data 2.4.4.3.s8). */
 function validateSubStatement(subStatement: JsonObject, version: XapiVersion, path: string): void {
   for (const key in subStatement) {
-    if (NOT_IN_SUBSTATEMENT.has(key)) throw badRequest("is not allowed in a SubStatement", at(path, key));
+    if (NOT_IN_SUBSTATEMENT.has(key)) throw invalid("is not allowed in a SubStatement", at(path, key));
   }
   allowOnlyKeys(subStatement, SUBSTATEMENT_KEYS, path, "a SubStatement");
   validateCore(subStatement, version, path, true);
@@ -130,7 +137,7 @@ const STATEMENT_VERSIONS: Record<XapiVersion, RegExp> = {
 export function validateStatementVersion(value: unknown, version: XapiVersion, path: string): string {
   const statementVersion = requireString(value, path);
   if (!STATEMENT_VERSIONS[version].test(statementVersion)) {
-    throw badRequest(version === "1.0.3" ? 'must be "1.0" or 1.0.x' : "must be 1.0.x or 2.0.x", path);
+    throw invalid(version === "1.0.3" ? 'must be "1.0" or 1.0.x' : "must be 1.0.x or 2.0.x", path);
   }
   return statementVersion;
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { VERSIONS } from "../../../helpers";
 import { XapiError } from "../../../../src/errors";
-import { validateAgent } from "../../../../src/xapi/statements/validation";
+import { parseAgent } from "../../../../src/xapi/statements/validation";
 import { expectRejected, expectValid, type Json, minimalStatement, mutated } from "./fixtures";
 
 const AGENTS = [
@@ -85,12 +85,13 @@ describe.each(VERSIONS)("agents and groups, xAPI %s", (version) => {
     expectRejected(mutated(base(), change), version, path);
   });
 
-  describe("validateAgent (the agent parameter)", () => {
-    const check = (value: unknown) => () => validateAgent(value, version, "agent");
+  describe("parseAgent (the agent parameter)", () => {
+    const check = (value: unknown) => parseAgent(value, version, "agent");
 
-    it("accepts Agents and identified Groups", () => {
-      for (const agent of AGENTS) expect(check(agent)).not.toThrow();
-      expect(check({ objectType: "Group", mbox: "mailto:g@e.com", member: [MEMBER] })).not.toThrow();
+    it("accepts Agents and identified Groups, and returns them", () => {
+      for (const agent of AGENTS) expect(check(agent)).toEqual({ ok: true, value: agent });
+      const group = { objectType: "Group", mbox: "mailto:g@e.com", member: [MEMBER] };
+      expect(check(group)).toEqual({ ok: true, value: group });
     });
 
     it("rejects anonymous Groups, missing or double identifiers and non-objects with the parameter's path", () => {
@@ -102,12 +103,9 @@ describe.each(VERSIONS)("agents and groups, xAPI %s", (version) => {
         ["mailto:a@e.com", "agent"],
         [{ mbox: "mailto:a@e.com", foo: 1 }, "agent.foo"],
       ] as const) {
-        expect(check(value)).toThrow(XapiError);
-        try {
-          validateAgent(value, version, "agent");
-        } catch (error) {
-          expect((error as XapiError).path).toBe(path);
-        }
+        const parsed = check(value);
+        expect(parsed.ok).toBe(false);
+        if (!parsed.ok) expect(parsed.issues.map((issue) => issue.path)).toEqual([path]);
       }
     });
   });

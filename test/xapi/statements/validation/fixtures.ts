@@ -1,8 +1,8 @@
 // Valid statements to start from, and helpers to assert acceptance or rejection at an exact path.
 import { expect } from "vitest";
 import type { XapiVersion } from "../../../../src/env";
-import { XapiError } from "../../../../src/errors";
-import { validateStatement } from "../../../../src/xapi/statements/validation";
+import { rejectIssues } from "../../../../src/errors";
+import { parseStatement } from "../../../../src/xapi/statements/validation";
 
 // Fixtures are freely mutated by the tests, so they are loosely typed on purpose.
 export type Json = Record<string, any>;
@@ -95,18 +95,17 @@ export function mutated(base: Json, change: (statement: Json) => void): Json {
 }
 
 export function expectValid(statement: unknown, version: XapiVersion): void {
-  expect(() => validateStatement(statement, version, "statement")).not.toThrow();
+  expect(parseStatement(statement, version, "statement")).toMatchObject({ ok: true });
 }
 
-/** Asserts a 400 naming exactly `path`; returns the message for further checks. */
+/** Asserts one issue naming exactly `path`; returns the message of the 400 it becomes, for further checks. */
 export function expectRejected(statement: unknown, version: XapiVersion, path: string): string {
-  try {
-    validateStatement(statement, version, "statement");
-  } catch (error) {
-    expect(error).toBeInstanceOf(XapiError);
-    expect((error as XapiError).status).toBe(400);
-    expect((error as XapiError).path).toBe(path);
-    return (error as XapiError).message;
-  }
-  throw new Error(`expected a rejection at ${path}`);
+  const parsed = parseStatement(statement, version, "statement");
+  if (parsed.ok) throw new Error(`expected a rejection at ${path}`);
+  expect(parsed.issues).toHaveLength(1);
+  expect(parsed.issues[0]!.path).toBe(path);
+  const error = rejectIssues(parsed.issues);
+  expect(error.status).toBe(400);
+  expect(error.path).toBe(path);
+  return error.message;
 }

@@ -1,27 +1,25 @@
 // The exported format checks reused by query and document parameter parsing (1.0.3 Data 4.x; 9274.1.1 4.2.7).
 import { describe, expect, it } from "vitest";
-import { XapiError } from "../../../../src/errors";
+import type { Parsed } from "../../../../src/parsed";
 import {
   isIri,
   isLanguageTag,
   isUuid,
-  validateIri,
-  validateLanguageMap,
-  validateTimestamp,
-  validateUuid,
+  parseIri,
+  parseLanguageMap,
+  parseTimestamp,
+  parseUuid,
 } from "../../../../src/xapi/statements/validation";
 import { VERSIONS } from "../../../helpers";
 
-function rejectionPath(check: () => unknown): string | undefined {
-  try {
-    check();
-  } catch (error) {
-    expect(error).toBeInstanceOf(XapiError);
-    expect((error as XapiError).status).toBe(400);
-    return (error as XapiError).path;
-  }
-  throw new Error("expected a rejection");
+/** The path of the one issue a parser reports. */
+function rejectionPath(parsed: Parsed<unknown>): string | undefined {
+  if (parsed.ok) throw new Error("expected a rejection");
+  expect(parsed.issues).toHaveLength(1);
+  return parsed.issues[0]!.path;
 }
+
+const accepted = (parsed: Parsed<unknown>) => parsed.ok;
 
 describe("timestamps", () => {
   const valid = [
@@ -45,16 +43,16 @@ describe("timestamps", () => {
   ];
 
   it.each(VERSIONS)("xAPI %s accepts RFC 3339 timestamps and rejects other notations", (version) => {
-    for (const timestamp of valid) expect(() => validateTimestamp(timestamp, version, "since")).not.toThrow();
-    for (const timestamp of invalid) expect(rejectionPath(() => validateTimestamp(timestamp, version, "since"))).toBe("since");
-    expect(rejectionPath(() => validateTimestamp(1700000000, version, "since"))).toBe("since");
+    for (const timestamp of valid) expect(accepted(parseTimestamp(timestamp, version, "since"))).toBe(true);
+    for (const timestamp of invalid) expect(rejectionPath(parseTimestamp(timestamp, version, "since"))).toBe("since");
+    expect(rejectionPath(parseTimestamp(1700000000, version, "since"))).toBe("since");
   });
 
   it("1.0.3 also accepts other ISO 8601 forms: basic format, no zone, no seconds, comma fractions", () => {
     for (const timestamp of ["20080915T155300Z", "2008-09-15T15:53:00", "2008-09-15T15:53Z", "2008-09-15T15:53:00,5+0100"]) {
-      expect(() => validateTimestamp(timestamp, "1.0.3", "timestamp")).not.toThrow();
+      expect(accepted(parseTimestamp(timestamp, "1.0.3", "timestamp"))).toBe(true);
       // 9274.1.1 requires the RFC 3339 profile with a zone.
-      expect(rejectionPath(() => validateTimestamp(timestamp, "2.0.0", "timestamp"))).toBe("timestamp");
+      expect(rejectionPath(parseTimestamp(timestamp, "2.0.0", "timestamp"))).toBe("timestamp");
     }
   });
 });
@@ -67,8 +65,8 @@ describe("IRIs, UUIDs and language tags", () => {
     for (const iri of ["", "example.com", "/relative/path", "ab=c://should.fail.com", "1http://x", "http://a b", "http:"]) {
       expect(isIri(iri)).toBe(false);
     }
-    expect(rejectionPath(() => validateIri("nope", "activityId"))).toBe("activityId");
-    expect(rejectionPath(() => validateIri(null, "activityId"))).toBe("activityId");
+    expect(rejectionPath(parseIri("nope", "activityId"))).toBe("activityId");
+    expect(rejectionPath(parseIri(null, "activityId"))).toBe("activityId");
   });
 
   it("UUIDs are 8-4-4-4-12 hex in either case", () => {
@@ -77,7 +75,7 @@ describe("IRIs, UUIDs and language tags", () => {
     for (const uuid of ["AA97B177-9383-4934-8543-0F91A7A028368", "fd41c918b88b4b20a0a5a4c32391aaa0", "{fd41c918-b88b-4b20-a0a5-a4c32391aaa0}"]) {
       expect(isUuid(uuid)).toBe(false);
     }
-    expect(rejectionPath(() => validateUuid(12345, "registration"))).toBe("registration");
+    expect(rejectionPath(parseUuid(12345, "registration"))).toBe("registration");
   });
 
   it("language tags follow RFC 5646 subtag lengths", () => {
@@ -90,10 +88,10 @@ describe("IRIs, UUIDs and language tags", () => {
   });
 
   it("language maps need tag keys and string values", () => {
-    expect(() => validateLanguageMap({ en: "a", "fr-CA": "b" }, "display")).not.toThrow();
-    expect(() => validateLanguageMap({}, "display")).not.toThrow();
-    expect(rejectionPath(() => validateLanguageMap({ en: "a", en_GB: "b" }, "display"))).toBe("display.en_GB");
-    expect(rejectionPath(() => validateLanguageMap({ en: 1 }, "display"))).toBe("display.en");
-    expect(rejectionPath(() => validateLanguageMap(["en"], "display"))).toBe("display");
+    expect(accepted(parseLanguageMap({ en: "a", "fr-CA": "b" }, "display"))).toBe(true);
+    expect(accepted(parseLanguageMap({}, "display"))).toBe(true);
+    expect(rejectionPath(parseLanguageMap({ en: "a", en_GB: "b" }, "display"))).toBe("display.en_GB");
+    expect(rejectionPath(parseLanguageMap({ en: 1 }, "display"))).toBe("display.en");
+    expect(rejectionPath(parseLanguageMap(["en"], "display"))).toBe("display");
   });
 });

@@ -1,10 +1,11 @@
-// Property tests: whatever JSON arrives, validation and strict parsing answer with a 400 or accept; they
-// never throw anything else (which would surface as a 500).
+// Property tests: whatever JSON arrives, the parsers return a value or issues, and strict parsing answers with a
+// 400 or accepts; they never throw (which would surface as a 500).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { XapiError } from "../../../../src/errors";
 import { parseStrictJson } from "../../../../src/http/strict-json";
-import { validateAgent, validateStatement } from "../../../../src/xapi/statements/validation";
+import type { Parsed } from "../../../../src/parsed";
+import { parseAgent, parseStatement } from "../../../../src/xapi/statements/validation";
 import { VERSIONS } from "../../../helpers";
 import { fullStatement, type Json } from "./fixtures";
 
@@ -29,6 +30,14 @@ function onlyBadRequests(check: () => unknown): void {
   }
 }
 
+/** A value, or exactly one issue with a message and a path under `root`. */
+function valueOrIssue(parsed: Parsed<unknown>, root: string): void {
+  if (parsed.ok) return;
+  expect(parsed.issues).toHaveLength(1);
+  expect(typeof parsed.issues[0]!.message).toBe("string");
+  expect(parsed.issues[0]!.path.startsWith(root)).toBe(true);
+}
+
 describe.each(VERSIONS)("robustness, xAPI %s", (version) => {
   it("a statement with any value replaced anywhere is accepted or refused with a 400", () => {
     const count = slots(fullStatement()).length;
@@ -37,7 +46,7 @@ describe.each(VERSIONS)("robustness, xAPI %s", (version) => {
         const statement = fullStatement();
         const [container, key] = slots(statement)[index]!;
         (container as Record<string | number, unknown>)[key] = replacement;
-        onlyBadRequests(() => validateStatement(statement, version, "statement"));
+        valueOrIssue(parseStatement(statement, version, "statement"), "statement");
       }),
       { numRuns: 2000 },
     );
@@ -46,8 +55,8 @@ describe.each(VERSIONS)("robustness, xAPI %s", (version) => {
   it("arbitrary JSON as statement or agent is accepted or refused with a 400", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
-        onlyBadRequests(() => validateStatement(value, version, "statement"));
-        onlyBadRequests(() => validateAgent(value, version, "agent"));
+        valueOrIssue(parseStatement(value, version, "statement"), "statement");
+        valueOrIssue(parseAgent(value, version, "agent"), "agent");
       }),
       { numRuns: 1000 },
     );

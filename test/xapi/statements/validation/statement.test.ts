@@ -2,7 +2,8 @@
 // stored, voiding and SubStatements (1.0.3 Data 2.2-2.4; 9274.1.1 4.2.1, 4.2.2, 4.2.5).
 import { describe, expect, it } from "vitest";
 import { VERSIONS } from "../../../helpers";
-import { validateStatement } from "../../../../src/xapi/statements/validation";
+import { rejectIssues } from "../../../../src/errors";
+import { parseStatement } from "../../../../src/xapi/statements/validation";
 import { expectRejected, expectValid, fullStatement, type Json, minimalStatement, mutated } from "./fixtures";
 
 const SUBSTATEMENT = {
@@ -48,13 +49,24 @@ describe.each(VERSIONS)("statement validation, xAPI %s", (version) => {
   });
 
   it("reports the statement path it was given", () => {
-    try {
-      validateStatement({ ...minimalStatement(), id: "nope" }, version, "statement[3]");
-      expect.unreachable();
-    } catch (error) {
-      expect((error as { path: string }).path).toBe("statement[3].id");
-      expect((error as Error).message).toMatch(/^statement\[3\]\.id: must be a UUID/);
-    }
+    const parsed = parseStatement({ ...minimalStatement(), id: "nope" }, version, "statement[3]");
+    expect(parsed).toEqual({
+      ok: false,
+      issues: [{ path: "statement[3].id", message: "must be a UUID (8-4-4-4-12 hexadecimal digits)" }],
+    });
+    expect(rejectIssues(!parsed.ok ? parsed.issues : []).message).toBe(
+      "statement[3].id: must be a UUID (8-4-4-4-12 hexadecimal digits)",
+    );
+  });
+
+  it("returns the statement it checked, typed, with a null timestamp read as absent only under 2.0", () => {
+    const statement = minimalStatement();
+    const parsed = parseStatement(statement, version, "statement");
+    expect(parsed).toEqual({ ok: true, value: statement });
+    if (parsed.ok) expect(parsed.value.verb.id).toBe(statement.verb.id);
+    const withNull = parseStatement({ ...statement, timestamp: null }, version, "statement");
+    if (version === "2.0.0") expect(withNull).toEqual({ ok: true, value: statement });
+    else expect(withNull).toEqual({ ok: false, issues: [{ path: "statement.timestamp", message: "must not be null" }] });
   });
 
   const rejections: [string, (s: Json) => void, string][] = [
