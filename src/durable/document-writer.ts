@@ -15,6 +15,8 @@
 // A crash before 3 leaves an unreferenced new body, after 3 an unreferenced old one. Recorded intents are
 // settled — D1 says which key is live, the other is deleted — exclusively: before the first command of a
 // restarted object, and from the alarm when a command of a live one failed.
+// What it is asked and answers (commands, domain refusals) is defined beside the documents code, in
+// src/xapi/documents/document-writes.ts; the routes choose the HTTP statuses.
 import { DurableObject } from "cloudflare:workers";
 import { DocumentLocks } from "./document-locks";
 import { type DocumentAddress, type DocumentSet } from "../xapi/documents/document-address";
@@ -27,30 +29,10 @@ import {
   listDocumentSetRows,
   replaceDocumentRow,
 } from "../xapi/documents/document-rows";
+import { preconditionRefusal, type WriteCommand, type WriteOutcome } from "../xapi/documents/document-writes";
 import { sha1Hex } from "../xapi/documents/etag";
 import { mergeJsonDocuments } from "../xapi/documents/json-merge";
-import {
-  type Conditions,
-  hasConditions,
-  preconditionsHold,
-  type UnconditionalPutRule,
-} from "../xapi/documents/preconditions";
-
-export type WriteCommand =
-  | {
-      method: "PUT" | "POST";
-      address: DocumentAddress;
-      body: Uint8Array;
-      contentType: string;
-      conditions: Conditions;
-      unconditionalPut: UnconditionalPutRule;
-    }
-  | { method: "DELETE"; address: DocumentAddress; conditions: Conditions }
-  | { method: "DELETE_SET"; set: DocumentSet };
-
-export type WriteOutcome =
-  | { ok: true; etag?: string; updatedMs?: number; bookmark?: string }
-  | { ok: false; status: 400 | 409 | 412; message: string };
+import { type Conditions, hasConditions, preconditionsHold } from "../xapi/documents/preconditions";
 
 /** The D1 row moved under us (only possible across a network split); the command is run again. */
 const RETRY = Symbol("retry");
@@ -147,20 +129,13 @@ export class DocumentWriter extends DurableObject<Env> {
     const { address, conditions } = command;
     const { current, known } = await this.#current(db, address, useKnown);
     const refuse = (outcome: WriteOutcome) => (known ? RECHECK : outcome);
-    if (!preconditionsHold(conditions, current?.etag)) return refuse(preconditionFailed(conditions));
+    if (!preconditionsHold(conditions, current?.etag)) return refuse({ ok: false, refusal: preconditionRefusal(conditions) });
     if (command.method === "PUT" && !hasConditions(conditions)) {
       if (current && command.unconditionalPut.existing === "conflict") {
-        return refuse({
-          ok: false,
-          status: 409,
-          message:
-            "the document already exists: GET it to check its current state, " +
-            "then PUT again with If-Match set to its ETag",
-        });
+        return refuse({ ok: false, refusal: { kind: "exists-without-precondition" } });
       }
       if (!current && command.unconditionalPut.absent === "reject") {
-        const message = "a PUT to a profile document requires If-Match or If-None-Match";
-        return refuse({ ok: false, status: 400, message });
+        return refuse({ ok: false, refusal: { kind: "precondition-required" } });
       }
     }
     let bytes = command.body;
@@ -171,7 +146,7 @@ export class DocumentWriter extends DurableObject<Env> {
         { bytes: new Uint8Array(await stored.arrayBuffer()), contentType: current.contentType },
         { bytes, contentType: command.contentType },
       );
-      if (!merged.ok) return refuse({ ok: false, status: 400, message: merged.message });
+      if (!merged.ok) return refuse({ ok: false, refusal: { kind: "not-mergeable", reason: merged.message } });
       bytes = merged.bytes;
     }
     const row: DocumentRow = {
@@ -208,7 +183,7 @@ export class DocumentWriter extends DurableObject<Env> {
   ): Promise<WriteOutcome | typeof RETRY | typeof RECHECK> {
     const { current, known } = await this.#current(db, address, useKnown);
     const refuse = (outcome: WriteOutcome) => (known ? RECHECK : outcome);
-    if (!preconditionsHold(conditions, current?.etag)) return refuse(preconditionFailed(conditions));
+    if (!preconditionsHold(conditions, current?.etag)) return refuse({ ok: false, refusal: preconditionRefusal(conditions) });
     if (!current) return refuse({ ok: true });
     const intent = this.#recordIntent(address, undefined, current.r2Key);
     await this.#armSettlement();
@@ -278,9 +253,4 @@ export class DocumentWriter extends DurableObject<Env> {
 
 function documentLockKey(address: DocumentAddress): string {
   return JSON.stringify([address.registration, address.documentId]);
-}
-
-function preconditionFailed(conditions: Conditions): WriteOutcome {
-  const header = conditions.ifMatch !== undefined ? "If-Match" : "If-None-Match";
-  return { ok: false, status: 412, message: `the ${header} precondition does not hold for the current document` };
 }

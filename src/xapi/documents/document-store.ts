@@ -6,10 +6,11 @@
 // immutable body. The one race left — the body deleted because a newer version committed between the two
 // reads — shows as a missing R2 object and is resolved by reading the row again, from the primary, where the
 // newer row is already visible.
-import type { DocumentWriter, WriteCommand, WriteOutcome } from "../../durable/document-writer";
+import type { DocumentWriter } from "../../durable/document-writer";
 import type { Bindings } from "../../env";
 import { type DocumentAddress, type DocumentSet, writerName } from "./document-address";
 import { type DocumentRow, findDocumentRow, listDocumentIds } from "./document-rows";
+import type { WriteCommand, WriteOutcome } from "./document-writes";
 
 export { listDocumentIds };
 
@@ -59,7 +60,8 @@ export async function deleteAgentDocuments(env: Bindings, storeId: string, agent
   for (const { kind, activity_id: activityId } of results) {
     const set: DocumentSet = { storeId, kind, activityId, agentKey };
     const outcome = await writeDocument(env, set, { method: "DELETE_SET", set });
-    if (!outcome.ok) throw new Error(`deleting the documents of ${kind} ${activityId} failed: ${outcome.message}`);
+    // A delete-all has no preconditions, so a refusal here is a bug.
+    if (!outcome.ok) throw new Error(`deleting the documents of ${kind} ${activityId} was refused: ${outcome.refusal.kind}`);
   }
   return results.length;
 }

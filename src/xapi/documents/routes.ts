@@ -3,13 +3,14 @@
 import { type Context, Hono } from "hono";
 import { requireScope } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
-import { badRequest, notFound, XapiError } from "../../errors";
-import { maxBodyBytes, readBodyBytes } from "../../http/body";
+import { badRequest, conflict, notFound, preconditionFailed, type XapiError } from "../../errors";
+import { maxDocumentBytes, readBodyBytes } from "../../http/body";
 import { BOOKMARK_HEADER } from "../../http/d1-session";
 import { STORED_BODY_HEADERS } from "../../http/stored-body-headers";
 import type { DocumentAddress, DocumentKind } from "./document-address";
 import type { DocumentRow } from "./document-rows";
 import { listDocumentIds, openDocument, writeDocument } from "./document-store";
+import type { WriteRefusal } from "./document-writes";
 import { quoteEtag, sha1Hex } from "./etag";
 import { isJsonMediaType, parseJsonObject } from "./json-merge";
 import { type DocumentRequest, parseDocumentRequest } from "./parameters";
@@ -46,7 +47,7 @@ export function documentRoutes(kind: DocumentKind): Hono<AppEnv> {
       if (request.target !== "document") throw badRequest("a document id is required");
       const conditions = conditionsOf(c);
       const contentType = c.req.header("Content-Type")?.trim() || DEFAULT_CONTENT_TYPE;
-      const body = await readBodyBytes(c, Math.min(maxBodyBytes(c), RPC_BODY_LIMIT));
+      const body = await readBodyBytes(c, Math.min(maxDocumentBytes(c, contentType), RPC_BODY_LIMIT));
       // A JSON POST is a merge, so it must be a JSON Object even when nothing is stored yet (XAPI-00314).
       if (method === "POST" && isJsonMediaType(contentType) && !parseJsonObject(body)) {
         throw badRequest("a POST with Content-Type application/json must carry a JSON Object");
@@ -59,7 +60,7 @@ export function documentRoutes(kind: DocumentKind): Hono<AppEnv> {
         conditions,
         unconditionalPut: unconditionalPutRule(kind, c.get("xapiVersion")),
       });
-      if (!outcome.ok) throw new XapiError(outcome.status, outcome.message);
+      if (!outcome.ok) throw refusalError(outcome.refusal);
       const etag: Record<string, string> = outcome.etag ? { ETag: quoteEtag(outcome.etag) } : {};
       return c.body(null, 204, { ...writtenHeaders(outcome), ...etag });
     });
@@ -72,7 +73,7 @@ export function documentRoutes(kind: DocumentKind): Hono<AppEnv> {
       request.target === "document"
         ? await writeDocument(c.env, request.address, { method: "DELETE", address: request.address, conditions })
         : await writeDocument(c.env, request.set, { method: "DELETE_SET", set: request.set });
-    if (!outcome.ok) throw new XapiError(outcome.status, outcome.message);
+    if (!outcome.ok) throw refusalError(outcome.refusal);
     return c.body(null, 204, writtenHeaders(outcome));
   });
 
@@ -107,6 +108,29 @@ function documentHeaders(row: DocumentRow): Record<string, string> {
 
 function conditionsOf(c: Context<AppEnv>): Conditions {
   return parseConditions({ ifMatch: c.req.header("If-Match"), ifNoneMatch: c.req.header("If-None-Match") });
+}
+
+/**
+ * The one place a refusal becomes a status (1.0.3 Communication 3.1; 9274.1.1 4.1.4, 4.1.6.2). Exhaustive: a new
+ * refusal kind without a status here fails the typecheck.
+ */
+export function refusalError(refusal: WriteRefusal): XapiError {
+  switch (refusal.kind) {
+    case "precondition-failed":
+      return preconditionFailed(`the ${refusal.header} precondition does not hold for the current document`);
+    case "exists-without-precondition":
+      return conflict(
+        "the document already exists: GET it to check its current state, then PUT again with If-Match set to its ETag",
+      );
+    case "precondition-required":
+      return badRequest("a PUT to a profile document requires If-Match or If-None-Match");
+    case "not-mergeable":
+      return badRequest(refusal.reason);
+    default: {
+      const unknown: never = refusal;
+      throw new Error(`unmapped document write refusal ${JSON.stringify(unknown)}`);
+    }
+  }
 }
 
 /** The writer's D1 bookmark: the write happened in its session, not in this request's. */
