@@ -3,10 +3,17 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { badRequest, payloadTooLarge } from "../errors";
+import { requestLimits } from "./request-limits";
 
+/** The limit of a statements body (request-limits.ts). */
 export function maxBodyBytes(c: Context<AppEnv>): number {
-  const configured = Number(c.env.LRS_MAX_BODY_BYTES);
-  return Number.isFinite(configured) && configured > 0 ? configured : 20 * 1024 * 1024;
+  return requestLimits(c.env).maxBodyBytes;
+}
+
+/** The limit of a document body: application/json ones are parsed (and merged), so they have a lower one. */
+export function maxDocumentBytes(c: Context<AppEnv>, contentType: string): number {
+  const limits = requestLimits(c.env);
+  return mediaType(contentType) === "application/json" ? limits.maxJsonDocumentBytes : limits.maxDocumentBytes;
 }
 
 export async function readBodyBytes(c: Context<AppEnv>, limit = maxBodyBytes(c)): Promise<Uint8Array> {

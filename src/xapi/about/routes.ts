@@ -1,9 +1,13 @@
 // The About resource (1.0.3 Communication 2.8; 9274.1.1 "About Resource"): no authentication, no version
-// header required; lists every version this deployment serves.
+// header required; lists every version this deployment serves, and in `extensions` (keyed by IRI, Data 2.4.5
+// rules) the request limits a client must stay within, so a batch uploader can size its requests up front.
 import { Hono } from "hono";
 import type { AppEnv } from "../../env";
+import { requestLimits } from "../../http/request-limits";
 import { servedVersions } from "../version";
 
+export const LIMITS_EXTENSION = "https://edge-lrs.dev/xapi/extensions/limits";
+
 export const aboutRoutes = new Hono<AppEnv>().get("/", (c) =>
-  c.json({ version: [...servedVersions(c.env)], extensions: {} }),
+  c.json({ version: [...servedVersions(c.env)], extensions: { [LIMITS_EXTENSION]: requestLimits(c.env) } }),
 );
