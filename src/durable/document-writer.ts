@@ -31,7 +31,8 @@ import {
 } from "../xapi/documents/document-rows";
 import { preconditionRefusal, type WriteCommand, type WriteOutcome } from "../xapi/documents/document-writes";
 import { sha1Hex } from "../xapi/documents/etag";
-import { mergeJsonDocuments } from "../xapi/documents/json-merge";
+import { requestLimits } from "../http/request-limits";
+import { isJsonMediaType, mergeJsonDocuments } from "../xapi/documents/json-merge";
 import { type Conditions, hasConditions, preconditionsHold } from "../xapi/documents/preconditions";
 
 /** The D1 row moved under us (only possible across a network split); the command is run again. */
@@ -140,6 +141,11 @@ export class DocumentWriter extends DurableObject<Env> {
     }
     let bytes = command.body;
     if (command.method === "POST" && current) {
+      // Bounded memory: the merge holds both documents parsed (http/request-limits.ts).
+      const limit = requestLimits(this.env).maxJsonDocumentBytes;
+      if (isJsonMediaType(current.contentType) && isJsonMediaType(command.contentType) && current.size > limit) {
+        return refuse({ ok: false, refusal: { kind: "too-large", document: "stored", limit } });
+      }
       const stored = await this.env.BLOBS.get(current.r2Key);
       if (!stored) return RETRY;
       const merged = mergeJsonDocuments(
@@ -147,6 +153,7 @@ export class DocumentWriter extends DurableObject<Env> {
         { bytes, contentType: command.contentType },
       );
       if (!merged.ok) return refuse({ ok: false, refusal: { kind: "not-mergeable", reason: merged.message } });
+      if (merged.bytes.byteLength > limit) return refuse({ ok: false, refusal: { kind: "too-large", document: "merged", limit } });
       bytes = merged.bytes;
     }
     const row: DocumentRow = {

@@ -25,7 +25,12 @@ export type WriteRefusal =
   /** A PUT with neither header creating a document where the rule requires one (1.0.3 profiles). */
   | { kind: "precondition-required" }
   /** A POST whose stored or posted document is not a JSON Object to merge (json-merge.ts says why). */
-  | { kind: "not-mergeable"; reason: string };
+  | { kind: "not-mergeable"; reason: string }
+  /**
+   * A JSON merge whose stored document or result is over LRS_MAX_JSON_DOCUMENT_BYTES: a merge holds both
+   * documents parsed at once, and its result is the next merge's stored document (http/request-limits.ts).
+   */
+  | { kind: "too-large"; document: "stored" | "merged"; limit: number };
 
 export type WriteOutcome =
   | { ok: true; etag?: string; updatedMs?: number; bookmark?: string }

@@ -3,7 +3,7 @@
 import { type Context, Hono } from "hono";
 import { requireScope } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
-import { badRequest, conflict, notFound, preconditionFailed, type XapiError } from "../../errors";
+import { badRequest, conflict, notFound, preconditionFailed, XapiError } from "../../errors";
 import { maxDocumentBytes, readBodyBytes } from "../../http/body";
 import { BOOKMARK_HEADER } from "../../http/d1-session";
 import { STORED_BODY_HEADERS } from "../../http/stored-body-headers";
@@ -126,6 +126,13 @@ export function refusalError(refusal: WriteRefusal): XapiError {
       return badRequest("a PUT to a profile document requires If-Match or If-None-Match");
     case "not-mergeable":
       return badRequest(refusal.reason);
+    case "too-large":
+      return new XapiError(
+        413,
+        refusal.document === "stored"
+          ? `the stored document is over ${refusal.limit} bytes of JSON, so it cannot be merged: PUT a replacement`
+          : `the merged document would be over ${refusal.limit} bytes of JSON`,
+      );
     default: {
       const unknown: never = refusal;
       throw new Error(`unmapped document write refusal ${JSON.stringify(unknown)}`);

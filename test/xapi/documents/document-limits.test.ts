@@ -28,6 +28,25 @@ describe.each(VERSIONS)("document limits (%s)", (version) => {
     expect((await xapi(url("state", params), { version })).headers.get("Content-Length")).toBe(String(JSON_LIMIT));
   });
 
+  it("refuses a JSON merge whose result would pass 1 MiB with 413, leaving the stored document as it was", async () => {
+    const params = documentParams("state");
+    const stored = jsonObjectOf(600_000, "a");
+    const put = await xapi(url("state", params), { method: "PUT", version, body: stored, headers: JSON_TYPE });
+    expect(put.status).toBe(204);
+    const etag = put.headers.get("ETag");
+    const post = await xapi(url("state", params), { method: "POST", version, body: jsonObjectOf(600_000, "b"), headers: JSON_TYPE });
+    expect(post.status).toBe(413);
+    expect(((await post.json()) as { error: { message: string } }).error.message).toBe(
+      "the merged document would be over 1048576 bytes of JSON",
+    );
+    const got = await xapi(url("state", params), { version });
+    expect(got.headers.get("ETag")).toBe(etag);
+    expect(await got.text()).toBe(stored);
+    // Replacing a key keeps the result small: that merge is taken.
+    const replace = await xapi(url("state", params), { method: "POST", version, body: jsonObjectOf(600_000, "a"), headers: JSON_TYPE });
+    expect(replace.status).toBe(204);
+  });
+
   it("takes a 2 MiB document of another type (bytes only, never parsed)", async () => {
     const params = documentParams("state");
     const body = new Uint8Array(2 * JSON_LIMIT).fill(7);
