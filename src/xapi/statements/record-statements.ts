@@ -8,6 +8,7 @@ import { withD1Retry } from "../../db/transient-errors";
 import { badRequest, orBadRequest, rejectIssues, XapiError } from "../../errors";
 import { isObject, type Json } from "../../json";
 import { sameStatement } from "./comparison";
+import { derivedStatements } from "./derived-writes";
 import { attachmentRowsStatements } from "./attachments/attachment-rows";
 import type { StoredAttachment } from "./attachments/attachment-store";
 import { assignLrsProperties } from "./lrs-properties";
@@ -105,12 +106,15 @@ export async function recordStatements(
   let fresh: readonly PreparedStatement[] = prepared;
   for (let attempt = 1; ; attempt++) {
     try {
-      // Attachment rows and links commit with the statements that use them (attachments/attachment-rows.ts).
+      // Derived writes (derived-writes.ts) and the attachment rows and links (attachments/attachment-rows.ts)
+      // commit with the statements they follow.
+      const derived = derivedStatements(db, principal.storeId, fresh);
       const attachmentRows = attachmentRowsStatements(db, principal.storeId, attachments, fresh);
+      const alongside = { beforeVoiding: derived.beforeVoiding, after: [...derived.afterVoiding, ...attachmentRows] };
       // A transient D1 error is retried (src/db/transient-errors.ts): when the lost batch had in fact committed,
       // the retry is refused as duplicate ids and the comparison below finds the same statements, a no-op.
       const written = await withD1Retry(() =>
-        insertStatements(db, principal.storeId, principal.credentialId, version, fresh, attachmentRows),
+        insertStatements(db, principal.storeId, principal.credentialId, version, fresh, alongside),
       );
       return { ok: true, ids, consistentThrough: written.consistentThrough };
     } catch (error) {

@@ -8,7 +8,6 @@ import { chunkJsonArrays } from "./json-chunks";
 import type { StatementFacts } from "./statement-index";
 import { PROPAGATE_REFS_SQL } from "./statement-refs";
 import { MARK_VOIDED_SQL } from "./voiding";
-import { rollupInserted, rollupVoided } from "../../rollups/maintain";
 
 export type PreparedStatement = {
   id: string;
@@ -114,8 +113,11 @@ export async function insertStatements(
   credentialId: string,
   acceptedUnder: string,
   statements: readonly PreparedStatement[],
-  /** Statements to run after the rows they read, in the same transaction (e.g. attachment rows). */
-  after: readonly D1PreparedStatement[] = [],
+  /**
+   * Statements that commit with these rows (derived-writes.ts, attachment rows): `beforeVoiding` runs before the
+   * voided flags are set, `after` once the batch's rows are written.
+   */
+  alongside: { beforeVoiding?: readonly D1PreparedStatement[]; after?: readonly D1PreparedStatement[] } = {},
 ): Promise<{ consistentThrough: string }> {
   const now = Date.now();
   const bound: D1PreparedStatement[] = [];
@@ -139,10 +141,8 @@ export async function insertStatements(
     bound.push(db.prepare(PROPAGATE_REFS_SQL).bind(storeId, chunk, JSON.stringify(refs)));
   }
   const voidCandidates = statements.flatMap((s) => (s.voidsId ? [s.id, s.voidsId] : [s.id]));
-  // Console counters (src/rollups) move with the voided flags: uncount targets before, count new rows after.
-  bound.push(...rollupVoided(db, storeId, statements));
+  bound.push(...(alongside.beforeVoiding ?? []));
   add(MARK_VOIDED_SQL, voidCandidates);
-  bound.push(...rollupInserted(db, storeId, statements));
   add(
     UPSERT_ACTIVITIES_SQL,
     statements.flatMap((s) => s.facts.activities.map((a) => [a.id, a.definition])),
@@ -153,7 +153,7 @@ export async function insertStatements(
     statements.flatMap((s) => s.facts.agents.map((a) => [a.key, a.identifier, a.name ? [a.name] : []])),
     now,
   );
-  const results = await db.batch([...bound, ...after, consistentThroughQuery(db, storeId)]);
+  const results = await db.batch([...bound, ...(alongside.after ?? []), consistentThroughQuery(db, storeId)]);
   return { consistentThrough: consistentThroughOf(results[results.length - 1]!) };
 }
 
