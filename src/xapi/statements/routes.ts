@@ -4,15 +4,12 @@
 import { Hono, type Context } from "hono";
 import { requireScope } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
-import { badRequest, conflict } from "../../errors";
-import type { StoredAttachment } from "./attachments/attachment-store";
+import { badRequest } from "../../errors";
 import { withD1Retry } from "../../db/transient-errors";
 import { CONSISTENT_THROUGH_HEADER, consistentThrough } from "./consistent-through";
+import { ingestStatements } from "./ingest";
 import { handleStatementQuery } from "./query/handler";
-import { acceptSingleStatement, acceptStatements, recordStatements } from "./record-statements";
-import { receiveStatements } from "./request";
 import { getSingleStatement, SINGLE_STATEMENT_PARAMS } from "./single-statement";
-import type { PreparedStatement } from "./store";
 import { isUuid } from "./validation";
 
 export const statementRoutes = new Hono<AppEnv>();
@@ -34,25 +31,14 @@ statementRoutes.put("/", requireScope("statements/write"), async function putSta
   const statementId = onlyParameter(c, "statementId");
   if (statementId === undefined) throw badRequest("PUT /statements requires the statementId parameter", "statementId");
   if (!isUuid(statementId)) throw badRequest("statementId must be a UUID", "statementId");
-  const { principal, version } = writer(c);
-  await receiveStatements(
-    c,
-    (body) => acceptSingleStatement(body, principal, version, statementId),
-    (request) => store(c, request.accepted, request.attachments, "statement"),
-  );
+  await ingestStatements(c, { statementId });
   return c.body(null, 204);
 });
 
 statementRoutes.post("/", requireScope("statements/write"), async function postStatements(c) {
   const unexpected = Object.keys(c.req.queries());
   if (unexpected.length > 0) throw badRequest(`POST /statements takes no parameter ${unexpected[0]}`, unexpected[0]);
-  const { principal, version } = writer(c);
-  const ids = await receiveStatements(
-    c,
-    (body) => ({ prepared: acceptStatements(body, principal, version), path: Array.isArray(body) ? "statement[]" : "statement" }),
-    ({ accepted, attachments }) => store(c, accepted.prepared, attachments, accepted.path),
-  );
-  return c.json(ids, 200);
+  return c.json(await ingestStatements(c, {}), 200);
 });
 
 statementRoutes.get("/", requireScope("statements/read", "statements/read/mine"), async function getStatements(c) {
@@ -74,24 +60,4 @@ function onlyParameter(c: Context<AppEnv>, name: string): string | undefined {
     if (values.length > 1) throw badRequest(`${key} given more than once`, key);
   }
   return params[name]?.[0];
-}
-
-function writer(c: Context<AppEnv>) {
-  return { principal: c.get("principal"), version: c.get("xapiVersion") };
-}
-
-async function store(
-  c: Context<AppEnv>,
-  prepared: readonly PreparedStatement[],
-  attachments: readonly StoredAttachment[],
-  path: string,
-): Promise<string[]> {
-  const { principal, version } = writer(c);
-  const outcome = await recordStatements(c.get("db"), principal, version, prepared, attachments);
-  if (!outcome.ok) {
-    const where = path === "statement[]" ? `statement[${outcome.conflict.index}]` : path;
-    throw conflict(`a different statement with id ${outcome.conflict.id} is already stored`, `${where}.id`);
-  }
-  if (outcome.consistentThrough) c.header(CONSISTENT_THROUGH_HEADER, outcome.consistentThrough);
-  return outcome.ids;
 }
