@@ -56,7 +56,7 @@ async function post(credential: { auth: string }, body: unknown): Promise<string
 }
 
 describe("rollup key definitions", () => {
-  it("the Worker's keys and the SQL keys agree: counting then voiding random statements leaves nothing", async () => {
+  it("the Worker's keys and the SQL keys agree: counting then voiding random statements leaves nothing", { timeout: 30_000 }, async () => {
     const store = await storeWithCredential("rollups-keys");
     await fc.assert(
       fc.asyncProperty(fc.array(statement, { minLength: 1, maxLength: 25 }), async (statements) => {
