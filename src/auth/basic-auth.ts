@@ -87,13 +87,15 @@ export async function authenticateRequest(
     db.batch([selectCredentialByKey(db, parsed.key), selectFailures(db, subjects)]),
     hashSecret(parsed.secret),
   ]);
-  const row = credentialResult?.results[0] as CredentialLookupRow | undefined;
+  let row = credentialResult?.results[0] as CredentialLookupRow | undefined;
   const failures = (failureResult?.results ?? []) as FailureRow[];
   const retryAfter = retryAfterSeconds(failures, subjects, now);
   if (retryAfter !== undefined) return { ok: false, reason: "throttled", retryAfterSeconds: retryAfter };
 
-  const matches = timingSafeEqual(row?.secret_hash ?? ABSENT_HASH, presentedHash);
-  if (!row || !matches || row.disabled) {
+  // A read replica may not yet hold a credential created, enabled or given a new secret a moment ago, so the
+  // primary decides before a 401. Asked on every failure, so a missing key and a wrong secret still take one path.
+  if (!accepts(row, presentedHash)) row = await findCredentialAtPrimary(env, parsed.key);
+  if (!row || !accepts(row, presentedHash)) {
     await recordFailure(db, subjects, now);
     return { ok: false, reason: "invalid" };
   }
@@ -118,6 +120,16 @@ export async function authenticate(
 ): Promise<Principal | undefined> {
   const outcome = await authenticateRequest(env, db, header, address);
   return outcome.ok ? outcome.principal : undefined;
+}
+
+function accepts(row: CredentialLookupRow | undefined, presentedHash: string): boolean {
+  const matches = timingSafeEqual(row?.secret_hash ?? ABSENT_HASH, presentedHash);
+  return matches && row !== undefined && !row.disabled;
+}
+
+async function findCredentialAtPrimary(env: Bindings, key: string): Promise<CredentialLookupRow | undefined> {
+  const primary = env.DB.withSession("first-primary") as unknown as D1Database;
+  return (await selectCredentialByKey(primary, key).first<CredentialLookupRow>()) ?? undefined;
 }
 
 export const requireBasicAuth = createMiddleware<AppEnv>(async function requireBasicAuth(c, next) {

@@ -1,24 +1,44 @@
-// D1 Sessions API: reads may be served by a read replica near the client, yet a client that sends back the
-// bookmark it was given (X-LRS-Bookmark) reads at least its own writes (sequential consistency per session).
-// Writes start at the primary; reads without a bookmark take any replica ("first-unconstrained").
+// D1 Sessions API: with read replication on, reads may be served by a replica near the client. Each request
+// opens one session, at
+//   - the bookmark the client sent back (X-LRS-Bookmark): it reads at least what it saw before;
+//   - else, for a read, the newest bookmark of the same credential's recent writes (./recent-writes.ts), so a
+//     client that never sends the header still reads its own writes (a State GET right after its PUT);
+//   - else "first-unconstrained" for a read (any replica), "first-primary" for a write.
+// Every response carries the session's bookmark. With replication off (the default) D1 serves every session
+// from the primary and all of this costs one Cache API lookup per read.
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
+import { badRequest } from "../errors";
+import { BOOKMARK_HEADER, isBookmark } from "./bookmark";
+import { RecentWrites, writerOf } from "./recent-writes";
 
-export const BOOKMARK_HEADER = "X-LRS-Bookmark";
+export { BOOKMARK_HEADER };
 
-// D1 bookmarks are opaque tokens; reject anything that could not be one rather than pass it to D1.
-const BOOKMARK_SHAPE = /^[A-Za-z0-9._:\-]{1,200}$/;
-
-export const useD1Session = createMiddleware<AppEnv>(async function useD1Session(c, next) {
-  const sent = c.req.header(BOOKMARK_HEADER);
-  const isRead = c.req.method === "GET" || c.req.method === "HEAD";
-  const constraint = sent && BOOKMARK_SHAPE.test(sent) ? sent : isRead ? "first-unconstrained" : "first-primary";
-  const session = c.env.DB.withSession(constraint);
-  // A session offers prepare() and batch(), the only D1 calls storage code makes.
-  c.set("db", session as unknown as D1Database);
-  await next();
-  // A handler that wrote elsewhere (the DocumentWriter's own D1 session) has set the bookmark that covers it.
-  if (c.res.headers.has(BOOKMARK_HEADER)) return;
-  const bookmark = session.getBookmark();
-  if (bookmark) c.res.headers.set(BOOKMARK_HEADER, bookmark);
-});
+export function useD1Session(recentWrites = new RecentWrites()) {
+  return createMiddleware<AppEnv>(async function useD1Session(c, next) {
+    // Clients that echo an absent header back as "" (Cloudflare's own example does) are treated as sending none.
+    const sent = c.req.header(BOOKMARK_HEADER)?.trim() || undefined;
+    if (sent !== undefined && !isBookmark(sent)) {
+      throw badRequest("must be a bookmark as this LRS returns it, or be left out", BOOKMARK_HEADER);
+    }
+    const isRead = c.req.method === "GET" || c.req.method === "HEAD";
+    const writer = await writerOf(c.req.header("Authorization"));
+    const origin = new URL(c.req.url).origin;
+    const remembered = !sent && isRead && writer ? await recentWrites.recall(writer, origin) : undefined;
+    const start: D1SessionBookmark | D1SessionConstraint = sent ?? remembered ?? (isRead ? "first-unconstrained" : "first-primary");
+    const session = c.env.DB.withSession(start);
+    // A session offers prepare() and batch(), the only D1 calls storage code makes.
+    c.set("db", session as unknown as D1Database);
+    await next();
+    // A handler that wrote elsewhere (the DocumentWriter's own D1 session) has set the bookmark that covers it.
+    if (!c.res.headers.has(BOOKMARK_HEADER)) {
+      const bookmark = session.getBookmark();
+      if (bookmark) c.res.headers.set(BOOKMARK_HEADER, bookmark);
+    }
+    // Only an accepted write moved the database; a refused one changed nothing to wait for.
+    const written = c.res.headers.get(BOOKMARK_HEADER);
+    if (!isRead && writer && c.res.status < 300 && written && isBookmark(written)) {
+      await recentWrites.remember(writer, written, origin);
+    }
+  });
+}

@@ -1,0 +1,98 @@
+// Which D1 session a request opens (src/http/d1-session.ts): the bookmark sent back, else for a read the
+// newest bookmark of the same credential's recent writes, else any replica for reads and the primary for
+// writes; and X-LRS-Bookmark values that are not D1 bookmarks refused with a 400 naming the header.
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import { basic } from "../helpers";
+import { credentialFor } from "../xapi/documents/document-helpers";
+import { fetchWith, recordingDb } from "./session-recorder";
+
+const HEADERS = { "X-Experience-API-Version": "2.0.0", Authorization: basic() };
+const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]+$/;
+
+function statePath(): string {
+  const id = crypto.randomUUID();
+  const agent = JSON.stringify({ mbox: `mailto:${id}@example.com` });
+  return `/activities/state?activityId=${encodeURIComponent(`http://example.com/a/${id}`)}&agent=${encodeURIComponent(agent)}&stateId=s`;
+}
+
+describe("X-LRS-Bookmark", () => {
+  it("refuses a value that is not a D1 bookmark with 400 naming the header, before opening a session", async () => {
+    const app = createApp();
+    const recorder = recordingDb();
+    for (const sent of ["first-primary", "abc", "00000000-0000000b-00000000", "0000000g-0000000b-00000000-00", "x".repeat(300)]) {
+      const { response, text, starts } = await fetchWith(app, recorder, "/statements", { headers: { ...HEADERS, "X-LRS-Bookmark": sent } });
+      expect(response.status, sent).toBe(400);
+      expect(JSON.parse(text), sent).toEqual({
+        error: { status: 400, message: "X-LRS-Bookmark: must be a bookmark as this LRS returns it, or be left out", path: "X-LRS-Bookmark" },
+      });
+      expect(starts, sent).toEqual([]);
+    }
+  });
+
+  it("opens the session at a bookmark sent back, and treats an empty header as none", async () => {
+    const app = createApp();
+    const recorder = recordingDb();
+    const sent = "00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683";
+    const read = await fetchWith(app, recorder, "/statements?limit=1", { headers: { ...HEADERS, "X-LRS-Bookmark": sent } });
+    expect(read.response.status).toBe(200);
+    expect(read.starts).toEqual([sent]);
+    const empty = await fetchWith(app, recorder, "/statements?limit=1", { headers: { ...HEADERS, "X-LRS-Bookmark": "" } });
+    expect(empty.response.status).toBe(200);
+    expect(empty.starts).toEqual(["first-unconstrained"]);
+  });
+});
+
+describe("read-your-writes without a bookmark", () => {
+  it("a credential's GET after its PUT opens at the PUT's bookmark; another credential's GET at any replica", async () => {
+    const app = createApp();
+    const recorder = recordingDb();
+    const path = statePath();
+    const put = await fetchWith(app, recorder, path, { method: "PUT", headers: HEADERS, body: "v1" });
+    expect(put.response.status).toBe(204);
+    expect(put.starts[0]).toBe("first-primary");
+    const written = put.response.headers.get("X-LRS-Bookmark")!;
+    expect(written).toMatch(BOOKMARK);
+
+    const get = await fetchWith(app, recorder, path, { headers: HEADERS });
+    expect(get.response.status).toBe(200);
+    expect(get.text).toBe("v1");
+    expect(get.starts).toEqual([written]);
+
+    const other = await credentialFor("default", ["all"]);
+    const otherGet = await fetchWith(app, recorder, path, { headers: { ...HEADERS, Authorization: other } });
+    expect(otherGet.starts[0]).toBe("first-unconstrained");
+  });
+
+  it("the newest write wins, and a refused write is not remembered", async () => {
+    const app = createApp();
+    const recorder = recordingDb();
+    const writer = await credentialFor("default", ["all"]);
+    const headers = { ...HEADERS, Authorization: writer };
+    const first = await fetchWith(app, recorder, statePath(), { method: "PUT", headers, body: "a" });
+    const second = await fetchWith(app, recorder, statePath(), { method: "PUT", headers, body: "b" });
+    const newest = second.response.headers.get("X-LRS-Bookmark")!;
+    expect(newest > first.response.headers.get("X-LRS-Bookmark")!).toBe(true);
+    expect((await fetchWith(app, recorder, "/statements?limit=1", { headers })).starts[0]).toBe(newest);
+
+    const refuser = await credentialFor("default", ["all"]);
+    const refused = await fetchWith(app, recorder, statePath(), {
+      method: "PUT",
+      headers: { ...HEADERS, Authorization: refuser, "If-Match": '"0000"' },
+      body: "c",
+    });
+    expect(refused.response.status).toBe(412);
+    const after = await fetchWith(app, recorder, "/statements?limit=1", { headers: { ...HEADERS, Authorization: refuser } });
+    expect(after.starts[0]).toBe("first-unconstrained");
+  });
+
+  it("another isolate of the same data centre (a fresh app) finds the bookmark in the Cache API", async () => {
+    const recorder = recordingDb();
+    const writer = await credentialFor("default", ["all"]);
+    const headers = { ...HEADERS, Authorization: writer };
+    const put = await fetchWith(createApp(), recorder, statePath(), { method: "PUT", headers, body: "x" });
+    expect(put.response.status).toBe(204);
+    const elsewhere = await fetchWith(createApp(), recorder, "/statements?limit=1", { headers });
+    expect(elsewhere.starts[0]).toBe(put.response.headers.get("X-LRS-Bookmark"));
+  });
+});
