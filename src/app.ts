@@ -11,7 +11,6 @@ import { renderRejection } from "./http/error-format";
 import { useD1Session } from "./http/d1-session";
 import { xapiResponseHeaders } from "./http/stored-body-headers";
 import { adminRoutes } from "./admin/routes";
-import { benchRoutes } from "./bench/raw-insert";
 import { consoleRoutes } from "./console/routes";
 import { aboutRoutes } from "./xapi/about/routes";
 import { activityRoutes } from "./xapi/activities/routes";
@@ -78,14 +77,13 @@ export function createApp(): Hono<AppEnv> {
     c.res = await app.fetch(rewritten, c.env, c.executionCtx);
   });
   xapi.route("/about", aboutRoutes);
-  xapi.use("*", requireXapiVersion, useD1Session(), requireBasicAuth);
+  xapi.use("*", requireXapiVersion, useD1Session, requireBasicAuth);
   mountXapiResources(xapi);
   xapi.notFound((c) => renderRejection(c, { status: 404, message: `no xAPI resource at ${c.req.path}` }));
 
   app.use("*", separateConsoleOrigin);
   app.route("/xapi", xapi);
   app.route("/admin", adminRoutes);
-  app.route("/bench", benchRoutes); // 404 unless the Worker runs with LRS_BENCH=1 (npm run bench)
   app.route("/console", consoleRoutes);
   app.onError(renderError);
   app.notFound((c) => renderRejection(c, { status: 404, message: `nothing at ${c.req.path}` }));
