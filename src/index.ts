@@ -1,16 +1,24 @@
-// The Worker entry: the app from createApp(), the scheduled orphan-attachment sweep, and the Durable Object
+// The Worker entry: the app from createApp(), the scheduled handler, and the Durable Object and Workflow
 // classes wrangler binds.
 import { createApp } from "./app";
 import type { Bindings } from "./env";
-import { sweepOrphanAttachmentsEverywhere } from "./xapi/statements/attachments/orphan-sweep";
+import { ALL_STORES } from "./jobs/kinds/orphan-sweep";
+import { resumeStalledJobs } from "./jobs/stalled-jobs";
+import { startJob } from "./jobs/start-job";
 
 export { DocumentWriter } from "./durable/document-writer";
+export { JobWorkflow } from "./jobs/job-workflow";
+
+/** wrangler.toml [triggers]: the daily orphan sweep; every other cron only looks after stalled jobs. */
+const DAILY_SWEEP_CRON = "17 3 * * *";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-  scheduled(_controller, env, ctx) {
-    ctx.waitUntil(sweepOrphanAttachmentsEverywhere(env.DB, env.BLOBS).then(() => undefined));
+  async scheduled(controller, env) {
+    // One job sweeps every store in bounded steps (src/jobs/kinds/orphan-sweep.ts): the cron itself stays small.
+    if (controller.cron === DAILY_SWEEP_CRON) await startJob(env, env.DB, { storeId: ALL_STORES, kind: "orphan-sweep" });
+    await resumeStalledJobs(env);
   },
 } satisfies ExportedHandler<Bindings>;

@@ -6,8 +6,9 @@
 // with `related: false`, only the `agent` query filter's matches (actor or object, or a member of a Group
 // there); attachments no remaining statement references; State and Agent Profile documents about the keys
 // with their R2 bodies; the keys' rows of the Agents resource and of the console's rollups.
-// Runs in bounded passes (./work-budget.ts). A statement about the person accepted while a pass runs may
-// survive that pass; the next pass (or a repeat of the request) removes it.
+// Runs as a durable job (src/jobs/kinds/agent-erasure.ts), one bounded pass per step: each pass starts afresh
+// from what is left, so a step cut short is simply resumed. A statement about the person accepted while a pass
+// runs may survive that pass; the next pass removes it, and the job ends only with a pass that found nothing.
 import type { Bindings } from "../env";
 import type { DocumentSet } from "../xapi/documents/document-address";
 import { writeDocument } from "../xapi/documents/document-store";
@@ -17,7 +18,7 @@ import {
   FORGET_LEARNER_SQL,
   rollupErased,
 } from "../rollups/maintain";
-import { deleteRowids, WorkBudget } from "./work-budget";
+import { deleteRowids, StepBudget } from "../jobs/step-budget";
 
 /** Statements per D1 batch of deletions. */
 export type ErasureChunks = { statements: number };
@@ -51,7 +52,7 @@ export async function eraseAgent(
   storeId: string,
   agentKeys: readonly string[],
   scope: ErasureScope,
-  budget = new WorkBudget(),
+  budget = new StepBudget(),
   chunks = CHUNKS,
 ): Promise<ErasurePass> {
   const erased: ErasureCounts = { statements: 0, attachments: 0, documents: 0, agents: 0 };

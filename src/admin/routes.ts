@@ -1,8 +1,9 @@
 // The admin API (JSON, bearer LRS_ADMIN_TOKEN; absent when the secret is unset). Mounted at /admin by app.ts.
 //   GET/POST        /admin/stores                         list, create {id?, name}
-//   GET/PATCH/DELETE /admin/stores/:storeId               show with figures, rename {name}, delete (202 until done)
+//   GET/PATCH/DELETE /admin/stores/:storeId               show with figures, rename {name}, delete (202: a job)
 //   GET             /admin/stores/:storeId/stats          statements, documents, attachment bytes, ...
-//   POST            /admin/stores/:storeId/erase-agent    {agent, related?} (202 until done)
+//   POST            /admin/stores/:storeId/erase-agent    {agent, related?} (202: a job)
+//   GET/POST        /admin/stores/:storeId/jobs[/:jobId]  durable jobs (src/jobs/job-routes.ts); GET /admin/jobs
 //   GET             /admin/stores/:storeId/audit          the store's audit log
 //   GET/POST        /admin/stores/:storeId/credentials    list, create {name?, scopes, authority?}
 //   GET/PATCH/DELETE /admin/stores/:storeId/credentials/:credentialId
@@ -10,6 +11,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { requireAdminToken } from "./admin-token";
+import { allJobRoutes, storeJobRoutes } from "../jobs/job-routes";
 import { credentialRoutes } from "./credential-routes";
 import { storeRoutes } from "./store-routes";
 
@@ -17,4 +19,6 @@ export const adminRoutes = new Hono<AppEnv>();
 
 adminRoutes.use("*", requireAdminToken);
 adminRoutes.route("/stores/:storeId/credentials", credentialRoutes);
+adminRoutes.route("/stores/:storeId/jobs", storeJobRoutes);
+adminRoutes.route("/jobs", allJobRoutes);
 adminRoutes.route("/stores", storeRoutes);

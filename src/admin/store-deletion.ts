@@ -1,14 +1,14 @@
 // Deleting a store: its credentials first (so nothing new arrives), then every row of its data table by table
 // in chunks, R2 bodies before the rows that name them, then whatever else lies under the store's R2 prefixes
 // (objects no row names: uploads or document writes cut off before they cleaned up), and the store row last.
-// Runs in bounded passes (./work-budget.ts); the store stays listed until its last pass, which is how a caller
-// knows to repeat.
+// Runs as a durable job (src/jobs/kinds/store-deletion.ts), one bounded pass per step; the store stays listed
+// until the last pass.
 import { deleteStoreCredentials } from "../auth/credentials";
 import { documentKeyPrefix } from "../durable/document-writer";
 import { attachmentPrefix } from "../xapi/statements/attachments/attachment-store";
 import { recordAudit } from "./audit";
 import { deleteStoreRow } from "./stores";
-import { deleteRowids, WorkBudget } from "./work-budget";
+import { deleteRowids, StepBudget } from "../jobs/step-budget";
 
 /** Tables without R2 bodies, dependants before what they point at. */
 const ROW_TABLES = [
@@ -32,7 +32,7 @@ export async function deleteStore(
   db: D1Database,
   blobs: R2Bucket,
   storeId: string,
-  budget = new WorkBudget(),
+  budget = new StepBudget(),
   chunks = CHUNKS,
 ): Promise<DeletionPass> {
   const deleted: Record<string, number> = {};

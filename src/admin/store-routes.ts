@@ -1,6 +1,6 @@
 // /admin/stores: create, list, rename and delete stores; their figures; erasure of an agent. Thin routes: parse,
-// call the shared action (./actions/store-actions.ts) or storage verb, render. Long jobs answer 202 until done
-// (./work-budget.ts).
+// call the shared action (./actions/store-actions.ts) or storage verb, render. Erasure and deletion start durable
+// jobs (src/jobs) and answer 202 with the job to follow.
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
@@ -10,10 +10,12 @@ import { createStore, getStore, renameStore } from "./actions/store-actions";
 import { newStoreSchema, storeRenameSchema } from "./admin-input";
 import { agentSchema } from "./agent-input";
 import { listAudit } from "./audit";
-import { erasurePass, erasurePreview, scopeOf } from "./erasure-request";
+import { jobAccepted } from "../jobs/job-routes";
+import { activeJob } from "../jobs/job-rows";
+import { startJob } from "../jobs/start-job";
+import { erasurePreview, scopeOf, startErasure } from "./erasure-request";
 import { valueOrRefusal } from "./refusal-response";
 import { readJson } from "./request-json";
-import { deleteStore } from "./store-deletion";
 import { listStores, type StoreRow, storeFigures } from "./stores";
 
 const eraseBody = z.strictObject({ agent: agentSchema(true), related: z.boolean().optional() });
@@ -42,22 +44,21 @@ storeRoutes.patch("/:storeId", async (c) => {
   return c.json(valueOrRefusal(await renameStore(c.get("db"), c.req.param("storeId"), body.name)));
 });
 
-// Repeat until 200: each call deletes a bounded share of the store's data.
+// 202 and the deletion job (src/jobs/kinds/store-deletion.ts); a deletion already under way is answered again.
 storeRoutes.delete("/:storeId", async (c) => {
   const store = await requireStore(c.get("db"), c.req.param("storeId"));
   // The bootstrap credential is recreated in the default store on every isolate start; it must exist.
   if (store.id === DEFAULT_STORE_ID) throw conflict("the default store cannot be deleted");
-  const pass = await deleteStore(c.get("db"), c.env.BLOBS, store.id);
-  return c.json({ storeId: store.id, ...pass }, pass.done ? 200 : 202);
+  const running = await activeJob(c.get("db"), store.id, "store-deletion");
+  return jobAccepted(c, running ?? (await startJob(c.env, c.get("db"), { storeId: store.id, kind: "store-deletion" })));
 });
 
-// GDPR erasure; repeat until 200. Each pass is audited with counts and a keyed hash of the agent only.
+// GDPR erasure: 202 and the erasure job, audited when done with counts and a keyed hash of the agent only.
 // `related` (default true) erases mentions anywhere; false limits it to actor and object.
 storeRoutes.post("/:storeId/erase-agent", async (c) => {
   const store = await requireStore(c.get("db"), c.req.param("storeId"));
   const body = await readJson(c, eraseBody);
-  const pass = await erasurePass(c.get("db"), c.env, store.id, body.agent, scopeOf(body.related));
-  return c.json({ storeId: store.id, ...pass }, pass.done ? 200 : 202);
+  return jobAccepted(c, await startErasure(c.get("db"), c.env, store.id, body.agent, scopeOf(body.related)));
 });
 
 // What the same erasure would remove, for a confirmation step; changes nothing.

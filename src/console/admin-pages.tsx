@@ -18,7 +18,7 @@ import {
 import { createStore } from "../admin/actions/store-actions";
 import { credentialNameSchema, firstIssue, newStoreSchema, scopeListSchema } from "../admin/admin-input";
 import { agentSchema } from "../admin/agent-input";
-import { erasurePass, erasurePreview, scopeOf } from "../admin/erasure-request";
+import { erasurePreview, scopeOf, startErasure } from "../admin/erasure-request";
 import { findStore, listStores } from "../admin/stores";
 import { agentKey } from "../xapi/agents/identifier";
 import { totals } from "../rollups/read";
@@ -170,7 +170,7 @@ function backToStore(_value: unknown, c: Context<ConsoleEnv>): Response {
 }
 
 // Erasure: the first POST shows what will be erased (counts) and asks to confirm; the POST with confirm=yes
-// runs one bounded pass (the platform's per-request call budget) and offers to continue until done.
+// starts the erasure job and shows its page.
 adminPages.post("/stores/:storeId/erase", async (c) => {
   const db = c.get("db");
   const store = await findStore(db, c.req.param("storeId"));
@@ -222,22 +222,7 @@ adminPages.post("/stores/:storeId/erase", async (c) => {
       </Layout>,
     );
   }
-  const { done, erased } = await erasurePass(db, c.env, store.id, parsed.data, scope);
-  return c.html(
-    <Layout {...frame}>
-      <p role="status" data-erasure={done ? "done" : "partial"}>
-        {done ? "Erased" : "Partly erased (more remains)"}: {erased.statements} statements, {erased.documents} documents,{" "}
-        {erased.attachments} attachments, {erased.agents} agent records.
-      </p>
-      {!done && (
-        <form method="post" action={`${base}/erase`}>
-          {again}
-          <button type="submit">Continue erasing</button>
-        </form>
-      )}
-      <p>
-        <a href={base}>Back to the store</a>
-      </p>
-    </Layout>,
-  );
+  // The erasure runs as a durable job; its page shows the progress (./job-pages.tsx).
+  const job = await startErasure(db, c.env, store.id, parsed.data, scope);
+  return c.redirect(`${storeBase(store.id)}/jobs/${job.id}`, 303);
 });

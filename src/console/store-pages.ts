@@ -4,6 +4,7 @@ import { activityPage, learnerDocument, learnerPage } from "./activity-learner-p
 import type { ConsoleEnv } from "./console-env";
 import { explorerPage, exportStatements, livePage } from "./explorer-pages";
 import { dashboardPage, overviewPage } from "./figure-pages";
+import { jobListPage, jobPage } from "./job-pages";
 import { requireStoreAccess } from "./store-access";
 
 export const storePages = new Hono<ConsoleEnv>();
@@ -17,3 +18,5 @@ storePages.get("/statements/export", exportStatements);
 storePages.get("/activity", activityPage);
 storePages.get("/learner", learnerPage);
 storePages.get("/learner/document", learnerDocument);
+storePages.get("/jobs", jobListPage);
+storePages.get("/jobs/:jobId", jobPage);

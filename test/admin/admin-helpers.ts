@@ -75,12 +75,34 @@ export function xapiAs(credential: { auth: string }, path: string, init: XapiIni
   return xapi(path, { ...init, auth: credential.auth });
 }
 
-/** Repeats a 202-until-done admin job and returns the final body. */
-export async function runToCompletion(path: string, init: AdminInit): Promise<Record<string, unknown>> {
-  for (let pass = 0; pass < 100; pass++) {
-    const response = await admin(path, init);
-    if (response.status === 200) return (await response.json()) as Record<string, unknown>;
-    if (response.status !== 202) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+export type JobBody = {
+  id: string;
+  storeId: string;
+  kind: string;
+  state: string;
+  counts: Record<string, number>;
+  done: number;
+  total: number | null;
+  steps: number;
+  result: unknown;
+  error: string | null;
+};
+
+/** Starts an admin job (a 202 with the job) and waits for its Workflow to end; returns the final job. */
+export async function runJob(path: string, init: AdminInit): Promise<JobBody> {
+  const response = await admin(path, init);
+  if (response.status !== 202) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  const { job } = (await response.json()) as { job: JobBody };
+  return waitForJob(job.storeId, job.id);
+}
+
+/** Polls the job through the admin API until it has succeeded or failed. */
+export async function waitForJob(storeId: string, jobId: string, timeoutMs = 20_000): Promise<JobBody> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await adminJson<JobBody>(`/stores/${encodeURIComponent(storeId)}/jobs/${jobId}`);
+    if (job.state === "succeeded" || job.state === "failed") return job;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.state} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error(`${path}: not done after 100 passes`);
 }

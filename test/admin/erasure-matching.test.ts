@@ -9,7 +9,7 @@ import { CASE_VARIANTS_SQL } from "../../src/admin/erasure-subject";
 import { DOCUMENT_SETS_SQL, STATEMENTS_NAMING_SQL } from "../../src/admin/erasure";
 import { AGENTS_SQL, DOCUMENTS_SQL, STATEMENTS_AND_ATTACHMENTS_SQL } from "../../src/admin/erasure-preview";
 import { VERSIONS } from "../helpers";
-import { runToCompletion, storeWithCredential, xapiAs, type TestCredential } from "./admin-helpers";
+import { runJob, storeWithCredential, xapiAs, type TestCredential } from "./admin-helpers";
 
 const VERB = { id: "http://adlnet.gov/expapi/verbs/experienced" };
 const ACTIVITY = { objectType: "Activity", id: "http://example.com/activities/matching" };
@@ -107,14 +107,14 @@ describe.each(VERSIONS)("erasure of an mbox, statements posted under %s", (versi
     async (mbox) => {
       const { credential, erased, kept, sums } = await seed(version);
       expect((await traces(credential.storeId, sums)).length).toBeGreaterThan(0);
-      const result = await runToCompletion(`/stores/${credential.storeId}/erase-agent`, {
+      const result = await runJob(`/stores/${credential.storeId}/erase-agent`, {
         method: "POST",
         json: { agent: { mbox } },
       });
       expect(result).toMatchObject({
-        done: true,
+        state: "succeeded",
         // agents: the mixed-case, lower-case (instructor), upper-case local part, SHA-1 (and 2.0's contextAgent) rows
-        erased: { statements: Object.keys(erased).length, documents: 2, agents: version === "2.0.0" ? 6 : 5 },
+        counts: { statements: Object.keys(erased).length, documents: 2, agents: version === "2.0.0" ? 6 : 5 },
       });
       for (const [name, id] of Object.entries(erased)) {
         expect((await xapiAs(credential, `/statements?statementId=${id}`, { version })).status, name).toBe(404);

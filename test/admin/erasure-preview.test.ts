@@ -6,7 +6,7 @@ import { previewErasure } from "../../src/admin/erasure-preview";
 import { VERSIONS } from "../helpers";
 import { Browser } from "../console/console-helpers";
 import { attachmentFor, multipartBody, partFor } from "../xapi/statements/attachments/multipart";
-import { admin, adminJson, runToCompletion, storeWithCredential, xapiAs } from "./admin-helpers";
+import { admin, adminJson, runJob, storeWithCredential, xapiAs } from "./admin-helpers";
 
 const ANN = { mbox: "mailto:ann@example.com" };
 const VERB = { id: "http://adlnet.gov/expapi/verbs/experienced" };
@@ -60,8 +60,8 @@ describe.each(VERSIONS)("erasure preview, statements posted under %s", (version)
     expect(await adminJson(path, { method: "POST", json: { agent: ANN, related: false } })).toMatchObject({ statements: 2 });
     expect(await figures(credential.storeId)).toEqual(before);
 
-    const erased = await runToCompletion(`/stores/${credential.storeId}/erase-agent`, { method: "POST", json: { agent: ANN } });
-    expect(erased).toMatchObject({ done: true, erased: { statements: 3, documents: 1, attachments: 1, agents: 2 } });
+    const erased = await runJob(`/stores/${credential.storeId}/erase-agent`, { method: "POST", json: { agent: ANN } });
+    expect(erased).toMatchObject({ state: "succeeded", total: 3, counts: { statements: 3, documents: 1, attachments: 1, agents: 2 } });
     expect(await adminJson(path, { method: "POST", json: { agent: ANN } })).toMatchObject({
       statements: 0,
       documents: 0,

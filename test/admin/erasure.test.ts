@@ -4,9 +4,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { eraseAgent } from "../../src/admin/erasure";
-import { WorkBudget } from "../../src/admin/work-budget";
+import { StepBudget } from "../../src/jobs/step-budget";
 import { attachmentFor, multipartBody, partFor } from "../xapi/statements/attachments/multipart";
-import { admin, adminJson, runToCompletion, storeWithCredential, xapiAs, type TestCredential } from "./admin-helpers";
+import { admin, adminJson, runJob, storeWithCredential, xapiAs, type TestCredential } from "./admin-helpers";
 
 const TARGET = { objectType: "Agent", name: "Tess Target", mbox: "mailto:tess.target@example.com" };
 const TARGET_KEY = "mbox:mailto:tess.target@example.com";
@@ -106,13 +106,20 @@ async function r2Keys(storeId: string): Promise<string[]> {
   return rows.results.map((row) => row.r2_key);
 }
 
-const erase = (storeId: string, body: unknown) => runToCompletion(`/stores/${storeId}/erase-agent`, { method: "POST", json: body });
+const erase = (storeId: string, body: unknown) => runJob(`/stores/${storeId}/erase-agent`, { method: "POST", json: body });
 
 describe("erasure of an agent", () => {
   it("by default removes statements mentioning the agent anywhere, leaving no trace at all", async () => {
     const { credential, ids } = await seed();
     const result = await erase(credential.storeId, { agent: { mbox: TARGET.mbox } });
-    expect(result).toMatchObject({ done: true, erased: { statements: 5, documents: 2, attachments: 1, agents: 1 } });
+    expect(result).toMatchObject({
+      kind: "agent-erasure",
+      state: "succeeded",
+      counts: { statements: 5, documents: 2, attachments: 1, agents: 1 },
+      done: 5,
+      total: 5,
+      result: { erased: { statements: 5, documents: 2, attachments: 1, agents: 1 } },
+    });
     for (const id of [ids.byTarget, ids.aboutTarget, ids.targetInGroup, ids.refToTarget, ids.targetAsInstructor]) {
       expect(await statementStatus(credential, id), id).toBe(404);
     }
@@ -124,7 +131,7 @@ describe("erasure of an agent", () => {
   it("with related false removes only statements with the agent as actor, object or group member, and those referring to them", async () => {
     const { credential, ids } = await seed();
     const result = await erase(credential.storeId, { agent: { mbox: TARGET.mbox }, related: false });
-    expect(result).toMatchObject({ done: true, erased: { statements: 4, documents: 2, attachments: 1, agents: 1 } });
+    expect(result).toMatchObject({ state: "succeeded", counts: { statements: 4, documents: 2, attachments: 1, agents: 1 }, total: 4 });
 
     for (const id of [ids.byTarget, ids.aboutTarget, ids.targetInGroup, ids.refToTarget]) {
       expect(await statementStatus(credential, id), id).toBe(404);
@@ -177,12 +184,14 @@ describe("erasure of an agent", () => {
 
   it("records the erasure in the audit log without personal data", async () => {
     const { credential } = await seed();
-    await erase(credential.storeId, { agent: TARGET, related: false });
+    const job = await erase(credential.storeId, { agent: TARGET, related: false });
     const { entries } = await adminJson<{ entries: { action: string; detail: Record<string, unknown> }[] }>(
       `/stores/${credential.storeId}/audit`,
     );
     const entry = entries.find((e) => e.action === "agent.erase")!;
-    expect(entry.detail).toMatchObject({ done: true, erased: { statements: 4 } });
+    expect(entry.detail).toMatchObject({ job: job.id, related: false, erased: { statements: 4, documents: 2, attachments: 1, agents: 1 } });
+    const row = await env.DB.prepare("SELECT params FROM jobs WHERE id = ?").bind(job.id).first<{ params: string }>();
+    expect(row!.params).toBe("{}");
     expect(entry.detail.subject).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
     const log = await env.DB.prepare("SELECT group_concat(detail) AS all_detail FROM audit_log").first<{ all_detail: string }>();
     for (const trace of [...TRACES, "mailto:", "example.com"]) expect(log!.all_detail).not.toContain(trace);
@@ -194,7 +203,7 @@ describe("erasure of an agent", () => {
     let statements = 0;
     for (;;) {
       passes++;
-      const pass = await eraseAgent(env.DB, env, credential.storeId, [TARGET_KEY], { related: false }, new WorkBudget(7), {
+      const pass = await eraseAgent(env.DB, env, credential.storeId, [TARGET_KEY], { related: false }, new StepBudget(7), {
         statements: 1,
       });
       statements += pass.erased.statements;
@@ -216,7 +225,7 @@ describe("erasure of an agent", () => {
     let documents = 0;
     for (;;) {
       passes++;
-      const pass = await eraseAgent(env.DB, env, credential.storeId, [TARGET_KEY], { related: true }, new WorkBudget(6));
+      const pass = await eraseAgent(env.DB, env, credential.storeId, [TARGET_KEY], { related: true }, new StepBudget(6));
       documents += pass.erased.documents;
       if (pass.done) break;
       expect(passes).toBeLessThan(20);
@@ -226,6 +235,20 @@ describe("erasure of an agent", () => {
     const left = await env.DB.prepare("SELECT COUNT(*) AS n FROM documents WHERE store_id = ?").bind(credential.storeId).first<{ n: number }>();
     expect(left!.n).toBe(0);
   });
+
+  it("runs as a job of several bounded steps when one step cannot do it all", async () => {
+    const credential = await storeWithCredential("Erasure steps");
+    // One writer call per document set: 45 sets need more than one step's 40 calls.
+    for (let i = 0; i < 45; i++) {
+      const query = new URLSearchParams({ activityId: `${ACTIVITY.id}/${i}`, agent: JSON.stringify(TARGET), stateId: "s" });
+      expect((await xapiAs(credential, `/activities/state?${query}`, { method: "PUT", json: { i } })).status).toBe(204);
+    }
+    const job = await erase(credential.storeId, { agent: TARGET });
+    expect(job).toMatchObject({ state: "succeeded", counts: { statements: 0, documents: 45, attachments: 0, agents: 0 } });
+    expect(job.steps).toBeGreaterThanOrEqual(2);
+    const left = await env.DB.prepare("SELECT COUNT(*) AS n FROM documents WHERE store_id = ?").bind(credential.storeId).first<{ n: number }>();
+    expect(left!.n).toBe(0);
+  }, 60_000);
 
   it.each([
     [{}],

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { deleteStore } from "../../src/admin/store-deletion";
-import { WorkBudget } from "../../src/admin/work-budget";
-import { admin, adminJson, createCredential, createStore, runToCompletion, xapiAs } from "./admin-helpers";
+import { StepBudget } from "../../src/jobs/step-budget";
+import { admin, adminJson, createCredential, createStore, runJob, xapiAs } from "./admin-helpers";
 import { attachmentFor, BOUNDARY, multipartBody, partFor } from "../xapi/statements/attachments/multipart";
 
 type Store = { id: string; name: string; createdAt: number };
@@ -113,8 +113,8 @@ describe("store lifecycle", () => {
     const keptKeys = await seedBlobs(kept.storeId, 1);
     const keptBefore = await rowsOf(kept.storeId);
 
-    const result = await runToCompletion(`/stores/${doomed.storeId}`, { method: "DELETE" });
-    expect(result).toMatchObject({ done: true });
+    const result = await runJob(`/stores/${doomed.storeId}`, { method: "DELETE" });
+    expect(result).toMatchObject({ kind: "store-deletion", state: "succeeded", counts: { credentials: 1, statements: 2 } });
 
     expect(Object.values(await rowsOf(doomed.storeId)).every((n) => n === 0)).toBe(true);
     for (const key of doomedKeys) expect(await env.BLOBS.head(key)).toBeNull();
@@ -164,8 +164,8 @@ describe("store lifecycle", () => {
     const neighbourBefore = await Promise.all(prefixesOf(neighbour.storeId).map(objectsUnder));
     expect(neighbourBefore.map((keys) => keys.length)).toEqual([1, 1]);
 
-    const result = await runToCompletion(`/stores/${doomed.storeId}`, { method: "DELETE" });
-    expect(result).toMatchObject({ done: true });
+    const result = await runJob(`/stores/${doomed.storeId}`, { method: "DELETE" });
+    expect(result).toMatchObject({ state: "succeeded" });
     for (const prefix of prefixesOf(doomed.storeId)) expect(await objectsUnder(prefix)).toEqual([]);
     expect(await Promise.all(prefixesOf(neighbour.storeId).map(objectsUnder))).toEqual(neighbourBefore);
   });
@@ -180,7 +180,7 @@ describe("store lifecycle", () => {
     let passes = 0;
     for (;;) {
       passes++;
-      const pass = await deleteStore(env.DB, env.BLOBS, credential.storeId, new WorkBudget(16), { rows: 10, blobs: 2 });
+      const pass = await deleteStore(env.DB, env.BLOBS, credential.storeId, new StepBudget(16), { rows: 10, blobs: 2 });
       if (pass.done) break;
       expect((await admin(`/stores/${credential.storeId}`)).status).toBe(200);
       expect(passes).toBeLessThan(50);

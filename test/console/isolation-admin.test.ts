@@ -28,6 +28,7 @@ describe("console store isolation", () => {
     "/console/s/iso-b/statements",
     "/console/s/iso-b/statements/live?after=0",
     "/console/s/iso-b/statements/export?format=ndjson",
+    "/console/s/iso-b/jobs",
     `/console/s/iso-b/activity?activityId=${encodeURIComponent(SECRET_ACTIVITY)}`,
     `/console/s/iso-b/learner?agent=${encodeURIComponent("mbox:mailto:bo@example.com")}`,
     `/console/s/iso-b/learner/document?agent=${encodeURIComponent("mbox:mailto:bo@example.com")}&kind=state&activityId=x&registration=&documentId=d`,
@@ -139,9 +140,18 @@ describe("console administration", () => {
     expect(review.html).toContain('data-erase-subject="true">mbox:mailto:bo@example.com<');
     expect(figure((await admin.get("/console/s/iso-b")).html, "total")).toBe("3");
 
-    const done = await admin.post("/console/admin/stores/iso-b/erase", { agent: '{"mbox":"mailto:bo@example.com"}', confirm: "yes" });
-    expect(done.html).toContain('data-erasure="done"');
-    expect(done.html).toContain("2 statements");
+    const started = await admin.post("/console/admin/stores/iso-b/erase", { agent: '{"mbox":"mailto:bo@example.com"}', confirm: "yes" });
+    expect(started.status).toBe(303);
+    expect(started.location).toMatch(/^\/console\/s\/iso-b\/jobs\/[0-9a-f-]{36}$/);
+    // The job's page shows its state and reloads itself until the job has ended.
+    let job = await admin.get(started.location!);
+    for (let i = 0; i < 400 && /data-job-state="(queued|running)"/.test(job.html); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      job = await admin.get(started.location!);
+    }
+    expect(job.html).toContain('data-job-state="succeeded"');
+    expect(job.html).toContain('data-count="statements">2<');
+    expect((await admin.get("/console/s/iso-b/jobs")).html).toContain(`data-job="${started.location!.split("/").pop()}"`);
     const explorer = await admin.get("/console/s/iso-b/statements");
     expect(explorer.html).not.toContain("Bo completed");
     expect((await admin.post("/console/admin/stores/iso-b/erase", { agent: "not an agent" })).status).toBe(400);

@@ -2,7 +2,7 @@
 // the erasing transaction, no rollup row names the agent afterwards, and a deleted store leaves no row.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { runToCompletion, storeWithCredential, xapiAs } from "../admin/admin-helpers";
+import { runJob, storeWithCredential, xapiAs } from "../admin/admin-helpers";
 import { actualCounts, expectedCounts } from "./expected";
 import { variedStatements, voidingOf } from "./fixtures";
 
@@ -33,7 +33,9 @@ describe("rollups under erasure and store deletion", () => {
     expect(await rowsNaming(store.storeId, "tess@example.com")).toBeGreaterThan(0);
     const before = await actualCounts(store.storeId);
 
-    await runToCompletion(`/stores/${store.storeId}/erase-agent`, { method: "POST", json: { agent: TARGET } });
+    const job = await runJob(`/stores/${store.storeId}/erase-agent`, { method: "POST", json: { agent: TARGET } });
+    // The target's 12, the statement voiding one of them (it refers to it) and the one about the target.
+    expect(job).toMatchObject({ state: "succeeded", counts: { statements: 14 } });
     const after = await actualCounts(store.storeId);
     expect(after).toEqual(await expectedCounts(store.storeId));
     expect(after).not.toEqual(before);
@@ -63,7 +65,8 @@ describe("rollups under erasure and store deletion", () => {
       expect(row!.n, trace).toBeGreaterThan(0);
     }
 
-    await runToCompletion(`/stores/${store.storeId}/erase-agent`, { method: "POST", json: { agent: { mbox: "mailto:tess@example.com" } } });
+    const job = await runJob(`/stores/${store.storeId}/erase-agent`, { method: "POST", json: { agent: { mbox: "mailto:tess@example.com" } } });
+    expect(job).toMatchObject({ state: "succeeded", counts: { statements: 13 } });
     expect(await actualCounts(store.storeId)).toEqual(await expectedCounts(store.storeId));
     for (const trace of ["tess@example.com", ...sums]) {
       const row = await env.DB.prepare("SELECT count(*) AS n FROM rollup_daily WHERE store_id = ? AND instr(lower(value), ?) > 0")
@@ -79,7 +82,7 @@ describe("rollups under erasure and store deletion", () => {
     await post(doomed, variedStatements(20));
     await post(kept, variedStatements(5));
     const keptBefore = await actualCounts(kept.storeId);
-    await runToCompletion(`/stores/${doomed.storeId}`, { method: "DELETE" });
+    expect(await runJob(`/stores/${doomed.storeId}`, { method: "DELETE" })).toMatchObject({ state: "succeeded" });
     const row = await env.DB.prepare("SELECT count(*) AS n FROM rollup_daily WHERE store_id = ?")
       .bind(doomed.storeId)
       .first<{ n: number }>();

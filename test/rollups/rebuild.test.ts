@@ -1,9 +1,11 @@
-// Statements stored before rollup_daily existed are counted by an explicit rebuild, which replaces the
-// store's rows with counts derived from its statements (voided ones left out) and touches no other store.
+// Statements stored before rollup_daily existed are counted by an explicit rebuild (a durable job), which
+// replaces the store's rows with counts derived from its statements (voided ones left out) and touches no
+// other store.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { storeWithCredential, xapiAs } from "../admin/admin-helpers";
-import { rebuildRollups } from "../../src/rollups/rebuild";
+import { runJob, storeWithCredential, xapiAs } from "../admin/admin-helpers";
+import { StepBudget } from "../../src/jobs/step-budget";
+import { rebuildRollups, type RebuildCursor } from "../../src/rollups/rebuild";
 import { actualCounts, expectedCounts } from "./expected";
 import { variedStatements, voidingOf } from "./fixtures";
 
@@ -12,6 +14,8 @@ async function post(credential: { auth: string }, body: unknown): Promise<string
   expect(res.status).toBe(200);
   return (await res.json()) as string[];
 }
+
+const rebuild = (storeId: string) => runJob(`/stores/${storeId}/jobs`, { method: "POST", json: { kind: "rollup-rebuild" } });
 
 describe("rebuildRollups", () => {
   it("recounts a store from its statements", async () => {
@@ -27,14 +31,22 @@ describe("rebuildRollups", () => {
       env.DB.prepare("DELETE FROM rollup_daily WHERE store_id = ?").bind(store.storeId),
       env.DB.prepare("INSERT INTO rollup_daily VALUES (?, 'total', '2000-01-01', '', 5)").bind(store.storeId),
     ]);
-    await rebuildRollups(env.DB, store.storeId);
+    const job = await rebuild(store.storeId);
+    expect(job).toMatchObject({ state: "succeeded", done: 42, total: 42, counts: { seqs: 42 } });
     expect(await actualCounts(store.storeId)).toEqual(expected);
     expect(await actualCounts(other.storeId)).toEqual(otherBefore);
-    // Rebuilding again, in seq ranges of 7, changes nothing; an empty store ends with no rows.
-    await rebuildRollups(env.DB, store.storeId, 7);
+    // Rebuilding again, in seq ranges of 7 and steps of 3 calls, changes nothing.
+    let cursor: RebuildCursor | null = null;
+    let steps = 0;
+    for (let finished = false; !finished; steps++) {
+      const step = await rebuildRollups(env.DB, store.storeId, cursor, new StepBudget(3), 7);
+      ({ finished, cursor } = step);
+    }
+    expect(steps).toBeGreaterThan(2);
     expect(await actualCounts(store.storeId)).toEqual(expected);
+    // An empty store ends with no rows.
     const empty = await storeWithCredential("rollups-rebuild-empty");
-    await rebuildRollups(env.DB, empty.storeId);
+    expect(await rebuild(empty.storeId)).toMatchObject({ state: "succeeded", done: 0, total: 0 });
     expect(await actualCounts(empty.storeId)).toEqual({});
   });
 });

@@ -1,60 +1,63 @@
-// Cleanup of attachment contents nothing can reach: R2 objects under a store's prefix without an
-// `attachments` row (an upload whose request was then rejected or abandoned), and `attachments` rows no
-// statement links to any more (after statements were erased). Only things older than a grace period go, so
-// an upload whose statement batch is about to commit is never taken from under it. Run it from a scheduled
-// handler or the admin API.
+// Cleanup of attachment contents nothing can reach: `attachments` rows no statement links to any more (after
+// statements were erased), with their R2 objects, then R2 objects under a store's prefix without an
+// `attachments` row (an upload whose request was then rejected or abandoned). Only things older than a grace
+// period go, so an upload whose statement batch is about to commit is never taken from under it.
+// Runs as a durable job (src/jobs/kinds/orphan-sweep.ts) in bounded steps: each call here does as much as its
+// StepBudget allows and returns the cursor to go on from.
+import type { StepBudget } from "../../../jobs/step-budget";
 import { findRecordedKeys } from "./attachment-rows";
 import { attachmentPrefix, deleteKeys } from "./attachment-store";
 
 export type SweepOptions = { graceMs?: number; nowMs?: number };
-export type SweepResult = { deletedObjects: number; deletedRows: number };
+export type SweepCursor = { phase: "rows" | "objects"; after?: string };
+export type SweepStep = { finished: boolean; cursor: SweepCursor; deletedObjects: number; deletedRows: number };
 
 const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
+/** Rows per DELETE and objects per R2 listing: each key list stays one D1 parameter chunk and one R2 delete. */
+const ROWS_PER_CALL = 500;
+const OBJECTS_PER_LIST = 200;
 
 export async function sweepOrphanAttachments(
   db: D1Database,
   bucket: R2Bucket,
   storeId: string,
+  cursor: SweepCursor,
+  budget: StepBudget,
   options: SweepOptions = {},
-): Promise<SweepResult> {
+): Promise<SweepStep> {
   const cutoff = (options.nowMs ?? Date.now()) - (options.graceMs ?? DEFAULT_GRACE_MS);
-  const { results: unlinked } = await db
-    .prepare(
-      `DELETE FROM attachments WHERE store_id = ?1 AND created_ms < ?2 AND NOT EXISTS
-         (SELECT 1 FROM statement_attachments sa WHERE sa.store_id = ?1 AND sa.sha2 = attachments.sha2)
-       RETURNING r2_key AS r2Key`,
-    )
-    .bind(storeId, cutoff)
-    .all<{ r2Key: string }>();
-  if (unlinked.length > 0) await deleteKeys(bucket, unlinked.map((row) => row.r2Key));
+  const step: SweepStep = { finished: false, cursor: { ...cursor }, deletedObjects: 0, deletedRows: 0 };
 
-  let deletedObjects = unlinked.length;
-  const prefix = attachmentPrefix(storeId);
-  let cursor: string | undefined;
-  do {
-    const listing = await bucket.list({ prefix, cursor, limit: 1000 });
-    const old = listing.objects.filter((object) => object.uploaded.getTime() < cutoff);
-    const referenced = await findRecordedKeys(db, storeId, old.map((object) => object.key));
-    const orphans = old.map((object) => object.key).filter((key) => !referenced.has(key));
-    await deleteKeys(bucket, orphans);
-    deletedObjects += orphans.length;
-    cursor = listing.truncated ? listing.cursor : undefined;
-  } while (cursor);
-  return { deletedObjects, deletedRows: unlinked.length };
-}
-
-/** sweepOrphanAttachments for every store, e.g. from the Worker's `scheduled` handler. */
-export async function sweepOrphanAttachmentsEverywhere(
-  db: D1Database,
-  bucket: R2Bucket,
-  options: SweepOptions = {},
-): Promise<SweepResult> {
-  const { results: stores } = await db.prepare("SELECT id FROM stores ORDER BY id").all<{ id: string }>();
-  const total: SweepResult = { deletedObjects: 0, deletedRows: 0 };
-  for (const store of stores) {
-    const swept = await sweepOrphanAttachments(db, bucket, store.id, options);
-    total.deletedObjects += swept.deletedObjects;
-    total.deletedRows += swept.deletedRows;
+  while (step.cursor.phase === "rows") {
+    if (!budget.take(2)) return step;
+    const { results: unlinked } = await db
+      .prepare(
+        `DELETE FROM attachments WHERE rowid IN (
+           SELECT rowid FROM attachments a WHERE a.store_id = ?1 AND a.created_ms < ?2 AND NOT EXISTS
+             (SELECT 1 FROM statement_attachments sa WHERE sa.store_id = ?1 AND sa.sha2 = a.sha2)
+           LIMIT ?3)
+         RETURNING r2_key AS r2Key`,
+      )
+      .bind(storeId, cutoff, ROWS_PER_CALL)
+      .all<{ r2Key: string }>();
+    await deleteKeys(bucket, unlinked.map((row) => row.r2Key));
+    step.deletedRows += unlinked.length;
+    step.deletedObjects += unlinked.length;
+    if (unlinked.length < ROWS_PER_CALL) step.cursor = { phase: "objects" };
   }
-  return total;
+
+  // R2 lists in key order; `startAfter` (not an R2 cursor, which may expire) is the place to go on from.
+  const prefix = attachmentPrefix(storeId);
+  for (;;) {
+    if (!budget.take(4)) return step;
+    const listing = await bucket.list({ prefix, startAfter: step.cursor.after, limit: OBJECTS_PER_LIST });
+    const old = listing.objects.filter((object) => object.uploaded.getTime() < cutoff).map((object) => object.key);
+    const referenced = old.length > 0 ? await findRecordedKeys(db, storeId, old) : new Set<string>();
+    const orphans = old.filter((key) => !referenced.has(key));
+    await deleteKeys(bucket, orphans);
+    step.deletedObjects += orphans.length;
+    const last = listing.objects.at(-1)?.key;
+    if (!listing.truncated || last === undefined) return { ...step, finished: true, cursor: { phase: "objects" } };
+    step.cursor = { phase: "objects", after: last };
+  }
 }

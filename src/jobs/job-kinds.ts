@@ -1,0 +1,15 @@
+// Every job kind, by the name stored in jobs.kind: a new kind plugs in here and nowhere else.
+import type { JobKind } from "./job-kind";
+import { agentErasureJob } from "./kinds/agent-erasure";
+import { orphanSweepJob } from "./kinds/orphan-sweep";
+import { rollupRebuildJob } from "./kinds/rollup-rebuild";
+import { storeDeletionJob } from "./kinds/store-deletion";
+
+export const JOB_KINDS = {
+  "agent-erasure": agentErasureJob,
+  "store-deletion": storeDeletionJob,
+  "orphan-sweep": orphanSweepJob,
+  "rollup-rebuild": rollupRebuildJob,
+} satisfies Record<string, JobKind>;
+
+export type JobKindName = keyof typeof JOB_KINDS;
