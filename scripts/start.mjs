@@ -76,6 +76,8 @@ try {
   if (key && secret) console.log(`LRS: credential (HTTP Basic, scope all, default store): ${key} / ${bothUnset ? secret : "(LRS_BOOTSTRAP_SECRET)"}\n`);
   await run([
     "dev",
+    // The benchmark's entry adds the /bench routes; the deployed Worker (wrangler.toml main) never has them.
+    ...(process.env.LRS_BENCH === "1" ? ["src/bench/worker.ts"] : []),
     "--port", port,
     "--ip", "127.0.0.1",
     "--persist-to", persistDir,

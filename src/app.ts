@@ -11,7 +11,6 @@ import { renderRejection } from "./http/error-format";
 import { useD1Session } from "./http/d1-session";
 import { xapiResponseHeaders } from "./http/stored-body-headers";
 import { adminRoutes } from "./admin/routes";
-import { benchRoutes } from "./bench/raw-insert";
 import { consoleRoutes } from "./console/routes";
 import { aboutRoutes } from "./xapi/about/routes";
 import { activityRoutes } from "./xapi/activities/routes";
@@ -85,7 +84,6 @@ export function createApp(): Hono<AppEnv> {
   app.use("*", separateConsoleOrigin);
   app.route("/xapi", xapi);
   app.route("/admin", adminRoutes);
-  app.route("/bench", benchRoutes); // 404 unless the Worker runs with LRS_BENCH=1 (npm run bench)
   app.route("/console", consoleRoutes);
   app.onError(renderError);
   app.notFound((c) => renderRejection(c, { status: 404, message: `nothing at ${c.req.path}` }));

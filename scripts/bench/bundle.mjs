@@ -1,20 +1,18 @@
-// The Worker's deployable bundle size: `wrangler deploy --dry-run --outdir` builds exactly what would be uploaded.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+// The Worker's deployable bundle: its size (`wrangler deploy --dry-run --outdir` builds exactly what would be
+// uploaded), and whether any benchmark code slipped into it (bundle-check.mjs).
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { ROOT } from "./lrs-process.mjs";
+import { benchCodeIn, buildDeployBundle } from "./bundle-check.mjs";
 
 export function bundleSize() {
-  const outdir = mkdtempSync(join(tmpdir(), "bench-bundle-"));
+  let outdir;
   try {
-    const built = spawnSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, CI: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
-    });
-    if (built.status !== 0) return { error: (built.stderr || built.stdout).slice(-500) };
+    outdir = buildDeployBundle();
+  } catch (error) {
+    return { error: String(error.message ?? error) };
+  }
+  try {
     let bytes = 0;
     let gzipBytes = 0;
     for (const name of readdirSync(outdir)) {
@@ -23,7 +21,13 @@ export function bundleSize() {
       bytes += content.length;
       gzipBytes += gzipSync(content, { level: 9 }).length;
     }
-    return { bytes, gzipBytes, kib: Math.round(bytes / 102.4) / 10, gzipKiB: Math.round(gzipBytes / 102.4) / 10 };
+    return {
+      bytes,
+      gzipBytes,
+      kib: Math.round(bytes / 102.4) / 10,
+      gzipKiB: Math.round(gzipBytes / 102.4) / 10,
+      benchCode: benchCodeIn(outdir),
+    };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -76,6 +76,12 @@ export function verdicts(result) {
     value: consoleWorst !== undefined ? `worst p95 ${consoleWorst} ms at ${largest.size.toLocaleString("en")}` : "not measured",
     met: consoleWorst !== undefined && largest.size >= GOALS.queryGoalSize ? consoleWorst < GOALS.consolePageMs : undefined,
   });
+  const benchCode = result.bundle?.benchCode;
+  out.push({
+    goal: "no benchmark code in the deployed bundle",
+    value: !benchCode ? "not measured in this run" : benchCode.length ? benchCode.join("; ") : "none found",
+    met: benchCode ? benchCode.length === 0 : undefined,
+  });
   out.push({ goal: "zero errors", value: `${result.errors} errors`, met: result.errors === 0 });
   return out;
 }

@@ -22,9 +22,12 @@ export const scopeListSchema = z
 
 export const credentialNameSchema = nameSchema;
 
-/** The first problem of a failed parse, as the message and the property it names (a 400 names one property). */
-export function firstIssue(error: z.ZodError): { message: string; property?: string } {
+/**
+ * The first problem of a failed parse, as the message and the property it names (a 400 names one property);
+ * `under` is the property of a value parsed on its own (a form field).
+ */
+export function firstIssue(error: z.ZodError, under?: string): { message: string; property?: string } {
   const issue = error.issues[0]!;
-  const property = issue.path.join(".");
+  const property = [...(under ? [under] : []), ...issue.path].join(".");
   return { message: issue.message, ...(property ? { property } : {}) };
 }

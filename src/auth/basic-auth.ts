@@ -11,7 +11,6 @@ import {
   clientAddress,
   type FailureRow,
   hasFailures,
-  NO_ADDRESS,
   recordFailure,
   retryAfterSeconds,
   selectFailures,
@@ -36,7 +35,7 @@ function bootstrapOnce(env: Bindings): Promise<void> {
   return bootstrapped;
 }
 
-export function parseBasicAuthorization(header: string | undefined): { key: string; secret: string } | undefined {
+function parseBasicAuthorization(header: string | undefined): { key: string; secret: string } | undefined {
   const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header ?? "");
   if (!match) return undefined;
   let decoded: string;
@@ -70,9 +69,9 @@ export type AuthOutcome =
 
 /**
  * Authenticates one request from the given client address. Only a presented key counts as a failed guess
- * (a missing or malformed header is simply unauthenticated). A disabled credential fails like a wrong secret.
+ * (a missing or malformed header is simply unauthenticated).
  */
-export async function authenticateRequest(
+async function authenticateRequest(
   env: Bindings,
   db: D1Database,
   header: string | undefined,
@@ -81,11 +80,26 @@ export async function authenticateRequest(
 ): Promise<AuthOutcome> {
   const parsed = parseBasicAuthorization(header);
   if (!parsed) return { ok: false, reason: "invalid" };
+  return authenticateCredential(env, db, parsed.key, parsed.secret, address, now);
+}
+
+/**
+ * Checks a key and secret from the given client address, throttled per key and address (./throttle.ts); the
+ * console's sign-in calls it directly. A disabled credential fails like a wrong secret.
+ */
+export async function authenticateCredential(
+  env: Bindings,
+  db: D1Database,
+  key: string,
+  secret: string,
+  address: string,
+  now = Date.now(),
+): Promise<AuthOutcome> {
   await bootstrapOnce(env);
-  const subjects = await throttleSubjects(parsed.key, address);
+  const subjects = await throttleSubjects(key, address);
   const [[credentialResult, failureResult], presentedHash] = await Promise.all([
-    db.batch([selectCredentialByKey(db, parsed.key), selectFailures(db, subjects)]),
-    hashSecret(parsed.secret),
+    db.batch([selectCredentialByKey(db, key), selectFailures(db, subjects)]),
+    hashSecret(secret),
   ]);
   let row = credentialResult?.results[0] as CredentialLookupRow | undefined;
   const failures = (failureResult?.results ?? []) as FailureRow[];
@@ -94,7 +108,7 @@ export async function authenticateRequest(
 
   // A read replica may not yet hold a credential created, enabled or given a new secret a moment ago, so the
   // primary decides before a 401. Asked on every failure, so a missing key and a wrong secret still take one path.
-  if (!accepts(row, presentedHash)) row = await findCredentialAtPrimary(env, parsed.key);
+  if (!accepts(row, presentedHash)) row = await findCredentialAtPrimary(env, key);
   if (!row || !accepts(row, presentedHash)) {
     await recordFailure(db, subjects, now);
     return { ok: false, reason: "invalid" };
@@ -109,17 +123,6 @@ export async function authenticateRequest(
       authority: JSON.parse(row.authority) as Record<string, unknown>,
     },
   };
-}
-
-/** The principal of a valid Authorization header, or undefined (kept for callers that need no throttling detail). */
-export async function authenticate(
-  env: Bindings,
-  db: D1Database,
-  header: string | undefined,
-  address = NO_ADDRESS,
-): Promise<Principal | undefined> {
-  const outcome = await authenticateRequest(env, db, header, address);
-  return outcome.ok ? outcome.principal : undefined;
 }
 
 function accepts(row: CredentialLookupRow | undefined, presentedHash: string): boolean {

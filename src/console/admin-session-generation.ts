@@ -7,15 +7,6 @@ import { sessionGenerations } from "../db/schema";
 
 const ADMIN = "admin";
 
-/** The read as a raw statement, so sign-in can batch it with the throttle read (one D1 round trip). */
-export function selectAdminGeneration(db: D1Database): D1PreparedStatement {
-  return db.prepare("SELECT generation FROM session_generations WHERE subject = ?").bind(ADMIN);
-}
-
-export function generationOf(result: D1Result | undefined): number {
-  return (result?.results[0] as { generation: number } | undefined)?.generation ?? 0;
-}
-
 export async function adminGeneration(db: D1Database): Promise<number> {
   const rows = await drizzle(db)
     .select({ generation: sessionGenerations.generation })

@@ -1,12 +1,12 @@
-// Checking what a person signs in with: the admin token (compared as SHA-256 digests in constant time, failures
-// throttled like the admin API's) or a store credential's key and secret (through Basic authentication's own
-// lookup and throttle, so the console is no easier a guessing target than /xapi). Returns the session claims.
+// Checking what a person signs in with: the admin token (the admin API's own check and throttle,
+// src/admin/admin-token.ts) or a store credential's key and secret (Basic authentication's own lookup and
+// throttle, called directly), so the console is no easier a guessing target than /admin or /xapi. Returns the
+// session claims.
 import type { Bindings } from "../env";
-import { authenticateRequest } from "../auth/basic-auth";
+import { checkAdminToken } from "../admin/admin-token";
+import { authenticateCredential } from "../auth/basic-auth";
 import { findCredential } from "../auth/credentials";
-import { hashSecret, timingSafeEqual } from "../auth/secrets";
-import { type FailureRow, recordFailure, retryAfterSeconds, selectFailures, throttleSubjects } from "../auth/throttle";
-import { generationOf, selectAdminGeneration } from "./admin-session-generation";
+import { adminGeneration } from "./admin-session-generation";
 import { fingerprintOf, newCsrfToken, SESSION_TTL_MS, type SessionClaims } from "./session-token";
 
 export type SignInOutcome = { ok: true; claims: SessionClaims } | { ok: false; message: string };
@@ -21,24 +21,14 @@ export async function signInWithAdminToken(
   address: string,
   now = Date.now(),
 ): Promise<SignInOutcome> {
-  const expected = env.LRS_ADMIN_TOKEN;
-  const subjects = await throttleSubjects("admin", address);
-  const [[failures, generation], expectedHash, presentedHash] = await Promise.all([
-    db.batch([selectFailures(db, subjects), selectAdminGeneration(db)]),
-    hashSecret(expected ?? ""),
-    hashSecret(token),
-  ]);
-  if (retryAfterSeconds((failures?.results ?? []) as FailureRow[], subjects, now) !== undefined) return { ok: false, message: THROTTLED };
-  if (!expected || !token || !timingSafeEqual(expectedHash, presentedHash)) {
-    if (token) await recordFailure(db, subjects, now);
-    return { ok: false, message: REFUSED };
-  }
+  const outcome = await checkAdminToken(env, db, token, address, now);
+  if (!outcome.ok) return { ok: false, message: outcome.reason === "throttled" ? THROTTLED : REFUSED };
   return {
     ok: true,
     claims: {
       kind: "admin",
-      fingerprint: await fingerprintOf(expectedHash),
-      generation: generationOf(generation),
+      fingerprint: await fingerprintOf(outcome.tokenHash),
+      generation: await adminGeneration(db),
       csrf: newCsrfToken(),
       expiresMs: now + SESSION_TTL_MS,
     },
@@ -53,13 +43,7 @@ export async function signInWithCredential(
   address: string,
   now = Date.now(),
 ): Promise<SignInOutcome> {
-  let header: string;
-  try {
-    header = `Basic ${btoa(`${key}:${secret}`)}`;
-  } catch {
-    return { ok: false, message: REFUSED }; // characters outside Latin-1 cannot be a generated key or secret
-  }
-  const outcome = await authenticateRequest(env, db, header, address, now);
+  const outcome = await authenticateCredential(env, db, key, secret, address, now);
   if (!outcome.ok) return { ok: false, message: outcome.reason === "throttled" ? THROTTLED : REFUSED };
   const { storeId, credentialId } = outcome.principal;
   const row = await findCredential(db, storeId, credentialId);

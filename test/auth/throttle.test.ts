@@ -51,7 +51,7 @@ describe("throttling of failed Basic authentication", () => {
     }
     expect((await from("192.0.2.6", basic("yet-another-key", "wrong"))).status).toBe(429);
     expect((await from("192.0.2.6", basic())).status).toBe(429);
-  });
+  }, 60_000); // 200 requests: slow on a loaded machine
 
   it("does not count requests without credentials as failed guesses", async () => {
     for (let i = 0; i < MAX_FAILURES_PER_KEY_AND_ADDRESS + 5; i++) {

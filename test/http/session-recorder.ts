@@ -20,7 +20,7 @@ export function recordingDb(lagging: RegExp[] = []): Recorder {
         if (prop === "prepare") {
           return (sql: string) => {
             const hidden = lagging.some((pattern) => pattern.test(sql));
-            return target.prepare(hidden ? sql.replace(/\bWHERE\b/, "WHERE 0 AND") : sql);
+            return target.prepare(hidden ? sql.replace(/\bwhere\b/i, "WHERE 0 AND") : sql);
           };
         }
         const value = Reflect.get(target, prop);
