@@ -49,7 +49,7 @@ describe("console pages", () => {
     const days = chartValues(month.html, "statements-per-day");
     expect(days).toHaveLength(30);
     expect(days[days.length - 1]).toBe(30);
-    expect(days.slice(0, -1).every((v) => v === 0)).toBe(true);
+    expect(days.slice(0, -1)).toEqual(Array(29).fill(0));
   });
 
   it("dashboard: top verbs, top activities, rates and the score histogram", async () => {
@@ -71,7 +71,7 @@ describe("console pages", () => {
     expect(first.html.indexOf("Ben attempted")).toBeLessThan(first.html.indexOf("Ana completed"));
     expect(first.html).toContain("&quot;mbox&quot;: &quot;mailto:ana@example.com&quot;");
     const next = /id="next-page" href="([^"]+)"/.exec(first.html)?.[1]?.replace(/&amp;/g, "&");
-    expect(next).toBeDefined();
+    expect(next).toMatch(/^\/console\/s\/default\/statements\?(.+&)?cursor=/);
     const second = await browser.get(next!);
     expect((second.html.match(/class="statement"/g) ?? []).length).toBe(5);
     expect(second.html).not.toContain('id="next-page"');
@@ -123,7 +123,7 @@ describe("console pages", () => {
     expect(ndjson.headers.get("Content-Type")).toContain("application/x-ndjson");
     const lines = ndjson.html.trim().split("\n").map((line) => JSON.parse(line));
     expect(lines).toHaveLength(10);
-    expect(lines.every((s) => s.object.id === QUIZ)).toBe(true);
+    expect(lines.map((s) => s.object.id)).toEqual(Array(10).fill(QUIZ));
     const csv = await browser.get(`/console/s/default/statements/export?format=csv&activity=${encodeURIComponent(COURSE)}`);
     const rows = csv.html.trim().split("\r\n");
     expect(rows[0]).toBe(STATEMENT_CSV_COLUMNS.join(","));
@@ -134,7 +134,7 @@ describe("console pages", () => {
   it("live: statements after a position, as list items", async () => {
     const page = await browser.get("/console/s/default/statements");
     const after = /data-after="(\d+)"/.exec(page.html)?.[1];
-    expect(after).toBeDefined();
+    expect(after).toMatch(/^\d+$/);
     const quiet = await browser.get(`/console/s/default/statements/live?after=${after}`);
     expect(JSON.parse(quiet.html)).toEqual({ after: Number(after), html: "" });
     await post([statement({ actor: "Dee", activity: "http://example.com/live" })]);
@@ -173,7 +173,7 @@ describe("console pages", () => {
     expect(shown.status).toBe(200);
     expect(shown.html).toContain("&quot;page&quot;: 7");
     const link = /href="([^"]*learner\/document[^"]*)" aria-label="Download bookmark"/.exec(page.html)?.[1]?.replace(/&amp;/g, "&");
-    expect(link).toBeDefined();
+    expect(link).toMatch(/learner\/document\?/);
     const document = await browser.get(link!);
     expect(document.status).toBe(200);
     expect(document.headers.get("Content-Disposition")).toContain("attachment");

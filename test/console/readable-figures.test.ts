@@ -74,7 +74,7 @@ describe("readable figures", () => {
   it("states when the figures are from", async () => {
     const page = await (await signedIn()).get(`${base}/dashboard`);
     const shown = /Figures as of (\d\d):(\d\d):(\d\d) UTC \(live/.exec(page.html);
-    expect(shown).not.toBeNull();
+    expect(shown).toHaveLength(4);
     const [h, m, s] = shown!.slice(1).map(Number) as [number, number, number];
     const now = new Date();
     const secondsAgo = (now.getUTCHours() * 3600 + now.getUTCMinutes() * 60 + now.getUTCSeconds() - (h * 3600 + m * 60 + s) + 86_400) % 86_400;

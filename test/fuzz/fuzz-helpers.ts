@@ -57,7 +57,7 @@ export async function saneResponse(response: Response, method: string, what: str
     } catch {
       message = undefined;
     }
-    expect(typeof message === "string" && message.length > 0, `${what}: ${response.status} without a JSON message: ${text.slice(0, 200)}`).toBe(true);
+    expect(message, `${what}: ${response.status} without a JSON message: ${text.slice(0, 200)}`).toEqual(expect.stringMatching(/\S/));
   }
   return outcome;
 }

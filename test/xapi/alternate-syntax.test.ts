@@ -35,7 +35,7 @@ describe("Alternate Request Syntax under 1.0.3", () => {
     const body = await res.json<{ statements: unknown[]; more: string }>();
     expect(body.statements).toHaveLength(1);
     expect(body.more).toMatch(/^\/xapi\/statements\?.*verb=/);
-    expect(res.headers.get("X-Experience-API-Consistent-Through")).toBeTruthy();
+    expect(res.headers.get("X-Experience-API-Consistent-Through")).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     // The `more` IRL is an ordinary GET.
     const next = await xapi(body.more.replace(/^\/xapi/, ""), { version: "1.0.3" });
     expect((await next.json<{ statements: unknown[] }>()).statements).toHaveLength(1);
