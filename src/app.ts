@@ -77,7 +77,7 @@ export function createApp(): Hono<AppEnv> {
     c.res = await app.fetch(rewritten, c.env, c.executionCtx);
   });
   xapi.route("/about", aboutRoutes);
-  xapi.use("*", requireXapiVersion, useD1Session(), requireBasicAuth);
+  xapi.use("*", requireXapiVersion, useD1Session, requireBasicAuth);
   mountXapiResources(xapi);
   xapi.notFound((c) => renderRejection(c, { status: 404, message: `no xAPI resource at ${c.req.path}` }));
 

@@ -14,31 +14,32 @@ import { RecentWrites, writerOf } from "./recent-writes";
 
 export { BOOKMARK_HEADER };
 
-export function useD1Session(recentWrites = new RecentWrites()) {
-  return createMiddleware<AppEnv>(async function useD1Session(c, next) {
-    // Clients that echo an absent header back as "" (Cloudflare's own example does) are treated as sending none.
-    const sent = c.req.header(BOOKMARK_HEADER)?.trim() || undefined;
-    if (sent !== undefined && !isBookmark(sent)) {
-      throw badRequest("must be a bookmark as this LRS returns it, or be left out", BOOKMARK_HEADER);
-    }
-    const isRead = c.req.method === "GET" || c.req.method === "HEAD";
-    const writer = await writerOf(c.req.header("Authorization"));
-    const origin = new URL(c.req.url).origin;
-    const remembered = !sent && isRead && writer ? await recentWrites.recall(writer, origin) : undefined;
-    const start: D1SessionBookmark | D1SessionConstraint = sent ?? remembered ?? (isRead ? "first-unconstrained" : "first-primary");
-    const session = c.env.DB.withSession(start);
-    // A session offers prepare() and batch(), the only D1 calls storage code makes.
-    c.set("db", session as unknown as D1Database);
-    await next();
-    // A handler that wrote elsewhere (the DocumentWriter's own D1 session) has set the bookmark that covers it.
-    if (!c.res.headers.has(BOOKMARK_HEADER)) {
-      const bookmark = session.getBookmark();
-      if (bookmark) c.res.headers.set(BOOKMARK_HEADER, bookmark);
-    }
-    // Only an accepted write moved the database; a refused one changed nothing to wait for.
-    const written = c.res.headers.get(BOOKMARK_HEADER);
-    if (!isRead && writer && c.res.status < 300 && written && isBookmark(written)) {
-      await recentWrites.remember(writer, written, origin);
-    }
-  });
-}
+/** Per isolate, as a module's state is. */
+const recentWrites = new RecentWrites();
+
+export const useD1Session = createMiddleware<AppEnv>(async function useD1Session(c, next) {
+  // Clients that echo an absent header back as "" (Cloudflare's own example does) are treated as sending none.
+  const sent = c.req.header(BOOKMARK_HEADER)?.trim() || undefined;
+  if (sent !== undefined && !isBookmark(sent)) {
+    throw badRequest("must be a bookmark as this LRS returns it, or be left out", BOOKMARK_HEADER);
+  }
+  const isRead = c.req.method === "GET" || c.req.method === "HEAD";
+  const writer = await writerOf(c.req.header("Authorization"));
+  const origin = new URL(c.req.url).origin;
+  const remembered = !sent && isRead && writer ? await recentWrites.recall(writer, origin) : undefined;
+  const start: D1SessionBookmark | D1SessionConstraint = sent ?? remembered ?? (isRead ? "first-unconstrained" : "first-primary");
+  const session = c.env.DB.withSession(start);
+  // A session offers prepare() and batch(), the only D1 calls storage code makes.
+  c.set("db", session as unknown as D1Database);
+  await next();
+  // A handler that wrote elsewhere (the DocumentWriter's own D1 session) has set the bookmark that covers it.
+  if (!c.res.headers.has(BOOKMARK_HEADER)) {
+    const bookmark = session.getBookmark();
+    if (bookmark) c.res.headers.set(BOOKMARK_HEADER, bookmark);
+  }
+  // Only an accepted write moved the database; a refused one changed nothing to wait for.
+  const written = c.res.headers.get(BOOKMARK_HEADER);
+  if (!isRead && writer && c.res.status < 300 && written && isBookmark(written)) {
+    await recentWrites.remember(writer, written, origin);
+  }
+});
