@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [--size 10000,100000] [--big] [--duration S] [--state DIR] [--queries-only]`
-// Starts the LRS as `npm start` does on fresh state (127.0.0.1:8860), measures ingest against the raw-D1 limit,
-// every query shape at several store sizes, State documents, bundle size and memory, then writes
+// `npm run bench [-- --quick] [--size 10000,100000] [--big] [--duration S] [--state DIR] [--queries-only] [--heap-only]`
+// Measures the heap the largest accepted request of each kind needs (heap.mjs), then starts the LRS as
+// `npm start` does on fresh state (127.0.0.1:8860, the bench-only entry src/bench/worker.ts), measures ingest
+// against the raw-D1 limit, every query shape at several store sizes, State documents, bundle size and memory, then writes
 // bench/results/<timestamp>.{json,md} and latest.{json,md}. Loopback only; every loop is bounded; stops by itself.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -9,6 +10,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { bundleSize } from "./bench/bundle.mjs";
 import { documentPhase } from "./bench/documents.mjs";
+import { heapPhase } from "./bench/heap.mjs";
 import { counter, drain, ingestCell, insertBreakdown, rawCell, rawRouteAvailable } from "./bench/ingest.mjs";
 import { BOOTSTRAP, freshStateDir, removeStateDir, ROOT, sampleMemory, startLrs } from "./bench/lrs-process.mjs";
 import { loadStore, queryPhase, queryThroughput, storedMarks } from "./bench/queries.mjs";
@@ -26,6 +28,8 @@ const { values: args } = parseArgs({
     // Reuse a query store across runs (e.g. the 1,000,000-statement one): it is kept, and loading resumes.
     state: { type: "string" },
     "queries-only": { type: "boolean", default: false },
+    // Only the heap per request (no LRS started): a minute instead of many.
+    "heap-only": { type: "boolean", default: false },
   },
 });
 const quick = args.quick;
@@ -77,9 +81,14 @@ async function withLrs(label, fn, reuse) {
 }
 
 if (!args["queries-only"]) {
+  log("heap per request, at the configured limits");
+  result.heap = await heapPhase(log);
   log("bundle size (wrangler deploy --dry-run)");
   result.bundle = bundleSize();
   log(result.bundle);
+}
+
+if (!args["queries-only"] && !args["heap-only"]) {
 
   await withLrs("ingest-and-documents", async (lrs) => {
     const haveRaw = await rawRouteAvailable(lrs.base);
@@ -121,7 +130,7 @@ if (!args["queries-only"]) {
 const reuse = args.state ? resolve(args.state) : undefined;
 if (reuse) mkdirSync(reuse, { recursive: true });
 const loadedFile = reuse && join(reuse, "bench-loaded.json");
-await withLrs("queries", async (lrs) => {
+if (!args["heap-only"]) await withLrs("queries", async (lrs) => {
   let have = loadedFile && existsSync(loadedFile) ? JSON.parse(readFileSync(loadedFile, "utf8")).statements : 0;
   for (const size of sizes) {
     if (size > have) {
@@ -155,13 +164,15 @@ result.machine.loadAverageAtEnd = os.loadavg().map((n) => Math.round(n * 100) / 
 result.verdicts = verdicts(result);
 const dir = join(ROOT, "bench", "results");
 mkdirSync(dir, { recursive: true });
-const stamp = result.startedAt.replace(/[:.]/g, "-");
+// A heap-only run does not replace the latest full report.
+const stamp = `${args["heap-only"] ? "heap-" : ""}${result.startedAt.replace(/[:.]/g, "-")}`;
+const latest = args["heap-only"] ? "latest-heap" : "latest";
 const md = markdown(result);
 writeFileSync(join(dir, `${stamp}.json`), `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(join(dir, `${stamp}.md`), md);
-copyFileSync(join(dir, `${stamp}.json`), join(dir, "latest.json"));
-copyFileSync(join(dir, `${stamp}.md`), join(dir, "latest.md"));
+copyFileSync(join(dir, `${stamp}.json`), join(dir, `${latest}.json`));
+copyFileSync(join(dir, `${stamp}.md`), join(dir, `${latest}.md`));
 console.log(`\n${md}`);
 for (const v of result.verdicts) console.log(`${v.met === undefined ? "N/A   " : v.met ? "MET   " : "MISSED"} ${v.goal}: ${v.value}`);
-log(`wrote bench/results/${stamp}.{json,md} and latest.{json,md}`);
+log(`wrote bench/results/${stamp}.{json,md} and ${latest}.{json,md}`);
 process.exit(0);

@@ -67,7 +67,7 @@ export function verdicts(result) {
   out.push({
     goal: `query p95 < ${GOALS.queryP95Ms} ms at ${GOALS.queryGoalSize.toLocaleString("en")} statements`,
     value: largest ? `worst p95 ${worstP95} ms at ${largest.size.toLocaleString("en")}` : "not measured",
-    met: !!largest && largest.size >= GOALS.queryGoalSize && worstP95 < GOALS.queryP95Ms,
+    met: largest ? largest.size >= GOALS.queryGoalSize && worstP95 < GOALS.queryP95Ms : undefined,
     note: largest && largest.size < GOALS.queryGoalSize ? "largest store measured is smaller than the goal's (run with --big)" : undefined,
   });
   const consoleWorst = largest?.console ? Math.max(...Object.values(largest.console).map((page) => page.p95Ms)) : undefined;
@@ -75,6 +75,13 @@ export function verdicts(result) {
     goal: `console pages < ${GOALS.consolePageMs} ms at ${GOALS.queryGoalSize.toLocaleString("en")} statements`,
     value: consoleWorst !== undefined ? `worst p95 ${consoleWorst} ms at ${largest.size.toLocaleString("en")}` : "not measured",
     met: consoleWorst !== undefined && largest.size >= GOALS.queryGoalSize ? consoleWorst < GOALS.consolePageMs : undefined,
+  });
+  const heap = result.heap?.cases;
+  const heaviest = heap?.reduce((a, b) => (b.peakMiB > a.peakMiB ? b : a));
+  out.push({
+    goal: `the largest accepted request of each kind needs < ${result.heap?.budgetMiB ?? 64} MiB of heap`,
+    value: heaviest ? `heaviest ${heaviest.peakMiB} MiB (${heaviest.kind})` : "not measured in this run",
+    met: heap ? heap.every((c) => c.underBudget) : undefined,
   });
   const benchCode = result.bundle?.benchCode;
   out.push({
@@ -107,6 +114,7 @@ export function markdown(result) {
   lines.push("## Goals");
   lines.push(table(["goal", "measured", "met"], result.verdicts.map((v) => [v.goal, v.value + (v.note ? ` — ${v.note}` : ""), v.met === undefined ? "–" : v.met ? "yes" : "**no**"])));
   lines.push("");
+  if (result.heap) lines.push(...heapSection(result.heap), "");
   if (result.ingest.length) {
     lines.push("## Ingest (POST /xapi/statements) and the raw-D1 limit");
     const raw = new Map(result.ingest.filter((c) => c.path === "raw").map((c) => [`${c.batch}/${c.concurrency}`, c]));
@@ -178,4 +186,24 @@ export function markdown(result) {
   lines.push(`- Run time: ${result.seconds} s`);
   lines.push("");
   return lines.join("\n");
+}
+
+const mib = (bytes) => `${Math.round((bytes / 2 ** 20) * 100) / 100} MiB`;
+
+function heapSection(heap) {
+  const l = heap.limits;
+  return [
+    `## Heap per request (largest accepted request of each kind; budget ${heap.budgetMiB} MiB)`,
+    "",
+    `Limits: statements body ${mib(l.maxBodyBytes)} and ${l.maxStatementsPerRequest.toLocaleString("en")} statements per request; ` +
+      `JSON document ${mib(l.maxJsonDocumentBytes)}, other documents ${mib(l.maxDocumentBytes)}; multipart request ${mib(l.maxRequestBytes)}, ` +
+      `attachment ${mib(l.maxAttachmentBytes)}; statement ${l.maxStatementBytes.toLocaleString("en")} bytes; page text ${l.pageTextBudget.toLocaleString("en")} characters.`,
+    "",
+    table(
+      ["request", "request bytes", "statements", "peak MiB", "at", "< budget"],
+      heap.cases.map((c) => [c.request, c.requestBytes.toLocaleString("en"), c.statements ?? "–", c.peakMiB, c.peakStage, c.underBudget ? "yes" : "**no**"]),
+    ),
+    "",
+    `Method: ${heap.method} (${heap.node})`,
+  ];
 }

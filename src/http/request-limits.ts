@@ -1,15 +1,16 @@
 // The size limits of request bodies, each answered with 413 above it, and advertised by the About resource.
 // Production gives an isolate 128 MB shared by the requests running in it (error 1102 kills them all), so the
 // largest accepted request of each kind must stay under 64 MiB of heap: two fit in one isolate. The defaults
-// are what `npm run bench` measured to fit (scripts/bench/heap-probe.ts, "Heap per request" in its report):
-// parsing, validating, preparing and batching statements costs up to ~17x the body (statements packed with
-// empty arrays), or ~5 KiB per statement for the smallest statements, whatever their bytes. The [vars] in
+// are what `npm run bench -- --heap-only` measured to fit (scripts/bench/heap-probe.ts says how; "Heap per
+// request" in its report): parsing, validating, preparing and batching statements costs up to ~17x the body
+// (statements packed with empty arrays: 52 MiB at 3 MiB), or ~4.5-5 KiB per statement for the smallest
+// statements whatever their bytes; a JSON merge up to ~33x one document (two parsed at once). The [vars] in
 // wrangler.toml override the byte limits; anything missing or invalid falls back to the default.
 import type { Bindings } from "../env";
 
 const MiB = 1024 * 1024;
 
-/** Statements in one PUT/POST (JSON or multipart): 10,000 minimal statements measured at 50.5 MiB. */
+/** Statements in one PUT/POST (JSON or multipart): 10,000 minimal statements measured at 44-51 MiB. */
 export const MAX_STATEMENTS_PER_REQUEST = 10_000;
 
 export type RequestLimits = {
