@@ -3,6 +3,7 @@
 // the truth and is merged back on read (stored-statement.ts), as is `timestamp` when the client sent none.
 import type { XapiVersion } from "../../env";
 import type { Json } from "../../json";
+import type { Actor, RecordedStatement, Statement } from "./statement";
 
 /** The version recorded when a client sends none: 1.0.3 Data 2.4.10 says "1.0.0", 9274.1.1 4.2.4.3 "2.0.0". */
 export function defaultStatementVersion(version: XapiVersion): string {
@@ -17,16 +18,17 @@ export type LrsPropertyOptions = {
   version: XapiVersion;
 };
 
-/** A copy of a validated statement with id, authority and version set and `stored` removed. */
-export function assignLrsProperties(statement: Json, options: LrsPropertyOptions): Json {
-  const { stored: _stored, ...rest } = normalizedBody(statement);
-  const id = typeof rest.id === "string" ? rest.id : (options.statementId ?? crypto.randomUUID());
+/** A copy of a valid statement with id, authority and version set and `stored` removed. */
+export function assignLrsProperties(statement: Statement, options: LrsPropertyOptions): RecordedStatement {
+  const { stored: _stored, ...rest } = normalizedBody(statement) as Statement;
+  const id = rest.id ?? options.statementId ?? crypto.randomUUID();
   return {
     ...rest,
     // UUIDs compare case-insensitively; one spelling keeps the unique index and lookups exact.
     id: id.toLowerCase(),
-    authority: options.authority,
-    version: typeof rest.version === "string" ? rest.version : defaultStatementVersion(options.version),
+    // The credential's authority was checked when it was set (admin/agent-input.ts, by the same IFI rule).
+    authority: options.authority as Actor,
+    version: rest.version ?? defaultStatementVersion(options.version),
   };
 }
 

@@ -15,6 +15,7 @@ import { assignLrsProperties } from "./lrs-properties";
 import { assertIndexRowsFit, statementFacts } from "./statement-index";
 import { statementRefTarget } from "./statement-refs";
 import { findStatementsByIds, insertStatements, isDuplicateIdError, type PreparedStatement } from "./store";
+import type { Statement } from "./statement";
 import { checkStatementRules } from "./statement-rules";
 import { parseStatement } from "./validation";
 import { voidedTargetId } from "./voiding";
@@ -70,21 +71,21 @@ export function prepareStatements(
   version: XapiVersion,
   statementId?: string,
 ): PreparedStatement[] {
-  return statements.map((raw, index) => {
-    const statement = assignLrsProperties(raw, { statementId, authority: principal.authority, version });
-    const id = statement.id as string;
+  return statements.map((valid, index) => {
+    // Json for the bench's raw-insert route, which prepares statements it generated valid; the routes pass
+    // parseStatement's values.
+    const statement = assignLrsProperties(valid as Statement, { statementId, authority: principal.authority, version });
+    const id = statement.id;
     const json = JSON.stringify(statement);
     if (json.length > MAX_STATEMENT_BYTES / 3 && encoder.encode(json).byteLength > MAX_STATEMENT_BYTES) {
       throw new XapiError(413, `a statement may hold at most ${MAX_STATEMENT_BYTES} bytes of JSON`, `statement[${index}]`);
     }
-    const context = statement.context as Record<string, unknown> | undefined;
-    const registration = typeof context?.registration === "string" ? context.registration.toLowerCase() : undefined;
     return {
       id,
       statement,
       json,
-      verbId: String((statement.verb as Record<string, unknown>).id),
-      registration,
+      verbId: statement.verb.id,
+      registration: statement.context?.registration?.toLowerCase(),
       voidsId: voidedTargetId(statement),
       refTarget: statementRefTarget(statement),
       facts: statementFacts(statement),

@@ -4,7 +4,7 @@
 // related_activities); 9274.1.1 4.1.6.1 adds contextAgents / contextGroups to related_agents.
 import { XapiError } from "../../errors";
 import { agentIdentifier, agentKey } from "../agents/identifier";
-import { type Json, isObject } from "../../json";
+import type { Activity, Actor, RecordedStatement, Statement, SubStatement } from "./statement";
 
 export type IndexKind = "agent" | "related_agent" | "activity" | "related_activity" | "verb" | "registration";
 export type IndexRow = { kind: IndexKind; value: string; usage: string };
@@ -26,27 +26,26 @@ class FactCollector {
   }
 
   /** An Agent or Group; `direct` marks actor/object, which the plain `agent` filter matches. */
-  actor(value: unknown, usage: string, direct: boolean, remember = true): void {
-    if (!isObject(value)) return;
+  actor(value: Actor | undefined, usage: string, direct: boolean, remember = true): void {
+    if (!value) return;
     const key = agentKey(value);
     if (key) {
       if (direct) this.add("agent", key, usage);
       this.add("related_agent", key, usage);
       if (remember) {
-        const name = typeof value.name === "string" ? value.name : undefined;
+        const name = value.name;
         this.agents.push({ key, identifier: agentIdentifier(value), ...(name ? { name } : {}) });
       }
     }
-    if (Array.isArray(value.member)) {
-      for (const member of value.member) this.actor(member, `${usage}.member`, direct, remember);
+    if (value.objectType === "Group") {
+      for (const member of value.member ?? []) this.actor(member, `${usage}.member`, direct, remember);
     }
   }
 
-  activity(value: unknown, usage: string, direct: boolean): void {
-    if (!isObject(value) || typeof value.id !== "string") return;
+  activity(value: Activity, usage: string, direct: boolean): void {
     if (direct) this.add("activity", value.id, usage);
     this.add("related_activity", value.id, usage);
-    this.activities.push({ id: value.id, definition: isObject(value.definition) ? value.definition : {} });
+    this.activities.push({ id: value.id, definition: value.definition ?? {} });
   }
 
   rows(): IndexRow[] {
@@ -54,43 +53,45 @@ class FactCollector {
   }
 }
 
-export function statementFacts(statement: Json): StatementFacts {
+/** Read from the statement as stored (lrs-properties.ts): valid, with its authority set. */
+export function statementFacts(statement: RecordedStatement): StatementFacts {
   const facts = new FactCollector();
-  if (isObject(statement.verb) && typeof statement.verb.id === "string") facts.add("verb", statement.verb.id, "verb");
+  facts.add("verb", statement.verb.id, "verb");
   collectBody(facts, statement, "", true);
   facts.actor(statement.authority, "authority", false, false);
   return { index: facts.rows(), activities: facts.activities, agents: facts.agents };
 }
 
 /** actor, object and context of a statement or (with prefix "substatement.") of its SubStatement. */
-function collectBody(facts: FactCollector, statement: Json, prefix: string, direct: boolean): void {
+function collectBody(facts: FactCollector, statement: Statement | SubStatement, prefix: string, direct: boolean): void {
   facts.actor(statement.actor, `${prefix}actor`, direct);
   const object = statement.object;
-  if (isObject(object)) {
-    const type = object.objectType ?? "Activity";
-    if (type === "Activity") facts.activity(object, `${prefix}object`, direct);
-    else if (type === "Agent" || type === "Group") facts.actor(object, `${prefix}object`, direct);
-    else if (type === "SubStatement" && !prefix) collectBody(facts, object, "substatement.", false);
+  switch (object.objectType) {
+    case undefined:
+    case "Activity":
+      facts.activity(object, `${prefix}object`, direct);
+      break;
+    case "Agent":
+    case "Group":
+      facts.actor(object, `${prefix}object`, direct);
+      break;
+    case "SubStatement":
+      collectBody(facts, object, "substatement.", false);
+      break;
   }
   const context = statement.context;
-  if (!isObject(context)) return;
-  if (!prefix && typeof context.registration === "string") {
+  if (!context) return;
+  if (!prefix && context.registration !== undefined) {
     facts.add("registration", context.registration.toLowerCase(), "context.registration");
   }
   facts.actor(context.instructor, `${prefix}context.instructor`, false);
   facts.actor(context.team, `${prefix}context.team`, false);
-  for (const entry of asArray(context.contextAgents)) {
-    if (isObject(entry)) facts.actor(entry.agent, `${prefix}context.contextAgents`, false);
-  }
-  for (const entry of asArray(context.contextGroups)) {
-    if (isObject(entry)) facts.actor(entry.group, `${prefix}context.contextGroups`, false);
-  }
-  if (isObject(context.contextActivities)) {
-    for (const [name, list] of Object.entries(context.contextActivities)) {
-      // 1.0.3 Data 2.4.6.2: a single Activity object is accepted where an array is expected.
-      for (const activity of asArray(list)) {
-        facts.activity(activity, `${prefix}context.contextActivities.${name}`, false);
-      }
+  for (const entry of context.contextAgents ?? []) facts.actor(entry.agent, `${prefix}context.contextAgents`, false);
+  for (const entry of context.contextGroups ?? []) facts.actor(entry.group, `${prefix}context.contextGroups`, false);
+  for (const [name, list] of Object.entries(context.contextActivities ?? {})) {
+    // 1.0.3 Data 2.4.6.2: a single Activity object is accepted where an array is expected (stored as an array).
+    for (const activity of Array.isArray(list) ? list : [list]) {
+      facts.activity(activity, `${prefix}context.contextActivities.${name}`, false);
     }
   }
 }
@@ -133,9 +134,4 @@ export function assertIndexRowsFit(
     const message = `a statement's query index entries may hold at most ${MAX_INDEX_BYTES} bytes (too many distinct activities or agents)`;
     throw new XapiError(413, message, `${where(index)}.${property}`);
   });
-}
-
-function asArray(value: unknown): unknown[] {
-  if (Array.isArray(value)) return value;
-  return value === undefined || value === null ? [] : [value];
 }

@@ -4,13 +4,11 @@
 // or through a chain, with usage 'statementref'. Either side may arrive first, so after a batch is inserted
 // one recursive statement copies rows from every new statement to all its (transitive) referrers, and from
 // every already-stored target to the new statements that reference it.
-import type { Json } from "../../json";
+import type { Statement } from "./statement";
 
 /** The id of the statement this one's object refers to (lower-cased), if its object is a StatementRef. */
-export function statementRefTarget(statement: Json): string | undefined {
-  const object = statement.object as Json | undefined;
-  if (object?.objectType !== "StatementRef" || typeof object.id !== "string") return undefined;
-  return object.id.toLowerCase();
+export function statementRefTarget({ object }: Statement): string | undefined {
+  return object.objectType === "StatementRef" ? object.id.toLowerCase() : undefined;
 }
 
 // CROSS JOIN fixes the join order: SQLite cannot estimate json_each or the CTE and would otherwise scan the

@@ -92,12 +92,15 @@ type StatementCore = {
   attachments?: Attachment[];
 };
 
+/** An Agent as a statement's object says so (1.0.3 Data 2.4.4.2): an absent objectType means Activity there. */
+export type AgentObject = Agent & { objectType: "Agent" };
+
 export type SubStatement = StatementCore & {
   objectType: "SubStatement";
-  object: Activity | Agent | Group | StatementRef;
+  object: Activity | AgentObject | Group | StatementRef;
 };
 
-export type StatementObject = Activity | Agent | Group | StatementRef | SubStatement;
+export type StatementObject = Activity | AgentObject | Group | StatementRef | SubStatement;
 
 export type Statement = StatementCore & {
   id?: string;
@@ -106,3 +109,6 @@ export type Statement = StatementCore & {
   authority?: Actor;
   version?: string;
 };
+
+/** A statement as stored (lrs-properties.ts): id, authority and version set, contextActivities as arrays. */
+export type RecordedStatement = Statement & { id: string; authority: Actor; version: string };

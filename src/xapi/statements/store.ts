@@ -5,6 +5,7 @@
 // Joins from json_each are CROSS JOINs so SQLite keeps json_each as the outer loop (it cannot size it).
 import { consistentThroughOf, consistentThroughQuery } from "./consistent-through";
 import { chunkJsonArrays } from "./json-chunks";
+import type { RecordedStatement } from "./statement";
 import type { StatementFacts } from "./statement-index";
 import { PROPAGATE_REFS_SQL } from "./statement-refs";
 import { MARK_VOIDED_SQL } from "./voiding";
@@ -12,7 +13,7 @@ import { MARK_VOIDED_SQL } from "./voiding";
 export type PreparedStatement = {
   id: string;
   /** The statement as kept: LRS properties set, no `stored`. */
-  statement: Record<string, unknown>;
+  statement: RecordedStatement;
   /** `statement` serialized, as stored. */
   json: string;
   verbId: string;

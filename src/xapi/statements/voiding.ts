@@ -2,17 +2,13 @@
 // its target. A statement counts as voided only when it is not itself a voiding statement, so voiding a
 // voiding statement is accepted and voids nothing. The target may arrive before, after or in the same batch
 // as the voiding statement, so `markVoided` runs after every insert over both directions.
-import type { Json } from "../../json";
+import type { Statement } from "./statement";
 
 export const VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided";
 
 /** The id of the statement this one voids (lower-cased), or undefined when it is not a voiding statement. */
-export function voidedTargetId(statement: Json): string | undefined {
-  const verb = statement.verb as Json | undefined;
-  const object = statement.object as Json | undefined;
-  if (verb?.id !== VOIDED_VERB || object?.objectType !== "StatementRef" || typeof object.id !== "string") {
-    return undefined;
-  }
+export function voidedTargetId({ verb, object }: Statement): string | undefined {
+  if (verb.id !== VOIDED_VERB || object.objectType !== "StatementRef") return undefined;
   return object.id.toLowerCase();
 }
 
