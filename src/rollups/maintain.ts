@@ -1,6 +1,7 @@
 // Keeping rollup_daily in step with the statements table: each function returns D1 statements to run in the
 // SAME batch (one transaction) as the change they account for, so a refused or failed batch changes no count.
 import { chunkJsonArrays } from "../xapi/statements/json-chunks";
+import type { Statement } from "../xapi/statements/statement";
 import { summedKeys } from "./new-statement-keys";
 import { rollupDeltaSql, zeroedRowsSql } from "./statement-keys";
 
@@ -51,7 +52,7 @@ const subtract = (db: D1Database, sql: string, zeroed: string, storeId: string, 
 
 type NewStatement = { id: string; voidsId?: string };
 
-type InsertedStatement = NewStatement & { statement: Record<string, unknown> };
+type InsertedStatement = NewStatement & { statement: Statement };
 
 /** Counts the batch's new statements (in insertion order); place after the voided flags are updated. */
 export function rollupInserted(db: D1Database, storeId: string, statements: readonly InsertedStatement[]) {

@@ -4,17 +4,14 @@
 // and erasure; test/rollups checks that what one adds the other takes away exactly.
 import { agentKey } from "../xapi/agents/identifier";
 import { composite, type Dimension, SCORE_BUCKETS } from "./dimensions";
-import { type Json, isObject } from "../json";
-
-const isNumber = (value: unknown): value is number => typeof value === "number";
+import type { Score, Statement } from "../xapi/statements/statement";
 
 /** result.score.scaled, or raw placed within min..max when scaled is absent. */
-function scaledScore(result: Json): number | undefined {
-  const score = result.score;
-  if (!isObject(score)) return undefined;
-  if (isNumber(score.scaled)) return score.scaled;
+function scaledScore(score: Score | undefined): number | undefined {
+  if (!score) return undefined;
+  if (score.scaled !== undefined) return score.scaled;
   const { raw, min, max } = score;
-  if (isNumber(raw) && isNumber(min) && isNumber(max) && max > min) return (raw - min) / (max - min);
+  if (raw !== undefined && min !== undefined && max !== undefined && max > min) return (raw - min) / (max - min);
   return undefined;
 }
 
@@ -22,20 +19,18 @@ function scaledScore(result: Json): number | undefined {
  * [dimension, value] pairs of one statement; `voiding`: a voiding statement counts in total and verb only.
  * `total`'s value (the hour of `stored`) is known only in the insert, so ADD_SUMMED_SQL fills it in.
  */
-export function newStatementKeys(statement: Json, voiding: boolean): [Dimension, string][] {
-  const keys: [Dimension, string][] = [["total", ""], ["verb", String((statement.verb as Json).id)]];
+export function newStatementKeys(statement: Statement, voiding: boolean): [Dimension, string][] {
+  const keys: [Dimension, string][] = [["total", ""], ["verb", statement.verb.id]];
   if (voiding) return keys;
-  const object = isObject(statement.object) ? statement.object : {};
-  const activity =
-    (object.objectType ?? "Activity") === "Activity" && typeof object.id === "string" ? object.id : undefined;
-  const learner = isObject(statement.actor) ? agentKey(statement.actor) : undefined;
-  const result = isObject(statement.result) ? statement.result : {};
-  const scaled = scaledScore(result);
+  const { object, result } = statement;
+  const activity = object.objectType === undefined || object.objectType === "Activity" ? object.id : undefined;
+  const learner = agentKey(statement.actor);
+  const scaled = scaledScore(result?.score);
   const bucket =
     scaled === undefined ? undefined : String(Math.min(SCORE_BUCKETS - 1, Math.trunc(Math.max(0, scaled) * 10)));
   const outcomes: string[] = [];
-  if (typeof result.completion === "boolean") outcomes.push(result.completion ? "completed" : "incomplete");
-  if (typeof result.success === "boolean") outcomes.push(result.success ? "passed" : "failed");
+  if (result?.completion !== undefined) outcomes.push(result.completion ? "completed" : "incomplete");
+  if (result?.success !== undefined) outcomes.push(result.success ? "passed" : "failed");
 
   if (activity !== undefined) keys.push(["activity", activity]);
   if (learner !== undefined) keys.push(["learner", learner]);
@@ -54,7 +49,7 @@ export function newStatementKeys(statement: Json, voiding: boolean): [Dimension,
 }
 
 /** The keys of many statements summed: [dimension, value, count] rows. */
-export function summedKeys(statements: readonly { statement: Json; voidsId?: string }[]): [string, string, number][] {
+export function summedKeys(statements: readonly { statement: Statement; voidsId?: string }[]): [string, string, number][] {
   const counts = new Map<string, [string, string, number]>();
   for (const { statement, voidsId } of statements) {
     for (const [dimension, value] of newStatementKeys(statement, voidsId !== undefined)) {
