@@ -6,6 +6,8 @@ const migrations = await readD1Migrations("./migrations");
 export default defineConfig({
   plugins: [
     cloudflareTest({
+      // The production entry wrapped in guards that fail a test where Cloudflare would (test/strict/limits.ts).
+      main: "./test/strict/strict-worker.ts",
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
         bindings: {
