@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { adminClient, xapiClient } from "./lrs/client.mjs";
 import { exportStatements, QUERY_PARAMETERS } from "./lrs/export.mjs";
 import { importStatements } from "./lrs/import.mjs";
+import { followJob } from "./lrs/jobs.mjs";
 import { readSecret, refuseCommandLineSecrets, SECRET_OPTIONS } from "./lrs/secrets.mjs";
 
 const USAGE = `usage: npm run lrs -- <command> [options]
@@ -14,7 +15,7 @@ admin commands (LRS_ADMIN_TOKEN, or --token-file <file>):
   stores list
   stores create <name> [--id <id>]
   stores rename <store> <name>
-  stores delete <store>                      deletes all of the store's data (asks for --yes)
+  stores delete <store>                      deletes all of the store's data (asks for --yes); a job
   stats <store>
   credentials list <store>
   credentials create <store> [--name <name>] [--scopes all,statements/write,...] [--authority <agent-json>]
@@ -22,6 +23,11 @@ admin commands (LRS_ADMIN_TOKEN, or --token-file <file>):
   erase-agent <agent-json> --store <store> [--direct]    GDPR erasure: prints what matches, erases with --yes
                                              (mentions anywhere; --direct: only as actor or object)
   audit <store>
+  rebuild-rollups <store>                    recounts the console's figures from the statements; a job
+  sweep-orphans <store>                      removes attachment contents no statement references; a job
+  jobs list <store> | jobs show|wait <store> <job-id>
+                                             long work runs as durable jobs: commands that start one wait
+                                             for it with a progress bar (--no-wait prints it and returns)
 
 xAPI commands (LRS_KEY and LRS_SECRET, or --key <key> and --secret-file <file>; the credential's store is used):
   import <file> [--batch 500] [--restart]    NDJSON or JSON array; resumable; rejects in <file>.rejected.ndjson
@@ -51,6 +57,7 @@ const { values: options, positionals } = parseArgs({
     related: { type: "boolean", default: false },
     direct: { type: "boolean", default: false },
     yes: { type: "boolean", default: false },
+    "no-wait": { type: "boolean", default: false },
     batch: { type: "string", default: "500" },
     restart: { type: "boolean", default: false },
     out: { type: "string" },
@@ -84,15 +91,11 @@ function confirm(what) {
   if (!options.yes) throw new Error(`${what}: this cannot be undone; repeat with --yes`);
 }
 
-/** Repeats a 202-until-done admin job (store deletion, erasure), summing the counts of each pass. */
-async function untilDone(method, path, json, countsKey) {
-  const totals = {};
-  for (let pass = 1; ; pass++) {
-    const { status, body } = await admin()(method, path, json);
-    for (const [name, n] of Object.entries(body[countsKey] ?? {})) totals[name] = (totals[name] ?? 0) + n;
-    process.stderr.write(`pass ${pass}: ${JSON.stringify(totals)}\n`);
-    if (status === 200) return { ...body, [countsKey]: totals };
-  }
+/** Starts a durable job (the admin API answers 202 with it) and, unless --no-wait, follows it to its end. */
+async function startJob(method, path, json) {
+  const request = admin();
+  const { body } = await request(method, path, json);
+  return options["no-wait"] ? body.job : followJob(request, body);
 }
 
 const commands = {
@@ -110,7 +113,7 @@ const commands = {
     if (action === "delete") {
       const store = need(rest[0], "<store>");
       confirm(`deleting store ${store}`);
-      return print(await untilDone("DELETE", `/stores/${enc(store)}`, undefined, "deleted"));
+      return print(await startJob("DELETE", `/stores/${enc(store)}`));
     }
     throw new Error(`unknown: stores ${action ?? ""}\n\n${USAGE}`);
   },
@@ -161,7 +164,25 @@ const commands = {
         `${found.attachments}${plus} attachments\n`,
     );
     confirm(`erasing ${agentText} from store ${store}`);
-    print(await untilDone("POST", path, body, "erased"));
+    print(await startJob("POST", path, body));
+  },
+
+  async "rebuild-rollups"([store]) {
+    print(await startJob("POST", `/stores/${enc(need(store, "<store>"))}/jobs`, { kind: "rollup-rebuild" }));
+  },
+
+  async "sweep-orphans"([store]) {
+    print(await startJob("POST", `/stores/${enc(need(store, "<store>"))}/jobs`, { kind: "orphan-sweep" }));
+  },
+
+  async jobs([action, store, id]) {
+    const request = admin();
+    const base = `/stores/${enc(need(store, "<store>"))}/jobs`;
+    if (action === "list") return print((await request("GET", base)).body.jobs);
+    const path = `${base}/${enc(need(id, "<job-id>"))}`;
+    if (action === "show") return print((await request("GET", path)).body);
+    if (action === "wait") return print(await followJob(request, { job: (await request("GET", path)).body, location: `/admin${path}` }));
+    throw new Error(`unknown: jobs ${action ?? ""}\n\n${USAGE}`);
   },
 
   async import([file]) {

@@ -238,7 +238,7 @@ test("npm start passes its secrets to the Worker in a 0600 file, never on a comm
   assert.equal((await get(bootstrap.secret.replace(/\\\$/g, "$"))).status, 401);
 });
 
-test("erase-agent and store deletion run to completion", () => {
+test("erase-agent, a rollup rebuild and store deletion run as jobs to completion", () => {
   lrsJson(["stores", "create", "Erase", "--id", "erase"]);
   const credential = lrsJson(["credentials", "create", "erase"]);
   const file = join(dir, "erase.ndjson");
@@ -250,11 +250,21 @@ test("erase-agent and store deletion run to completion", () => {
   assert.match(asked.stderr, /matching in store erase: 2 statements, 0 documents, 0 attachments/);
   assert.match(asked.stderr, /repeat with --yes/);
   assert.equal(lrsJson(["stats", "erase"]).statements, 14);
-  const erased = lrsJson(["erase-agent", '{"mbox":"mailto:Learner0@Example.com"}', "--store", "erase", "--yes"]);
-  assert.equal(erased.erased.statements, 2);
+  const erasing = run(["erase-agent", '{"mbox":"mailto:Learner0@Example.com"}', "--store", "erase", "--yes"]);
+  assert.equal(erasing.status, 0, erasing.stderr);
+  const erased = JSON.parse(erasing.stdout);
+  assert.deepEqual([erased.kind, erased.state, erased.counts.statements, erased.done, erased.total], ["agent-erasure", "succeeded", 2, 2, 2]);
+  // The progress bar's last line (stderr is not a terminal here: plain lines).
+  assert.match(erasing.stderr, /agent-erasure [0-9a-f]{8} \[#{30}\] 100\.0% succeeded: statements 2/);
   assert.equal(lrsJson(["stats", "erase"]).statements, 12);
+  const rebuilt = lrsJson(["rebuild-rollups", "erase"]);
+  // Progress in seqs: the span from the store's first to its last statement.
+  assert.deepEqual([rebuilt.kind, rebuilt.state, rebuilt.done], ["rollup-rebuild", "succeeded", rebuilt.total]);
+  const jobs = lrsJson(["jobs", "list", "erase"]);
+  assert.deepEqual(jobs.map((job) => job.kind), ["rollup-rebuild", "agent-erasure"]);
+  assert.equal(lrsJson(["jobs", "show", "erase", erased.id]).state, "succeeded");
   const deleted = lrsJson(["stores", "delete", "erase", "--yes"]);
-  assert.equal(deleted.done, true);
+  assert.deepEqual([deleted.kind, deleted.state, deleted.counts.statements], ["store-deletion", "succeeded", 12]);
   assert.ok(!lrsJson(["stores", "list"]).some((store) => store.id === "erase"));
   assert.ok(existsSync(`${file}.import-state`));
 });
