@@ -45,6 +45,11 @@ export function readsOnlyOwnStatements(principal: Principal): boolean {
   return !principal.scopes.some((s) => s === "all" || s === "all/read" || s === "statements/read");
 }
 
+/** Whether the principal may read a statement its writer's credential stored (for it, another's is not found). */
+export function mayReadStatementOf(principal: Principal, writerCredentialId: string | null): boolean {
+  return !readsOnlyOwnStatements(principal) || writerCredentialId === principal.credentialId;
+}
+
 export function requireScope(...anyOf: Scope[]) {
   return createMiddleware<AppEnv>(async function requireScopeMiddleware(c, next) {
     const principal = c.get("principal");

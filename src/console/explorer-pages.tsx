@@ -4,7 +4,7 @@
 import type { Context } from "hono";
 import type { Principal } from "../env";
 import { XapiError } from "../errors";
-import { readsOnlyOwnStatements } from "../auth/scopes";
+import { mayReadStatementOf } from "../auth/scopes";
 import { findStatementsByIds } from "../xapi/statements/store";
 import { isUuid } from "../xapi/statements/validation";
 import { storedStatement } from "../xapi/statements/stored-statement";
@@ -98,7 +98,7 @@ async function singleStatementPage(
   }
   const [row] = await findStatementsByIds(c.get("db"), principal.storeId, [statementId.toLowerCase()]);
   // statements/read/mine: another credential's statement is simply not found.
-  const visible = row && (!readsOnlyOwnStatements(principal) || row.credentialId === principal.credentialId);
+  const visible = row && mayReadStatementOf(principal, row.credentialId);
   return c.html(
     <Layout {...frame}>
       {form}

@@ -1,11 +1,10 @@
 // The statement explorer's query: the console's filter form turned into the xAPI query parameters, checked by
-// the query module's own parser and answered by its storage verb, so the explorer shows exactly what
+// the query module's own parser and read by its page reader, so the explorer shows exactly what
 // GET /xapi/statements would. Pages are newest first; the cursor is the query module's sealed keyset position.
 import type { Principal } from "../env";
-import { readsOnlyOwnStatements } from "../auth/scopes";
-import { canonicalParameters, cursorKeyMaterial, openCursor, sealCursor } from "../xapi/statements/query/cursor";
-import { parseStatementQuery, type StatementQuery } from "../xapi/statements/query/parameters";
-import { type QueriedRow, queryStatements } from "../xapi/statements/query/store";
+import { parseStatementQuery } from "../xapi/statements/query/parameters";
+import { readStatementPage } from "../xapi/statements/query/statement-page";
+import type { QueriedRow } from "../xapi/statements/query/store";
 import { agentParameter } from "./agent-input";
 
 export const FILTER_FIELDS = ["agent", "verb", "activity", "registration", "since", "until"] as const;
@@ -58,24 +57,16 @@ export async function readExplorerPage(
   options: { cursor?: string; limit?: number; afterSeq?: number; ascending?: boolean },
 ): Promise<ExplorerPage> {
   const entries = xapiEntries(filters);
-  const query: StatementQuery = parseStatementQuery(entries, "2.0.0");
-  const keyMaterial = cursorKeyMaterial(env as Record<string, unknown>);
-  const parameters = canonicalParameters(entries);
-  const afterSeq = options.cursor
-    ? await openCursor(keyMaterial, principal.storeId, parameters, options.cursor)
-    : options.afterSeq;
-  const { rows, hasMore } = await queryStatements(db, {
-    storeId: principal.storeId,
-    filters: query.filters,
-    sinceMs: query.sinceMs,
-    untilMs: query.untilMs,
-    afterSeq,
-    ascending: options.ascending ?? false,
-    limit: options.limit ?? PAGE_SIZE,
-    // 1.0.3 Communication 4.2: statements/read/mine reads only what this credential wrote.
-    credentialId: readsOnlyOwnStatements(principal) ? principal.credentialId : undefined,
-  });
+  const query = parseStatementQuery(entries, "2.0.0");
+  const { rows, hasMore, cursorAfter } = await readStatementPage(
+    db,
+    env,
+    principal,
+    entries,
+    { ...query, cursor: options.cursor || undefined, ascending: options.ascending ?? false, limit: options.limit ?? PAGE_SIZE },
+    options.afterSeq,
+  );
   const last = rows[rows.length - 1];
-  const next = hasMore && last ? await sealCursor(keyMaterial, principal.storeId, parameters, last.seq) : undefined;
+  const next = hasMore && last ? await cursorAfter(last.seq) : undefined;
   return { rows, ...(next ? { next } : {}) };
 }

@@ -1,7 +1,7 @@
 // GET /statements?statementId= | ?voidedStatementId= (1.0.3 Communication 2.1.3-2.1.4; 9274.1.1 4.1.6.1):
 // one Statement object, not a StatementResult. A voided statement is only reachable by voidedStatementId.
 import type { Context } from "hono";
-import { readsOnlyOwnStatements } from "../../auth/scopes";
+import { mayReadStatementOf } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
 import { badRequest, notFound } from "../../errors";
 import { multipartStatementResponse } from "./attachments/multipart-response";
@@ -41,7 +41,7 @@ export async function getSingleStatement(c: Context<AppEnv>): Promise<Response> 
   const visible =
     row &&
     row.voided === (voidedStatementId !== undefined) &&
-    (!readsOnlyOwnStatements(principal) || row.credentialId === principal.credentialId);
+    mayReadStatementOf(principal, row.credentialId);
   if (!visible) throw notFound(`no ${voidedStatementId !== undefined ? "voided " : ""}statement with id ${wanted}`);
 
   const [statement] = await renderStatements(c.get("db"), principal.storeId, [row], {

@@ -1,0 +1,47 @@
+// One page of a statement query, read the way GET /statements reads it, for every reader of statement pages
+// (the console's explorer, ./handler.ts): the `more` cursor opened against the same parameters, the store's
+// index read with transient D1 errors retried, and statements/read/mine applied (1.0.3 Communication 4.2).
+// The next cursor is sealed by the caller, after it has decided where the page ends.
+import type { Principal } from "../../../env";
+import { readsOnlyOwnStatements } from "../../../auth/scopes";
+import { withD1Retry } from "../../../db/transient-errors";
+import { canonicalParameters, cursorKeyMaterial, openCursor, sealCursor } from "./cursor";
+import type { StatementQuery } from "./parameters";
+import { type QueriedRow, queryStatements } from "./store";
+
+export type StatementPageRead = {
+  rows: QueriedRow[];
+  hasMore: boolean;
+  /** The canonical query parameters the cursor is bound to (the `more` IRL repeats them). */
+  parameters: string;
+  /** The sealed cursor continuing this query after the row with this seq. */
+  cursorAfter: (seq: number) => Promise<string>;
+};
+
+export async function readStatementPage(
+  db: D1Database,
+  env: object,
+  principal: Principal,
+  entries: [string, string][],
+  query: Pick<StatementQuery, "filters" | "sinceMs" | "untilMs" | "limit" | "ascending" | "cursor">,
+  /** A position to read after instead of a cursor (the console's live view). */
+  afterSeq?: number,
+): Promise<StatementPageRead> {
+  const keyMaterial = cursorKeyMaterial(env as Record<string, unknown>);
+  const parameters = canonicalParameters(entries);
+  const after = query.cursor !== undefined ? await openCursor(keyMaterial, principal.storeId, parameters, query.cursor) : afterSeq;
+  // Read-only, so a transient D1 error is simply tried again (src/db/transient-errors.ts).
+  const { rows, hasMore } = await withD1Retry(() =>
+    queryStatements(db, {
+      storeId: principal.storeId,
+      filters: query.filters,
+      sinceMs: query.sinceMs,
+      untilMs: query.untilMs,
+      afterSeq: after,
+      ascending: query.ascending,
+      limit: query.limit,
+      credentialId: readsOnlyOwnStatements(principal) ? principal.credentialId : undefined,
+    }),
+  );
+  return { rows, hasMore, parameters, cursorAfter: (seq) => sealCursor(keyMaterial, principal.storeId, parameters, seq) };
+}
