@@ -49,23 +49,29 @@ function collectFromStatement(statement: Json, activities: Json[], verbs: Json[]
   }
 }
 
+// One D1 batch for every chunk: a page of statements may name thousands of activities, and a query per
+// chunk would pass Free's 50 D1 queries per request (a batch counts as one).
 async function loadDefinitions(db: D1Database, storeId: string, ids: string[]): Promise<Map<string, Json>> {
   const found = new Map<string, Json>();
+  if (ids.length === 0) return found;
+  const lookups: D1PreparedStatement[] = [];
   for (let start = 0; start < ids.length; start += IDS_PER_LOOKUP) {
     const chunk = ids.slice(start, start + IDS_PER_LOOKUP);
-    const { results } = await db
-      .prepare(
-        `SELECT activity_id, definition FROM activities WHERE store_id = ? AND activity_id IN (${chunk.map(() => "?").join(",")})`,
-      )
-      .bind(storeId, ...chunk)
-      .all<{ activity_id: string; definition: string }>();
-    for (const row of results) {
-      try {
-        const definition = JSON.parse(row.definition) as unknown;
-        if (isObject(definition)) found.set(row.activity_id, definition);
-      } catch {
-        // A definition that cannot be read is skipped: the statement's own definition is still served.
-      }
+    lookups.push(
+      db
+        .prepare(
+          `SELECT activity_id, definition FROM activities WHERE store_id = ? AND activity_id IN (${chunk.map(() => "?").join(",")})`,
+        )
+        .bind(storeId, ...chunk),
+    );
+  }
+  const answers = await db.batch<{ activity_id: string; definition: string }>(lookups);
+  for (const row of answers.flatMap((answer) => answer.results)) {
+    try {
+      const definition = JSON.parse(row.definition) as unknown;
+      if (isObject(definition)) found.set(row.activity_id, definition);
+    } catch {
+      // A definition that cannot be read is skipped: the statement's own definition is still served.
     }
   }
   return found;
