@@ -11,6 +11,7 @@ import { bySha2, declaredAttachments, requireAttachmentData, SIGNATURE_USAGE_TYP
 import type { AttachmentLimits } from "./limits";
 import { boundaryOf, MultipartReader, type MultipartPart } from "./multipart-reader";
 import type { RequestUploads } from "./request-uploads";
+import { MAX_PARTS_PER_REQUEST, UploadBudget } from "./upload-budget";
 
 export type MultipartStatementInput = {
   body: ReadableStream<Uint8Array> | null;
@@ -44,7 +45,7 @@ export async function readMultipartStatements(input: MultipartStatementInput): P
   const reader = new MultipartReader(input.body.getReader(), boundary, {
     maxBodyBytes: limits.maxRequestBytes,
     maxHeaderBytes: limits.maxHeaderBytes,
-    maxParts: limits.maxParts,
+    maxParts: Math.min(limits.maxParts, MAX_PARTS_PER_REQUEST),
   });
   try {
     const first = await reader.nextPart();
@@ -56,6 +57,7 @@ export async function readMultipartStatements(input: MultipartStatementInput): P
     const body = input.parseStatements(await readText(first, limits.maxStatementBytes));
     const declared = bySha2(declaredAttachments(body));
     const alreadyStored = await findStoredKeys(input.db, input.storeId, [...declared.keys()]);
+    const budget = UploadBudget.requireAffordable(declared, alreadyStored);
 
     const stored = new Map<string, StoredAttachment>();
     const signatures = new Map<string, Uint8Array>();
@@ -64,6 +66,7 @@ export async function readMultipartStatements(input: MultipartStatementInput): P
       const isSignature = attachments.some((attachment) => attachment.usageType === SIGNATURE_USAGE_TYPE);
       // Content the store or this request already holds is only verified, not written again.
       const existingKey = alreadyStored.get(sha2) ?? stored.get(sha2)?.r2Key;
+      if (existingKey === undefined) budget.spend(attachments);
       const r2Key = existingKey ?? input.uploads.newKey(sha2);
       const { length, kept } = await writeAttachmentPart(input.bucket, part.content(), {
         sha2,
