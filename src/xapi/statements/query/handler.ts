@@ -8,7 +8,7 @@ import { withD1Retry } from "../../../db/transient-errors";
 import type { AppEnv } from "../../../env";
 import { renderStatements } from "../format";
 import { canonicalParameters, cursorKeyMaterial, openCursor, sealCursor } from "./cursor";
-import { respondWithAttachments } from "./multipart-result";
+import { pageWithinAttachmentReads, respondWithAttachments } from "./multipart-result";
 import { parseStatementQuery } from "./parameters";
 import { queryStatements } from "./store";
 
@@ -24,7 +24,7 @@ export async function handleStatementQuery(c: Context<AppEnv>): Promise<Response
     query.cursor !== undefined ? await openCursor(keyMaterial, principal.storeId, parameters, query.cursor) : undefined;
 
   // Read-only, so a transient D1 error is simply tried again (src/db/transient-errors.ts).
-  const { rows: page, hasMore } = await withD1Retry(() => queryStatements(db, {
+  const read = await withD1Retry(() => queryStatements(db, {
     storeId: principal.storeId,
     filters: query.filters,
     sinceMs: query.sinceMs,
@@ -35,6 +35,10 @@ export async function handleStatementQuery(c: Context<AppEnv>): Promise<Response
     // 1.0.3 Communication 4.2: statements/read/mine reads only what this credential wrote.
     credentialId: readsOnlyOwnStatements(principal) ? principal.credentialId : undefined,
   }));
+  // attachments=true: a page whose contents need more R2 GETs than one request may make ends early.
+  const { page, hasMore } = query.attachments
+    ? await pageWithinAttachmentReads(db, principal.storeId, read.rows, read.hasMore)
+    : { page: read.rows, hasMore: read.hasMore };
   let more = "";
   if (hasMore) {
     const cursor = await sealCursor(keyMaterial, principal.storeId, parameters, page[page.length - 1]!.seq);
