@@ -13,7 +13,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { conflict } from "../../errors";
 import { CONSISTENT_THROUGH_HEADER } from "./consistent-through";
-import { acceptSingleStatement, acceptStatements, recordStatements } from "./record-statements";
+import { prepareValidStatements, recordStatements, validateStatements } from "./record-statements";
 import { receiveStatements } from "./request";
 
 /** PUT names its one statement's id; POST does not. */
@@ -26,16 +26,13 @@ export async function ingestStatements(c: Context<AppEnv>, write: StatementWrite
   const { statementId } = write;
   return receiveStatements(
     c,
-    (body) => ({
-      prepared:
-        statementId === undefined
-          ? acceptStatements(body, principal, version)
-          : acceptSingleStatement(body, principal, version, statementId),
-      isBatch: statementId === undefined && Array.isArray(body),
-    }),
+    (body) => {
+      const valid = validateStatements(body, version, statementId);
+      return { ...valid, prepared: prepareValidStatements(valid, principal, version, statementId) };
+    },
     async ({ accepted, attachments }) => {
       const outcome = await recordStatements(c.get("db"), principal, version, accepted.prepared, attachments);
-      if (!outcome.ok) throw conflictAt(outcome.conflict, accepted.isBatch);
+      if (!outcome.ok) throw conflictAt(outcome.conflict, accepted.path);
       if (outcome.consistentThrough) c.header(CONSISTENT_THROUGH_HEADER, outcome.consistentThrough);
       return outcome.ids;
     },
@@ -43,8 +40,7 @@ export async function ingestStatements(c: Context<AppEnv>, write: StatementWrite
 }
 
 /** 409 naming the statement whose id is stored with other content (1.0.3 Communication 2.1.1, 2.1.2). */
-function conflictAt({ id, index }: { id: string; index: number }, isBatch: boolean) {
-  const where = isBatch ? `statement[${index}]` : "statement";
-  return conflict(`a different statement with id ${id} is already stored`, `${where}.id`);
+function conflictAt({ id, index }: { id: string; index: number }, path: (index: number) => string) {
+  return conflict(`a different statement with id ${id} is already stored`, `${path(index)}.id`);
 }
 

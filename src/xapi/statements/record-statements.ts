@@ -15,7 +15,7 @@ import { assignLrsProperties } from "./lrs-properties";
 import { assertIndexRowsFit, statementFacts } from "./statement-index";
 import { statementRefTarget } from "./statement-refs";
 import { findStatementsByIds, insertStatements, isDuplicateIdError, type PreparedStatement } from "./store";
-import type { Statement } from "./statement";
+import type { Statement, ValidStatements } from "./statement";
 import { checkStatementRules } from "./statement-rules";
 import { parseStatement } from "./validation";
 import { voidedTargetId } from "./voiding";
@@ -32,33 +32,48 @@ const MAX_ATTEMPTS = 4;
 export const MAX_STATEMENT_BYTES = 800_000;
 const encoder = new TextEncoder();
 
-/** PUT's body: one statement, valid under `version`, whose id, when it has one, is the statementId parameter. */
+/**
+ * Steps 2-3 of ingest.ts for PUT (`statementId`: one statement object, whose id, when it has one, is the
+ * parameter) or POST (one statement or an array): each statement valid under `version`, then the request rules.
+ */
+export function validateStatements(body: unknown, version: XapiVersion, statementId?: string): ValidStatements {
+  if (statementId !== undefined && !isObject(body)) {
+    throw badRequest("PUT /statements takes a single statement object", "statement");
+  }
+  const isBatch = Array.isArray(body);
+  const values = isBatch ? (body as unknown[]) : [body];
+  const path = (i: number) => (isBatch ? `statement[${i}]` : "statement");
+  const statements = values.map((value, i) => orBadRequest(parseStatement(value, version, path(i))));
+  const issue = checkStatementRules(statements, { version, statementId, path });
+  if (issue) throw rejectIssues([issue]);
+  return { statements, path };
+}
+
+/** Step 4 of ingest.ts: the statements prepared for storage; 413 when one is past a row bound. */
+export function prepareValidStatements(
+  { statements, path }: ValidStatements,
+  principal: Principal,
+  version: XapiVersion,
+  statementId?: string,
+): PreparedStatement[] {
+  const prepared = prepareStatements(statements, principal, version, statementId);
+  assertIndexRowsFit(prepared, path);
+  return prepared;
+}
+
+/** PUT's body validated and prepared (steps 2-4 at once, for the benches). */
 export function acceptSingleStatement(
   body: unknown,
   principal: Principal,
   version: XapiVersion,
   statementId: string,
 ): PreparedStatement[] {
-  if (!isObject(body)) throw badRequest("PUT /statements takes a single statement object", "statement");
-  const statements = [orBadRequest(parseStatement(body, version, "statement"))];
-  const issue = checkStatementRules(statements, { version, statementId, path: () => "statement" });
-  if (issue) throw rejectIssues([issue]);
-  const prepared = prepareStatements(statements, principal, version, statementId);
-  assertIndexRowsFit(prepared, () => "statement");
-  return prepared;
+  return prepareValidStatements(validateStatements(body, version, statementId), principal, version, statementId);
 }
 
-/** POST's body: one statement or an array of them, each valid under `version`. */
+/** POST's body validated and prepared (steps 2-4 at once, for the benches). */
 export function acceptStatements(body: unknown, principal: Principal, version: XapiVersion): PreparedStatement[] {
-  const isBatch = Array.isArray(body);
-  const values = isBatch ? (body as unknown[]) : [body];
-  const path = (i: number) => (isBatch ? `statement[${i}]` : "statement");
-  const statements = values.map((value, i) => orBadRequest(parseStatement(value, version, path(i))));
-  const issue = checkStatementRules(statements, { version, path });
-  if (issue) throw rejectIssues([issue]);
-  const prepared = prepareStatements(statements, principal, version);
-  assertIndexRowsFit(prepared, path);
-  return prepared;
+  return prepareValidStatements(validateStatements(body, version), principal, version);
 }
 
 /**

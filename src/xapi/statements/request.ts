@@ -15,6 +15,7 @@ import { attachmentLimits } from "./attachments/limits";
 import { readMultipartStatements } from "./attachments/multipart-request";
 import { RequestUploads } from "./attachments/request-uploads";
 import { verifySignedStatements } from "./attachments/signed-statements";
+import type { ValidStatements } from "./statement";
 
 export type StatementRequest<T> = {
   /** What `accept` made of the body. */
@@ -28,7 +29,7 @@ export type StatementRequest<T> = {
  * R2, then hands the request to `record`. Attachment objects the request wrote that no row names when it ends
  * (it was rejected, or a concurrent request recorded the same content first) are deleted before answering.
  */
-export async function receiveStatements<T, R>(
+export async function receiveStatements<T extends ValidStatements, R>(
   c: Context<AppEnv>,
   accept: (body: unknown) => T,
   record: (request: StatementRequest<T>) => Promise<R>,
@@ -43,7 +44,7 @@ export async function receiveStatements<T, R>(
   }
 }
 
-async function readStatementRequest<T>(
+async function readStatementRequest<T extends ValidStatements>(
   c: Context<AppEnv>,
   accept: (body: unknown) => T,
   uploads: RequestUploads,
@@ -73,7 +74,7 @@ async function readStatementRequest<T>(
         return body;
       },
     });
-    await verifySignedStatements(read.body, read.signatures, version);
+    await verifySignedStatements(accepted!.value, read.signatures, version);
     return { accepted: accepted!.value, attachments: read.attachments };
   }
   if (type !== "application/json") {
@@ -82,7 +83,7 @@ async function readStatementRequest<T>(
   const body = requireStatementCount(parseStrictJson(await readBodyText(c), "statement"), c);
   const accepted = accept(body);
   requireAttachmentData(declaredAttachments(body), new Set());
-  await verifySignedStatements(body, new Map(), version);
+  await verifySignedStatements(accepted, new Map(), version);
   return { accepted, attachments: [] };
 }
 

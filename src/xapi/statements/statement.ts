@@ -112,3 +112,10 @@ export type Statement = StatementCore & {
 
 /** A statement as stored (lrs-properties.ts): id, authority and version set, contextActivities as arrays. */
 export type RecordedStatement = Statement & { id: string; authority: Actor; version: string };
+
+/** A request's statements as validation and the request rules proved them, with where each is in the body. */
+export type ValidStatements = {
+  statements: Statement[];
+  /** `statement[3]` in a batch (POST with an array), `statement` otherwise. */
+  path: (index: number) => string;
+};

@@ -7,7 +7,8 @@ import { badRequest } from "../../../errors";
 import { mediaType } from "../../../http/body";
 import { canonicalJson, sameStatement } from "../comparison";
 import { isObject } from "../../../json";
-import { SIGNATURE_USAGE_TYPE, statementsOf } from "./declared-attachments";
+import type { ValidStatements } from "../statement";
+import { SIGNATURE_USAGE_TYPE } from "./declared-attachments";
 import { verifyJws } from "./jws";
 
 /**
@@ -15,26 +16,23 @@ import { verifyJws } from "./jws";
  * lower-case sha2; a signature known only by fileUrl cannot be checked and is accepted (CHECKLIST #194).
  */
 export async function verifySignedStatements(
-  body: unknown,
+  { statements, path }: ValidStatements,
   signatures: ReadonlyMap<string, Uint8Array>,
   version: XapiVersion,
 ): Promise<void> {
-  const statements = statementsOf(body);
   for (const [index, statement] of statements.entries()) {
-    if (!isObject(statement) || !Array.isArray(statement.attachments)) continue;
-    const base = Array.isArray(body) ? `statement[${index}]` : "statement";
-    for (const [position, attachment] of statement.attachments.entries()) {
-      if (!isObject(attachment) || attachment.usageType !== SIGNATURE_USAGE_TYPE) continue;
-      const path = `${base}.attachments[${position}]`;
-      if (typeof attachment.contentType !== "string" || mediaType(attachment.contentType) !== "application/octet-stream") {
-        throw badRequest("a signature attachment must have the contentType application/octet-stream", `${path}.contentType`);
+    for (const [position, attachment] of (statement.attachments ?? []).entries()) {
+      if (attachment.usageType !== SIGNATURE_USAGE_TYPE) continue;
+      const where = `${path(index)}.attachments[${position}]`;
+      if (mediaType(attachment.contentType) !== "application/octet-stream") {
+        throw badRequest("a signature attachment must have the contentType application/octet-stream", `${where}.contentType`);
       }
-      const jws = typeof attachment.sha2 === "string" ? signatures.get(attachment.sha2.toLowerCase()) : undefined;
+      const jws = signatures.get(attachment.sha2.toLowerCase());
       if (!jws) continue;
       const result = await verifyJws(jws, version);
-      if (!result.ok) throw badRequest(`malformed signature: ${result.reason}`, path);
+      if (!result.ok) throw badRequest(`malformed signature: ${result.reason}`, where);
       if (!signedAsReceived(result.jws.payload as Record<string, unknown>, statement, version)) {
-        throw badRequest("malformed signature: the JWS payload is not the statement received", path);
+        throw badRequest("malformed signature: the JWS payload is not the statement received", where);
       }
     }
   }
