@@ -4,7 +4,8 @@
 // request failed is unreachable (swept later by sweepOrphanAttachments).
 import { chunkJsonArrays } from "../json-chunks";
 import type { StoredAttachment } from "./attachment-store";
-import { declaredAttachments } from "./declared-attachments";
+import type { Statement } from "../statement";
+import { attachmentsOf } from "./declared-attachments";
 
 const INSERT_ATTACHMENTS_SQL = `
 INSERT INTO attachments (store_id, sha2, content_type, length, r2_key, created_ms)
@@ -29,7 +30,7 @@ export function attachmentRowsStatements(
   db: D1Database,
   storeId: string,
   stored: readonly StoredAttachment[],
-  statements: readonly { id: string; statement: Record<string, unknown> }[],
+  statements: readonly { id: string; statement: Statement }[],
   nowMs = Date.now(),
 ): D1PreparedStatement[] {
   const bound: D1PreparedStatement[] = [];
@@ -37,7 +38,7 @@ export function attachmentRowsStatements(
   for (const chunk of chunkJsonArrays(rows)) bound.push(db.prepare(INSERT_ATTACHMENTS_SQL).bind(storeId, nowMs, chunk));
   const received = new Set(stored.map((a) => a.sha2));
   const links = statements.flatMap(({ id, statement }) =>
-    [...new Set(declaredAttachments(statement).map((a) => a.sha2.toLowerCase()))]
+    [...new Set(attachmentsOf(statement).map((a) => a.sha2.toLowerCase()))]
       .filter((sha2) => received.has(sha2))
       .map((sha2) => [id, sha2]),
   );

@@ -1,8 +1,10 @@
 // The Attachment objects a statement request declares, looked up by sha2: the only way parts and attachment
 // objects are matched (1.0.3 Communication 1.5.2.s1.b4; 9274.1.1 4.1.3 "It shall not do so any other way").
-// Reads the body defensively: shape errors are the validation module's to report.
+// declaredAttachments reads the raw body defensively (the multipart reader, which sees the body as unknown;
+// shape errors are the validation module's to report); attachmentsOf reads a validated statement.
 import { badRequest } from "../../../errors";
 import { type Json, isObject } from "../../../json";
+import type { Attachment, Statement } from "../statement";
 
 export const SIGNATURE_USAGE_TYPE = "http://adlnet.gov/expapi/attachments/signature";
 
@@ -41,6 +43,13 @@ function collect(statement: unknown, path: string, into: DeclaredAttachment[]): 
     const { usageType, contentType, length, sha2, fileUrl } = attachment;
     into.push({ usageType, contentType, length, sha2, fileUrl, path: `${path}.attachments[${index}]` });
   });
+}
+
+/** The Attachment objects of a valid statement and of the SubStatement it holds (1.0.3 Data 2.4.11). */
+export function attachmentsOf(statement: Statement): Attachment[] {
+  const own = statement.attachments ?? [];
+  const object = statement.object;
+  return object.objectType === "SubStatement" && object.attachments ? [...own, ...object.attachments] : own;
 }
 
 /** Attachment objects grouped by lower-case sha2 (hex digests are case-insensitive). */
