@@ -349,4 +349,3 @@ export function daysBetween(from: string, to: string): string[] {
   return days;
 }
 
-export { SCORE_BUCKETS, SEPARATOR };

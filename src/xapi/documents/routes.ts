@@ -16,7 +16,6 @@ import { isJsonMediaType, parseJsonObject } from "./json-merge";
 import { type DocumentRequest, parseDocumentRequest } from "./parameters";
 import { type Conditions, parseConditions, preconditionsHold, unconditionalPutRule } from "./preconditions";
 
-export type { DocumentKind } from "./document-address";
 
 const DEFAULT_CONTENT_TYPE = "application/octet-stream";
 // A body travels to the Durable Object as one RPC argument, and those are capped at 32 MiB.

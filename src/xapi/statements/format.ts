@@ -11,7 +11,6 @@ import { type Json, isObject } from "../../json";
 export const STATEMENT_FORMATS = ["exact", "ids", "canonical"] as const;
 export type StatementFormat = (typeof STATEMENT_FORMATS)[number];
 
-export type { StoredStatementRow };
 
 export type RenderOptions = { format: StatementFormat; version: XapiVersion; acceptLanguage?: string };
 

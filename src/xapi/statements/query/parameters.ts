@@ -13,7 +13,6 @@ import { isIri, isUuid } from "../validation";
 /** The largest page the LRS serves; `limit=0` or no limit means this (1.0.3 Communication 2.1.3 row 11). */
 export const MAX_LIMIT = 500;
 
-export type { IndexKind };
 
 /** One equality filter answered by the statement_index table. */
 export type IndexFilter = { kind: IndexKind; value: string };

@@ -54,13 +54,6 @@ export function requireNumber(value: unknown, path: string): number {
   return value;
 }
 
-/** A property that must be present (absent and `undefined` are the same thing here). */
-export function requireProperty(object: JsonObject, key: string, path: string): unknown {
-  const value = object[key];
-  if (value === undefined) throw invalid("is required", at(path, key));
-  return value;
-}
-
 /**
  * Rejects keys the spec does not define in this position, including a defined key in the wrong case
  * (`Actor`, `mBox`: keys are case-sensitive, 1.0.3 Data 2.2.s4.b1.b5).
