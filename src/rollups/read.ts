@@ -348,4 +348,3 @@ export function daysBetween(from: string, to: string): string[] {
   for (let ms = start; ms <= end && days.length < MAX_DAYS; ms += DAY_MS) days.push(utcDay(ms));
   return days;
 }
-
