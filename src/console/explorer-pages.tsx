@@ -16,8 +16,11 @@ import { StatementItem, StatementList } from "./statement-list";
 import { principalWith, storeBase } from "./store-access";
 import { ErrorNote, Forbidden } from "./ui";
 
-/** Statements an export holds at most (newest first): bounds the D1 reads one request makes. */
-export const EXPORT_LIMIT = 50_000;
+/**
+ * Statements a download from this page holds at most (newest first): 20 reads of EXPORT_PAGE, under the
+ * 45-call bound of one request (PLATFORM.md). A whole store is exported by a job (./job-pages.tsx).
+ */
+export const EXPORT_LIMIT = 10_000;
 const EXPORT_PAGE = 500;
 
 export async function explorerPage(c: Context<ConsoleEnv>): Promise<Response> {
@@ -41,6 +44,7 @@ export async function explorerPage(c: Context<ConsoleEnv>): Promise<Response> {
         <p class="actions">
           <a href={`${base}/statements/export?${withParam(query, "format", "ndjson")}`}>Export NDJSON</a>{" "}
           <a href={`${base}/statements/export?${withParam(query, "format", "csv")}`}>Export CSV</a>{" "}
+          <a href={`${base}/jobs`}>Export everything (a job)</a>{" "}
           {!search.get("cursor") && (
             <button
               type="button"

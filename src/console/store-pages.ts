@@ -4,7 +4,7 @@ import { activityPage, learnerDocument, learnerPage } from "./activity-learner-p
 import type { ConsoleEnv } from "./console-env";
 import { explorerPage, exportStatements, livePage } from "./explorer-pages";
 import { dashboardPage, overviewPage } from "./figure-pages";
-import { jobListPage, jobPage } from "./job-pages";
+import { downloadExport, jobListPage, jobPage, startExport } from "./job-pages";
 import { requireStoreAccess } from "./store-access";
 
 export const storePages = new Hono<ConsoleEnv>();
@@ -19,4 +19,6 @@ storePages.get("/activity", activityPage);
 storePages.get("/learner", learnerPage);
 storePages.get("/learner/document", learnerDocument);
 storePages.get("/jobs", jobListPage);
+storePages.post("/jobs/export", startExport);
 storePages.get("/jobs/:jobId", jobPage);
+storePages.get("/jobs/:jobId/download", downloadExport);

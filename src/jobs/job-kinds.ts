@@ -3,6 +3,7 @@ import type { JobKind } from "./job-kind";
 import { agentErasureJob } from "./kinds/agent-erasure";
 import { orphanSweepJob } from "./kinds/orphan-sweep";
 import { rollupRebuildJob } from "./kinds/rollup-rebuild";
+import { statementExportJob } from "./kinds/statement-export";
 import { storeDeletionJob } from "./kinds/store-deletion";
 
 export const JOB_KINDS = {
@@ -10,6 +11,7 @@ export const JOB_KINDS = {
   "store-deletion": storeDeletionJob,
   "orphan-sweep": orphanSweepJob,
   "rollup-rebuild": rollupRebuildJob,
+  "statement-export": statementExportJob,
 } satisfies Record<string, JobKind>;
 
 export type JobKindName = keyof typeof JOB_KINDS;

@@ -22,8 +22,9 @@ export class StepBudget {
     return true;
   }
 
-  get used(): number {
-    return this.calls;
+  /** Calls still allowed (the wall-clock bound aside). */
+  get left(): number {
+    return this.maxCalls - this.calls;
   }
 }
 
