@@ -26,12 +26,13 @@ export async function resumeIfStalled(env: Bindings, row: JobRow, nowMs = Date.n
 
 /** A restart reruns the instance from its first step; every step reads its place from the job row. */
 async function resumeJob(env: Bindings, row: JobRow): Promise<void> {
+  // An instance that does not exist (its creation failed, or local state was lost) reads as no status.
   const instance = await env.JOBS.get(row.instanceId).catch(() => undefined);
-  const status = instance ? (await instance.status()).status : undefined;
-  if (instance && status !== "complete" && status !== "errored" && status !== "terminated") {
+  const status = instance ? await instance.status().then((s) => s.status, () => undefined) : undefined;
+  if (instance && status !== undefined && status !== "complete" && status !== "errored" && status !== "terminated") {
     await instance.restart();
     await touchJob(env.DB, row.id);
     return;
   }
-  await continueJob(env, row.id, Date.now());
+  await continueJob(env, row.id, Math.floor(Date.now() / 1000));
 }

@@ -13,9 +13,12 @@ export async function startJob(env: Bindings, db: D1Database, request: JobReques
   return row;
 }
 
-/** Moves a job to a new Workflow instance (step limit reached, or its run was lost); the row keeps its place. */
+/**
+ * Moves a job to a new Workflow instance (step limit reached, or its run was lost); the row keeps its place.
+ * Instance ids allow letters, digits, - and _ (at most 100 characters).
+ */
 export async function continueJob(env: Bindings, jobId: string, generation: number): Promise<string> {
-  const instanceId = `${jobId}.${generation}`;
+  const instanceId = `${jobId}-g${generation}`;
   try {
     await env.JOBS.create({ id: instanceId, params: { jobId, generation } });
   } catch (error) {
