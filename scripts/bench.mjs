@@ -9,6 +9,7 @@ import os from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { bundleSize } from "./bench/bundle.mjs";
+import { d1Bytes, writeCost } from "./bench/d1-cost.mjs";
 import { documentPhase } from "./bench/documents.mjs";
 import { heapPhase } from "./bench/heap.mjs";
 import { counter, drain, ingestCell, insertBreakdown, rawCell, rawRouteAvailable } from "./bench/ingest.mjs";
@@ -132,14 +133,20 @@ if (reuse) mkdirSync(reuse, { recursive: true });
 const loadedFile = reuse && join(reuse, "bench-loaded.json");
 if (!args["heap-only"]) await withLrs("queries", async (lrs) => {
   let have = loadedFile && existsSync(loadedFile) ? JSON.parse(readFileSync(loadedFile, "utf8")).statements : 0;
+  let stored = have; // statements actually in the store (a failed load batch stores nothing)
   for (const size of sizes) {
     if (size > have) {
       log(`loading the store from ${have} to ${size} statements`);
       const load = await loadStore(lrs.base, { from: have, to: size, concurrency: 4 });
       result.errors += load.errors;
+      if (load.errors) log(`loading: ${load.errors} batches failed, e.g. ${load.errorSamples?.[0] ?? "?"}`);
+      stored += load.loaded;
       have = size;
       if (loadedFile) writeFileSync(loadedFile, JSON.stringify({ statements: have }));
-      result.loads = [...(result.loads ?? []), { size, itemsPerSecond: load.itemsPerSecond, seconds: load.seconds, errors: load.errors }];
+      result.loads = [
+        ...(result.loads ?? []),
+        { size, itemsPerSecond: load.itemsPerSecond, seconds: load.seconds, errors: load.errors, statements: load.loaded, rowsWritten: load.rowsWritten },
+      ];
     } else if (size < have) {
       log(`the reused store holds ${have} statements: skipping size ${size}`);
       continue;
@@ -153,10 +160,16 @@ if (!args["heap-only"]) await withLrs("queries", async (lrs) => {
     const session = await signInConsole(lrs.base, BOOTSTRAP);
     q.console = await timeConsolePages(lrs.base, session, consolePages("default"), quick ? 5 : 10);
     result.errors += Object.values(q.console).filter((page) => page.status !== 200).length;
+    // The database's size on disk per statement (SQLite pages, indexes included), for the capacity table.
+    q.d1Bytes = d1Bytes(lrs.stateDir);
+    q.statementsStored = stored;
     result.queries.push(q);
     const worst = q.shapes.reduce((a, s) => (s.p95 > a.p95 ? s : a), q.shapes[0]);
     log(`queries at ${size}: worst p95 ${worst.p95} ms (${worst.shape}); mixed load ${q.throughput.requestsPerSecond} q/s; ${q.errors} errors`);
   }
+  // Rows written per statement from D1's meta, on the loaded store (new statements, known learners/activities).
+  result.writeCost = await writeCost(lrs.base, Math.max(have, 1) * 10 + 1_000_000);
+  log(`D1 rows written per statement: ${result.writeCost.map((c) => `batch ${c.batch}: ${c.rowsWrittenPerStatement}`).join(", ")}`);
 }, reuse);
 
 result.seconds = Math.round((Date.now() - started) / 1000);

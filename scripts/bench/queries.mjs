@@ -1,5 +1,6 @@
 // Query latency by shape at a given store size, and paging to the end of a filtered result.
 import { batchBody } from "./bodies.mjs";
+import { d1Rows } from "./d1-cost.mjs";
 import { call, closedLoop, latencySummary } from "./http.mjs";
 import { queryTargets } from "./statements.mjs";
 
@@ -11,6 +12,7 @@ export async function loadStore(base, { from, to, concurrency = 4 }) {
   let nextFrom = from;
   const total = to - from;
   let done = 0;
+  let rowsWritten = 0;
   const started = performance.now();
   const result = await closedLoop({
     concurrency,
@@ -25,6 +27,7 @@ export async function loadStore(base, { from, to, concurrency = 4 }) {
       const ok = r.status === 200;
       if (ok) {
         done += count;
+        rowsWritten += d1Rows(r.headers)?.written ?? 0;
         const reached = (from + done) / to;
         if (reached >= 1 || done % 50_000 < 1000) process.stdout.write(`  loaded ${from + done}/${to}\r`);
       }
@@ -32,7 +35,7 @@ export async function loadStore(base, { from, to, concurrency = 4 }) {
     },
   });
   process.stdout.write("\n");
-  return { ...result, loaded: done, seconds: Math.round((performance.now() - started) / 10) / 100 };
+  return { ...result, loaded: done, rowsWritten, seconds: Math.round((performance.now() - started) / 10) / 100 };
 }
 
 /** Every query shape, as a query string with limit=100. */
@@ -74,6 +77,7 @@ export async function queryPhase(base, { size, marks, repeats, pageLimit }) {
   for (const [name, query] of Object.entries(shapes)) {
     const headers = name === "format=canonical" ? { "Accept-Language": "fr-FR" } : {};
     let returned = 0;
+    let rows;
     const latencies = [];
     for (let n = 0; n < repeats + 3; n++) {
       const r = await call(base, `/xapi/statements?${query}`, { headers });
@@ -84,8 +88,10 @@ export async function queryPhase(base, { size, marks, repeats, pageLimit }) {
       }
       if (n >= 3) latencies.push(r.ms);
       else returned = JSON.parse(r.text).statements?.length ?? 0;
+      rows = d1Rows(r.headers);
     }
-    results.push({ shape: name, query, returned, ...latencySummary(latencies) });
+    // D1's rows read for the whole request (authentication and Consistent-Through included).
+    results.push({ shape: name, query, returned, rowsRead: rows?.read, d1Queries: rows?.queries, ...latencySummary(latencies) });
   }
   const t = queryTargets(size);
   const paging = [];

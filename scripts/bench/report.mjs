@@ -3,6 +3,7 @@ import { execSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
+import { capacity, D1_PLANS } from "./d1-cost.mjs";
 import { ROOT } from "./lrs-process.mjs";
 
 export const GOALS = {
@@ -154,6 +155,9 @@ export function markdown(result) {
       lines.push(table(["console page", "status", "median ms", "p95 ms"], Object.entries(q.console).map(([page, t]) => [page, t.status, t.medianMs, t.p95Ms])));
     }
   }
+  if (result.writeCost || result.queries.some((q) => q.shapes.some((shape) => shape.rowsRead !== undefined))) {
+    lines.push("", ...costSection(result));
+  }
   if (result.documents?.length) {
     lines.push("");
     lines.push("## State documents");
@@ -206,4 +210,51 @@ function heapSection(heap) {
     "",
     `Method: ${heap.method} (${heap.node})`,
   ];
+}
+
+const grouped = (n) => (n === undefined ? "–" : n.toLocaleString("en"));
+
+/** The figures the capacity table is computed from, or undefined when this run did not measure them all. */
+export function costFigures(result) {
+  const largest = result.queries.at(-1);
+  const perStatement = result.writeCost?.find((c) => c.batch === 100)?.rowsWrittenPerStatement;
+  const reads = (largest?.shapes ?? []).map((s) => s.rowsRead).filter((n) => n !== undefined).sort((a, b) => a - b);
+  if (!largest || perStatement === undefined || !reads.length || !largest.d1Bytes) return undefined;
+  return {
+    size: largest.size,
+    rowsWrittenPerStatement: perStatement,
+    medianRowsReadPerQuery: reads[Math.floor((reads.length - 1) / 2)],
+    maxRowsReadPerQuery: reads.at(-1),
+    bytesPerStatement: Math.round(largest.d1Bytes / (largest.statementsStored ?? largest.size)),
+  };
+}
+
+function costSection(result) {
+  const lines = ["## D1 cost, from D1's own meta (rows_written, rows_read)"];
+  if (result.writeCost) {
+    lines.push("", "Rows written per stored statement, whole request (statement, index entries, Activities/Agents upserts, rollups, authentication):", "");
+    lines.push(table(["statements per POST", "statements", "rows written per statement", "rows read per statement"], result.writeCost.map((c) => [c.batch, c.statements, c.rowsWrittenPerStatement, c.rowsReadPerStatement])));
+  }
+  for (const q of result.queries) {
+    if (!q.shapes.some((shape) => shape.rowsRead !== undefined)) continue;
+    lines.push("", `Rows read per GET /statements (limit=100) at ${q.size.toLocaleString("en")} statements, whole request:`, "");
+    lines.push(table(["shape", "returned", "rows read", "D1 queries"], q.shapes.map((shape) => [shape.shape, shape.returned, grouped(shape.rowsRead), shape.d1Queries ?? "–"])));
+    const held = q.statementsStored ?? q.size;
+    if (q.d1Bytes) lines.push("", `Database size (SQLite file and WAL): ${grouped(q.d1Bytes)} bytes for ${grouped(held)} statements, ${grouped(Math.round(q.d1Bytes / held))} bytes per statement.`);
+  }
+  const figures = costFigures(result);
+  if (figures) {
+    const typical = capacity({ ...figures, rowsReadPerQuery: figures.medianRowsReadPerQuery });
+    const worst = capacity({ ...figures, rowsReadPerQuery: figures.maxRowsReadPerQuery });
+    lines.push("", "Capacity these figures give (D1 allowances: Free " +
+      `${grouped(D1_PLANS.free.rowsWrittenPerDay)} rows written and ${grouped(D1_PLANS.free.rowsReadPerDay)} rows read per day, 500 MB per database; ` +
+      `Paid includes ${grouped(D1_PLANS.paid.rowsWrittenPerMonth)} rows written and ${grouped(D1_PLANS.paid.rowsReadPerMonth)} rows read per month, 10 GB per database):`, "");
+    lines.push(table(["", "Free (per day)", "Paid (included per month)"], [
+      [`statements stored (${figures.rowsWrittenPerStatement} rows written each)`, grouped(typical.free.statementsPerDay), grouped(typical.paid.statementsPerMonth)],
+      [`statement queries, median shape (${grouped(figures.medianRowsReadPerQuery)} rows read)`, grouped(typical.free.queriesPerDay), grouped(typical.paid.queriesPerMonth)],
+      [`statement queries, costliest shape (${grouped(figures.maxRowsReadPerQuery)} rows read)`, grouped(worst.free.queriesPerDay), grouped(worst.paid.queriesPerMonth)],
+      [`statements one database holds (${grouped(figures.bytesPerStatement)} bytes each)`, grouped(typical.free.statementsStored), grouped(typical.paid.statementsStored)],
+    ]));
+  }
+  return lines;
 }

@@ -1,9 +1,12 @@
 // The benchmark's Worker entry (`npm run bench` starts it: scripts/start.mjs with LRS_BENCH=1 passes it to
-// wrangler dev): the production Worker plus the /bench routes, whose raw insert skips validation. Only this
-// entry imports src/bench, so none of it is in the deployed bundle (wrangler.toml `main` is src/index.ts;
-// scripts/bench/bundle-check.mjs verifies the dry-run bundle).
+// wrangler dev): the production Worker plus the /bench routes, whose raw insert skips validation, and every
+// response carrying the D1 rows its request read and wrote (d1-meter.ts). Only this entry imports src/bench,
+// so none of it is in the deployed bundle (wrangler.toml `main` is src/index.ts; scripts/bench/bundle-check.mjs
+// verifies the dry-run bundle).
 import { createApp } from "../app";
+import type { Bindings } from "../env";
 import worker from "../index";
+import { D1_ROWS_HEADER, type D1Rows, meterD1 } from "./d1-meter";
 import { benchRoutes } from "./raw-insert";
 
 export * from "../index";
@@ -11,4 +14,14 @@ export * from "../index";
 const app = createApp();
 app.route("/bench", benchRoutes); // still 404 unless LRS_BENCH=1
 
-export default { ...worker, fetch: app.fetch } satisfies typeof worker;
+export default {
+  ...worker,
+  async fetch(request, env, ctx) {
+    const rows: D1Rows = { read: 0, written: 0, queries: 0 };
+    const response = await app.fetch(request, { ...env, DB: meterD1(env.DB, rows) }, ctx);
+    // The body may still stream (rows read while streaming are not counted): JSON pages are whole by now.
+    const metered = new Response(response.body, response);
+    metered.headers.set(D1_ROWS_HEADER, `read=${rows.read}; written=${rows.written}; queries=${rows.queries}`);
+    return metered;
+  },
+} satisfies ExportedHandler<Bindings>;
