@@ -7,9 +7,9 @@
 //   2. the data centre's Cache API: about a millisecond, no charge; a client's requests keep to one data centre,
 //      so its next request finds the entry even in another isolate. A Durable Object per credential would
 //      make every read cross the network to the object, the very latency replicas remove.
-// What neither covers (a client moving data centre, or a *.workers.dev route, where Cache API calls do nothing)
-// is covered by misses falling back to the primary (document, credential) and by clients that send the
-// bookmark; the README says so.
+// What neither covers (a client moving data centre, or a *.workers.dev route, where Cache API calls do nothing):
+// a missing document or credential is still asked of the primary before a 404 or 401, but an older version of a
+// document may be read until the replica catches up, unless the client sends the bookmark back (README).
 import { isBookmark } from "./bookmark";
 
 /** Replicas normally lag by well under a second; a bookmark the replica has passed costs nothing to use. */
