@@ -21,13 +21,12 @@ import { agentSchema } from "../admin/agent-input";
 import { erasurePreview, scopeOf, startErasure } from "../admin/erasure-request";
 import { findStore, listStores } from "../admin/stores";
 import { agentKey } from "../xapi/agents/identifier";
-import { totals } from "../rollups/read";
 import { Csrf, type Form, frameOf, storePage, text } from "./admin-store-page";
 import { agentParameter } from "./agent-input";
 import type { ConsoleEnv } from "./console-env";
 import { todayAndWeekStart } from "./date-range";
 import { Layout } from "./layout";
-import { formatBytes, storageUsed } from "./storage-used";
+import { formatBytes, storeListFigures } from "./storage-used";
 import { storeBase } from "./store-access";
 import { ErrorNote } from "./ui";
 
@@ -44,9 +43,7 @@ async function storesPage(c: Context<ConsoleEnv>, message?: string, status: 200 
   const db = c.get("db");
   const stores = await listStores(db);
   const days = todayAndWeekStart();
-  const figures = await Promise.all(
-    stores.map(async (store) => ({ counts: await totals(db, store.id, days), storage: await storageUsed(db, store.id) })),
-  );
+  const figures = await storeListFigures(db, stores.map((store) => store.id), days);
   const csrf = c.get("csrf");
   return c.html(
     <Layout {...frameOf(c, "Administration")}>

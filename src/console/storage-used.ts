@@ -1,6 +1,9 @@
 // Bytes a store keeps outside its statements: document bodies and attachment contents (both in R2, sized in
 // D1). Sums over the store's rows of those two tables (their primary keys start with store_id); the
 // statements table is never read.
+import { coalescedBatches } from "../db/coalesced-batches";
+import { totals, type Totals } from "../rollups/read";
+
 export async function storageUsed(db: D1Database, storeId: string): Promise<{ documentBytes: number; attachmentBytes: number }> {
   const [documents, attachments] = await db.batch<{ bytes: number | null }>([
     db.prepare("SELECT COALESCE(SUM(size), 0) AS bytes FROM documents WHERE store_id = ?").bind(storeId),
@@ -21,4 +24,23 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * The stores page's figures, for every store listed: rollup totals and stored bytes. Their batches go to D1
+ * together (coalescedBatches), one query for the whole page instead of two per store: 30 stores would
+ * otherwise pass the 50 D1 queries an invocation may make on Free.
+ */
+export async function storeListFigures(
+  db: D1Database,
+  storeIds: readonly string[],
+  days: { today: string; weekStart: string },
+): Promise<{ counts: Totals; storage: { documentBytes: number; attachmentBytes: number } }[]> {
+  const batched = coalescedBatches(db);
+  return Promise.all(
+    storeIds.map(async (storeId) => {
+      const [counts, storage] = await Promise.all([totals(batched, storeId, days), storageUsed(batched, storeId)]);
+      return { counts, storage };
+    }),
+  );
 }
