@@ -101,8 +101,8 @@ adminPages.post("/stores", async (c) => {
 adminPages.get("/stores/:storeId", async (c) => storePage(c));
 
 /** A failed input check as the page's message: the property, then what it needs. */
-function problemOf(error: z.ZodError): string {
-  const { message, property } = firstIssue(error);
+function problemOf(error: z.ZodError, under?: string): string {
+  const { message, property } = firstIssue(error, under);
   return property ? `${property}: ${message}` : message;
 }
 
@@ -115,9 +115,9 @@ function scopeFields(form: Form): unknown[] {
 adminPages.post("/stores/:storeId/credentials", async (c) => {
   const form = await c.req.parseBody({ all: true });
   const scopes = scopeListSchema.safeParse(scopeFields(form));
-  if (!scopes.success) return storePage(c, undefined, problemOf(scopes.error), 400);
+  if (!scopes.success) return storePage(c, undefined, problemOf(scopes.error, "scopes"), 400);
   const name = credentialNameSchema.safeParse(text(form, "name") || "console credential");
-  if (!name.success) return storePage(c, undefined, `name: ${firstIssue(name.error).message}`, 400);
+  if (!name.success) return storePage(c, undefined, problemOf(name.error, "name"), 400);
   const created = await createCredential(c.get("db"), c.req.param("storeId"), { name: name.data, scopes: scopes.data });
   return afterAction(c, created, ({ credential, secret }) =>
     storePage(c, { title: `Credential “${credential.name}” created`, key: credential.key, secret }),
@@ -139,7 +139,7 @@ adminPages.post("/stores/:storeId/credentials/:credentialId/enable", async (c) =
 
 adminPages.post("/stores/:storeId/credentials/:credentialId/scopes", async (c) => {
   const scopes = scopeListSchema.safeParse(scopeFields(await c.req.parseBody({ all: true })));
-  if (!scopes.success) return storePage(c, undefined, problemOf(scopes.error), 400);
+  if (!scopes.success) return storePage(c, undefined, problemOf(scopes.error, "scopes"), 400);
   const changed = await setCredentialScopes(c.env, c.get("db"), c.req.param("storeId"), c.req.param("credentialId"), scopes.data);
   return afterAction(c, changed, backToStore);
 });
