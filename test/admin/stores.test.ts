@@ -36,9 +36,12 @@ async function seedBlobs(storeId: string, count: number): Promise<string[]> {
   return keys;
 }
 
+const STORE_TABLES = ["statements", "statement_index", "statement_refs", "statement_attachments", "activities", "agents", "documents", "attachments", "credentials"];
+const NO_ROWS = Object.fromEntries(STORE_TABLES.map((table) => [table, 0]));
+
 async function rowsOf(storeId: string): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const table of ["statements", "statement_index", "statement_refs", "statement_attachments", "activities", "agents", "documents", "attachments", "credentials"]) {
+  for (const table of STORE_TABLES) {
     const row = await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE store_id = ?`).bind(storeId).first<{ n: number }>();
     counts[table] = row!.n;
   }
@@ -116,7 +119,7 @@ describe("store lifecycle", () => {
     const result = await runJob(`/stores/${doomed.storeId}`, { method: "DELETE" });
     expect(result).toMatchObject({ kind: "store-deletion", state: "succeeded", counts: { credentials: 1, statements: 2 } });
 
-    expect(Object.values(await rowsOf(doomed.storeId)).every((n) => n === 0)).toBe(true);
+    expect(await rowsOf(doomed.storeId)).toEqual(NO_ROWS);
     for (const key of doomedKeys) expect(await env.BLOBS.head(key)).toBeNull();
     expect((await xapiAs(doomed, "/statements")).status).toBe(401);
     expect((await admin(`/stores/${doomed.storeId}`)).status).toBe(404);
@@ -124,7 +127,7 @@ describe("store lifecycle", () => {
     expect(stores.map((s) => s.id)).not.toContain(doomed.storeId);
 
     expect(await rowsOf(kept.storeId)).toEqual(keptBefore);
-    for (const key of keptKeys) expect(await env.BLOBS.head(key)).not.toBeNull();
+    for (const key of keptKeys) expect((await env.BLOBS.head(key))?.key).toBe(key);
     expect((await xapiAs(kept, "/statements")).status).toBe(200);
   });
 
@@ -186,7 +189,7 @@ describe("store lifecycle", () => {
       expect(passes).toBeLessThan(50);
     }
     expect(passes).toBeGreaterThan(1);
-    expect(Object.values(await rowsOf(credential.storeId)).every((n) => n === 0)).toBe(true);
+    expect(await rowsOf(credential.storeId)).toEqual(NO_ROWS);
     expect((await env.BLOBS.list({ prefix: `att/${credential.storeId}/` })).objects).toEqual([]);
     expect((await admin(`/stores/${credential.storeId}`)).status).toBe(404);
   });

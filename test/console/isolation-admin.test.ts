@@ -95,7 +95,8 @@ describe("console administration", () => {
     expect(created.status).toBe(200);
     const key = /data-shown-key[^>]*>([^<]+)</.exec(created.html)?.[1];
     const secret = /data-shown-secret[^>]*>([^<]+)</.exec(created.html)?.[1];
-    expect(key && secret).toBeTruthy();
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
     const listing = await admin.get("/console/admin/stores/console-made");
     expect(listing.html).toContain(key!);
     expect(listing.html).not.toContain(secret!);
@@ -121,7 +122,7 @@ describe("console administration", () => {
 
     const rotated = await admin.post(`${base}/rotate`);
     const secret = /data-shown-secret[^>]*>([^<]+)</.exec(rotated.html)?.[1];
-    expect(secret).toBeDefined();
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
     expect((await new Browser().signInCredential(credential.key, credential.secret)).status).toBe(401);
     expect((await new Browser().signInCredential(credential.key, secret!)).status).toBe(303);
 
