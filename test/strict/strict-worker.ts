@@ -1,11 +1,15 @@
 // The Worker entry every vitest file runs against (vitest.config.ts `main`): the production entry, with each
 // invocation's env wrapped so that the emulator fails where Cloudflare production would (test/strict/limits.ts).
-// `export *` re-exports every Durable Object and Workflow class src/index.ts adds. Test-only: never deployed.
-import worker from "../../src/index";
+// `export *` re-exports every Durable Object class src/index.ts adds; Workflow classes are re-exported below,
+// metered per step. Test-only: never deployed.
+import worker, { JobWorkflow as ProductionJobWorkflow } from "../../src/index";
 import { Invocation } from "./invocation";
 import { strictEnv } from "./strict-env";
+import { meteredWorkflow } from "./workflow-guard";
 
 export * from "../../src/index";
+// Each Workflow class by name (a local export wins over `export *`): every step is metered on its own.
+export const JobWorkflow = meteredWorkflow(ProductionJobWorkflow);
 
 type Handler = (event: unknown, env: object, ctx: ExecutionContext) => unknown;
 
