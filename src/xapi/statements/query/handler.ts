@@ -3,14 +3,11 @@
 // answer a StatementResult whose `more` continues the same query from the last statement served.
 // X-Experience-API-Consistent-Through is set for every Statements response by routes.ts.
 import type { Context } from "hono";
-import { readsOnlyOwnStatements } from "../../../auth/scopes";
-import { withD1Retry } from "../../../db/transient-errors";
 import type { AppEnv } from "../../../env";
 import { renderStatements } from "../format";
-import { canonicalParameters, cursorKeyMaterial, openCursor, sealCursor } from "./cursor";
 import { pageWithinAttachmentReads, respondWithAttachments } from "./multipart-result";
 import { parseStatementQuery } from "./parameters";
-import { queryStatements } from "./store";
+import { readStatementPage } from "./statement-page";
 
 export async function handleStatementQuery(c: Context<AppEnv>): Promise<Response> {
   const url = new URL(c.req.url);
@@ -18,31 +15,15 @@ export async function handleStatementQuery(c: Context<AppEnv>): Promise<Response
   const query = parseStatementQuery(entries, c.get("xapiVersion"));
   const principal = c.get("principal");
   const db = c.get("db");
-  const keyMaterial = cursorKeyMaterial(c.env as unknown as Record<string, unknown>);
-  const parameters = canonicalParameters(entries);
-  const afterSeq =
-    query.cursor !== undefined ? await openCursor(keyMaterial, principal.storeId, parameters, query.cursor) : undefined;
-
-  // Read-only, so a transient D1 error is simply tried again (src/db/transient-errors.ts).
-  const read = await withD1Retry(() => queryStatements(db, {
-    storeId: principal.storeId,
-    filters: query.filters,
-    sinceMs: query.sinceMs,
-    untilMs: query.untilMs,
-    afterSeq,
-    ascending: query.ascending,
-    limit: query.limit,
-    // 1.0.3 Communication 4.2: statements/read/mine reads only what this credential wrote.
-    credentialId: readsOnlyOwnStatements(principal) ? principal.credentialId : undefined,
-  }));
+  const read = await readStatementPage(db, c.env, principal, entries, query);
   // attachments=true: a page whose contents need more R2 GETs than one request may make ends early.
   const { page, hasMore } = query.attachments
     ? await pageWithinAttachmentReads(db, principal.storeId, read.rows, read.hasMore)
     : { page: read.rows, hasMore: read.hasMore };
   let more = "";
   if (hasMore) {
-    const cursor = await sealCursor(keyMaterial, principal.storeId, parameters, page[page.length - 1]!.seq);
-    more = `${url.pathname}?${parameters ? `${parameters}&` : ""}cursor=${encodeURIComponent(cursor)}`;
+    const cursor = await read.cursorAfter(page[page.length - 1]!.seq);
+    more = `${url.pathname}?${read.parameters ? `${read.parameters}&` : ""}cursor=${encodeURIComponent(cursor)}`;
   }
 
   const statements = await renderStatements(db, principal.storeId, page, {

@@ -1,5 +1,5 @@
 // One page of a statement query, read the way GET /statements reads it, for every reader of statement pages
-// (the console's explorer, ./handler.ts): the `more` cursor opened against the same parameters, the store's
+// (GET /statements in ./handler.ts, the console's explorer): the `more` cursor opened against the same parameters, the store's
 // index read with transient D1 errors retried, and statements/read/mine applied (1.0.3 Communication 4.2).
 // The next cursor is sealed by the caller, after it has decided where the page ends.
 import type { Principal } from "../../../env";
