@@ -1,7 +1,7 @@
-// One page of a statement query, read the way GET /statements reads it, for every reader of statement pages
-// (GET /statements in ./handler.ts, the console's explorer): the `more` cursor opened against the same parameters, the store's
-// index read with transient D1 errors retried, and statements/read/mine applied (1.0.3 Communication 4.2).
-// The next cursor is sealed by the caller, after it has decided where the page ends.
+// One page of a statement query, for every reader of statement pages (GET /statements in ./handler.ts, the
+// console's explorer): the `more` cursor opened against the same parameters, the store's index read with
+// transient D1 errors retried, and statements/read/mine applied (1.0.3 Communication 4.2). The next cursor is
+// sealed by the caller, after it has decided where the page ends.
 import type { Principal } from "../../../env";
 import { readsOnlyOwnStatements } from "../../../auth/scopes";
 import { withD1Retry } from "../../../db/transient-errors";
