@@ -2,11 +2,10 @@
 // "disabled" tests rely on), plus helpers to make a store with a credential and to call xAPI with it.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { createApp } from "../../src/app";
 import { basic, xapi, type XapiInit } from "../helpers";
+import { strictFetch } from "../strict/strict-fetch";
 
 export const ADMIN_TOKEN = "admin-token-for-tests";
-const app = createApp();
 
 export type AdminInit = {
   method?: string;
@@ -31,7 +30,8 @@ export async function admin(path: string, init: AdminInit = {}): Promise<Respons
   const configured = init.configured === undefined ? ADMIN_TOKEN : init.configured;
   const bindings = { ...env, LRS_ADMIN_TOKEN: configured ?? undefined };
   const ctx = createExecutionContext();
-  const response = await app.fetch(
+  // Through the strict entry, as SELF requests are (test/strict/strict-worker.ts).
+  const response = await strictFetch(
     new Request(`http://lrs.test/admin${path}`, { method: init.method ?? "GET", headers, body }),
     bindings,
     ctx,

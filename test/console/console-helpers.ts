@@ -1,14 +1,11 @@
-// A small browser for console tests: the console router on a test app with LRS_ADMIN_TOKEN bound, a cookie
+// A small browser for console tests: the Worker (through the strict entry) with LRS_ADMIN_TOKEN bound, a cookie
 // jar, the form's CSRF token read from each page, and the Origin a browser sends with form POSTs.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { Hono } from "hono";
-import { consoleRoutes } from "../../src/console/routes";
-import type { ConsoleEnv } from "../../src/console/console-env";
 import { ADMIN_TOKEN } from "../admin/admin-helpers";
+import { strictFetch } from "../strict/strict-fetch";
 
 export const ORIGIN = "https://lrs.test";
-const app = new Hono<ConsoleEnv>().route("/console", consoleRoutes);
 
 export type Page = { status: number; html: string; headers: Headers; location: string | null };
 
@@ -36,7 +33,7 @@ export class Browser {
       headers.set("Content-Type", "application/x-www-form-urlencoded");
     }
     const ctx = createExecutionContext();
-    const response = await app.fetch(new Request(`${ORIGIN}${path}`, { method, headers, body, redirect: "manual" }), { ...env, LRS_ADMIN_TOKEN: ADMIN_TOKEN }, ctx);
+    const response = await strictFetch(new Request(`${ORIGIN}${path}`, { method, headers, body, redirect: "manual" }), { ...env, LRS_ADMIN_TOKEN: ADMIN_TOKEN }, ctx);
     const html = new TextDecoder().decode(await response.arrayBuffer());
     await waitOnExecutionContext(ctx);
     this.setCookies = response.headers.getSetCookie();
