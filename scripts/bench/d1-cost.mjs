@@ -46,14 +46,18 @@ export async function writeCost(base, from) {
   return cells;
 }
 
-/** Bytes of the local D1 database files (SQLite, WAL included) under a wrangler state directory. */
+/**
+ * Bytes of the local D1 database files under a wrangler state directory. The WAL is left out: its size is a
+ * high-water mark, and SQLite checkpoints it into the main file every 1,000 pages (4 MB), so the main file is
+ * the database's size within that.
+ */
 export function d1Bytes(stateDir) {
   let bytes = 0;
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (/\.sqlite(-wal)?$/.test(entry.name) && path.includes(`${join("v3", "d1")}`)) bytes += statSync(path).size;
+      else if (/\.sqlite$/.test(entry.name) && path.includes(join("v3", "d1"))) bytes += statSync(path).size;
     }
   };
   try {

@@ -240,7 +240,7 @@ function costSection(result) {
     lines.push("", `Rows read per GET /statements (limit=100) at ${q.size.toLocaleString("en")} statements, whole request:`, "");
     lines.push(table(["shape", "returned", "rows read", "D1 queries"], q.shapes.map((shape) => [shape.shape, shape.returned, grouped(shape.rowsRead), shape.d1Queries ?? "–"])));
     const held = q.statementsStored ?? q.size;
-    if (q.d1Bytes) lines.push("", `Database size (SQLite file and WAL): ${grouped(q.d1Bytes)} bytes for ${grouped(held)} statements, ${grouped(Math.round(q.d1Bytes / held))} bytes per statement.`);
+    if (q.d1Bytes) lines.push("", `Database size (SQLite file, WAL checkpointed every 4 MB): ${grouped(q.d1Bytes)} bytes for ${grouped(held)} statements, ${grouped(Math.round(q.d1Bytes / held))} bytes per statement.`);
   }
   const figures = costFigures(result);
   if (figures) {
