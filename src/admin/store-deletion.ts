@@ -1,10 +1,12 @@
 // Deleting a store: its credentials first (so nothing new arrives), then every row of its data table by table
 // in chunks, R2 bodies before the rows that name them, then whatever else lies under the store's R2 prefixes
-// (objects no row names: uploads or document writes cut off before they cleaned up), and the store row last.
+// (objects no row names: uploads or document writes cut off before they cleaned up; export files), and the store
+// row last.
 // Runs as a durable job (src/jobs/kinds/store-deletion.ts), one bounded pass per step; the store stays listed
 // until the last pass.
 import { deleteStoreCredentials } from "../auth/credentials";
 import { documentKeyPrefix } from "../durable/document-writer";
+import { exportPrefix } from "../jobs/kinds/statement-export";
 import { attachmentPrefix } from "../xapi/statements/attachments/attachment-store";
 import { recordAudit } from "./audit";
 import { deleteStoreRow } from "./stores";
@@ -58,7 +60,7 @@ export async function deleteStore(
 
   // Every row naming an object is gone, so no pass leaves a row whose body is missing. Listing from the start
   // each time finds what is left, as the objects listed before are deleted (R2: <= 1,000 keys per list and delete).
-  for (const prefix of [documentKeyPrefix(storeId), attachmentPrefix(storeId)]) {
+  for (const prefix of [documentKeyPrefix(storeId), attachmentPrefix(storeId), exportPrefix(storeId)]) {
     for (;;) {
       if (!budget.take()) return { done: false, deleted };
       const listing = await blobs.list({ prefix, limit: chunks.blobs });

@@ -1,6 +1,7 @@
 // Exports of a whole store as a durable job: the file in R2 holds exactly the statements GET /statements
 // returns (voided ones left out), newest last, downloadable from the admin API and the console only within
 // the store.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { admin, runJob, storeWithCredential, xapiAs } from "../admin/admin-helpers";
 
@@ -40,5 +41,21 @@ describe("statement export job", () => {
     const rebuild = await runJob(`/stores/${credential.storeId}/jobs`, { method: "POST", json: { kind: "rollup-rebuild" } });
     expect((await admin(`/stores/${credential.storeId}/jobs/${rebuild.id}/download`)).status).toBe(404);
     expect((await admin(`/stores/${credential.storeId}/jobs`, { method: "POST", json: { kind: "statement-export", format: "xml" } })).status).toBe(400);
+  });
+
+  it("an erasure removes the store's export files (they may hold the person), and so does deleting the store", async () => {
+    const credential = await storeWithCredential("Export then erase");
+    expect((await xapiAs(credential, "/statements", { method: "POST", json: [statement(1), statement(2)] })).status).toBe(200);
+    const exported = await runJob(`/stores/${credential.storeId}/jobs`, { method: "POST", json: { kind: "statement-export" } });
+    expect((await admin(`/stores/${credential.storeId}/jobs/${exported.id}/download`)).status).toBe(200);
+    const erased = await runJob(`/stores/${credential.storeId}/erase-agent`, { method: "POST", json: { agent: { mbox: "mailto:learner1@example.com" } } });
+    expect(erased).toMatchObject({ state: "succeeded", counts: { statements: 1 } });
+    expect((await admin(`/stores/${credential.storeId}/jobs/${exported.id}/download`)).status).toBe(404);
+    expect((await env.BLOBS.list({ prefix: `exports/${credential.storeId}/` })).objects).toEqual([]);
+
+    await runJob(`/stores/${credential.storeId}/jobs`, { method: "POST", json: { kind: "statement-export", format: "csv" } });
+    expect((await env.BLOBS.list({ prefix: `exports/${credential.storeId}/` })).objects).toHaveLength(1);
+    expect(await runJob(`/stores/${credential.storeId}`, { method: "DELETE" })).toMatchObject({ state: "succeeded", counts: { orphan_objects: 1 } });
+    expect((await env.BLOBS.list({ prefix: `exports/${credential.storeId}/` })).objects).toEqual([]);
   });
 });

@@ -20,7 +20,9 @@ const ROWS_PER_READ = 200;
 
 type Cursor = { key: string; uploadId: string; parts: R2UploadedPart[]; afterSeq: number; high: number; carried: boolean };
 
-export const exportKey = (storeId: string, jobId: string, format: ExportFormat) => `exports/${storeId}/${jobId}.${format}`;
+/** Where a store's export files live in R2 (store deletion and erasure remove them). */
+export const exportPrefix = (storeId: string) => `exports/${storeId}/`;
+export const exportKey = (storeId: string, jobId: string, format: ExportFormat) => `${exportPrefix(storeId)}${jobId}.${format}`;
 const carryKey = (cursor: Cursor) => `${cursor.key}.carry`;
 
 export const statementExportJob: JobKind = {
