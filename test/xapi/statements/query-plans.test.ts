@@ -45,7 +45,7 @@ describe("statement query plans", () => {
     const details = await explain(sql, params);
     expect(details.join("\n")).not.toMatch(/\bSCAN (s|d|f|statements|statement_index)\b/);
     expect(details.join("\n")).not.toMatch(/TEMP B-TREE/);
-    expect(details.some((d) => /^SEARCH /.test(d))).toBe(true);
+    expect(details.filter((d) => /^SEARCH /.test(d)).length).toBeGreaterThanOrEqual(1);
   });
 
   it.each(shapes())("%s with a byte budget: sorts only the page's rows", async (_name, plan) => {

@@ -226,8 +226,8 @@ describe.each(VERSIONS)("statement queries (%s)", (version) => {
     expect(await head.text()).toBe("");
     expect(head.headers.get("Content-Type")).toMatch(/^application\/json/);
     expect(head.headers.get("Last-Modified")).toBe(res.headers.get("Last-Modified"));
-    expect(head.headers.get("X-Experience-API-Consistent-Through")).toBeTruthy();
-    expect(head.headers.get("Date")).toBeTruthy();
+    expect(head.headers.get("X-Experience-API-Consistent-Through")).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    expect(head.headers.get("Date")).toMatch(/^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT$/);
   });
 
   it("accepts attachments=true/false (multipart when true)", async () => {
@@ -270,7 +270,7 @@ describe.each(VERSIONS)("statement queries (%s)", (version) => {
     expect(res.status).toBe(400);
     const body = await res.json<{ error: { path?: string } }>();
     expect(body.error.path).toBe(path);
-    expect(res.headers.get("X-Experience-API-Consistent-Through")).toBeTruthy();
+    expect(res.headers.get("X-Experience-API-Consistent-Through")).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
   });
 });
 

@@ -39,9 +39,9 @@ describe("parseStrictJson", () => {
   it("compares keys after decoding escapes, and only within one object", () => {
     expect(rejection(String.raw`{"d":1,"\u0064":2}`).path).toBe("d");
     expect(rejection(String.raw`{"a\"b":1,"a\u0022b":2}`).path).toBe('["a\\"b"]');
-    expect(parseStrictJson('{"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]}')).toBeTruthy();
+    expect(parseStrictJson('{"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]}')).toEqual({ a: { a: { a: 1 } }, b: [{ a: 1 }, { a: 2 }] });
     // A key-like string value is not a key.
-    expect(parseStrictJson('{"a":"b","c":"a","list":["a","a"]}')).toBeTruthy();
+    expect(parseStrictJson('{"a":"b","c":"a","list":["a","a"]}')).toEqual({ a: "b", c: "a", list: ["a", "a"] });
     expect(parseStrictJson(String.raw`{"q":"\\","r":"\\\"","q2":"x"}`)).toEqual({ q: "\\", r: '\\"', q2: "x" });
   });
 
@@ -61,10 +61,10 @@ describe("parseStrictJson", () => {
 
   it("rejects nesting deeper than the limit with a 400 instead of recursing", () => {
     const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
-    expect(parseStrictJson(deep(128))).toBeTruthy();
+    expect(JSON.stringify(parseStrictJson(deep(128)))).toBe(deep(128));
     expect(rejection(deep(129)).message).toMatch(/deeper than 128/);
     expect(rejection(deep(100_000)).message).toMatch(/deeper than 128/);
     expect(rejection('{"a":{"b":{"c":{}}}}', "statement", 3).path).toBe("statement.a.b.c");
-    expect(parseStrictJson('{"a":{"b":{}}}', "", 3)).toBeTruthy();
+    expect(parseStrictJson('{"a":{"b":{}}}', "", 3)).toEqual({ a: { b: {} } });
   });
 });
