@@ -1,6 +1,8 @@
 // Size limits for statement requests with attachments (1.0.3 Communication 1.5.2.s3.b7; 9274.1.1 4.1.3 and
-// 4.1.5 "413"). Configured by [vars] in wrangler.toml; anything missing or invalid falls back to the default.
+// 4.1.5 "413"). The byte limits are the request limits (src/http/request-limits.ts: [vars] in wrangler.toml, with
+// defaults measured to keep a request's heap under 64 MiB).
 import type { Bindings } from "../../../env";
+import { requestLimits } from "../../../http/request-limits";
 
 export type AttachmentLimits = {
   /** The whole multipart request (LRS_MAX_REQUEST_BYTES). Workers accept up to 100 MB on most plans. */
@@ -18,18 +20,13 @@ export type AttachmentLimits = {
 const MiB = 1024 * 1024;
 
 export function attachmentLimits(env: Bindings): AttachmentLimits {
-  const vars = env as unknown as Record<string, unknown>;
+  const limits = requestLimits(env);
   return {
-    maxRequestBytes: positive(vars.LRS_MAX_REQUEST_BYTES, 100 * MiB),
-    maxAttachmentBytes: positive(vars.LRS_MAX_ATTACHMENT_BYTES, 64 * MiB),
-    maxStatementBytes: positive(vars.LRS_MAX_BODY_BYTES, 20 * MiB),
+    maxRequestBytes: limits.maxRequestBytes,
+    maxAttachmentBytes: limits.maxAttachmentBytes,
+    maxStatementBytes: limits.maxBodyBytes,
     maxParts: 1001,
     maxHeaderBytes: 16 * 1024,
     maxSignatureBytes: 1 * MiB,
   };
-}
-
-function positive(value: unknown, fallback: number): number {
-  const number = Number(value);
-  return Number.isSafeInteger(number) && number > 0 ? number : fallback;
 }
