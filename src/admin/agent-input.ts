@@ -3,9 +3,8 @@
 // The identifier is checked by the statements' own rule, so an authority the admin API accepts is one a
 // statement would accept too.
 import { z } from "zod";
-import { XapiError } from "../errors";
 import { agentKey } from "../xapi/agents/identifier";
-import { validateIfis } from "../xapi/statements/validation";
+import { parseIfis } from "../xapi/statements/validation";
 
 const IFI_PROPERTIES = ["mbox", "mbox_sha1sum", "openid", "account"] as const;
 
@@ -14,12 +13,10 @@ type Problem = { message: string; path: string[] };
 function identifierProblem(agent: Record<string, unknown>): Problem | undefined {
   const present = IFI_PROPERTIES.filter((name) => agent[name] !== undefined);
   if (present.length !== 1) return { message: "an Agent needs exactly one of mbox, mbox_sha1sum, openid, account", path: [] };
-  try {
-    validateIfis(agent, "");
-  } catch (error) {
-    if (!(error instanceof XapiError) || !error.path) throw error;
-    // The XapiError message reads "<path>: <problem>"; the issue carries the path on its own.
-    return { message: error.message.slice(error.path.length + 2), path: [error.path] };
+  const identifier = parseIfis(agent, "");
+  if (!identifier.ok) {
+    const [issue] = identifier.issues;
+    return { message: issue!.message, path: issue!.path ? [issue!.path] : [] };
   }
   if (agentKey(agent) === undefined) return { message: `${present[0]} is malformed`, path: [present[0]!] };
   return undefined;

@@ -3,12 +3,12 @@
 // 9274.1.1 4.1.6). The format is the version's Timestamp rule (ISO 8601 under 1.0.3, the RFC 3339 profile
 // under 2.0); the value is epoch milliseconds.
 import type { XapiVersion } from "../env";
-import { badRequest } from "../errors";
-import { validateTimestamp } from "./statements/validation";
+import { badRequest, orBadRequest } from "../errors";
+import { parseTimestamp } from "./statements/validation";
 
 export function parseTimestampParameter(raw: string, version: XapiVersion, name: string): number {
   // An unescaped "+" of a zone offset arrives as a space; put it back so the client gets what it meant.
-  const value = validateTimestamp(raw.replace(/ (\d{2}(:?\d{2})?)$/, "+$1"), version, name);
+  const value = orBadRequest(parseTimestamp(raw.replace(/ (\d{2}(:?\d{2})?)$/, "+$1"), version, name));
   const ms = Date.parse(toExtendedFormat(value));
   if (!Number.isFinite(ms)) throw badRequest("must be an ISO 8601 timestamp", name);
   // `stored` and `updated` have millisecond precision: a finer value compares as its millisecond floor.

@@ -6,9 +6,10 @@
 // score bounds, interaction lists, revision/platform) and each reports the exact path, and it is several
 // times faster on the hot path of every statement batch.
 import type { XapiVersion } from "../../../env";
+import type { Json } from "../../../json";
 import type { Parsed } from "../../../parsed";
 import type { Actor, Agent, LanguageMap, Statement } from "../statement";
-import { validateAgent, validateAgentOnly } from "./agent";
+import { validateAgent, validateAgentOnly, validateIfis } from "./agent";
 import { parse } from "./issues";
 import {
   validateDuration,
@@ -27,6 +28,13 @@ export const parseStatement = (value: unknown, version: XapiVersion, path: strin
 /** The `agent` parameter of queries and documents: an Agent, or an identified Group. */
 export const parseAgent = (value: unknown, version: XapiVersion, path: string): Parsed<Actor> =>
   parse(() => validateAgent(value, version, path));
+
+/** The inverse functional identifier(s) of an Agent or Group, by the statements' rules (the admin API's agents). */
+export const parseIfis = (value: Json, path: string): Parsed<Json> =>
+  parse(() => {
+    validateIfis(value, path);
+    return value;
+  });
 
 export const parseAgentOnly = (value: unknown, path: string): Parsed<Agent> =>
   parse(() => validateAgentOnly(value, path));
@@ -50,4 +58,3 @@ export const parseLanguageMap = (value: unknown, path: string): Parsed<LanguageM
   });
 
 export { isIri, isLanguageTag, isUuid } from "./primitives";
-export { validateIfis, validateTimestamp } from "./edge";
