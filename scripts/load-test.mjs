@@ -6,12 +6,16 @@
 // 2. Crash pass: the same traffic, and in the middle of it SIGKILL of the whole LRS process tree; restart on the
 //    same state folder; every acknowledged statement and document write is there, and every batch is entirely
 //    present or entirely absent.
+// 3. Jobs pass: two durable jobs (an agent erasure of several steps and a store deletion) started, SIGKILL of the
+//    LRS, restart: the erasure was cut off mid-way, and both complete, their work entire
+//    (scripts/load/jobs-across-crash.mjs).
 // Loopback only, bounded in time; exits non-zero on any violation and prints one summary line.
 import { parseArgs } from "node:util";
 import { call } from "./bench/http.mjs";
 import { newLedger, verifyDocuments, verifyStatements } from "./bench/ledger.mjs";
 import { freshStateDir, removeStateDir, sleep, startLrs } from "./bench/lrs-process.mjs";
 import { mixedTraffic } from "./bench/mixed-traffic.mjs";
+import { jobStates, seedJobs, startedJobs, startJobs, verifyJobs } from "./load/jobs-across-crash.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -20,6 +24,7 @@ const { values: args } = parseArgs({
     concurrency: { type: "string" },
     port: { type: "string", default: "8861" },
     "keep-state": { type: "boolean", default: false },
+    "job-statements": { type: "string" },
   },
 });
 const steadySeconds = Number(args.seconds ?? (args.short ? 8 : 45));
@@ -30,12 +35,15 @@ const started = Date.now();
 const log = (...parts) => console.log(`[load +${Math.round((Date.now() - started) / 1000)}s]`, ...parts);
 const run = `lt${Date.now().toString(36)}`;
 const stateDir = freshStateDir("edge-lrs-load");
+const adminToken = `load-admin-${crypto.randomUUID()}`;
+// Statements of the agent the erasure job erases (and of the store the deletion job deletes): ~1,200 per step.
+const jobStatements = Number(args["job-statements"] ?? (args.short ? 25000 : 50000));
 const ledger = newLedger();
 const figures = {};
 let lrs;
 
 try {
-  lrs = await startLrs({ port, stateDir });
+  lrs = await startLrs({ port, stateDir, env: { LRS_ADMIN_TOKEN: adminToken } });
   const since = new Date().toISOString();
   log(`steady pass: ${concurrency} workers for ${steadySeconds} s`);
   const steady = mixedTraffic(lrs.base, ledger, { concurrency, seconds: steadySeconds, run, since });
@@ -57,7 +65,7 @@ try {
   figures.inDoubtBatches = ledger.batches.filter((b) => b.state === "doubt").length;
   log(`killed with ${figures.inDoubtBatches} statement batches in flight; restarting on the same state folder`);
 
-  lrs = await startLrs({ port, stateDir });
+  lrs = await startLrs({ port, stateDir, env: { LRS_ADMIN_TOKEN: adminToken } });
   const after = await verifyStatements(lrs.base, ledger);
   const docs = await verifyDocuments(lrs.base, ledger);
   Object.assign(figures, { afterCrash: { ...after, ...docs } });
@@ -68,6 +76,25 @@ try {
   });
   if (probe.status !== 200) ledger.violations.push(`POST after restart answered ${probe.status}`);
   log(`after restart: ${JSON.stringify(figures.afterCrash)}`);
+
+  const jobStores = await seedJobs(lrs.base, adminToken, run, jobStatements);
+  await startJobs(lrs.base, adminToken, jobStores, [300, 2000]);
+  await lrs.stop("SIGKILL");
+  log("jobs pass: store-deletion and agent-erasure sent, SIGKILL 2 s after the erasure; restarting on the same state folder");
+  lrs = await startLrs({ port, stateDir, env: { LRS_ADMIN_TOKEN: adminToken } });
+  const jobs = await startedJobs(lrs.base, adminToken, jobStores);
+  if (jobs.length !== 2) ledger.violations.push(`only ${jobs.map((job) => job.kind).join(", ") || "no job"} started before the kill`);
+  // Where the kill left the jobs (the row is saved after every step): the erasure must have been cut off.
+  figures.jobsAtRestart = await jobStates(lrs.base, adminToken, jobs);
+  if (!/^agent-erasure (queued|running) /.test(figures.jobsAtRestart[0])) {
+    ledger.violations.push(`the erasure was not cut off by the kill: ${figures.jobsAtRestart[0]}`);
+  }
+  // A job whose run the kill cut off is restarted by a read of it once it has stalled (STALL_MS, 30 s).
+  const jobsRestarted = Date.now();
+  const checked = await verifyJobs(lrs.base, adminToken, jobs, jobStores, 120_000);
+  ledger.violations.push(...checked.violations);
+  figures.jobs = checked.final.map((job) => `${job.kind} ${job.state} after ${job.steps} steps`);
+  log(`jobs: ${figures.jobsAtRestart.join(", ")} at the restart; ${figures.jobs.join(", ")} ${Math.round((Date.now() - jobsRestarted) / 1000)} s later`);
 } catch (error) {
   ledger.violations.push(`load test aborted: ${error?.stack ?? error}`);
 } finally {
