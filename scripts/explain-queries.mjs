@@ -72,7 +72,7 @@ const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length
 let bad = 0;
 console.log("SQL on the store file (median ms over", runs, "runs, rows; the probe is included for 2+ filters)");
 for (const shape of SHAPES) {
-  // The driving filter is chosen as src/xapi/statements/query/store.ts does: a probe, then the rarest first.
+  // The driving filter is chosen as src/xapi/statements/query/index-read.ts does: a probe, then the rarest first.
   const ranked = rankByKind(shape.plan.filters.map(([kind, value]) => ({ kind, value })));
   const probe = ranked.length > 1 ? buildSelectivitySql("default", ranked, SELECTIVITY_CAP) : undefined;
   const filters = probe ? orderByCounts(ranked, db.prepare(probe.sql).get(...probe.params)) ?? ranked : ranked;

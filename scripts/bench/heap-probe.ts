@@ -19,7 +19,7 @@ import type { Bindings } from "../../src/env";
 import { renderStatements } from "../../src/xapi/statements/format";
 import { PAGE_TEXT_BUDGET } from "../../src/xapi/statements/query/sql";
 import { acceptSingleStatement, acceptStatements, MAX_STATEMENT_BYTES } from "../../src/xapi/statements/record-statements";
-import { insertStatements } from "../../src/xapi/statements/store";
+import { insertStatements } from "../../src/xapi/statements/statement-rows";
 import { makeStatement } from "./statements.mjs";
 
 declare const gc: () => void;

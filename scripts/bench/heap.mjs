@@ -3,7 +3,7 @@
 // `node --expose-gc` process at the limits wrangler.toml configures; heap-probe.ts explains the method.
 // The multipart figure is derived: the statement part is the JSON case, and while attachment parts stream to R2
 // the Worker also holds at most one 5 MiB upload part twice (pending chunks and their concatenation,
-// attachment-store.ts) and a signature part (at most 1 MiB); the D1 batch comes after the parts.
+// attachment-blobs.ts) and a signature part (at most 1 MiB); the D1 batch comes after the parts.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

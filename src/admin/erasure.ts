@@ -11,7 +11,7 @@
 // runs may survive that pass; the next pass removes it, and the job ends only with a pass that found nothing.
 import type { Bindings } from "../env";
 import type { DocumentSet } from "../xapi/documents/document-address";
-import { writeDocument } from "../xapi/documents/document-store";
+import { writeDocument } from "../xapi/documents/document-storage";
 import {
   FORGET_ACTIVITY_LEARNER_SQL,
   FORGET_LEARNER_ACTIVITY_SQL,

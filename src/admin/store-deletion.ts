@@ -7,7 +7,7 @@
 import { deleteStoreCredentials } from "../auth/credentials";
 import { documentKeyPrefix } from "../durable/document-writer";
 import { exportPrefix } from "../jobs/kinds/statement-export";
-import { attachmentPrefix } from "../xapi/statements/attachments/attachment-store";
+import { attachmentPrefix } from "../xapi/statements/attachments/attachment-blobs";
 import { recordAudit } from "./audit";
 import { deleteStoreRow } from "./stores";
 import { deleteRowids, StepBudget } from "../jobs/step-budget";

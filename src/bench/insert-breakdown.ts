@@ -1,5 +1,5 @@
 // Bench-only diagnosis of where the raw-D1 ingest time goes: POST /bench/insert-breakdown runs the SQL groups
-// of insertStatements (src/xapi/statements/store.ts) one transaction each, in the same order and with the same
+// of insertStatements (src/xapi/statements/statement-rows.ts) one transaction each, in the same order and with the same
 // bound rows, and reports the time and row count of each. It mirrors insertStatements' structure, so when that
 // function changes this one must follow; it is a measuring aid, not a second write path.
 import { chunkJsonArrays } from "../xapi/statements/json-chunks";
@@ -12,7 +12,7 @@ import {
   type PreparedStatement,
   UPSERT_ACTIVITIES_SQL,
   UPSERT_AGENTS_SQL,
-} from "../xapi/statements/store";
+} from "../xapi/statements/statement-rows";
 
 type Step = { step: string; rows: number; ms: number };
 

@@ -7,7 +7,7 @@ import { activityStats, learnerActivity } from "../rollups/read";
 import { findCanonicalActivity } from "../xapi/activities/canonical-activity";
 import { findPerson } from "../xapi/agents/person";
 import type { DocumentKind } from "../xapi/documents/document-address";
-import { openDocument } from "../xapi/documents/document-store";
+import { openDocument } from "../xapi/documents/document-storage";
 import { agentFromKey } from "./agent-input";
 import { listAgentDocuments } from "./agent-documents";
 import type { ConsoleEnv } from "./console-env";

@@ -50,7 +50,7 @@ function parse(json: string | null): unknown {
 
 const lastSegment = (iri: string) => iri.split(/[/#]/).filter(Boolean).pop() ?? iri;
 
-/** The agents row keeps the names seen, oldest first (at most 20, statements/store.ts); the first stands for all. */
+/** The agents row keeps the names seen, oldest first (at most 20, statements/statement-rows.ts); the first stands for all. */
 function firstName(names: unknown): string | undefined {
   if (!Array.isArray(names)) return undefined;
   const strings = names.filter((n): n is string => typeof n === "string" && n.trim() !== "");

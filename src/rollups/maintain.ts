@@ -6,7 +6,7 @@ import { summedKeys } from "./new-statement-keys";
 import { rollupDeltaSql, zeroedRowsSql } from "./statement-keys";
 
 // New statements are counted in three steps, placed after the voided flags are set for the batch
-// (store.ts MARK_VOIDED_SQL). The common case: the Worker sums the keys (new-statement-keys.ts) and they land on
+// (statement-rows.ts MARK_VOIDED_SQL). The common case: the Worker sums the keys (new-statement-keys.ts) and they land on
 // the UTC day (and, for `total`, the hour) of the batch's `stored`, read from its first and last rows (stored
 // grows with seq); when the batch straddles an hour boundary, that step adds nothing and the second derives
 // each row's keys at its own hour. The third takes back statements already voided on arrival (their voiding

@@ -9,7 +9,7 @@ import { BOOKMARK_HEADER } from "../../http/d1-session";
 import { STORED_BODY_HEADERS } from "../../http/stored-body-headers";
 import type { DocumentAddress, DocumentKind } from "./document-address";
 import type { DocumentRow } from "./document-rows";
-import { listDocumentIds, openDocument, writeDocument } from "./document-store";
+import { listDocumentIds, openDocument, writeDocument } from "./document-storage";
 import type { WriteRefusal } from "./document-writes";
 import { quoteEtag, sha1Hex } from "./etag";
 import { isJsonMediaType, parseJsonObject } from "./json-merge";

@@ -1,6 +1,6 @@
 // X-Experience-API-Consistent-Through (1.0.3 Communication 2.1.3; 9274.1.1 4.1.6.1): every statement
 // stored at or before this instant is visible. stored_ms is assigned inside the insert as
-// max(database clock, newest stored + 1 ms) (store.ts), so on the primary a statement committed after this
+// max(database clock, newest stored + 1 ms) (statement-rows.ts), so on the primary a statement committed after this
 // read gets a `stored` later than both the newest visible statement and this read's database clock. A read
 // replica may lag and its clock is not the primary's, so there only the newest visible `stored` is claimed
 // (D1 says `served_by_primary: false`; without replication it says nothing and the primary answered).

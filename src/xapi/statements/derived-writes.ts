@@ -2,7 +2,7 @@
 // statements' own D1 batch (one transaction), so a refused or failed batch changes none of them. Rollups (the
 // console's counters) are the one today; a forwarding outbox would be added to DERIVED_WRITES the same way.
 import { rollupInserted, rollupVoided } from "../../rollups/maintain";
-import type { PreparedStatement } from "./store";
+import type { PreparedStatement } from "./statement-rows";
 
 export type DerivedWrite = {
   name: string;

@@ -9,7 +9,7 @@ import { badRequest, payloadTooLarge, XapiError } from "../../errors";
 import { mediaType, readBodyText } from "../../http/body";
 import { requestLimits } from "../../http/request-limits";
 import { parseStrictJson } from "../../http/strict-json";
-import type { StoredAttachment } from "./attachments/attachment-store";
+import type { StoredAttachment } from "./attachments/attachment-blobs";
 import { declaredAttachments, requireAttachmentData } from "./attachments/declared-attachments";
 import { attachmentLimits } from "./attachments/limits";
 import { readMultipartStatements } from "./attachments/multipart-request";

@@ -6,7 +6,7 @@ import type { AppEnv } from "../../env";
 import { badRequest, notFound } from "../../errors";
 import { multipartStatementResponse } from "./attachments/multipart-response";
 import { CONSISTENT_THROUGH_HEADER } from "./consistent-through";
-import { findStatementById } from "./store";
+import { findStatementById } from "./statement-rows";
 import { renderStatements, STATEMENT_FORMATS, type StatementFormat } from "./format";
 import { isUuid } from "./validation";
 

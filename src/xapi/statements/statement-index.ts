@@ -1,5 +1,5 @@
 // What a statement contributes to the query index (schema.ts statement_index), the Activities resource and
-// the Agents resource. Pure: the rows are computed here and written in bulk by store.ts.
+// the Agents resource. Pure: the rows are computed here and written in bulk by statement-rows.ts.
 // Filter semantics: 1.0.3 Communication 2.1.3 (agent, verb, activity, registration, related_agents,
 // related_activities); 9274.1.1 4.1.6.1 adds contextAgents / contextGroups to related_agents.
 import { XapiError } from "../../errors";
@@ -96,7 +96,7 @@ function collectBody(facts: FactCollector, statement: Statement | SubStatement, 
   }
 }
 
-// Bounded rows: a statement's index entries travel to D1 as ONE JSON value (store.ts groups them per statement,
+// Bounded rows: a statement's index entries travel to D1 as ONE JSON value (statement-rows.ts groups them per statement,
 // and chunkJsonArrays never splits a row), and D1 refuses a bound value over 2,000,000 bytes. A statement whose
 // entries would exceed MAX_INDEX_BYTES (the chunk size, so the value stays under 1 MB) is refused with a 413
 // naming the property that contributed most of them, e.g. `context.contextActivities.parent` (about 16,000

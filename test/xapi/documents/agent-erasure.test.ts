@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { agentKey } from "../../../src/xapi/agents/identifier";
-import { deleteAgentDocuments } from "../../../src/xapi/documents/document-store";
+import { deleteAgentDocuments } from "../../../src/xapi/documents/document-storage";
 import { xapi } from "../../helpers";
 import { agentFor, credentialFor, documentParams, url } from "./document-helpers";
 

@@ -1,4 +1,4 @@
-// A document GET on a session a lagging read replica serves (src/xapi/documents/document-store.ts openDocument):
+// A document GET on a session a lagging read replica serves (src/xapi/documents/document-storage.ts openDocument):
 // a row the replica does not hold yet is looked for at the primary before the answer is a 404.
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app";

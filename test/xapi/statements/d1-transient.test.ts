@@ -19,7 +19,7 @@ type Fault = {
   reads?: { sql: RegExp; failures: number };
 };
 
-// The lookup of stored statements by id that the duplicate-id path runs (store.ts findStatementsByIds).
+// The lookup of stored statements by id that the duplicate-id path runs (statement-rows.ts findStatementsByIds).
 const FIND_BY_IDS = /FROM statements\s+WHERE store_id = \?1 AND id IN/;
 // The page query of GET /statements (query/sql.ts).
 const PAGE_QUERY = /SELECT seq, storedMs, statement, matched FROM/;

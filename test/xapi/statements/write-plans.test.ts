@@ -10,7 +10,7 @@ import {
   INSERT_STATEMENTS_SQL,
   UPSERT_ACTIVITIES_SQL,
   UPSERT_AGENTS_SQL,
-} from "../../../src/xapi/statements/store";
+} from "../../../src/xapi/statements/statement-rows";
 import { MARK_VOIDED_SQL } from "../../../src/xapi/statements/voiding";
 
 const TABLES = "statements|statement_index|statement_refs|activities|agents";

@@ -3,7 +3,7 @@
 // after the content is in R2, so a statement is never visible without its attachment data and an upload whose
 // request failed is unreachable (swept later by sweepOrphanAttachments).
 import { chunkJsonArrays } from "../json-chunks";
-import type { StoredAttachment } from "./attachment-store";
+import type { StoredAttachment } from "./attachment-blobs";
 import type { Statement } from "../statement";
 import { attachmentsOf } from "./declared-attachments";
 

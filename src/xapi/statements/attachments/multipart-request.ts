@@ -5,7 +5,7 @@
 // `uploads` remembers, and any mismatch is a 400 before anything refers to what was written.
 import { badRequest } from "../../../errors";
 import { collectBytes, decodeUtf8, mediaType } from "../../../http/body";
-import { writeAttachmentPart, type StoredAttachment } from "./attachment-store";
+import { writeAttachmentPart, type StoredAttachment } from "./attachment-blobs";
 import { findStoredKeys } from "./attachment-rows";
 import { bySha2, declaredAttachments, requireAttachmentData, SIGNATURE_USAGE_TYPE, type DeclaredAttachment } from "./declared-attachments";
 import type { AttachmentLimits } from "./limits";

@@ -3,7 +3,7 @@
 // part, then each attachment content the statements reference, once, streamed from R2 as the client reads.
 import { STORED_BODY_HEADERS } from "../../../http/stored-body-headers";
 import { findLinkedAttachments } from "./attachment-rows";
-import type { StoredAttachment } from "./attachment-store";
+import type { StoredAttachment } from "./attachment-blobs";
 
 const encoder = new TextEncoder();
 

@@ -6,7 +6,7 @@
 // StepBudget allows and returns the cursor to go on from.
 import type { StepBudget } from "../../../jobs/step-budget";
 import { findRecordedKeys } from "./attachment-rows";
-import { attachmentPrefix, deleteKeys } from "./attachment-store";
+import { attachmentPrefix, deleteKeys } from "./attachment-blobs";
 
 export type SweepOptions = { graceMs?: number; nowMs?: number };
 export type SweepCursor = { phase: "rows" | "objects"; after?: string };

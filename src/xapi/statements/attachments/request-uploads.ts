@@ -1,10 +1,10 @@
-// The R2 objects one statement request wrote. Every upload has a key of its own (attachment-store.ts), so when
+// The R2 objects one statement request wrote. Every upload has a key of its own (attachment-blobs.ts), so when
 // the request ends, each of them that no `attachments` row names can go at once: the request was rejected (a
 // rejected request leaves nothing behind), or a concurrent request recorded the same content first. A key a
 // row names is kept, so content a statement references is never deleted, even if the request failed only after
 // its batch committed. What cannot be deleted now (R2 or D1 failing) is left to the daily orphan sweep.
 import { findRecordedKeys } from "./attachment-rows";
-import { deleteKeys, newAttachmentKey } from "./attachment-store";
+import { deleteKeys, newAttachmentKey } from "./attachment-blobs";
 
 export class RequestUploads {
   private readonly keys: string[] = [];

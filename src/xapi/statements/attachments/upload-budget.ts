@@ -12,7 +12,7 @@ export const R2_WRITES_PER_REQUEST = 32;
 export const MAX_PARTS_PER_REQUEST = 1 + R2_WRITES_PER_REQUEST;
 const UPLOAD_PART_BYTES = 5 * 1024 * 1024;
 
-/** R2 calls to store a content of `length` bytes (attachment-store.ts: put, or multipart create+parts+complete). */
+/** R2 calls to store a content of `length` bytes (attachment-blobs.ts: put, or multipart create+parts+complete). */
 export function r2WritesFor(length: unknown): number {
   if (typeof length !== "number" || length < UPLOAD_PART_BYTES) return 1;
   return Math.ceil(length / UPLOAD_PART_BYTES) + 2;

@@ -7,7 +7,7 @@ import { readsOnlyOwnStatements } from "../../../auth/scopes";
 import { withD1Retry } from "../../../db/transient-errors";
 import { canonicalParameters, cursorKeyMaterial, openCursor, sealCursor } from "./cursor";
 import type { StatementQuery } from "./parameters";
-import { type QueriedRow, queryStatements } from "./store";
+import { type QueriedRow, queryStatements } from "./index-read";
 
 export type StatementPageRead = {
   rows: QueriedRow[];

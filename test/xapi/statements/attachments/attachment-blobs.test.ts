@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { XapiError } from "../../../../src/errors";
-import { attachmentPrefix, newAttachmentKey, writeAttachmentPart } from "../../../../src/xapi/statements/attachments/attachment-store";
+import { attachmentPrefix, newAttachmentKey, writeAttachmentPart } from "../../../../src/xapi/statements/attachments/attachment-blobs";
 import { StepBudget } from "../../../../src/jobs/step-budget";
 import { sweepOrphanAttachments, type SweepOptions } from "../../../../src/xapi/statements/attachments/orphan-sweep";
 
