@@ -6,9 +6,9 @@
 // 2. Crash pass: the same traffic, and in the middle of it SIGKILL of the whole LRS process tree; restart on the
 //    same state folder; every acknowledged statement and document write is there, and every batch is entirely
 //    present or entirely absent.
-// 3. Jobs pass: two durable jobs (an agent erasure of several steps and a store deletion) started, SIGKILL of the
-//    LRS, restart: the erasure was cut off mid-way, and both complete, their work entire
-//    (scripts/load/jobs-across-crash.mjs).
+// 3. Jobs pass: a durable job of every kind (an agent erasure of several steps, a store deletion, and a rollup
+//    rebuild, orphan sweep and export of a third store) started, SIGKILL of the LRS, restart: the erasure was cut
+//    off mid-way, and all complete, their work entire (scripts/load/jobs-across-crash.mjs).
 // Loopback only, bounded in time; exits non-zero on any violation and prints one summary line.
 import { parseArgs } from "node:util";
 import { call } from "./bench/http.mjs";
@@ -80,10 +80,10 @@ try {
   const jobStores = await seedJobs(lrs.base, adminToken, run, jobStatements);
   await startJobs(lrs.base, adminToken, jobStores, [300, 2000]);
   await lrs.stop("SIGKILL");
-  log("jobs pass: store-deletion and agent-erasure sent, SIGKILL 2 s after the erasure; restarting on the same state folder");
+  log("jobs pass: rollup-rebuild, orphan-sweep, statement-export, store-deletion and agent-erasure sent, SIGKILL 2 s after the erasure; restarting on the same state folder");
   lrs = await startLrs({ port, stateDir, env: { LRS_ADMIN_TOKEN: adminToken } });
   const jobs = await startedJobs(lrs.base, adminToken, jobStores);
-  if (jobs.length !== 2) ledger.violations.push(`only ${jobs.map((job) => job.kind).join(", ") || "no job"} started before the kill`);
+  if (jobs.length !== 5) ledger.violations.push(`only ${jobs.map((job) => job.kind).join(", ") || "no job"} started before the kill`);
   // Where the kill left the jobs (the row is saved after every step): the erasure must have been cut off.
   figures.jobsAtRestart = await jobStates(lrs.base, adminToken, jobs);
   if (!/^agent-erasure (queued|running) /.test(figures.jobsAtRestart[0])) {

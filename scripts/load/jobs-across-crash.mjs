@@ -1,7 +1,8 @@
 // The load test's jobs check: durable jobs (src/jobs) started before the SIGKILL of the LRS complete after the
 // restart. An erasure of an agent with 25,000 statements and some State documents (about 1,200
 // statements per step, so several steps) and the deletion of another such store are started in a
-// pass of their own, and the SIGKILL comes 2 s after the erasure was sent (it takes several seconds). The first read after the
+// pass of their own, with a rollup rebuild, an orphan sweep and an export of a third store (every job kind), and
+// the SIGKILL comes 2 s after the erasure was sent (it takes several seconds). The first read after the
 // restart shows where the kill left each job (the row is saved after every step); then each must reach
 // "succeeded" and its work must be complete.
 import { call } from "../bench/http.mjs";
@@ -51,12 +52,20 @@ async function seedStore(base, token, id, count, documents) {
   });
 }
 
+/** Statements of the store whose rebuild, sweep and export run across the kill (its export must hold them all). */
+const KEPT_STATEMENTS = 25000;
+
+/** The kinds started on the kept store, in the order startedJobs lists them. */
+const KEPT_KINDS = ["rollup-rebuild", "orphan-sweep", "statement-export"];
+
 export async function seedJobs(base, token, run, statements) {
   const erase = `${run}-erase`;
   const doomed = `${run}-doomed`;
+  const kept = `${run}-kept`;
   await seedStore(base, token, erase, statements, 40);
   await seedStore(base, token, doomed, statements, 40);
-  return { erase, doomed };
+  await seedStore(base, token, kept, KEPT_STATEMENTS, 10);
+  return { erase, doomed, kept };
 }
 
 /**
@@ -72,13 +81,19 @@ export async function startJobs(base, token, stores, [leadMs, afterMs]) {
   adminCall(base, token, `/stores/${stores.doomed}`, { method: "DELETE" }).catch(() => {});
   await sleep(leadMs);
   adminCall(base, token, `/stores/${stores.erase}/erase-agent`, { method: "POST", json: { agent: AGENT } }).catch(() => {});
-  await sleep(afterMs);
+  // The kept store's jobs once the erasure has had time to start its own (they share the one local runtime).
+  await sleep(afterMs / 2);
+  for (const kind of KEPT_KINDS) {
+    adminCall(base, token, `/stores/${stores.kept}/jobs`, { method: "POST", json: { kind } }).catch(() => {});
+  }
+  await sleep(afterMs / 2);
 }
 
-/** The erasure and deletion jobs of the two stores, in that order (a missing one's request never got that far). */
+/** The erasure, the deletion, then the kept store's jobs, in that order (a missing one's request never got that far). */
 export async function startedJobs(base, token, stores) {
   const found = [];
-  for (const [storeId, kind] of [[stores.erase, "agent-erasure"], [stores.doomed, "store-deletion"]]) {
+  const wanted = [[stores.erase, "agent-erasure"], [stores.doomed, "store-deletion"], ...KEPT_KINDS.map((kind) => [stores.kept, kind])];
+  for (const [storeId, kind] of wanted) {
     const job = (await adminJson(base, token, `/stores/${storeId}/jobs`)).jobs.find((row) => row.kind === kind);
     if (job) found.push({ storeId, id: job.id, kind });
   }
@@ -115,5 +130,15 @@ export async function verifyJobs(base, token, jobs, stores, timeoutMs) {
   }
   const gone = await adminCall(base, token, `/stores/${stores.doomed}`);
   if (gone.status !== 404) violations.push(`after the deletion job, store ${stores.doomed} answers ${gone.status}`);
+  const kept = await adminJson(base, token, `/stores/${stores.kept}/stats`);
+  if (kept.statements !== KEPT_STATEMENTS) violations.push(`the rebuild or sweep changed store ${stores.kept}: ${JSON.stringify(kept)}`);
+  const exported = final.find((job) => job.kind === "statement-export" && job.state === "succeeded");
+  if (exported) {
+    const file = await adminCall(base, token, `/stores/${stores.kept}/jobs/${exported.id}/download`);
+    const lines = file.text.split("\n").filter((line) => line.trim() !== "").length;
+    if (file.status !== 200 || lines !== KEPT_STATEMENTS) {
+      violations.push(`the export across the kill holds ${lines} statements (answer ${file.status}), not ${KEPT_STATEMENTS}`);
+    }
+  }
   return { violations, final };
 }
