@@ -156,7 +156,7 @@ describe("erasure of an agent", () => {
     const keysAfter = await r2Keys(credential.storeId);
     expect(keysAfter).toHaveLength(keysBefore.length - 3);
     for (const key of keysBefore.filter((k) => !keysAfter.includes(k))) expect(await env.BLOBS.head(key)).toBeNull();
-    for (const key of keysAfter) expect(await env.BLOBS.head(key)).not.toBeNull();
+    for (const key of keysAfter) expect((await env.BLOBS.head(key))?.key).toBe(key);
 
     const attachments = await env.DB.prepare("SELECT sha2 FROM attachments WHERE store_id = ?").bind(credential.storeId).all<{ sha2: string }>();
     expect(attachments.results.map((r) => r.sha2)).toEqual([shaShared]);

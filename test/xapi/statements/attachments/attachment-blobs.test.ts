@@ -110,14 +110,14 @@ describe("the orphan sweep", () => {
 
     // The unlinked row is old and goes; the abandoned upload is recent and stays: it may be about to commit.
     expect(await sweep(storeId)).toEqual({ deletedObjects: 1, deletedRows: 1 });
-    expect(await env.BLOBS.head(abandonedKey)).not.toBeNull();
+    expect((await env.BLOBS.head(abandonedKey))?.key).toBe(abandonedKey);
 
     const later = { nowMs: Date.now() + 2 * 24 * 60 * 60 * 1000 };
     expect(await sweep(storeId, later)).toEqual({ deletedObjects: 1, deletedRows: 0 });
     expect(await env.BLOBS.head(abandonedKey)).toBeNull();
     expect(await env.BLOBS.head(unlinkedKey)).toBeNull();
     expect(await env.DB.prepare("SELECT 1 FROM attachments WHERE sha2 = ?").bind(unlinkedSha2).first()).toBeNull();
-    expect(await env.BLOBS.head(row!.r2Key)).not.toBeNull();
+    expect((await env.BLOBS.head(row!.r2Key))?.key).toBe(row!.r2Key);
     expect(await sweep(storeId, later)).toEqual({ deletedObjects: 0, deletedRows: 0 });
   });
 });
