@@ -78,16 +78,17 @@ try {
   log(`after restart: ${JSON.stringify(figures.afterCrash)}`);
 
   const jobStores = await seedJobs(lrs.base, adminToken, run, jobStatements);
-  await startJobs(lrs.base, adminToken, jobStores, [300, 2000]);
+  await startJobs(lrs.base, adminToken, jobStores, stateDir, 30_000);
   await lrs.stop("SIGKILL");
-  log("jobs pass: rollup-rebuild, orphan-sweep, statement-export, store-deletion and agent-erasure sent, SIGKILL 2 s after the erasure; restarting on the same state folder");
+  log("jobs pass: agent-erasure, rollup-rebuild, orphan-sweep, statement-export and store-deletion started, SIGKILL as soon as all five exist; restarting on the same state folder");
   lrs = await startLrs({ port, stateDir, env: { LRS_ADMIN_TOKEN: adminToken } });
   const jobs = await startedJobs(lrs.base, adminToken, jobStores);
   if (jobs.length !== 5) ledger.violations.push(`only ${jobs.map((job) => job.kind).join(", ") || "no job"} started before the kill`);
-  // Where the kill left the jobs (the row is saved after every step): the erasure must have been cut off.
+  // Where the kill left the jobs (the row is saved after every step): some must have been cut off, or the pass
+  // proves nothing about resuming.
   figures.jobsAtRestart = await jobStates(lrs.base, adminToken, jobs);
-  if (!/^agent-erasure (queued|running) /.test(figures.jobsAtRestart[0])) {
-    ledger.violations.push(`the erasure was not cut off by the kill: ${figures.jobsAtRestart[0]}`);
+  if (!figures.jobsAtRestart.some((state) => / (queued|running) /.test(state))) {
+    ledger.violations.push(`no job was cut off by the kill: ${figures.jobsAtRestart.join(", ")}`);
   }
   // A job whose run the kill cut off is restarted by a read of it once it has stalled (STALL_MS, 30 s).
   const jobsRestarted = Date.now();

@@ -5,6 +5,9 @@
 // the SIGKILL comes 2 s after the erasure was sent (it takes several seconds). The first read after the
 // restart shows where the kill left each job (the row is saved after every step); then each must reach
 // "succeeded" and its work must be complete.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { call } from "../bench/http.mjs";
 
 const AGENT = { mbox: "mailto:erase-me@example.edu" };
@@ -69,24 +72,50 @@ export async function seedJobs(base, token, run, statements) {
 }
 
 /**
- * Sends the deletion, `leadMs` later the erasure, and resolves `afterMs` after that, without waiting for their
- * answers: locally the
- * Worker, its Workflow steps and D1 share one process, so neither an answer nor a read of the jobs arrives before
- * the jobs are (nearly) done, and the kill must find them mid-way. Their ids are read back after the restart.
+ * Sends the erasure, the kept store's jobs and the deletion without waiting for their answers, and returns as
+ * soon as all five job rows exist (or `waitMs` passes), so the kill comes while they run. Locally the Worker,
+ * its Workflow steps and D1 share one process that answers nothing else while steps run, so neither a fixed
+ * timer (how far jobs got depended on the machine's load) nor reading the jobs through the admin API (answered
+ * only once they are done) finds them mid-way: the local D1 file is read directly, read-only.
  */
-export async function startJobs(base, token, stores, [leadMs, afterMs]) {
-  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-  // The deletion's request is quick; the erasure's counts what matches first (the preview), then starts a job
-  // several times longer than the deletion.
-  adminCall(base, token, `/stores/${stores.doomed}`, { method: "DELETE" }).catch(() => {});
-  await sleep(leadMs);
-  adminCall(base, token, `/stores/${stores.erase}/erase-agent`, { method: "POST", json: { agent: AGENT } }).catch(() => {});
-  // The kept store's jobs once the erasure has had time to start its own (they share the one local runtime).
-  await sleep(afterMs / 2);
-  for (const kind of KEPT_KINDS) {
-    adminCall(base, token, `/stores/${stores.kept}/jobs`, { method: "POST", json: { kind } }).catch(() => {});
+export async function startJobs(base, token, stores, stateDir, waitMs) {
+  const send = (path, init) => adminCall(base, token, path, init).catch(() => {});
+  send(`/stores/${stores.erase}/erase-agent`, { method: "POST", json: { agent: AGENT } });
+  for (const kind of KEPT_KINDS) send(`/stores/${stores.kept}/jobs`, { method: "POST", json: { kind } });
+  send(`/stores/${stores.doomed}`, { method: "DELETE" });
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline) {
+    if (jobRowsIn(stateDir, stores) >= 2 + KEPT_KINDS.length) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  await sleep(afterMs / 2);
+}
+
+/** Job rows of the three stores in the local D1 database files under stateDir (0 while none is readable). */
+function jobRowsIn(stateDir, stores) {
+  let rows = 0;
+  for (const file of sqliteFiles(stateDir)) {
+    let db;
+    try {
+      db = new DatabaseSync(file, { readOnly: true });
+      const row = db
+        .prepare("SELECT count(*) AS n FROM jobs WHERE store_id IN (?, ?, ?)")
+        .get(stores.erase, stores.doomed, stores.kept);
+      rows += Number(row?.n ?? 0);
+    } catch {
+      // Not the LRS database (no jobs table), or busy this instant: the next poll reads again.
+    } finally {
+      db?.close();
+    }
+  }
+  return rows;
+}
+
+function sqliteFiles(dir) {
+  const found = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith(".sqlite")) found.push(join(entry.parentPath ?? entry.path, entry.name));
+  }
+  return found;
 }
 
 /** The erasure, the deletion, then the kept store's jobs, in that order (a missing one's request never got that far). */
