@@ -6,8 +6,14 @@ export type Bindings = Env & {
   LRS_ADMIN_TOKEN?: string;
   /** Key of the HMAC sealing `more` cursors (falls back to one derived from LRS_BOOTSTRAP_SECRET). */
   LRS_CURSOR_SECRET?: string;
+  /** Key material sealing forwarder secrets at rest (falls back like LRS_CURSOR_SECRET; src/forwarding/sealed-secret.ts). */
+  LRS_FORWARD_SECRET?: string;
+  /** "1" lets forwarders deliver to plain http:// destinations (local development and tests only). */
+  LRS_FORWARD_ALLOW_HTTP?: string;
   /** Key of the console's signed session cookies (falls back to LRS_ADMIN_TOKEN, then LRS_BOOTSTRAP_SECRET). */
   LRS_SESSION_SECRET?: string;
+  /** Key of launch tokens' MACs (src/auth/launch-tokens); falls back to LRS_CURSOR_SECRET, then the others above. */
+  LRS_TOKEN_SECRET?: string;
   /** The console's own origin (https://console.example.org): it then serves only the console (src/http/console-origin.ts). */
   LRS_CONSOLE_ORIGIN?: string;
   /** The xAPI versions served, comma separated ("1.0.3,2.0.0" when unset). */
@@ -21,6 +27,18 @@ export type Principal = {
   scopes: readonly string[];
   /** The Agent (or Group) set as `authority` on statements this credential writes. */
   authority: Record<string, unknown>;
+  /** Present when the request came with a launch token (src/auth/launch-tokens): what the token is bound to. */
+  launch?: LaunchBinding;
+};
+
+/** A launch token's binding; `credentialId` of its principal is `<issuer id>#<tokenId>`. */
+export type LaunchBinding = {
+  tokenId: string;
+  /** The bound actor's identifier as agentKey (src/xapi/agents/identifier.ts) renders it. */
+  actorKey: string;
+  /** Lower-cased, as registrations are compared. */
+  registration?: string;
+  activityId?: string;
 };
 
 export type XapiVersion = "1.0.3" | "2.0.0";

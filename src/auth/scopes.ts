@@ -11,9 +11,14 @@ export type Scope =
   | "all"
   | "state"
   | "profile"
-  | "define";
+  | "define"
+  /** Not an xAPI scope: POST /tokens (src/auth/launch-tokens). Never implied by `all`, never held by a token. */
+  | "tokens/issue";
 
-export const ALL_SCOPES: readonly Scope[] = [
+export type XapiScope = Exclude<Scope, "tokens/issue">;
+
+/** The xAPI scopes (1.0.3 Communication 4.2): what `all` expands to, and all a launch token may hold. */
+export const XAPI_SCOPES: readonly XapiScope[] = [
   "statements/write",
   "statements/read",
   "statements/read/mine",
@@ -24,9 +29,13 @@ export const ALL_SCOPES: readonly Scope[] = [
   "define",
 ];
 
+/** Every scope a credential may be granted (the admin API and console validate against it). */
+export const ALL_SCOPES: readonly Scope[] = [...XAPI_SCOPES, "tokens/issue"];
+
 /** What each scope implies, so a route asks for the narrowest scope that permits it. */
 const IMPLIED: Record<Scope, readonly Scope[]> = {
-  all: ALL_SCOPES,
+  // Only the xAPI scopes: a credential handed to a course as `all` must not start minting tokens.
+  all: XAPI_SCOPES,
   "all/read": ["all/read", "statements/read", "statements/read/mine"],
   "statements/read": ["statements/read", "statements/read/mine"],
   "statements/read/mine": ["statements/read/mine"],
@@ -34,6 +43,7 @@ const IMPLIED: Record<Scope, readonly Scope[]> = {
   state: ["state"],
   profile: ["profile"],
   define: ["define"],
+  "tokens/issue": ["tokens/issue"],
 };
 
 export function hasScope(principal: Principal, needed: Scope): boolean {
@@ -42,6 +52,8 @@ export function hasScope(principal: Principal, needed: Scope): boolean {
 
 /** Reads limited to the credential's own statements (`statements/read/mine` without a wider read scope). */
 export function readsOnlyOwnStatements(principal: Principal): boolean {
+  // A launch token reads the statements written with it, whatever its scopes (issue 16).
+  if (principal.launch) return true;
   return !principal.scopes.some((s) => s === "all" || s === "all/read" || s === "statements/read");
 }
 
