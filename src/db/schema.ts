@@ -281,3 +281,41 @@ export const jobs = sqliteTable(
     index("jobs_state_updated").on(t.state, t.updatedAt),
   ],
 );
+
+/**
+ * Statement forwarders (src/forwarding): each sends a store's statements, in `seq` order, to a webhook or another
+ * LRS. The statements table is the log; `position_seq` is the one cursor (the last seq delivered or passed over by
+ * the filter), written only by the forwarder's Durable Object once a batch is acknowledged. Secrets are sealed
+ * (AES-GCM, src/forwarding/sealed-secret.ts), never stored in clear.
+ */
+export const forwarders = sqliteTable(
+  "forwarders",
+  {
+    id: text("id").primaryKey(),
+    storeId: text("store_id").notNull(),
+    /** webhook | xapi */
+    kind: text("kind").notNull(),
+    /** JSON: {"url"} for a webhook, {"endpoint","key","version"} for an LRS. */
+    destination: text("destination").notNull(),
+    /** The webhook signing secret or the destination LRS's Basic secret, sealed. */
+    sealedSecret: text("sealed_secret").notNull(),
+    /** JSON: statement query filters (verb, activity, agent, registration, related_*); {} forwards everything. */
+    filter: text("filter").notNull().default("{}"),
+    batchSize: integer("batch_size").notNull().default(100),
+    /** active | paused | failing */
+    state: text("state").notNull(),
+    positionSeq: integer("position_seq").notNull().default(0),
+    delivered: integer("delivered").notNull().default(0),
+    /** Delivery attempts since the last success (0 once caught up). */
+    attempts: integer("attempts").notNull().default(0),
+    /** When the first failed attempt of the current run of failures started (null when none is pending). */
+    failingSinceMs: integer("failing_since_ms"),
+    lastSuccessMs: integer("last_success_ms"),
+    /** JSON {status, body, atMs}: the destination's answer (a short excerpt) or the network error. */
+    lastError: text("last_error"),
+    failingAfterSeconds: integer("failing_after_seconds").notNull().default(259200),
+    createdMs: integer("created_ms").notNull(),
+    updatedMs: integer("updated_ms").notNull(),
+  },
+  (t) => [index("forwarders_store").on(t.storeId, t.createdMs), index("forwarders_state").on(t.state)],
+);
