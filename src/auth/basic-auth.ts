@@ -1,9 +1,18 @@
 // HTTP Basic authentication for every xAPI route but /about (1.0.3 Communication 4; 9274.1.1 "Security").
 // A wrong key, a wrong secret and a disabled credential are indistinguishable to the client, in message and in
-// timing; repeated failures are throttled (./throttle.ts).
+// timing; repeated failures are throttled (./throttle.ts). A credential that passed recently is answered from
+// the isolate's cache (./credential-cache.ts) with no D1 round trip.
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, Bindings, Principal } from "../env";
 import { unauthorized, XapiError } from "../errors";
+import {
+  cachedCredential,
+  clearSuspect,
+  type CredentialLookupRow,
+  markSuspect,
+  mayUseCache,
+  rememberCredential,
+} from "./credential-cache";
 import { assignedAuthority, ensureBootstrapCredential, selectCredentialByKey } from "./credentials";
 import { hashSecret, timingSafeEqual } from "./secrets";
 import {
@@ -52,15 +61,6 @@ function parseBasicAuthorization(header: string | undefined): { key: string; sec
 // Compared against when the key is unknown, so both paths hash and compare once.
 const ABSENT_HASH = "0".repeat(64);
 
-type CredentialLookupRow = {
-  id: string;
-  store_id: string;
-  secret_hash: string;
-  scopes: string;
-  authority: string;
-  disabled: number;
-};
-
 /** The outcome of a Basic authentication: a principal, or why not (as values: both are expected outcomes). */
 export type AuthOutcome =
   | { ok: true; principal: Principal }
@@ -96,33 +96,58 @@ export async function authenticateCredential(
   now = Date.now(),
 ): Promise<AuthOutcome> {
   await bootstrapOnce(env);
-  const subjects = await throttleSubjects(key, address);
-  const [[credentialResult, failureResult], presentedHash] = await Promise.all([
-    db.batch([selectCredentialByKey(db, key), selectFailures(db, subjects)]),
-    hashSecret(secret),
-  ]);
+  const [subjects, presentedHash] = await Promise.all([throttleSubjects(key, address), hashSecret(secret)]);
+  // Only a right secret is answered from the cache, and only for subjects with no failure seen in this isolate
+  // within the throttle window: a throttled guesser's attempts all reach D1, so the cache cannot tell them apart
+  // from a 429, and a wrong secret takes exactly the path it took before the cache.
+  const cached = mayUseCache(subjects) ? cachedCredential(key) : undefined;
+  if (cached && accepts(cached, presentedHash)) return { ok: true, principal: principalOf(cached) };
+
+  const [credentialResult, failureResult] = await db.batch([selectCredentialByKey(db, key), selectFailures(db, subjects)]);
   let row = credentialResult?.results[0] as CredentialLookupRow | undefined;
   const failures = (failureResult?.results ?? []) as FailureRow[];
   const retryAfter = retryAfterSeconds(failures, subjects, now);
-  if (retryAfter !== undefined) return { ok: false, reason: "throttled", retryAfterSeconds: retryAfter };
+  if (retryAfter !== undefined) {
+    markSuspect(subjects);
+    return { ok: false, reason: "throttled", retryAfterSeconds: retryAfter };
+  }
 
   // A read replica may not yet hold a credential created, enabled or given a new secret a moment ago, so the
   // primary decides before a 401. Asked on every failure, so a missing key and a wrong secret still take one path.
   if (!accepts(row, presentedHash)) row = await findCredentialAtPrimary(env, key);
   if (!row || !accepts(row, presentedHash)) {
+    markSuspect(subjects);
     await recordFailure(db, subjects, now);
     return { ok: false, reason: "invalid" };
   }
   if (hasFailures(failures, subjects)) await clearFailures(db, subjects);
+  clearSuspect(subjects);
+  rememberCredential(key, row);
+  return { ok: true, principal: principalOf(row) };
+}
+
+function principalOf(row: CredentialLookupRow): Principal {
   return {
-    ok: true,
-    principal: {
-      storeId: row.store_id,
-      credentialId: row.id,
-      scopes: JSON.parse(row.scopes) as string[],
-      authority: JSON.parse(row.authority) as Record<string, unknown>,
-    },
+    storeId: row.store_id,
+    credentialId: row.id,
+    scopes: JSON.parse(row.scopes) as string[],
+    authority: JSON.parse(row.authority) as Record<string, unknown>,
   };
+}
+
+/**
+ * The enabled credential of `key`, from the isolate's cache or D1 (the primary when the replica lacks it or
+ * holds it disabled), for checks that present no secret of their own (launch tokens). No throttle: the caller
+ * counts its own failures. Undefined for an unknown or disabled key.
+ */
+export async function lookupCredential(env: Bindings, db: D1Database, key: string): Promise<CredentialLookupRow | undefined> {
+  const cached = cachedCredential(key);
+  if (cached) return cached;
+  let row = (await selectCredentialByKey(db, key).first<CredentialLookupRow>()) ?? undefined;
+  if (!row || row.disabled) row = await findCredentialAtPrimary(env, key);
+  if (!row || row.disabled) return undefined;
+  rememberCredential(key, row);
+  return row;
 }
 
 function accepts(row: CredentialLookupRow | undefined, presentedHash: string): boolean {

@@ -6,6 +6,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { Alongside } from "../db/alongside";
 import { credentials } from "../db/schema";
 import type { Bindings } from "../env";
+import { forgetCredential, forgetStoreCredentials } from "./credential-cache";
 import { hashSecret, randomToken } from "./secrets";
 
 export type CredentialRow = typeof credentials.$inferSelect;
@@ -174,6 +175,7 @@ export async function rotateCredentialSecret(
       .returning(),
     alongside(credentialFound(storeId, id)),
   ]);
+  forgetCredential(id);
   return updated[0] && { credential: viewCredential(updated[0]), secret };
 }
 
@@ -210,6 +212,8 @@ export async function updateCredential(
     orm.update(credentials).set({ ...set, ...generation }).where(where).returning(),
     alongside(credentialFound(storeId, id)),
   ]);
+  // Scopes and the disabled flag are read from the cache: this isolate must see the change at once.
+  forgetCredential(id);
   return rows[0] && viewCredential(rows[0]);
 }
 
@@ -223,6 +227,7 @@ export async function deleteCredentialRow(db: D1Database, storeId: string, id: s
       .where(and(eq(credentials.storeId, storeId), eq(credentials.id, id)))
       .returning({ id: credentials.id }),
   ]);
+  forgetCredential(id);
   return rows.length > 0;
 }
 
@@ -231,5 +236,6 @@ export async function deleteStoreCredentials(db: D1Database, storeId: string): P
     .delete(credentials)
     .where(eq(credentials.storeId, storeId))
     .returning({ id: credentials.id });
+  forgetStoreCredentials(storeId);
   return rows.length;
 }
