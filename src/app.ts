@@ -12,6 +12,7 @@ import { useD1Session } from "./http/d1-session";
 import { xapiResponseHeaders } from "./http/stored-body-headers";
 import { adminRoutes } from "./admin/routes";
 import { consoleRoutes } from "./console/routes";
+import { openapiRoutes } from "./openapi/routes";
 import { aboutRoutes } from "./xapi/about/routes";
 import { activityRoutes } from "./xapi/activities/routes";
 import { agentRoutes } from "./xapi/agents/routes";
@@ -77,6 +78,7 @@ export function createApp(): Hono<AppEnv> {
     c.res = await app.fetch(rewritten, c.env, c.executionCtx);
   });
   xapi.route("/about", aboutRoutes);
+  xapi.route("/openapi.json", openapiRoutes);
   xapi.use("*", requireXapiVersion, useD1Session, requireBasicAuth);
   mountXapiResources(xapi);
   xapi.notFound((c) => renderRejection(c, { status: 404, message: `no xAPI resource at ${c.req.path}` }));

@@ -19,12 +19,13 @@ import {
 import { valueOrRefusal } from "./refusal-response";
 import { readJson } from "./request-json";
 
-const createBody = z.strictObject({
+/** The bodies of create and update, exported for the OpenAPI description (src/openapi/admin-paths.ts). */
+export const credentialBody = z.strictObject({
   name: credentialNameSchema.optional(),
   scopes: scopeListSchema,
   authority: agentSchema(false).optional(),
 });
-const updateBody = z.strictObject({
+export const credentialChangeBody = z.strictObject({
   name: credentialNameSchema.optional(),
   scopes: scopeListSchema.optional(),
   disabled: z.boolean().optional(),
@@ -38,7 +39,7 @@ credentialRoutes.get("/", async (c) => {
 });
 
 credentialRoutes.post("/", async (c) => {
-  const body = await readJson(c, createBody);
+  const body = await readJson(c, credentialBody);
   const input = { name: body.name ?? "credential", scopes: body.scopes, authority: body.authority };
   const { credential, secret } = valueOrRefusal(await createCredential(c.get("db"), c.req.param("storeId")!, input));
   return c.json({ ...credential, secret }, 201);
@@ -49,7 +50,7 @@ credentialRoutes.get("/:credentialId", async (c) =>
 );
 
 credentialRoutes.patch("/:credentialId", async (c) => {
-  const body = await readJson(c, updateBody);
+  const body = await readJson(c, credentialChangeBody);
   return c.json(valueOrRefusal(await changeCredential(c.env, c.get("db"), c.req.param("storeId")!, c.req.param("credentialId"), body)));
 });
 

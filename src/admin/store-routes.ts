@@ -18,7 +18,8 @@ import { valueOrRefusal } from "./refusal-response";
 import { readJson } from "./request-json";
 import { listStores, type StoreRow, storeFigures } from "./stores";
 
-const eraseBody = z.strictObject({ agent: agentSchema(true), related: z.boolean().optional() });
+/** Exported for the OpenAPI description (src/openapi/admin-paths.ts). */
+export const erasureBody = z.strictObject({ agent: agentSchema(true), related: z.boolean().optional() });
 
 export const storeRoutes = new Hono<AppEnv>();
 
@@ -57,14 +58,14 @@ storeRoutes.delete("/:storeId", async (c) => {
 // `related` (default true) erases mentions anywhere; false limits it to actor and object.
 storeRoutes.post("/:storeId/erase-agent", async (c) => {
   const store = await requireStore(c.get("db"), c.req.param("storeId"));
-  const body = await readJson(c, eraseBody);
+  const body = await readJson(c, erasureBody);
   return jobAccepted(c, await startErasure(c.get("db"), c.env, store.id, body.agent, scopeOf(body.related)));
 });
 
 // What the same erasure would remove, for a confirmation step; changes nothing.
 storeRoutes.post("/:storeId/erase-agent/preview", async (c) => {
   const store = await requireStore(c.get("db"), c.req.param("storeId"));
-  const body = await readJson(c, eraseBody);
+  const body = await readJson(c, erasureBody);
   return c.json({ storeId: store.id, ...(await erasurePreview(c.get("db"), store.id, body.agent, scopeOf(body.related))) });
 });
 

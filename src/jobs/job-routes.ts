@@ -23,7 +23,8 @@ import { resumeIfStalled } from "./stalled-jobs";
 import { exportFormat } from "./kinds/statement-export";
 import { startJob } from "./start-job";
 
-const startBody = z.strictObject({ kind: z.enum(startableKinds()), format: exportFormat.optional() });
+/** Exported for the OpenAPI description (src/openapi/admin-paths.ts). */
+export const jobStartBody = z.strictObject({ kind: z.enum(startableKinds()), format: exportFormat.optional() });
 const LIST_LIMIT = 100;
 
 export const storeJobRoutes = new Hono<AppEnv>();
@@ -42,7 +43,7 @@ storeJobRoutes.get("/", async (c) => {
 storeJobRoutes.post("/", async (c) => {
   const storeId = c.req.param("storeId")!;
   if (!(await findStore(c.get("db"), storeId))) throw notFound(`no store ${storeId}`);
-  const body = await readJson(c, startBody);
+  const body = await readJson(c, jobStartBody);
   const params = body.kind === "statement-export" ? { format: body.format ?? "ndjson" } : undefined;
   return jobAccepted(c, await startJob(c.env, c.get("db"), { storeId, kind: body.kind, params }));
 });

@@ -1,0 +1,39 @@
+// GET /xapi/openapi.json: the OpenAPI document, without authentication (like About). It changes only with a
+// deployment or LRS_XAPI_VERSIONS, so it is built once per isolate and served with a day of caching and an
+// ETag (its SHA-256) that makes a revalidation a 304 without a body.
+import { Hono } from "hono";
+import type { AppEnv, XapiVersion } from "../env";
+import { servedVersions } from "../xapi/version";
+import { openapiDocument } from "./document";
+
+export const OPENAPI_CACHE_CONTROL = "public, max-age=86400";
+
+type Served = { body: string; etag: string };
+const built = new Map<string, Promise<Served>>();
+
+async function serve(versions: readonly XapiVersion[]): Promise<Served> {
+  const body = JSON.stringify(openapiDocument(versions));
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
+  const hex = [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return { body, etag: `"${hex}"` };
+}
+
+/** RFC 9110 13.1.2: a weak comparison against each listed tag, or `*`. */
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(",").some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === "*" || trimmed.replace(/^W\//, "") === etag;
+  });
+}
+
+export const openapiRoutes = new Hono<AppEnv>().get("/", async (c) => {
+  const versions = servedVersions(c.env);
+  const key = versions.join(",");
+  let served = built.get(key);
+  if (!served) built.set(key, (served = serve(versions)));
+  const { body, etag } = await served;
+  const headers = { ETag: etag, "Cache-Control": OPENAPI_CACHE_CONTROL };
+  if (matches(c.req.header("If-None-Match"), etag)) return c.body(null, 304, headers);
+  return c.body(body, 200, { ...headers, "Content-Type": "application/json" });
+});
