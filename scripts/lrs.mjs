@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { adminClient, xapiClient } from "./lrs/client.mjs";
 import { exportStatements, QUERY_PARAMETERS } from "./lrs/export.mjs";
+import { FORWARDER_OPTIONS, FORWARDER_USAGE, forwarders } from "./lrs/forwarders.mjs";
 import { importStatements } from "./lrs/import.mjs";
 import { followJob } from "./lrs/jobs.mjs";
 import { readSecret, refuseCommandLineSecrets, SECRET_OPTIONS } from "./lrs/secrets.mjs";
@@ -28,7 +29,7 @@ admin commands (LRS_ADMIN_TOKEN, or --token-file <file>):
   jobs list <store> | jobs show|wait <store> <job-id>
                                              long work runs as durable jobs: commands that start one wait
                                              for it with a progress bar (--no-wait prints it and returns)
-
+${FORWARDER_USAGE}
 xAPI commands (LRS_KEY and LRS_SECRET, or --key <key> and --secret-file <file>; the credential's store is used):
   import <file> [--batch 500] [--restart]    NDJSON or JSON array; resumable; rejects in <file>.rejected.ndjson
   export [--out <file>] [--csv] [--agent <json>] [--verb <iri>] [--activity <iri>] [--registration <uuid>]
@@ -63,6 +64,7 @@ const { values: options, positionals } = parseArgs({
     out: { type: "string" },
     csv: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
+    ...FORWARDER_OPTIONS,
     ...Object.fromEntries(
       QUERY_PARAMETERS.map((name) => [name, { type: name.startsWith("related_") ? "boolean" : "string" }]),
     ),
@@ -183,6 +185,10 @@ const commands = {
     if (action === "show") return print((await request("GET", path)).body);
     if (action === "wait") return print(await followJob(request, { job: (await request("GET", path)).body, location: `/admin${path}` }));
     throw new Error(`unknown: jobs ${action ?? ""}\n\n${USAGE}`);
+  },
+
+  async forwarders(args) {
+    await forwarders(args, options, { request: admin(), need, parseJsonArgument, print });
   },
 
   async import([file]) {

@@ -5,6 +5,8 @@ import { readFileSync } from "node:fs";
 const SECRETS = [
   { option: "token", variable: "LRS_ADMIN_TOKEN" },
   { option: "secret", variable: "LRS_SECRET" },
+  // An xAPI forwarder's destination credential secret (lrs forwarders create ... xapi).
+  { option: "destination-secret", variable: "LRS_DESTINATION_SECRET" },
 ];
 
 /** parseArgs options: --token-file / --secret-file, and --token / --secret only to refuse them with a reason. */
@@ -27,10 +29,13 @@ export function refuseCommandLineSecrets(options) {
   }
 }
 
-/** The secret `option` names: its file's content (one trailing line break dropped), else its variable. */
+/**
+ * The secret `option` names: its file's content (one trailing line break dropped; "-" reads standard input),
+ * else its variable.
+ */
 export function readSecret(options, option) {
   const { variable } = SECRETS.find((secret) => secret.option === option);
   const file = options[`${option}-file`];
-  if (file !== undefined) return readFileSync(file, "utf8").replace(/\r?\n$/, "");
+  if (file !== undefined) return readFileSync(file === "-" ? 0 : file, "utf8").replace(/\r?\n$/, "");
   return process.env[variable];
 }
