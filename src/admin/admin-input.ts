@@ -28,6 +28,8 @@ export const credentialNameSchema = nameSchema;
  */
 export function firstIssue(error: z.ZodError, under?: string): { message: string; property?: string } {
   const issue = error.issues[0]!;
-  const property = [...(under ? [under] : []), ...issue.path].join(".");
+  // An unknown key is reported on its object; the 400 names the key itself.
+  const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]!] : issue.path;
+  const property = [...(under ? [under] : []), ...path].join(".");
   return { message: issue.message, ...(property ? { property } : {}) };
 }

@@ -16,6 +16,8 @@ export type AdminInit = {
   /** LRS_ADMIN_TOKEN as configured for this call; null leaves it unset. */
   configured?: string | null;
   headers?: Record<string, string>;
+  /** Other variables bound for this call only (undefined unsets one). */
+  vars?: Record<string, string | undefined>;
 };
 
 export async function admin(path: string, init: AdminInit = {}): Promise<Response> {
@@ -28,7 +30,7 @@ export async function admin(path: string, init: AdminInit = {}): Promise<Respons
     headers.set("Content-Type", "application/json");
   }
   const configured = init.configured === undefined ? ADMIN_TOKEN : init.configured;
-  const bindings = { ...env, LRS_ADMIN_TOKEN: configured ?? undefined };
+  const bindings = { ...env, ...init.vars, LRS_ADMIN_TOKEN: configured ?? undefined };
   const ctx = createExecutionContext();
   // Through the strict entry, as SELF requests are (test/strict/strict-worker.ts).
   const response = await strictFetch(
