@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { receiverControl, receiverOutbound } from "./test/forwarding/receiver-node";
 
 const migrations = await readD1Migrations("./migrations");
 
@@ -15,6 +16,9 @@ export default defineConfig({
           LRS_BOOTSTRAP_KEY: "test-key",
           LRS_BOOTSTRAP_SECRET: "test-secret",
         },
+        // Forwarding destinations (test/forwarding/receiver-node.ts): *.receiver.test is answered in Node.
+        outboundService: receiverOutbound,
+        serviceBindings: { RECEIVER: receiverControl },
       },
     }),
   ],

@@ -1,7 +1,59 @@
-// Waking a forwarder's Durable Object: it then delivers until caught up (src/forwarding/forwarder-object.ts).
+// Waking forwarders when statements arrive, without making ingest heavier: no D1 write at all, and no D1 read
+// per request. Each isolate keeps the store's active forwarder ids for ACTIVE_LIST_TTL_MS and wakes them after
+// every write request (a wake is one cheap call: the object only arms its alarm if none is armed). Chosen over a Queue of wake messages: a queue send is a call per
+// request too, adds the queue's batching delay to the lag, and still needs the same per-store read. What a stale
+// list misses (a forwarder created or resumed in another isolate in the last 30 s) the direct wake of create /
+// resume / replay and the every-10-minutes cron backstop (wakeBehindForwarders) catch: a lost wake only delays.
 import type { Bindings } from "../env";
+import { activeForwarderIds, behindForwarderIds } from "./forwarder-rows";
+import type { Forwarder } from "./forwarder-object";
 
+const ACTIVE_LIST_TTL_MS = 30_000;
+/** DO calls one ingest request may add (its call budget is shared with the ingest itself); more take turns. */
+const WAKES_PER_REQUEST = 5;
+/** DO calls the cron backstop makes (it shares its invocation with the stalled-jobs check). */
+const WAKES_PER_CRON = 20;
+
+const activeByStore = new Map<string, { ids: string[]; readAtMs: number }>();
+let turn = 0;
+
+function stub(env: Bindings, id: string): DurableObjectStub<Forwarder> {
+  const namespace = (env as unknown as { FORWARDER: DurableObjectNamespace<Forwarder> }).FORWARDER;
+  return namespace.get(namespace.idFromName(id));
+}
+
+/** Wakes one forwarder's object (create, resume, replay, the cron). */
 export async function wakeForwarder(env: Bindings, id: string): Promise<void> {
-  void env;
-  void id;
+  await stub(env, id).wake(id);
+}
+
+/** Forgets this isolate's list of a store's active forwarders (after a change made here). */
+export function forgetActiveForwarders(storeId: string): void {
+  activeByStore.delete(storeId);
+}
+
+/** After statements of `storeId` committed: wake its active forwarders (run in waitUntil; never throws). */
+export async function wakeStoreForwarders(env: Bindings, db: D1Database, storeId: string): Promise<void> {
+  try {
+    const now = Date.now();
+    let cached = activeByStore.get(storeId);
+    if (!cached || now - cached.readAtMs > ACTIVE_LIST_TTL_MS) {
+      cached = { ids: await activeForwarderIds(db, storeId), readAtMs: now };
+      activeByStore.set(storeId, cached);
+    }
+    const ids = cached.ids;
+    const start = ids.length > WAKES_PER_REQUEST ? turn++ % ids.length : 0;
+    const due = [...ids.slice(start), ...ids.slice(0, start)].slice(0, WAKES_PER_REQUEST);
+    await Promise.all(due.map((id) => wakeForwarder(env, id)));
+  } catch (error) {
+    // Ingest already succeeded; the cron backstop wakes what this missed.
+    console.error("forwarder wake failed", error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** The cron's backstop: wake active forwarders with statements past their position. */
+export async function wakeBehindForwarders(env: Bindings): Promise<number> {
+  const ids = await behindForwarderIds(env.DB, WAKES_PER_CRON);
+  await Promise.all(ids.map((id) => wakeForwarder(env, id)));
+  return ids.length;
 }

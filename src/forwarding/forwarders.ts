@@ -19,7 +19,7 @@ import {
   type WebhookDestination,
   type XapiDestination,
 } from "./forwarder-rows";
-import { wakeForwarder } from "./forwarder-wake";
+import { forgetActiveForwarders, wakeForwarder } from "./forwarder-wake";
 import { randomToken } from "../auth/secrets";
 import { sealSecret } from "./sealed-secret";
 
@@ -97,6 +97,7 @@ export async function createForwarder(
     failingAfterSeconds: input.failingAfterSeconds,
     positionSeq: await storeHeadSeq(fx.db, storeId),
   });
+  forgetActiveForwarders(storeId);
   return { forwarder: viewForwarder(row), ...(input.kind === "webhook" ? { secret } : {}) };
 }
 
@@ -112,12 +113,14 @@ export async function getForwarder(fx: ForwardingContext, storeId: string, id: s
 
 export async function pauseForwarder(fx: ForwardingContext, storeId: string, id: string): Promise<ForwarderView | undefined> {
   const row = await setForwarderState(fx.db, storeId, id, "paused");
+  forgetActiveForwarders(storeId);
   return row && viewForwarder(row);
 }
 
 /** Active again (from paused or failing), from where it stopped: nothing is skipped. */
 export async function resumeForwarder(fx: ForwardingContext, storeId: string, id: string): Promise<ForwarderView | undefined> {
   const row = await setForwarderState(fx.db, storeId, id, "active");
+  forgetActiveForwarders(storeId);
   if (row) await wakeForwarder(fx.env, row.id);
   return row && viewForwarder(row);
 }
@@ -138,5 +141,6 @@ export async function replayForwarder(
 }
 
 export async function deleteForwarder(fx: ForwardingContext, storeId: string, id: string): Promise<boolean> {
+  forgetActiveForwarders(storeId);
   return deleteForwarderRow(fx.db, storeId, id);
 }

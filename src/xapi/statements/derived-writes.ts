@@ -1,6 +1,7 @@
 // Writes derived from a batch of new statements that must commit with it or not at all: they run in the
 // statements' own D1 batch (one transaction), so a refused or failed batch changes none of them. Rollups (the
-// console's counters) are the one today; a forwarding outbox would be added to DERIVED_WRITES the same way.
+// console's counters) are the one today. Forwarding needs none: the statements table ordered by seq is its log,
+// read from each forwarder's cursor (src/forwarding), so no outbox row is written with the statements.
 import { rollupInserted, rollupVoided } from "../../rollups/maintain";
 import type { PreparedStatement } from "./statement-rows";
 

@@ -6,7 +6,8 @@
 //   4. prepare        record-statements.ts: LRS properties, stored JSON, index facts; 413 past the row bounds
 //   5. store parts    attachments/: attachment parts stream into R2, then signatures are verified
 //   6. record         record-statements.ts: one D1 batch with the statements, their attachment rows and the
-//                     derived writes (derived-writes.ts: rollups; a forwarding outbox goes there)
+//                     derived writes (derived-writes.ts: rollups)
+//   7. wake           forwarding (src/forwarding/forwarder-wake.ts) after the commit, off the response path
 // Steps 2-4 are pure and run on the statement part before any attachment part is read: a request they refuse
 // has read nothing from D1 and written nothing to R2.
 import type { Context } from "hono";
@@ -15,6 +16,7 @@ import { conflict } from "../../errors";
 import { CONSISTENT_THROUGH_HEADER } from "./consistent-through";
 import { prepareValidStatements, recordStatements, validateStatements } from "./record-statements";
 import { receiveStatements } from "./request";
+import { wakeStoreForwarders } from "../../forwarding/forwarder-wake";
 
 /** PUT names its one statement's id; POST does not. */
 export type StatementWrite = { statementId: string } | { statementId?: undefined };
@@ -34,6 +36,7 @@ export async function ingestStatements(c: Context<AppEnv>, write: StatementWrite
       const outcome = await recordStatements(c.get("db"), principal, version, accepted.prepared, attachments);
       if (!outcome.ok) throw conflictAt(outcome.conflict, accepted.path);
       if (outcome.consistentThrough) c.header(CONSISTENT_THROUGH_HEADER, outcome.consistentThrough);
+      c.executionCtx.waitUntil(wakeStoreForwarders(c.env, c.get("db"), principal.storeId));
       return outcome.ids;
     },
   );

@@ -22,6 +22,8 @@ export type QueryPlan = {
   maxBytes?: number;
   /** Only statements written by this credential (`statements/read/mine`). */
   credentialId?: string;
+  /** Voided statements too: forwarding sends every stored statement, in order (src/forwarding). */
+  includeVoided?: boolean;
 };
 
 export type BuiltSql = { sql: string; params: (string | number)[] };
@@ -74,7 +76,7 @@ export function buildStatementQuerySql(plan: QueryPlan): BuiltSql {
     params.push(plan.storeId, filter.kind, filter.value);
   }
   // 1.0.3 Communication 2.1.4.s1.b1: voided statements never appear in query results.
-  where.push("s.voided = 0");
+  if (!plan.includeVoided) where.push("s.voided = 0");
   const direction = plan.ascending ? "ASC" : "DESC";
   const page =
     `SELECT s.seq AS seq, s.stored_ms AS storedMs, s.statement AS statement FROM ${from} ` +

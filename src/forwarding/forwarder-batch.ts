@@ -1,0 +1,56 @@
+// The next batch a forwarder delivers: statements past its position, in seq order, matching its filter, read
+// with the statement query's own SQL (an index seek on the filter, or the store's seq range), voided statements
+// included (a forwarder sends every statement it has not sent, voiding ones too, issue 15). The page and the
+// store's head are read in one D1 batch (one transaction, one snapshot), so when the page holds every match up
+// to the head the cursor can move to the head: a filter that matches nothing still leaves no lag behind.
+import type { ForwarderRow } from "./forwarder-rows";
+import { indexFilters, type ForwarderFilter } from "./forwarder-input";
+import { rankByKind } from "../xapi/statements/query/selectivity";
+import { buildStatementQuerySql } from "../xapi/statements/query/sql";
+import { storedStatement } from "../xapi/statements/stored-statement";
+
+/**
+ * Statement text per delivery (characters). Three bytes per character at worst stays under 3 MiB, the request
+ * limit of this LRS as a destination (wrangler.toml LRS_MAX_BODY_BYTES), and keeps the Worker's memory bounded.
+ */
+export const BATCH_TEXT_BUDGET = 900_000;
+
+export type Batch = {
+  /** Statements as GET /statements returns them (format=exact), in seq order. */
+  statements: Record<string, unknown>[];
+  firstSeq: number;
+  lastSeq: number;
+  /** Where the cursor goes once this batch is delivered (past non-matching statements up to the head). */
+  nextPosition: number;
+  /** More matching statements wait after this batch. */
+  hasMore: boolean;
+};
+
+export async function readBatch(db: D1Database, row: ForwarderRow): Promise<Batch> {
+  const filters = rankByKind(indexFilters(JSON.parse(row.filter) as ForwarderFilter));
+  const page = buildStatementQuerySql({
+    storeId: row.storeId,
+    filters,
+    afterSeq: row.positionSeq,
+    ascending: true,
+    fetch: row.batchSize + 1,
+    maxBytes: BATCH_TEXT_BUDGET,
+    includeVoided: true,
+  });
+  const [pageResult, headResult] = await db.batch<Record<string, unknown>>([
+    db.prepare(page.sql).bind(...page.params),
+    db.prepare("SELECT coalesce(max(seq), 0) AS head FROM statements WHERE store_id = ?").bind(row.storeId),
+  ]);
+  const results = pageResult!.results as { seq: number; storedMs: number; statement: string; matched: number }[];
+  const head = (headResult!.results[0] as { head: number }).head;
+  const rows = results.slice(0, row.batchSize);
+  const hasMore = (results[0]?.matched ?? 0) > rows.length;
+  const lastSeq = rows.at(-1)?.seq ?? row.positionSeq;
+  return {
+    statements: rows.map((r) => storedStatement(r)),
+    firstSeq: rows[0]?.seq ?? row.positionSeq,
+    lastSeq,
+    nextPosition: hasMore ? lastSeq : Math.max(lastSeq, head, row.positionSeq),
+    hasMore,
+  };
+}

@@ -1,0 +1,88 @@
+// The delivery engine: one Durable Object per forwarder (named by its id) sends the store's statements in seq
+// order from the forwarder's D1 cursor, one batch at a time, and moves the cursor only after the destination
+// acknowledged the batch. At least once, in order, nothing skipped: a crash or deploy between the POST and the
+// cursor write resends that batch (X-LRS-Delivery and statement ids let a receiver drop the repeat).
+//
+// Why a Durable Object alarm and not Queues alone: Queues give at-least-once delivery but neither order nor a
+// single consumer, while a per-forwarder cursor must have exactly one writer moving it forward in order. The
+// object is that writer; its alarm is a durable timer that survives restarts (retries with exponential backoff
+// and jitter), and a wake is idempotent (it only arms the alarm when none is armed). Waking: ./forwarder-wake.ts.
+import { DurableObject } from "cloudflare:workers";
+import type { Bindings } from "../env";
+import { readBatch } from "./forwarder-batch";
+import { findForwarderById, recordDelivery, recordFailure, type ForwarderRow } from "./forwarder-rows";
+import { deliver, type Target } from "./delivery";
+import { openSecret } from "./sealed-secret";
+
+/**
+ * Batches per alarm run: each costs at most three calls (read, POST, cursor write), so a run stays within the
+ * 45 D1/R2/DO/fetch calls we allow one invocation (test/strict/limits.ts); a forwarder further behind
+ * continues in a new run armed at once.
+ */
+export const BATCHES_PER_RUN = 12;
+/** Retry delays double from one second up to five minutes, each drawn in [half, full] (jitter). */
+const FIRST_RETRY_MS = 1_000;
+const LONGEST_RETRY_MS = 5 * 60_000;
+
+export function retryDelayMs(attempts: number, random = Math.random()): number {
+  const full = Math.min(LONGEST_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.min(attempts - 1, 20));
+  return Math.round(full * (0.5 + random / 2));
+}
+
+export class Forwarder extends DurableObject<Bindings> {
+  private opened: { sealed: string; secret: string } | undefined;
+
+  /** Something may wait for delivery: run soon, unless a run or a retry is already armed (its backoff holds). */
+  async wake(forwarderId: string): Promise<void> {
+    if ((await this.ctx.storage.get<string>("id")) !== forwarderId) await this.ctx.storage.put("id", forwarderId);
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  override async alarm(): Promise<void> {
+    const id = await this.ctx.storage.get<string>("id");
+    if (id === undefined) return;
+    let row = await findForwarderById(this.env.DB, id);
+    for (let round = 0; round < BATCHES_PER_RUN; round++) {
+      if (!row) {
+        // Deleted: this object has nothing left to do and keeps nothing.
+        await this.ctx.storage.deleteAll();
+        return;
+      }
+      if (row.state !== "active") return;
+      const batch = await readBatch(this.env.DB, row);
+      if (batch.statements.length === 0) {
+        // Caught up: the cursor passes statements the filter skips, up to the head read with the page.
+        if (batch.nextPosition > row.positionSeq) await recordDelivery(this.env.DB, id, row.positionSeq, batch.nextPosition, 0);
+        return;
+      }
+      const started = Date.now();
+      const outcome = await deliver(id, await this.target(row), batch);
+      if (!outcome.delivered) {
+        const state = await recordFailure(
+          this.env.DB,
+          id,
+          row.positionSeq,
+          { status: outcome.status, body: outcome.body, atMs: started },
+          started,
+        );
+        // `failing` (too long without success) stops here, visibly; paused/replayed/deleted rows are reread when woken.
+        if (state === "active") await this.ctx.storage.setAlarm(Date.now() + retryDelayMs(row.attempts + 1));
+        return;
+      }
+      const moved = await recordDelivery(this.env.DB, id, row.positionSeq, batch.nextPosition, batch.statements.length);
+      row = moved
+        ? { ...row, positionSeq: batch.nextPosition, attempts: 0, failingSinceMs: null }
+        : await findForwarderById(this.env.DB, id);
+    }
+    // Still behind after a full run: continue in a fresh invocation (its own call budget).
+    await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  private async target(row: ForwarderRow): Promise<Target> {
+    if (this.opened?.sealed !== row.sealedSecret) {
+      this.opened = { sealed: row.sealedSecret, secret: await openSecret(this.env, row.id, row.sealedSecret) };
+    }
+    const destination = JSON.parse(row.destination) as never;
+    return { kind: row.kind as "webhook" | "xapi", destination, secret: this.opened.secret } as Target;
+  }
+}
