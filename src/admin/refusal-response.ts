@@ -8,6 +8,7 @@ const STATUS: Record<Refusal, ContentfulStatusCode> = {
   "not-found": 404,
   "bootstrap-credential": 409,
   "store-id-taken": 409,
+  "forwarder-limit": 409,
 };
 
 /** The action's value, or its refusal thrown as the matching 4xx. */

@@ -8,17 +8,21 @@
 //   GET/POST        /admin/stores/:storeId/credentials    list, create {name?, scopes, authority?}
 //   GET/PATCH/DELETE /admin/stores/:storeId/credentials/:credentialId
 //   POST            .../credentials/:credentialId/disable | enable | rotate
+//   GET/POST        /admin/stores/:storeId/forwarders     list, create {kind, url | endpoint+key+secret, filter?, ...}
+//   GET/DELETE      /admin/stores/:storeId/forwarders/:forwarderId; POST .../pause | resume | replay {since | from}
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { requireAdminToken } from "./admin-token";
 import { allJobRoutes, storeJobRoutes } from "../jobs/job-routes";
 import { credentialRoutes } from "./credential-routes";
+import { forwarderRoutes } from "./forwarder-routes";
 import { storeRoutes } from "./store-routes";
 
 export const adminRoutes = new Hono<AppEnv>();
 
 adminRoutes.use("*", requireAdminToken);
 adminRoutes.route("/stores/:storeId/credentials", credentialRoutes);
+adminRoutes.route("/stores/:storeId/forwarders", forwarderRoutes);
 adminRoutes.route("/stores/:storeId/jobs", storeJobRoutes);
 adminRoutes.route("/jobs", allJobRoutes);
 adminRoutes.route("/stores", storeRoutes);

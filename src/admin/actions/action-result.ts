@@ -7,7 +7,9 @@ export type Refusal =
   /** The credential LRS_BOOTSTRAP_KEY / LRS_BOOTSTRAP_SECRET rewrite at every isolate start. */
   | "bootstrap-credential"
   /** A store with the requested id exists already. */
-  | "store-id-taken";
+  | "store-id-taken"
+  /** The store has as many forwarders as it may hold (src/admin/actions/forwarder-actions.ts). */
+  | "forwarder-limit";
 
 export type Refused = { ok: false; refusal: Refusal; message: string; property?: string };
 export type ActionResult<T> = { ok: true; value: T } | Refused;
