@@ -78,7 +78,7 @@ export async function storePage(c: Context<ConsoleEnv>, shown?: Shown, message?:
         </div>
       </dl>
       <p>
-        <a href={storeBase(store.id)}>Open this store's overview</a>
+        <a href={storeBase(store.id)}>Open this store's overview</a> · <a href={`${base}/forwarders`}>Forwarders</a>
       </p>
       <h2>Credentials</h2>
       <ul class="credentials">

@@ -5,10 +5,12 @@
 //   /console/s/:storeId                    overview          .../statements  explorer (+ /export, /live)
 //   /console/s/:storeId/dashboard          dashboard         .../activity?activityId=   .../learner?agent=
 //   /console/admin                         administration (admin only): stores, credentials, erasure
+//   /console/admin/stores/:storeId/forwarders   the store's statement forwarders (admin only)
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ConsoleEnv } from "./console-env";
 import { adminPages } from "./admin-pages";
+import { forwarderPages } from "./forwarder-pages";
 import { requireCsrf, requireSession, securityHeaders, signOut, usePrimary } from "./session";
 import { signInRoutes } from "./sign-in-routes";
 import { storePages } from "./store-pages";
@@ -33,5 +35,6 @@ consoleRoutes.post("/sign-out", async (c) => {
   return c.redirect("/console/sign-in", 303);
 });
 
+consoleRoutes.route("/admin/stores/:storeId/forwarders", forwarderPages);
 consoleRoutes.route("/admin", adminPages);
 consoleRoutes.route("/s/:storeId", storePages);
