@@ -2,7 +2,7 @@
 // `npm start`: applies the local D1 migrations, then serves the LRS with embedded local D1/R2/Durable Objects.
 // Environment: PORT (8787), LRS_PERSIST_DIR (.wrangler/state), LRS_BOOTSTRAP_KEY / LRS_BOOTSTRAP_SECRET
 // (a credential with the `all` scope in the default store; dev values below when neither is set).
-// LRS_ADMIN_TOKEN, LRS_XAPI_VERSIONS, LRS_BENCH. The values reach the Worker through a 0600 env file (see
+// LRS_ADMIN_TOKEN, LRS_XAPI_VERSIONS, LRS_BENCH, LRS_FORWARD_ALLOW_HTTP. The values reach the Worker through a 0600 env file (see
 // start/worker-vars-file.mjs), never wrangler's command line, which every user of the machine can read (ps).
 // Runs unattended (stdin ignored) and stops its whole process group on SIGTERM/SIGINT.
 import { spawn } from "node:child_process";
@@ -66,6 +66,7 @@ try {
   if (process.env.LRS_ADMIN_TOKEN) vars.LRS_ADMIN_TOKEN = process.env.LRS_ADMIN_TOKEN;
   if (process.env.LRS_XAPI_VERSIONS) vars.LRS_XAPI_VERSIONS = process.env.LRS_XAPI_VERSIONS;
   if (process.env.LRS_BENCH === "1") vars.LRS_BENCH = "1"; // the benchmark's raw-D1 baseline route
+  if (process.env.LRS_FORWARD_ALLOW_HTTP === "1") vars.LRS_FORWARD_ALLOW_HTTP = "1"; // plain-http forwarding destinations (local only)
   varsFile = writeWorkerVarsFile(join(root, ".wrangler"), port, vars);
   // With --env-file wrangler reads only the files named, so name the ones it reads by default first
   // (.dev.vars, else .env and .env.local); ours comes last and wins, as --var did. Only existing files: Node
