@@ -52,7 +52,8 @@ const common = {
   failingAfterSeconds: z.int().min(60).max(MAX_FAILING_AFTER_SECONDS).optional(),
 };
 
-const inputSchema = z.discriminatedUnion("kind", [
+/** The create body as a zod schema (the OpenAPI document is generated from it); parseForwarderInput adds the URL and filter rules. */
+export const forwarderInputSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("webhook"), url: z.string().max(2000), ...common }),
   z.strictObject({
     kind: z.literal("xapi"),
@@ -72,7 +73,7 @@ export function allowsHttp(env: { LRS_FORWARD_ALLOW_HTTP?: string }): boolean {
 }
 
 export function parseForwarderInput(value: unknown, options: InputOptions): Parsed<ForwarderInput> {
-  const parsed = inputSchema.safeParse(value);
+  const parsed = forwarderInputSchema.safeParse(value);
   if (!parsed.success) {
     return { ok: false, issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) };
   }
