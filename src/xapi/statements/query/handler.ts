@@ -1,9 +1,10 @@
 // GET/HEAD /statements without statementId/voidedStatementId (1.0.3 Communication 2.1.3; 9274.1.1 4.1.6.1):
 // parse and check the parameters, read one page through the index, render it in the asked format, and
 // answer a StatementResult whose `more` continues the same query from the last statement served.
-// X-Experience-API-Consistent-Through is set for every Statements response by routes.ts.
+// X-Experience-API-Consistent-Through comes with the page (./statement-page.ts); routes.ts sets it on the others.
 import type { Context } from "hono";
 import type { AppEnv } from "../../../env";
+import { CONSISTENT_THROUGH_HEADER } from "../consistent-through";
 import { renderStatements } from "../format";
 import { pageWithinAttachmentReads, respondWithAttachments } from "./multipart-result";
 import { parseStatementQuery } from "./parameters";
@@ -33,7 +34,7 @@ export async function handleStatementQuery(c: Context<AppEnv>): Promise<Response
   });
   // RFC 9110 6.6.1: an origin server with a clock sends Date. The conformance suites' wait loop
   // (helper.genDelay) compares it with Consistent-Through and throws when it is missing.
-  const headers = new Headers({ Date: new Date().toUTCString() });
+  const headers = new Headers({ Date: new Date().toUTCString(), [CONSISTENT_THROUGH_HEADER]: read.consistentThrough });
   // 9274.1.1 4.1.6.1: Last-Modified of a StatementResult is the greatest `stored` among its statements.
   const newest = page.reduce((max, row) => Math.max(max, row.storedMs), -Infinity);
   if (Number.isFinite(newest)) headers.set("Last-Modified", new Date(newest).toUTCString());

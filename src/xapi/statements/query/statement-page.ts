@@ -1,10 +1,12 @@
 // One page of a statement query, for every reader of statement pages (GET /statements in ./handler.ts, the
 // console's explorer): the `more` cursor opened against the same parameters, the store's index read with
 // transient D1 errors retried, and statements/read/mine applied (1.0.3 Communication 4.2). The next cursor is
-// sealed by the caller, after it has decided where the page ends.
+// sealed by the caller, after it has decided where the page ends. X-Experience-API-Consistent-Through is read in
+// the page's first round trip (../consistent-through.ts), before the page: the page sees at least what it claims.
 import type { Principal } from "../../../env";
 import { readsOnlyOwnStatements } from "../../../auth/scopes";
 import { withD1Retry } from "../../../db/transient-errors";
+import { consistentThroughOf, consistentThroughQuery } from "../consistent-through";
 import { canonicalParameters, cursorKeyMaterial, openCursor, sealCursor } from "./cursor";
 import type { StatementQuery } from "./parameters";
 import { type QueriedRow, queryStatements } from "./index-read";
@@ -14,6 +16,8 @@ export type StatementPageRead = {
   hasMore: boolean;
   /** The canonical query parameters the cursor is bound to (the `more` IRL repeats them). */
   parameters: string;
+  /** X-Experience-API-Consistent-Through, read with the page. */
+  consistentThrough: string;
   /** The sealed cursor continuing this query after the row with this seq. */
   cursorAfter: (seq: number) => Promise<string>;
 };
@@ -31,17 +35,24 @@ export async function readStatementPage(
   const parameters = canonicalParameters(entries);
   const after = query.cursor !== undefined ? await openCursor(keyMaterial, principal.storeId, parameters, query.cursor) : afterSeq;
   // Read-only, so a transient D1 error is simply tried again (src/db/transient-errors.ts).
-  const { rows, hasMore } = await withD1Retry(() =>
-    queryStatements(db, {
-      storeId: principal.storeId,
-      filters: query.filters,
-      sinceMs: query.sinceMs,
-      untilMs: query.untilMs,
-      afterSeq: after,
-      ascending: query.ascending,
-      limit: query.limit,
-      credentialId: readsOnlyOwnStatements(principal) ? principal.credentialId : undefined,
-    }),
+  const plan = {
+    storeId: principal.storeId,
+    filters: query.filters,
+    sinceMs: query.sinceMs,
+    untilMs: query.untilMs,
+    afterSeq: after,
+    ascending: query.ascending,
+    limit: query.limit,
+    credentialId: readsOnlyOwnStatements(principal) ? principal.credentialId : undefined,
+  };
+  const { rows, hasMore, companion } = await withD1Retry(() =>
+    queryStatements(db, plan, consistentThroughQuery(db, principal.storeId)),
   );
-  return { rows, hasMore, parameters, cursorAfter: (seq) => sealCursor(keyMaterial, principal.storeId, parameters, seq) };
+  return {
+    rows,
+    hasMore,
+    parameters,
+    consistentThrough: consistentThroughOf(companion!),
+    cursorAfter: (seq) => sealCursor(keyMaterial, principal.storeId, parameters, seq),
+  };
 }
