@@ -3,6 +3,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { badRequest, payloadTooLarge } from "../errors";
+import { decodedRequestBody, isEncodedBody } from "./content-encoding";
 import { requestLimits } from "./request-limits";
 
 /** The limit of a statements body (request-limits.ts). */
@@ -16,10 +17,12 @@ export function maxDocumentBytes(c: Context<AppEnv>, contentType: string): numbe
   return mediaType(contentType) === "application/json" ? limits.maxJsonDocumentBytes : limits.maxDocumentBytes;
 }
 
+/** The body, decoded per Content-Encoding (content-encoding.ts); `limit` counts decoded bytes. */
 export async function readBodyBytes(c: Context<AppEnv>, limit = maxBodyBytes(c)): Promise<Uint8Array> {
-  const declared = Number(c.req.header("Content-Length") ?? NaN);
+  // A declared length is the coded size: it bounds the decoded size only when there is no coding.
+  const declared = isEncodedBody(c.req.raw) ? NaN : Number(c.req.header("Content-Length") ?? NaN);
   if (declared > limit) throw payloadTooLarge(`the request body exceeds ${limit} bytes`);
-  const body = c.req.raw.body;
+  const body = await decodedRequestBody(c.req.raw);
   return body ? collectBytes(body, limit, "the request body") : new Uint8Array(0);
 }
 

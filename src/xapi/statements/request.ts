@@ -7,6 +7,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { badRequest, payloadTooLarge, XapiError } from "../../errors";
 import { mediaType, readBodyText } from "../../http/body";
+import { decodedRequestBody, isEncodedBody } from "../../http/content-encoding";
 import { requestLimits } from "../../http/request-limits";
 import { parseStrictJson } from "../../http/strict-json";
 import type { StoredAttachment } from "./attachments/attachment-blobs";
@@ -55,13 +56,14 @@ async function readStatementRequest<T extends ValidStatements>(
   if (type === "multipart/mixed") {
     const limits = attachmentLimits(c.env);
     // A declared length over the limit is refused before reading; the reader enforces it while streaming too.
-    if (Number(c.req.header("Content-Length") ?? 0) > limits.maxRequestBytes) {
+    // With a Content-Encoding the declared length is the coded size, so only the decoded count applies.
+    if (!isEncodedBody(c.req.raw) && Number(c.req.header("Content-Length") ?? 0) > limits.maxRequestBytes) {
       throw payloadTooLarge(`the request body exceeds ${limits.maxRequestBytes} bytes`);
     }
     // Set by the reader's parseStatements, which runs before the first attachment part is read.
     let accepted: { value: T } | undefined;
     const read = await readMultipartStatements({
-      body: c.req.raw.body,
+      body: await decodedRequestBody(c.req.raw),
       contentType,
       bucket: c.env.BLOBS,
       db: c.get("db"),
