@@ -4,6 +4,7 @@ import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import { requireBasicAuth } from "./auth/basic-auth";
+import { launchTokenRoutes } from "./auth/launch-tokens/routes";
 import type { AppEnv } from "./env";
 import { XapiError } from "./errors";
 import { separateConsoleOrigin } from "./http/console-origin";
@@ -85,6 +86,8 @@ export function createApp(): Hono<AppEnv> {
 
   app.use("*", separateConsoleOrigin);
   app.route("/xapi", xapi);
+  // Launch tokens (src/auth/launch-tokens): beside /xapi, not under it, since minting one is no xAPI resource.
+  app.route("/tokens", launchTokenRoutes);
   app.route("/admin", adminRoutes);
   app.route("/console", consoleRoutes);
   app.onError(renderError);

@@ -14,6 +14,8 @@ import {
   rememberCredential,
 } from "./credential-cache";
 import { assignedAuthority, ensureBootstrapCredential, selectCredentialByKey } from "./credentials";
+import { authenticateLaunchToken } from "./launch-tokens/authenticate";
+import { isLaunchTokenUser } from "./launch-tokens/token-format";
 import { hashSecret, timingSafeEqual } from "./secrets";
 import {
   clearFailures,
@@ -97,6 +99,12 @@ export async function authenticateCredential(
 ): Promise<AuthOutcome> {
   await bootstrapOnce(env);
   const [subjects, presentedHash] = await Promise.all([throttleSubjects(key, address), hashSecret(secret)]);
+  // A launch token (./launch-tokens) is checked against its issuer, then passes the throttle as a right secret
+  // does; a bad one fails below like an unknown key.
+  const launched = isLaunchTokenUser(key)
+    ? await authenticateLaunchToken(env, key, secret, (issuerKey) => lookupCredential(env, db, issuerKey), now)
+    : undefined;
+  if (launched && mayUseCache(subjects)) return { ok: true, principal: launched };
   // Only a right secret is answered from the cache, and only for subjects with no failure seen in this isolate
   // within the throttle window: a throttled guesser's attempts all reach D1, so the cache cannot tell them apart
   // from a 429, and a wrong secret takes exactly the path it took before the cache.
@@ -110,6 +118,11 @@ export async function authenticateCredential(
   if (retryAfter !== undefined) {
     markSuspect(subjects);
     return { ok: false, reason: "throttled", retryAfterSeconds: retryAfter };
+  }
+  if (launched) {
+    if (hasFailures(failures, subjects)) await clearFailures(db, subjects);
+    clearSuspect(subjects);
+    return { ok: true, principal: launched };
   }
 
   // A read replica may not yet hold a credential created, enabled or given a new secret a moment ago, so the

@@ -1,6 +1,7 @@
 // One router for the State, Activity Profile and Agent Profile resources (1.0.3 Communication 2.2–2.7, 3.1;
 // 9274.1.1 4.1.4, 4.1.6.2/5/6), parametrised by kind. Routes parse, call the document store, render.
 import { type Context, Hono } from "hono";
+import { enforceDocumentBinding } from "../../auth/launch-tokens/document-binding";
 import { requireScope } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
 import { badRequest, conflict, notFound, preconditionFailed, XapiError } from "../../errors";
@@ -146,5 +147,8 @@ function writtenHeaders(outcome: { bookmark?: string }): Record<string, string> 
 
 function parse(c: Context<AppEnv>, kind: DocumentKind, method: "GET" | "PUT" | "POST" | "DELETE"): DocumentRequest {
   const query = new URL(c.req.url).searchParams;
-  return parseDocumentRequest(kind, method, query, c.get("principal").storeId, c.get("xapiVersion"));
+  const principal = c.get("principal");
+  const request = parseDocumentRequest(kind, method, query, principal.storeId, c.get("xapiVersion"));
+  enforceDocumentBinding(principal.launch, kind, method, request);
+  return request;
 }

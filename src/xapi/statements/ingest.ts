@@ -29,7 +29,7 @@ export async function ingestStatements(c: Context<AppEnv>, write: StatementWrite
   return receiveStatements(
     c,
     (body) => {
-      const valid = validateStatements(body, version, statementId);
+      const valid = validateStatements(body, version, statementId, principal.launch);
       return { ...valid, prepared: prepareValidStatements(valid, principal, version, statementId) };
     },
     async ({ accepted, attachments }) => {

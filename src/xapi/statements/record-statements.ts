@@ -3,9 +3,9 @@
 // stored (by an earlier or a concurrent request) the unique index refuses the batch; we then compare against
 // what is stored (comparison.ts) and insert only the new statements, so a re-send is an identical no-op or a
 // conflict, never a 500.
-import type { Principal, XapiVersion } from "../../env";
+import type { LaunchBinding, Principal, XapiVersion } from "../../env";
 import { withD1Retry } from "../../db/transient-errors";
-import { badRequest, orBadRequest, rejectIssues, XapiError } from "../../errors";
+import { badRequest, orBadRequest, XapiError } from "../../errors";
 import { isObject, type Json } from "../../json";
 import { sameStatement } from "./comparison";
 import { derivedStatements } from "./derived-writes";
@@ -36,7 +36,12 @@ const encoder = new TextEncoder();
  * Steps 2-3 of ingest.ts for PUT (`statementId`: one statement object, whose id, when it has one, is the
  * parameter) or POST (one statement or an array): each statement valid under `version`, then the request rules.
  */
-export function validateStatements(body: unknown, version: XapiVersion, statementId?: string): ValidStatements {
+export function validateStatements(
+  body: unknown,
+  version: XapiVersion,
+  statementId?: string,
+  launch?: LaunchBinding,
+): ValidStatements {
   if (statementId !== undefined && !isObject(body)) {
     throw badRequest("PUT /statements takes a single statement object", "statement");
   }
@@ -44,8 +49,8 @@ export function validateStatements(body: unknown, version: XapiVersion, statemen
   const values = isBatch ? (body as unknown[]) : [body];
   const path = (i: number) => (isBatch ? `statement[${i}]` : "statement");
   const statements = values.map((value, i) => orBadRequest(parseStatement(value, version, path(i))));
-  const issue = checkStatementRules(statements, { version, statementId, path });
-  if (issue) throw rejectIssues([issue]);
+  const issue = checkStatementRules(statements, { version, statementId, path, launch });
+  if (issue) throw new XapiError(issue.status, issue.message, issue.path);
   return { statements, path };
 }
 
