@@ -230,3 +230,11 @@ describe.each(["state", "activity_profile", "agent_profile"] as const)("compress
     expect(read.status).toBe(404);
   });
 });
+
+describe("About", () => {
+  it("lists the accepted Content-Encodings in its extensions", async () => {
+    const res = await xapi("/about", { auth: null, version: null });
+    const about = (await res.json()) as { extensions: Record<string, unknown> };
+    expect(about.extensions["https://edge-lrs.dev/xapi/extensions/content-encodings"]).toEqual(["gzip", "deflate"]);
+  });
+});
