@@ -14,6 +14,8 @@ import { deleteRowids, StepBudget } from "../jobs/step-budget";
 
 /** Tables without R2 bodies, dependants before what they point at. */
 const ROW_TABLES = [
+  // Forwarders first: a store re-created under the same id must not inherit them (and their destinations).
+  "forwarders",
   "statement_attachments",
   "statement_index",
   "statement_refs",

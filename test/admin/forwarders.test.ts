@@ -5,7 +5,7 @@
 // sends a statement off this machine.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { admin, adminJson, createCredential, createStore, xapiAs } from "./admin-helpers";
+import { admin, adminJson, createCredential, createStore, runJob, xapiAs } from "./admin-helpers";
 
 type Forwarder = {
   id: string;
@@ -228,6 +228,20 @@ describe("forwarders admin API", () => {
     expect(await adminJson<Forwarder>(`${base(owner)}/${created.id}`)).toMatchObject({ state: "paused", position: 0 });
     expect(await audit(other)).toEqual([]);
     expect((await audit(owner)).map((e) => e.action)).toEqual(["forwarder.pause", "forwarder.create"]);
+  });
+
+  it("goes with its store: a store deleted and made again under the same id has no forwarders", async () => {
+    const storeId = await createStore("Forward deleted store", "fwd-deleted-store");
+    const created = (await (await create(storeId, { kind: "webhook", url: CLOSED })).json()) as Forwarder;
+    const kept = await createStore("Forward kept store");
+    const other = (await (await create(kept, { kind: "webhook", url: CLOSED })).json()) as Forwarder;
+    await adminJson(`${base(kept)}/${other.id}/pause`, { method: "POST" });
+    const job = await runJob(`/stores/${storeId}`, { method: "DELETE" });
+    expect([job.state, job.counts.forwarders]).toEqual(["succeeded", 1]);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM forwarders WHERE id = ?").bind(created.id).first("n")).toBe(0);
+    await createStore("Forward deleted store, again", "fwd-deleted-store");
+    expect(await adminJson(base(storeId))).toEqual({ forwarders: [] });
+    expect((await adminJson<{ forwarders: Forwarder[] }>(base(kept))).forwarders.map((f) => f.id)).toEqual([other.id]);
   });
 
   it("needs the admin token", async () => {
