@@ -16,6 +16,7 @@ import { counter, drain, ingestCell, insertBreakdown, rawCell, rawRouteAvailable
 import { BOOTSTRAP, freshStateDir, removeStateDir, ROOT, sampleMemory, startLrs } from "./bench/lrs-process.mjs";
 import { loadStore, queryPhase, queryThroughput, storedMarks } from "./bench/queries.mjs";
 import { machine, markdown, verdicts } from "./bench/report.mjs";
+import { roundTrips } from "./bench/round-trips.mjs";
 import { consolePages, signInConsole, timeConsolePages } from "../test/e2e/console-client.mjs";
 
 const { values: args } = parseArgs({
@@ -170,6 +171,9 @@ if (!args["heap-only"]) await withLrs("queries", async (lrs) => {
   // Rows written per statement from D1's meta, on the loaded store (new statements, known learners/activities).
   result.writeCost = await writeCost(lrs.base, Math.max(have, 1) * 10 + 1_000_000);
   log(`D1 rows written per statement: ${result.writeCost.map((c) => `batch ${c.batch}: ${c.rowsWrittenPerStatement}`).join(", ")}`);
+  // D1 round trips per request kind (issue 16), counted by the bench entry's binding wrapper.
+  result.roundTrips = await roundTrips(lrs.base);
+  log(`D1 round trips per request: ${JSON.stringify(result.roundTrips)}`);
 }, reuse);
 
 result.seconds = Math.round((Date.now() - started) / 1000);

@@ -5,6 +5,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { capacity, D1_PLANS } from "./d1-cost.mjs";
 import { ROOT } from "./lrs-process.mjs";
+import { ROUND_TRIP_GOALS, roundTripsMet } from "./round-trips.mjs";
 
 export const GOALS = {
   ingestBatch100PerSecond: 5000,
@@ -89,6 +90,12 @@ export function verdicts(result) {
     goal: "no benchmark code in the deployed bundle",
     value: !benchCode ? "not measured in this run" : benchCode.length ? benchCode.join("; ") : "none found",
     met: benchCode ? benchCode.length === 0 : undefined,
+  });
+  const trips = result.roundTrips;
+  out.push({
+    goal: `D1 round trips per request: ${Object.entries(ROUND_TRIP_GOALS).map(([kind, most]) => `${kind} ≤ ${most}`).join(", ")}`,
+    value: trips ? Object.keys(ROUND_TRIP_GOALS).map((kind) => `${kind} ${trips[kind]}`).join(", ") : "not measured in this run",
+    met: trips ? roundTripsMet(trips) : undefined,
   });
   out.push({ goal: "zero errors", value: `${result.errors} errors`, met: result.errors === 0 });
   return out;
@@ -180,6 +187,7 @@ export function markdown(result) {
       ),
     );
   }
+  if (result.roundTrips) lines.push("", ...roundTripSection(result.roundTrips));
   lines.push("");
   lines.push("## Footprint");
   const b = result.bundle;
@@ -190,6 +198,24 @@ export function markdown(result) {
   lines.push(`- Run time: ${result.seconds} s`);
   lines.push("");
   return lines.join("\n");
+}
+
+function roundTripSection(trips) {
+  return [
+    "## D1 round trips per request",
+    "",
+    `Counted by the bench entry's D1 wrapper (a batch is one round trip), median of ${trips.repeats} requests, the credential in the isolate's cache:`,
+    "",
+    table(
+      ["request", "round trips", "goal"],
+      [
+        ["POST /statements (new statements)", trips.postStatements, `≤ ${ROUND_TRIP_GOALS.postStatements}`],
+        ["GET /statements?statementId=", trips.getStatementById, `≤ ${ROUND_TRIP_GOALS.getStatementById}`],
+        ...Object.entries(trips.queryShapes).map(([shape, calls]) => [`GET /statements, ${shape}`, calls, `≤ ${ROUND_TRIP_GOALS.queryPage}`]),
+        ["GET /activities/state (then R2)", trips.getDocument, `≤ ${ROUND_TRIP_GOALS.getDocument}`],
+      ],
+    ),
+  ];
 }
 
 const mib = (bytes) => `${Math.round((bytes / 2 ** 20) * 100) / 100} MiB`;

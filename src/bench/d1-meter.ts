@@ -1,10 +1,13 @@
 // Bench-only: D1's own cost figures for one request. Cloudflare bills D1 by rows read and rows written
 // (every index entry written counts), and reports both in each result's `meta`; the bench entry
 // (src/bench/worker.ts) wraps the DB binding per request with meterD1 and answers the sums in a header, so
-// `npm run bench` can report rows written per statement and rows read per query shape from D1 itself.
-export type D1Rows = { read: number; written: number; queries: number };
+// `npm run bench` can report rows written per statement and rows read per query shape from D1 itself. It also
+// counts round trips (`calls`): each run/all/first/raw and each batch is one request to D1, however many
+// statements a batch holds (scripts/bench/round-trips.mjs reports them per request kind).
+export type D1Rows = { read: number; written: number; queries: number; calls: number };
 
 export const D1_ROWS_HEADER = "X-Bench-D1-Rows";
+export const D1_CALLS_HEADER = "X-Bench-D1-Calls";
 
 type Meta = { rows_read?: number; rows_written?: number } | undefined;
 
@@ -20,11 +23,13 @@ export function meterD1<T extends D1Database | D1DatabaseSession>(db: T, rows: D
     const wrapped = {
       bind: (...values: unknown[]) => statement(inner.bind(...values)),
       async all<R>() {
+        rows.calls++;
         const result = await inner.all<R>();
         add(result.meta);
         return result;
       },
       async run<R>() {
+        rows.calls++;
         const result = await inner.run<R>();
         add(result.meta);
         return result;
@@ -48,6 +53,7 @@ export function meterD1<T extends D1Database | D1DatabaseSession>(db: T, rows: D
       if (property === "prepare") return (sql: string) => statement(target.prepare(sql));
       if (property === "batch") {
         return async (statements: D1PreparedStatement[]) => {
+          rows.calls++;
           const results = await target.batch(statements.map((s) => real.get(s) ?? s));
           for (const result of results) add(result.meta);
           return results;

@@ -6,7 +6,7 @@
 import { createApp } from "../app";
 import type { Bindings } from "../env";
 import worker from "../index";
-import { D1_ROWS_HEADER, type D1Rows, meterD1 } from "./d1-meter";
+import { D1_CALLS_HEADER, D1_ROWS_HEADER, type D1Rows, meterD1 } from "./d1-meter";
 import { benchRoutes } from "./raw-insert";
 
 export * from "../index";
@@ -17,11 +17,12 @@ app.route("/bench", benchRoutes); // still 404 unless LRS_BENCH=1
 export default {
   ...worker,
   async fetch(request, env, ctx) {
-    const rows: D1Rows = { read: 0, written: 0, queries: 0 };
+    const rows: D1Rows = { read: 0, written: 0, queries: 0, calls: 0 };
     const response = await app.fetch(request, { ...env, DB: meterD1(env.DB, rows) }, ctx);
     // The body may still stream (rows read while streaming are not counted): JSON pages are whole by now.
     const metered = new Response(response.body, response);
     metered.headers.set(D1_ROWS_HEADER, `read=${rows.read}; written=${rows.written}; queries=${rows.queries}`);
+    metered.headers.set(D1_CALLS_HEADER, String(rows.calls));
     return metered;
   },
 } satisfies ExportedHandler<Bindings>;
