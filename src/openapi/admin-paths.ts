@@ -8,9 +8,12 @@ import { erasureBody } from "../admin/store-routes";
 import { jobStartBody } from "../jobs/job-routes";
 import { jsonContent, jsonResponse, type JsonSchema, type Operation, type PathItem, rejections, schemaRef } from "./components";
 
-/** The request-side JSON Schema of a zod schema, without `$schema` (the document's dialect applies). */
-export function requestSchema(schema: z.ZodType): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input" }) as JsonSchema;
+/**
+ * The request-side JSON Schema of a zod schema, without `$schema` (the document's dialect applies). A part zod
+ * cannot express (z.custom) throws, unless `customAs: "any"`: then the caller describes that part itself.
+ */
+export function requestSchema(schema: z.ZodType, customAs: "throw" | "any" = "throw"): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: customAs }) as JsonSchema;
   return rest;
 }
 

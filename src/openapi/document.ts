@@ -4,6 +4,8 @@ import type { XapiVersion } from "../env";
 import { XAPI_SCHEMAS } from "../xapi/statements/validation/json-schema";
 import { adminPaths, adminSchemas } from "./admin-paths";
 import { ERROR_SCHEMA, type JsonSchema, rejectionResponses, SECURITY_SCHEMES } from "./components";
+import { forwarderPaths, forwarderSchemas } from "./forwarder-paths";
+import { tokenPaths, tokenSchemas } from "./token-paths";
 import { versionParameter, xapiPaths } from "./xapi-paths";
 
 export function openapiDocument(versions: readonly XapiVersion[]): JsonSchema {
@@ -17,9 +19,9 @@ export function openapiDocument(versions: readonly XapiVersion[]): JsonSchema {
     },
     // Relative to where this document is served, so one document fits every deployment's hostname.
     servers: [{ url: "/" }],
-    paths: { ...xapiPaths(), ...adminPaths() },
+    paths: { ...xapiPaths(), ...tokenPaths(), ...adminPaths(), ...forwarderPaths() },
     components: {
-      schemas: { ...XAPI_SCHEMAS, ...adminSchemas(), Error: ERROR_SCHEMA },
+      schemas: { ...XAPI_SCHEMAS, ...tokenSchemas(), ...adminSchemas(), ...forwarderSchemas(), Error: ERROR_SCHEMA },
       parameters: { XapiVersion: versionParameter(versions) },
       responses: rejectionResponses(),
       securitySchemes: SECURITY_SCHEMES,

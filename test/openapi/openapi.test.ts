@@ -5,7 +5,8 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
-import { ALL_SCOPES } from "../../src/auth/scopes";
+import { MAX_TTL_SECONDS } from "../../src/auth/launch-tokens/token-request";
+import { ALL_SCOPES, XAPI_SCOPES } from "../../src/auth/scopes";
 import { openapiDocument } from "../../src/openapi/document";
 import { OPENAPI_CACHE_CONTROL } from "../../src/openapi/routes";
 import { QUERY_PARAMETERS } from "../../src/xapi/statements/query/parameters";
@@ -83,12 +84,24 @@ describe("GET /xapi/openapi.json", () => {
       "POST /xapi/agents/profile",
       "DELETE /xapi/agents/profile",
     ]);
-    expect(operations.filter((op) => op.includes(" /admin/")).length).toBe(22);
-    // Only About and this document are open; every other xAPI operation names Basic, every admin one the bearer.
+    expect(operations.filter((op) => op.includes(" /tokens"))).toEqual(["POST /tokens", "POST /tokens/fetch/{handle}"]);
+    expect(operations.filter((op) => op.includes(" /admin/") && !op.includes("/forwarders")).length).toBe(22);
+    expect(operations.filter((op) => op.includes("/forwarders"))).toEqual([
+      "GET /admin/stores/{storeId}/forwarders",
+      "POST /admin/stores/{storeId}/forwarders",
+      "GET /admin/stores/{storeId}/forwarders/{forwarderId}",
+      "DELETE /admin/stores/{storeId}/forwarders/{forwarderId}",
+      "POST /admin/stores/{storeId}/forwarders/{forwarderId}/pause",
+      "POST /admin/stores/{storeId}/forwarders/{forwarderId}/resume",
+      "POST /admin/stores/{storeId}/forwarders/{forwarderId}/replay",
+    ]);
+    // About, this document and the fetch URL are open; other xAPI operations and POST /tokens name Basic
+    // (store credential or launch token), every admin one the bearer token.
+    const open = ["/xapi/about", "/xapi/openapi.json", "/tokens/fetch/{handle}"];
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, operation] of Object.entries(item)) {
         if (method === "parameters") continue;
-        const expected = path.startsWith("/admin/") ? [{ adminBearer: [] }] : path === "/xapi/about" || path === "/xapi/openapi.json" ? [] : [{ xapiBasic: [] }];
+        const expected = path.startsWith("/admin/") ? [{ adminBearer: [] }] : open.includes(path) ? [] : [{ xapiBasic: [] }];
         expect([path, method, operation.security]).toEqual([path, method, expected]);
       }
     }
@@ -109,7 +122,23 @@ describe("GET /xapi/openapi.json", () => {
     expect(schemas.NewStore.properties.id.pattern).toBe("^[a-z0-9][a-z0-9_-]{0,62}$");
     expect(schemas.NewStore.properties.name).toEqual({ type: "string", minLength: 1, maxLength: 200 });
     expect(schemas.JobStart.properties.kind.enum).toEqual(["orphan-sweep", "rollup-rebuild", "statement-export"]);
+    expect(schemas.NewForwarder.oneOf.map((kind: any) => [kind.properties.kind.const, kind.required])).toEqual([
+      ["webhook", ["kind", "url"]],
+      ["xapi", ["kind", "endpoint", "key", "secret"]],
+    ]);
+    expect(schemas.ForwarderReplay.properties.from).toEqual({ type: "string", const: "beginning" });
     expect(schemas.Erasure.properties.agent).toEqual({ oneOf: [{ $ref: "#/components/schemas/Agent" }, { $ref: "#/components/schemas/Group" }] });
+  });
+
+  it("describes POST /tokens by the schema it validates with, a token's scopes being the xAPI ones", async () => {
+    const { schemas } = ((await (await xapi("/openapi.json", { auth: null })).json()) as Doc).components;
+    expect(schemas.TokenRequest.required).toEqual(["actor"]);
+    expect(schemas.TokenRequest.additionalProperties).toBe(false);
+    expect(schemas.TokenRequest.properties.actor).toEqual({ $ref: "#/components/schemas/Agent" });
+    expect(schemas.TokenRequest.properties.ttlSeconds).toEqual({ type: "integer", minimum: 1, maximum: MAX_TTL_SECONDS });
+    expect(schemas.TokenRequest.properties.scopes.items.enum).toEqual([...XAPI_SCOPES]);
+    expect(schemas.TokenRequest.properties.scopes.items.enum).not.toContain("tokens/issue");
+    expect(schemas.IssuedToken.required).toEqual(["token", "expiresAt", "fetchUrl"]);
   });
 
   it("names only the versions LRS_XAPI_VERSIONS serves, under its own ETag", async () => {
