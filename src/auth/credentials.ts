@@ -81,6 +81,8 @@ export async function ensureBootstrapCredential(db: D1Database, key: string, sec
       target: credentials.key,
       set: { secretHash, scopes: JSON.stringify(["all"]), disabled: 0, storeId: DEFAULT_STORE_ID },
     });
+  // Other values for the same key (a redeploy, a test) must not be answered from the old entry.
+  forgetCredential(`${BOOTSTRAP_ID_PREFIX}${key}`);
 }
 
 export function viewCredential(row: CredentialRow): CredentialView {
