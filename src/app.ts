@@ -1,6 +1,5 @@
 // createApp(): the one app factory used by the Worker entry and by the tests.
 import { Hono } from "hono";
-import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import { requireBasicAuth } from "./auth/basic-auth";
@@ -8,6 +7,7 @@ import { launchTokenRoutes } from "./auth/launch-tokens/routes";
 import type { AppEnv } from "./env";
 import { XapiError } from "./errors";
 import { separateConsoleOrigin } from "./http/console-origin";
+import { browserCors } from "./http/cors";
 import { renderRejection } from "./http/error-format";
 import { useD1Session } from "./http/d1-session";
 import { xapiResponseHeaders } from "./http/stored-body-headers";
@@ -22,24 +22,6 @@ import { documentRoutes } from "./xapi/documents/routes";
 import { CONSISTENT_THROUGH_HEADER } from "./xapi/statements/consistent-through";
 import { statementRoutes } from "./xapi/statements/routes";
 import { requireXapiVersion, responseVersion, servedVersions, VERSION_HEADER } from "./xapi/version";
-
-const XAPI_REQUEST_HEADERS = [
-  "Authorization",
-  "Content-Type",
-  VERSION_HEADER,
-  "If-Match",
-  "If-None-Match",
-  "X-Experience-API-Hash",
-  "X-LRS-Bookmark",
-];
-const XAPI_EXPOSED_HEADERS = [
-  VERSION_HEADER,
-  "X-Experience-API-Consistent-Through",
-  "ETag",
-  "Last-Modified",
-  "Location",
-  "X-LRS-Bookmark",
-];
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -61,17 +43,7 @@ export function createApp(): Hono<AppEnv> {
   // answer is a true (vacuous) bound. Authenticated responses carry the store's own value (statements/routes.ts).
   xapi.use("/statements", setFallbackConsistentThrough);
   xapi.use("/statements/*", setFallbackConsistentThrough);
-  xapi.use(
-    "*",
-    cors({
-      origin: (origin) => origin || "*",
-      allowMethods: ["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"],
-      allowHeaders: XAPI_REQUEST_HEADERS,
-      exposeHeaders: XAPI_EXPOSED_HEADERS,
-      credentials: true,
-      maxAge: 86400,
-    }),
-  );
+  xapi.use("*", browserCors);
   // 1.0.3 Alternate Request Syntax: re-dispatch the equivalent ordinary request through the whole app.
   xapi.use("*", async function alternateRequestSyntax(c, next) {
     const rewritten = await rewriteAlternateRequest(c);
@@ -87,6 +59,8 @@ export function createApp(): Hono<AppEnv> {
   app.use("*", separateConsoleOrigin);
   app.route("/xapi", xapi);
   // Launch tokens (src/auth/launch-tokens): beside /xapi, not under it, since minting one is no xAPI resource.
+  app.use("/tokens", browserCors);
+  app.use("/tokens/*", browserCors);
   app.route("/tokens", launchTokenRoutes);
   app.route("/admin", adminRoutes);
   app.route("/console", consoleRoutes);

@@ -20,6 +20,8 @@ export type Bindings = Env & {
   LRS_TOKEN_SECRET?: string;
   /** The console's own origin (https://console.example.org): it then serves only the console (src/http/console-origin.ts). */
   LRS_CONSOLE_ORIGIN?: string;
+  /** Origins allowed to call /xapi and /tokens with credentials, comma separated; empty: any origin, none (src/http/cors.ts). */
+  LRS_CORS_ORIGINS?: string;
   /** The xAPI versions served, comma separated ("1.0.3,2.0.0" when unset). */
   LRS_XAPI_VERSIONS?: string;
 };
