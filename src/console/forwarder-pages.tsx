@@ -65,7 +65,7 @@ async function forwardersPage(c: Context<ConsoleEnv>, shown?: Shown, message?: s
       {forwarders.length === 0 ? (
         <p data-no-forwarders>No forwarders yet: statements stay in this LRS only.</p>
       ) : (
-        <ul class="cards" data-forwarders>
+        <ul class="cards forwarders" data-forwarders>
           {forwarders.map((forwarder) => (
             <ForwarderCard forwarder={forwarder} base={`${base}/${forwarder.id}`} csrf={csrf} />
           ))}
