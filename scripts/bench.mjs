@@ -12,6 +12,7 @@ import { bundleSize } from "./bench/bundle.mjs";
 import { d1Bytes, writeCost } from "./bench/d1-cost.mjs";
 import { documentPhase } from "./bench/documents.mjs";
 import { heapPhase } from "./bench/heap.mjs";
+import { forwardingBench } from "./bench/forwarding.mjs";
 import { counter, drain, ingestCell, insertBreakdown, rawCell, rawRouteAvailable } from "./bench/ingest.mjs";
 import { BOOTSTRAP, freshStateDir, removeStateDir, ROOT, sampleMemory, startLrs } from "./bench/lrs-process.mjs";
 import { loadStore, queryPhase, queryThroughput, storedMarks } from "./bench/queries.mjs";
@@ -127,6 +128,13 @@ if (!args["queries-only"] && !args["heap-only"]) {
       log(`documents ${d.operation}: ${d.requestsPerSecond} req/s p95 ${d.latencyMs.p95} ms, ${d.errors} errors ${d.errorSamples[0] ?? ""}`);
     }
   });
+}
+
+if (!args["queries-only"] && !args["heap-only"]) {
+  // Forwarding (issue 15): its own LRS on this port and a loopback receiver on the next.
+  log("forwarding: ingest without and with two webhook forwarders, lag to a local receiver");
+  result.forwarding = await forwardingBench({ port, seconds: cellSeconds, log });
+  result.errors += result.forwarding.errors + result.forwarding.missing;
 }
 
 const reuse = args.state ? resolve(args.state) : undefined;

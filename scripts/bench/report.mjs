@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { capacity, D1_PLANS } from "./d1-cost.mjs";
 import { ROOT } from "./lrs-process.mjs";
 import { ROUND_TRIP_GOALS, roundTripsMet } from "./round-trips.mjs";
+import { forwardingSection, forwardingVerdict } from "./forwarding.mjs";
 
 export const GOALS = {
   ingestBatch100PerSecond: 5000,
@@ -50,6 +51,7 @@ export function verdicts(result) {
   const worstP95 = largest ? Math.max(...largest.shapes.map((s) => s.p95), ...largest.paging.map((p) => p.p95)) : undefined;
   const out = [];
   // met: undefined when this run did not measure it (e.g. --queries-only).
+  out.push(forwardingVerdict(result.forwarding));
   out.push({
     goal: `ingest ≥ ${GOALS.ingestBatch100PerSecond} statements/s in batches of 100`,
     value: full100 ? `${full100.statementsPerSecond}/s (concurrency ${full100.concurrency})` : "not measured in this run",
@@ -123,6 +125,7 @@ export function markdown(result) {
   lines.push(table(["goal", "measured", "met"], result.verdicts.map((v) => [v.goal, v.value + (v.note ? ` — ${v.note}` : ""), v.met === undefined ? "–" : v.met ? "yes" : "**no**"])));
   lines.push("");
   if (result.heap) lines.push(...heapSection(result.heap), "");
+  if (result.forwarding) lines.push(...forwardingSection(result.forwarding), "");
   if (result.ingest.length) {
     lines.push("## Ingest (POST /xapi/statements) and the raw-D1 limit");
     const raw = new Map(result.ingest.filter((c) => c.path === "raw").map((c) => [`${c.batch}/${c.concurrency}`, c]));
