@@ -9,6 +9,9 @@
 // 3. Jobs pass: a durable job of every kind (an agent erasure of several steps, a store deletion, and a rollup
 //    rebuild, orphan sweep and export of a third store) started, SIGKILL of the LRS, restart: the erasure was cut
 //    off mid-way, and all complete, their work entire (scripts/load/jobs-across-crash.mjs).
+// 4. Forwarding pass: a webhook forwarder to a loopback receiver while ingesting, SIGKILL mid-delivery, restart:
+//    every acknowledged statement arrives, repeats only of sent statements, first arrivals in stored order
+//    (scripts/load/forwarding-across-crash.mjs).
 // Loopback only, bounded in time; exits non-zero on any violation and prints one summary line.
 import { parseArgs } from "node:util";
 import { call } from "./bench/http.mjs";
@@ -16,6 +19,7 @@ import { newLedger, verifyDocuments, verifyStatements } from "./bench/ledger.mjs
 import { freshStateDir, removeStateDir, sleep, startLrs } from "./bench/lrs-process.mjs";
 import { mixedTraffic } from "./bench/mixed-traffic.mjs";
 import { jobStates, seedJobs, startedJobs, startJobs, verifyJobs } from "./load/jobs-across-crash.mjs";
+import { forwardingAcrossCrash } from "./load/forwarding-across-crash.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -96,6 +100,13 @@ try {
   ledger.violations.push(...checked.violations);
   figures.jobs = checked.final.map((job) => `${job.kind} ${job.state} after ${job.steps} steps`);
   log(`jobs: ${figures.jobsAtRestart.join(", ")} at the restart; ${figures.jobs.join(", ")} ${Math.round((Date.now() - jobsRestarted) / 1000)} s later`);
+
+  // 4. Forwarding pass (scripts/load/forwarding-across-crash.mjs): its own LRS on this port, so this one stops.
+  await lrs.stop();
+  lrs = undefined;
+  log("forwarding pass: a webhook forwarder while ingesting, SIGKILL mid-delivery, restart; every acknowledged statement must arrive");
+  Object.assign(figures, await forwardingAcrossCrash({ port, log, violations: ledger.violations, seconds: args.short ? 8 : 12 }));
+  log(`forwarding: ${JSON.stringify(figures.forwarding)}`);
 } catch (error) {
   ledger.violations.push(`load test aborted: ${error?.stack ?? error}`);
 } finally {
