@@ -1,7 +1,7 @@
 // /tokens: a backend holding `tokens/issue` mints launch tokens (POST /tokens), and a launched course trades its
-// fetch URL for its token once (POST /tokens/fetch/<handle>, cmi5 8.2). Routes parse, call, render.
+// fetch URL for its token once (POST /tokens/fetch/<handle>, cmi5 8.2), from the browser too: /tokens shares
+// the xAPI resources' CORS policy (src/http/cors.ts, mounted in app.ts). Routes parse, call, render.
 import { type Context, Hono } from "hono";
-import { cors } from "hono/cors";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { readJson } from "../../admin/request-json";
 import type { AppEnv } from "../../env";
@@ -37,10 +37,6 @@ launchTokenRoutes.post("/", useD1Session, requireBasicAuth, requireScope("tokens
   );
   return c.json(issued, 201, NO_STORE);
 });
-
-// A course served from anywhere fetches its token from the browser: the answer is readable cross-origin, and
-// holds nothing the URL's holder could not get anyway.
-launchTokenRoutes.use("/fetch/*", cors({ origin: "*", allowMethods: ["POST", "OPTIONS"] }));
 
 launchTokenRoutes.post("/fetch/:handle", async function fetchToken(c) {
   const serverSecret = tokenServerSecret(c.env);
