@@ -1,10 +1,12 @@
-// GET /xapi/openapi.json: the OpenAPI document, without authentication (like About). It changes only with a
-// deployment or LRS_XAPI_VERSIONS, so it is built once per isolate and served with a day of caching and an
-// ETag (its SHA-256) that makes a revalidation a 304 without a body.
+// GET /xapi/openapi.json: the OpenAPI document, without authentication (like About). It is generated ahead of
+// time (`npm run openapi`: see ./document.ts for why); only the versions served (LRS_XAPI_VERSIONS) are applied
+// here, once per isolate and version set. Served with a day of caching and an ETag (its SHA-256) that makes a
+// revalidation a 304 without a body.
 import { Hono } from "hono";
 import type { AppEnv, XapiVersion } from "../env";
 import { servedVersions } from "../xapi/version";
-import { openapiDocument } from "./document";
+import generated from "./document.generated.json";
+import { withVersions } from "./versions";
 
 export const OPENAPI_CACHE_CONTROL = "public, max-age=86400";
 
@@ -12,7 +14,7 @@ type Served = { body: string; etag: string };
 const built = new Map<string, Promise<Served>>();
 
 async function serve(versions: readonly XapiVersion[]): Promise<Served> {
-  const body = JSON.stringify(openapiDocument(versions));
+  const body = JSON.stringify(withVersions(generated, versions));
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
   const hex = [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
   return { body, etag: `"${hex}"` };

@@ -1,7 +1,6 @@
 // The xAPI resources in the OpenAPI document (1.0.3 Communication 2; 9274.1.1 4.1.6). Parameter lists come
 // from the modules that parse them (QUERY_PARAMETERS, STATEMENT_FORMATS), so a parameter added there fails
 // the type check here until it is described.
-import type { XapiVersion } from "../env";
 import { STATEMENT_FORMATS } from "../xapi/statements/format";
 import { QUERY_PARAMETERS } from "../xapi/statements/query/parameters";
 import { jsonContent, jsonResponse, type JsonSchema, type Operation, type PathItem, rejections, schemaRef } from "./components";
@@ -111,18 +110,6 @@ function documentResource(tag: string, idName: string, context: Parameter[], set
       },
       { "204": { description: "deleted" }, ...rejections(412) },
     ),
-  };
-}
-
-/** `X-Experience-API-Version`: 1.0 / 1.0.x select the 1.0.3 rules, 2.0 / 2.0.x the 2.0 rules (src/xapi/version.ts). */
-export function versionParameter(versions: readonly XapiVersion[]): JsonSchema {
-  const families = versions.map((version) => version.slice(0, 3).replace(".", "\\."));
-  return {
-    name: "X-Experience-API-Version",
-    in: "header",
-    required: true,
-    description: `the xAPI version the request follows; this deployment serves ${versions.join(", ")}`,
-    schema: { type: "string", pattern: `^(${families.join("|")})(\\.\\d+)?$`, examples: [...versions] },
   };
 }
 

@@ -1,44 +1,22 @@
 // The OpenAPI document validated under Node with a real OpenAPI 3.1 validator (@seriousme/openapi-schema-validator;
-// its ajv compiles with new Function, which workerd refuses, so this cannot run in the vitest pool). The
-// document builder is bundled with esbuild (wrangler's own bundler), `cloudflare:*` imports stubbed: building
-// the document touches none of them. openapi.test.ts checks that the Worker serves exactly this builder's output.
+// its ajv compiles with new Function, which workerd refuses, so this cannot run in the vitest pool): the builder's
+// output for each set of served versions (bundled as `npm run openapi` does) and the generated file the Worker
+// serves. openapi.test.ts checks that the Worker serves exactly this builder's output.
 // Run: node --test test/openapi/openapi-document.test.mjs (.ci/run does).
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { build } from "esbuild";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
+import { GENERATED, loadDocumentBuilder } from "../../scripts/openapi.mjs";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 const examples = JSON.parse(readFileSync(resolve(import.meta.dirname, "statement-examples.json"), "utf8"));
 let openapiDocument;
 
 before(async () => {
-  const bundled = await build({
-    entryPoints: [resolve(ROOT, "src/openapi/document.ts")],
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    write: false,
-    logLevel: "silent",
-    plugins: [
-      {
-        name: "cloudflare-stub",
-        setup(b) {
-          b.onResolve({ filter: /^cloudflare:/ }, (args) => ({ path: args.path, namespace: "cloudflare-stub" }));
-          b.onLoad({ filter: /.*/, namespace: "cloudflare-stub" }, () => ({
-            contents: "export class DurableObject {} export class WorkflowEntrypoint {} export class WorkerEntrypoint {} export const env = {};",
-            loader: "js",
-          }));
-        },
-      },
-    ],
-  });
-  const code = bundled.outputFiles[0].text;
-  ({ openapiDocument } = await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`));
+  ({ openapiDocument } = await loadDocumentBuilder());
 });
 
 /** Every $ref in the document, as its JSON pointer. */
@@ -61,6 +39,12 @@ function resolvePointer(doc, pointer) {
 }
 
 describe("the OpenAPI document", () => {
+  it("is valid OpenAPI 3.1 as generated (src/openapi/document.generated.json)", async () => {
+    const validator = new Validator();
+    const result = await validator.validate(JSON.parse(readFileSync(GENERATED, "utf8")));
+    assert.deepEqual([result.valid, result.errors], [true, undefined]);
+  });
+
   for (const versions of [["1.0.3", "2.0.0"], ["1.0.3"], ["2.0.0"]]) {
     it(`is valid OpenAPI 3.1 (serving ${versions.join(", ")})`, async () => {
       const validator = new Validator();

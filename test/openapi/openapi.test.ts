@@ -1,5 +1,5 @@
-// GET /xapi/openapi.json: served without authentication, cached by ETag, built from the schemas and parameter
-// lists the LRS validates with. The document's validity as OpenAPI 3.1 is checked under Node
+// GET /xapi/openapi.json: served without authentication, cached by ETag, generated (npm run openapi) from the
+// schemas and parameter lists the LRS validates with. The document's validity as OpenAPI 3.1 is checked under Node
 // (openapi-document.test.mjs: the validator compiles with new Function, which workerd refuses).
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -8,6 +8,7 @@ import { createApp } from "../../src/app";
 import { MAX_TTL_SECONDS } from "../../src/auth/launch-tokens/token-request";
 import { ALL_SCOPES, XAPI_SCOPES } from "../../src/auth/scopes";
 import { openapiDocument } from "../../src/openapi/document";
+import generated from "../../src/openapi/document.generated.json";
 import { OPENAPI_CACHE_CONTROL } from "../../src/openapi/routes";
 import { QUERY_PARAMETERS } from "../../src/xapi/statements/query/parameters";
 import { xapi } from "../helpers";
@@ -32,6 +33,10 @@ async function withVersions(versions: string): Promise<Response> {
 }
 
 describe("GET /xapi/openapi.json", () => {
+  it("serves a generated document that is up to date with its builder (else: npm run openapi)", () => {
+    expect(generated).toEqual(openapiDocument(["1.0.3", "2.0.0"]));
+  });
+
   it("is served without credentials or version header, with a day of caching and its SHA-256 as ETag", async () => {
     const res = await xapi("/openapi.json", { auth: null, version: null });
     expect(res.status).toBe(200);
@@ -146,6 +151,7 @@ describe("GET /xapi/openapi.json", () => {
     const only103 = await withVersions("1.0.3");
     const doc = (await only103.json()) as Doc;
     expect(doc.components.parameters.XapiVersion.schema).toEqual({ type: "string", pattern: "^(1\\.0)(\\.\\d+)?$", examples: ["1.0.3"] });
+    expect(doc).toEqual(openapiDocument(["1.0.3"]));
     expect(only103.headers.get("ETag")).not.toBe(both.headers.get("ETag"));
     expect(((await both.json()) as Doc).components.parameters.XapiVersion.schema.examples).toEqual(["1.0.3", "2.0.0"]);
   });
