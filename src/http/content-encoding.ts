@@ -27,8 +27,9 @@ export async function decodedRequestBody(request: Request): Promise<ReadableStre
   if (coding === "identity" || !body) return body;
   const reader = body.getReader();
   // RFC 9110 8.4.1.2: "deflate" is the zlib format. Some clients (older IIS/.NET ones) send raw deflate under
-  // that name; the zlib header (RFC 1950 2.2: method 8, header a multiple of 31) tells them apart, so accepting
-  // both costs a two-byte look.
+  // that name. The zlib header (RFC 1950 2.2: method 8, header a multiple of 31) tells them apart for a two-byte
+  // look: a raw stream could only start with such a byte if its first block were stored with nonzero padding
+  // bits, which encoders never write.
   const head = await readAtLeast(reader, 2, coding);
   const format: Format = coding === "gzip" ? "gzip" : isZlibHeader(head) ? "deflate" : "deflate-raw";
   return inflating(reader, head, format, coding);
@@ -95,7 +96,7 @@ function inflating(reader: ReadableStreamDefaultReader<Uint8Array>, head: Uint8A
       chunk = next.value;
     }
   }
-  let feeding: Promise<void> | undefined;
+  let feeding: Promise<void> | undefined; // started by the first read, so nothing is inflated before it
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
