@@ -26,31 +26,44 @@ export type Batch = {
   hasMore: boolean;
 };
 
-export async function readBatch(db: D1Database, row: ForwarderRow): Promise<Batch> {
-  const filters = rankByKind(indexFilters(JSON.parse(row.filter) as ForwarderFilter));
+/** Where a batch is read from: the forwarder's store, filter, size and position. */
+export type BatchSource = Pick<ForwarderRow, "storeId" | "filter" | "batchSize" | "positionSeq">;
+
+/** The two reads of a batch (the page and the store's head), to run in one D1 batch, possibly after a write. */
+export function batchStatements(db: D1Database, source: BatchSource): D1PreparedStatement[] {
+  const filters = rankByKind(indexFilters(JSON.parse(source.filter) as ForwarderFilter));
   const page = buildStatementQuerySql({
-    storeId: row.storeId,
+    storeId: source.storeId,
     filters,
-    afterSeq: row.positionSeq,
+    afterSeq: source.positionSeq,
     ascending: true,
-    fetch: row.batchSize + 1,
+    fetch: source.batchSize + 1,
     maxBytes: BATCH_TEXT_BUDGET,
     includeVoided: true,
   });
-  const [pageResult, headResult] = await db.batch<Record<string, unknown>>([
+  return [
     db.prepare(page.sql).bind(...page.params),
-    db.prepare("SELECT coalesce(max(seq), 0) AS head FROM statements WHERE store_id = ?").bind(row.storeId),
-  ]);
-  const results = pageResult!.results as { seq: number; storedMs: number; statement: string; matched: number }[];
-  const head = (headResult!.results[0] as { head: number }).head;
-  const rows = results.slice(0, row.batchSize);
+    db.prepare("SELECT coalesce(max(seq), 0) AS head FROM statements WHERE store_id = ?").bind(source.storeId),
+  ];
+}
+
+/** The batch from the results of batchStatements (in that order). */
+export function batchFrom(source: BatchSource, pageResult: D1Result, headResult: D1Result): Batch {
+  const results = pageResult.results as { seq: number; storedMs: number; statement: string; matched: number }[];
+  const head = (headResult.results[0] as { head: number }).head;
+  const rows = results.slice(0, source.batchSize);
   const hasMore = (results[0]?.matched ?? 0) > rows.length;
-  const lastSeq = rows.at(-1)?.seq ?? row.positionSeq;
+  const lastSeq = rows.at(-1)?.seq ?? source.positionSeq;
   return {
     statements: rows.map((r) => storedStatement(r)),
-    firstSeq: rows[0]?.seq ?? row.positionSeq,
+    firstSeq: rows[0]?.seq ?? source.positionSeq,
     lastSeq,
-    nextPosition: hasMore ? lastSeq : Math.max(lastSeq, head, row.positionSeq),
+    nextPosition: hasMore ? lastSeq : Math.max(lastSeq, head, source.positionSeq),
     hasMore,
   };
+}
+
+export async function readBatch(db: D1Database, source: BatchSource): Promise<Batch> {
+  const [page, head] = await db.batch(batchStatements(db, source));
+  return batchFrom(source, page!, head!);
 }

@@ -9,17 +9,17 @@
 // and jitter), and a wake is idempotent (it only arms the alarm when none is armed). Waking: ./forwarder-wake.ts.
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
-import { readBatch } from "./forwarder-batch";
-import { findForwarderById, recordDelivery, recordFailure, type ForwarderRow } from "./forwarder-rows";
+import { batchFrom, batchStatements, readBatch, type Batch } from "./forwarder-batch";
+import { deliveryStatement, findForwarderById, recordDelivery, recordFailure, type ForwarderRow } from "./forwarder-rows";
 import { deliver, type Target } from "./delivery";
 import { openSecret } from "./sealed-secret";
 
 /**
- * Batches per alarm run: each costs at most three calls (read, POST, cursor write), so a run stays within the
- * 45 D1/R2/DO/fetch calls we allow one invocation (test/strict/limits.ts); a forwarder further behind
- * continues in a new run armed at once.
+ * Batches per alarm run: each costs two calls (the POST, then one D1 batch writing the cursor and reading the
+ * next batch), plus two to start (the row, the first batch), so a run stays within the 45 D1/R2/DO/fetch calls
+ * we allow one invocation (test/strict/limits.ts); a forwarder further behind continues in a new run at once.
  */
-export const BATCHES_PER_RUN = 12;
+export const BATCHES_PER_RUN = 20;
 /** Retry delays double from one second up to five minutes, each drawn in [half, full] (jitter). */
 const FIRST_RETRY_MS = 1_000;
 const LONGEST_RETRY_MS = 5 * 60_000;
@@ -38,10 +38,18 @@ export class Forwarder extends DurableObject<Bindings> {
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now());
   }
 
+  /** As the store's hub (named `store:<id>`, no forwarder of its own): wakes each of the store's forwarders. */
+  async wakeAll(forwarderIds: string[]): Promise<void> {
+    const namespace = (this.env as unknown as { FORWARDER: DurableObjectNamespace<Forwarder> }).FORWARDER;
+    await Promise.all(forwarderIds.map((id) => namespace.get(namespace.idFromName(id)).wake(id)));
+  }
+
   override async alarm(): Promise<void> {
     const id = await this.ctx.storage.get<string>("id");
     if (id === undefined) return;
-    let row = await findForwarderById(this.env.DB, id);
+    const db = this.env.DB;
+    let row = await findForwarderById(db, id);
+    let next: Batch | undefined;
     for (let round = 0; round < BATCHES_PER_RUN; round++) {
       if (!row) {
         // Deleted: this object has nothing left to do and keeps nothing.
@@ -49,30 +57,33 @@ export class Forwarder extends DurableObject<Bindings> {
         return;
       }
       if (row.state !== "active") return;
-      const batch = await readBatch(this.env.DB, row);
+      const batch = next ?? (await readBatch(db, row));
       if (batch.statements.length === 0) {
         // Caught up: the cursor passes statements the filter skips, up to the head read with the page.
-        if (batch.nextPosition > row.positionSeq) await recordDelivery(this.env.DB, id, row.positionSeq, batch.nextPosition, 0);
+        if (batch.nextPosition > row.positionSeq) await recordDelivery(db, id, row.positionSeq, batch.nextPosition, 0);
         return;
       }
       const started = Date.now();
       const outcome = await deliver(id, await this.target(row), batch);
       if (!outcome.delivered) {
-        const state = await recordFailure(
-          this.env.DB,
-          id,
-          row.positionSeq,
-          { status: outcome.status, body: outcome.body, atMs: started },
-          started,
-        );
+        const state = await recordFailure(db, id, row.positionSeq, { status: outcome.status, body: outcome.body, atMs: started }, started);
         // `failing` (too long without success) stops here, visibly; paused/replayed/deleted rows are reread when woken.
         if (state === "active") await this.ctx.storage.setAlarm(Date.now() + retryDelayMs(row.attempts + 1));
         return;
       }
-      const moved = await recordDelivery(this.env.DB, id, row.positionSeq, batch.nextPosition, batch.statements.length);
-      row = moved
-        ? { ...row, positionSeq: batch.nextPosition, attempts: 0, failingSinceMs: null }
-        : await findForwarderById(this.env.DB, id);
+      // The cursor write and the next batch's reads in one round trip; the reads are used only if the write held.
+      const advanced: ForwarderRow = { ...row, positionSeq: batch.nextPosition, attempts: 0, failingSinceMs: null };
+      const [write, page, head] = await db.batch([
+        deliveryStatement(db, id, row.positionSeq, batch.nextPosition, batch.statements.length),
+        ...batchStatements(db, advanced),
+      ]);
+      if (write!.meta.changes === 1) {
+        row = advanced;
+        next = batchFrom(advanced, page!, head!);
+      } else {
+        row = await findForwarderById(db, id);
+        next = undefined;
+      }
     }
     // Still behind after a full run: continue in a fresh invocation (its own call budget).
     await this.ctx.storage.setAlarm(Date.now());

@@ -184,15 +184,26 @@ export async function recordDelivery(
   statements: number,
   now = Date.now(),
 ): Promise<boolean> {
-  const result = await db
+  const result = await deliveryStatement(db, id, fromSeq, toSeq, statements, now).run();
+  return result.meta.changes === 1;
+}
+
+/** recordDelivery's write, to run in a D1 batch with the next batch's reads (one round trip per batch). */
+export function deliveryStatement(
+  db: D1Database,
+  id: string,
+  fromSeq: number,
+  toSeq: number,
+  statements: number,
+  now = Date.now(),
+): D1PreparedStatement {
+  return db
     .prepare(
       "UPDATE forwarders SET position_seq = ?3, delivered = delivered + ?4, attempts = 0, failing_since_ms = NULL, " +
         "last_success_ms = CASE WHEN ?4 > 0 THEN ?5 ELSE last_success_ms END, updated_ms = ?5 " +
         "WHERE id = ?1 AND position_seq = ?2 AND state = 'active'",
     )
-    .bind(id, fromSeq, toSeq, statements, now)
-    .run();
-  return result.meta.changes === 1;
+    .bind(id, fromSeq, toSeq, statements, now);
 }
 
 /**

@@ -1,25 +1,32 @@
-// Waking forwarders when statements arrive, without making ingest heavier: no D1 write at all, and no D1 read
-// per request. Each isolate keeps the store's active forwarder ids for ACTIVE_LIST_TTL_MS and wakes them after
-// every write request (a wake is one cheap call: the object only arms its alarm if none is armed). Chosen over a Queue of wake messages: a queue send is a call per
-// request too, adds the queue's batching delay to the lag, and still needs the same per-store read. What a stale
-// list misses (a forwarder created or resumed in another isolate in the last 30 s) the direct wake of create /
-// resume / replay and the every-10-minutes cron backstop (wakeBehindForwarders) catch: a lost wake only delays.
+// Waking forwarders when statements arrive, without making ingest heavier: no D1 write at all, no D1 read per
+// request, and one Durable Object call. Each isolate keeps the store's active forwarder ids for
+// ACTIVE_LIST_TTL_MS; after every write request one forwarder is woken directly, or, when the store has several,
+// the store's hub object (a Forwarder instance named `store:<id>`) wakes each of them in its own invocation
+// (a wake is cheap: the object only arms its alarm if none is armed). Chosen over a Queue of wake messages: a
+// queue send is a call per request too, adds the queue's batching delay to the lag, and still needs the same
+// per-store read. What a stale list misses (a forwarder created or resumed in another isolate in the last 30 s)
+// the direct wake of resume / replay and the every-10-minutes cron backstop (wakeBehindForwarders) catch: a lost
+// wake only delays, never drops.
 import type { Bindings } from "../env";
 import { activeForwarderIds, behindForwarderIds } from "./forwarder-rows";
 import type { Forwarder } from "./forwarder-object";
 
 const ACTIVE_LIST_TTL_MS = 30_000;
-/** DO calls one ingest request may add (its call budget is shared with the ingest itself); more take turns. */
-const WAKES_PER_REQUEST = 5;
+/** Forwarders one hub call wakes (the hub's own invocation budget); more are woken by the cron. */
+const WAKES_PER_HUB_CALL = 40;
 /** DO calls the cron backstop makes (it shares its invocation with the stalled-jobs check). */
 const WAKES_PER_CRON = 20;
 
 const activeByStore = new Map<string, { ids: string[]; readAtMs: number }>();
-let turn = 0;
 
 function stub(env: Bindings, id: string): DurableObjectStub<Forwarder> {
   const namespace = (env as unknown as { FORWARDER: DurableObjectNamespace<Forwarder> }).FORWARDER;
   return namespace.get(namespace.idFromName(id));
+}
+
+/** The store's hub: the Forwarder instance that fans a wake out to the store's forwarders. */
+function hub(env: Bindings, storeId: string): DurableObjectStub<Forwarder> {
+  return stub(env, `store:${storeId}`);
 }
 
 /** Wakes one forwarder's object (create, resume, replay, the cron). */
@@ -42,9 +49,8 @@ export async function wakeStoreForwarders(env: Bindings, db: D1Database, storeId
       activeByStore.set(storeId, cached);
     }
     const ids = cached.ids;
-    const start = ids.length > WAKES_PER_REQUEST ? turn++ % ids.length : 0;
-    const due = [...ids.slice(start), ...ids.slice(0, start)].slice(0, WAKES_PER_REQUEST);
-    await Promise.all(due.map((id) => wakeForwarder(env, id)));
+    if (ids.length === 1) await wakeForwarder(env, ids[0]!);
+    else if (ids.length > 1) await hub(env, storeId).wakeAll(ids.slice(0, WAKES_PER_HUB_CALL));
   } catch (error) {
     // Ingest already succeeded; the cron backstop wakes what this missed.
     console.error("forwarder wake failed", error instanceof Error ? error.message : String(error));
