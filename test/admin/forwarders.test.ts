@@ -248,6 +248,10 @@ describe("forwarders admin API", () => {
     const storeId = await createStore("Forward auth");
     expect((await admin(base(storeId), { token: null })).status).toBe(401);
     expect((await admin(base(storeId), { method: "POST", token: null, json: { kind: "webhook", url: CLOSED } })).status).toBe(401);
+    // Without LRS_ADMIN_TOKEN configured the admin API does not exist, forwarders included.
+    const disabled = await admin(base(storeId), { method: "POST", configured: null, json: { kind: "webhook", url: CLOSED } });
+    expect(disabled.status).toBe(404);
+    expect(((await disabled.json()) as ErrorBody).error.message).toMatch(/disabled/);
     expect(await adminJson(base(storeId))).toEqual({ forwarders: [] });
   });
 
