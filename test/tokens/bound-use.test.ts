@@ -140,9 +140,12 @@ describe.each(VERSIONS)("a launch token's reads (%s)", (version) => {
     expect((await xapiWithToken((await issue(issuer, { actor: LEARNER })).token, path, { version })).status).toBe(403);
     const reader = await issue(issuer, { actor: LEARNER, scopes: ["statements/read"] });
     expect((await xapiWithToken(reader.token, path, { version })).status).toBe(200);
-    // Still only its own statements.
+    // Still only its own statements, though statements/read reads store-wide for a credential.
+    const byIssuer = statement(LEARNER);
+    expect((await xapiAs(issuer, "/statements", { method: "POST", json: byIssuer, version })).status).toBe(200);
     const listed = (await (await xapiWithToken(reader.token, "/statements", { version })).json()) as { statements: unknown[] };
     expect(listed.statements).toEqual([]);
+    expect((await xapiWithToken(reader.token, `/statements?statementId=${byIssuer.id}`, { version })).status).toBe(404);
   });
 });
 
