@@ -21,6 +21,12 @@ async function compress(bytes: Uint8Array | string, format: "gzip" | "deflate" |
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((total, part) => total + part.byteLength, 0));
+  parts.reduce((offset, part) => (out.set(part, offset), offset + part.byteLength), 0);
+  return out;
+}
+
 async function errorOf(res: Response): Promise<{ status: number; message: string; path?: string }> {
   return ((await res.json()) as { error: { status: number; message: string; path?: string } }).error;
 }
@@ -137,6 +143,28 @@ describe("refused compressed statements change nothing", () => {
     const read = await xapiAs(credential, `/statements?statementId=${id}`, { version });
     expect(read.status).toBe(404);
   });
+
+  it("a gzip bomb in an attachment part is a 413 once it inflates past the attachment limit; R2 keeps nothing", async () => {
+    const credential = await storeWithCredential("gzip-attachment-bomb");
+    const zeros = new Uint8Array(65 * MiB);
+    const id = crypto.randomUUID();
+    // Declared small, so only the streamed count can catch it (the declared lengths are checked up front).
+    const attachment = await attachmentFor("small", { contentType: "application/octet-stream" });
+    const head = multipartBody(statement({ id, attachments: [attachment] }), []);
+    const open = head.subarray(0, head.length - `\r\n--${BOUNDARY}--\r\n`.length);
+    const partHead = `\r\n--${BOUNDARY}\r\nContent-Type: application/octet-stream\r\nX-Experience-API-Hash: ${attachment.sha2}\r\n\r\n`;
+    // Gzip members one after another are one gzip body (RFC 1952 2.2): the zeros compress to ~65 KB.
+    const members = [await compress(concat(open, encoder.encode(partHead)), "gzip"), await compress(zeros, "gzip"), await compress(`\r\n--${BOUNDARY}--\r\n`, "gzip")];
+    const res = await xapiAs(credential, "/statements", {
+      method: "POST",
+      body: concat(...members),
+      version,
+      headers: { "Content-Type": MULTIPART, "Content-Encoding": "gzip" },
+    });
+    expect([res.status, (await errorOf(res)).message]).toEqual([413, "an attachment exceeds 67108864 bytes"]);
+    expect(await objectsOf(credential.storeId)).toEqual([]);
+    expect((await xapiAs(credential, `/statements?statementId=${id}`, { version })).status).toBe(404);
+  }, 30_000);
 
   it("a gzip bomb (10 MB of zeros in 10 KB) is a 413 for the inflated body", async () => {
     const bomb = await compress(new Uint8Array(10 * MiB), "gzip");
