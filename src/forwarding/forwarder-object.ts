@@ -11,7 +11,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
 import { batchFrom, batchStatements, readBatch, type Batch } from "./forwarder-batch";
 import { deliveryStatement, findForwarderById, recordDelivery, recordFailure, type ForwarderRow } from "./forwarder-rows";
-import { deliver, type Target } from "./delivery";
+import { deliver, type Outcome, type Target } from "./delivery";
 import { openSecret } from "./sealed-secret";
 
 /**
@@ -23,6 +23,16 @@ export const BATCHES_PER_RUN = 20;
 /** Retry delays double from one second up to five minutes, each drawn in [half, full] (jitter). */
 const FIRST_RETRY_MS = 1_000;
 const LONGEST_RETRY_MS = 5 * 60_000;
+
+/**
+ * A secret sealed under a server secret that has since changed (LRS_FORWARD_SECRET, or the secret it fell back
+ * to) cannot be opened: a failed attempt like any other, retried and shown, so it turns failing visibly.
+ */
+const UNREADABLE_SECRET: Outcome = {
+  delivered: false,
+  status: null,
+  body: "the forwarder's secret cannot be opened: the server secret it was sealed under (LRS_FORWARD_SECRET) changed",
+};
 
 export function retryDelayMs(attempts: number, random = Math.random()): number {
   const full = Math.min(LONGEST_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.min(attempts - 1, 20));
@@ -64,7 +74,8 @@ export class Forwarder extends DurableObject<Bindings> {
         return;
       }
       const started = Date.now();
-      const outcome = await deliver(id, await this.target(row), batch);
+      const target = await this.target(row);
+      const outcome: Outcome = target ? await deliver(id, target, batch) : UNREADABLE_SECRET;
       if (!outcome.delivered) {
         const state = await recordFailure(db, id, row.positionSeq, { status: outcome.status, body: outcome.body, atMs: started }, started);
         // `failing` (too long without success) stops here, visibly; paused/replayed/deleted rows are reread when woken.
@@ -89,9 +100,14 @@ export class Forwarder extends DurableObject<Bindings> {
     await this.ctx.storage.setAlarm(Date.now());
   }
 
-  private async target(row: ForwarderRow): Promise<Target> {
+  /** The destination with its secret opened; undefined when the secret cannot be opened. */
+  private async target(row: ForwarderRow): Promise<Target | undefined> {
     if (this.opened?.sealed !== row.sealedSecret) {
-      this.opened = { sealed: row.sealedSecret, secret: await openSecret(this.env, row.id, row.sealedSecret) };
+      try {
+        this.opened = { sealed: row.sealedSecret, secret: await openSecret(this.env, row.id, row.sealedSecret) };
+      } catch {
+        return undefined;
+      }
     }
     const destination = JSON.parse(row.destination) as never;
     return { kind: row.kind as "webhook" | "xapi", destination, secret: this.opened.secret } as Target;

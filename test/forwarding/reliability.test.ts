@@ -121,6 +121,26 @@ describe("retries", () => {
   });
 });
 
+describe("an unreadable secret", () => {
+  it("is a failed attempt shown in last_error, never a delivery without a signature", async () => {
+    const name = await receiver();
+    const { id } = await webhook(name);
+    const other = await webhook(await receiver());
+    // Another forwarder's sealed secret (sealed for its id) does not open for this one, as after a key change.
+    await bindings.DB.prepare("UPDATE forwarders SET sealed_secret = (SELECT sealed_secret FROM forwarders WHERE id = ?) WHERE id = ?")
+      .bind(other.id, id)
+      .run();
+    await post([statement(1)]);
+    const failed = await waitFor(() => status(id), (s) => s.attempts >= 1);
+    expect(failed.lastError).toEqual({
+      status: null,
+      body: "the forwarder's secret cannot be opened: the server secret it was sealed under (LRS_FORWARD_SECRET) changed",
+      at: failed.lastError!.at,
+    });
+    expect(await received(name)).toEqual([]);
+  });
+});
+
 describe("an xAPI LRS destination", () => {
   async function lrsForwarder(name: string) {
     const parsed = parseForwarderInput(
