@@ -15,7 +15,7 @@ type Fault = {
   failures: number;
   message: string;
   afterCommit?: boolean;
-  /** Reads (all()) of SQL matching `sql` fail `failures` times. */
+  /** Reads (all(), or a batch holding one) of SQL matching `sql` fail `failures` times. */
   reads?: { sql: RegExp; failures: number };
 };
 
@@ -50,7 +50,12 @@ function faultyDb(fault: Fault): { db: D1Database; writeBatches: () => number } 
       get(t, prop) {
         if (prop === "batch") {
           return async (statements: D1PreparedStatement[]) => {
-            const writes = statements.some((s) => /INSERT INTO statements\b/.test((s as unknown as { statement: string }).statement));
+            const sqlOf = (s: D1PreparedStatement) => (s as unknown as { statement: string }).statement;
+            // A read in a batch (a query page rides with Consistent-Through) fails as the batch.
+            if (fault.reads && statements.some((s) => fault.reads!.sql.test(sqlOf(s))) && ++lookups <= fault.reads.failures) {
+              throw new Error(fault.message);
+            }
+            const writes = statements.some((s) => /INSERT INTO statements\b/.test(sqlOf(s)));
             if (!writes) return (t as unknown as D1Database).batch(statements);
             writeBatches++;
             if (writeBatches > fault.failures) return (t as unknown as D1Database).batch(statements);
