@@ -106,8 +106,10 @@ export async function authenticateCredential(
     : undefined;
   if (launched && mayUseCache(subjects)) return { ok: true, principal: launched };
   // Only a right secret is answered from the cache, and only for subjects with no failure seen in this isolate
-  // within the throttle window: a throttled guesser's attempts all reach D1, so the cache cannot tell them apart
-  // from a 429, and a wrong secret takes exactly the path it took before the cache.
+  // within the throttle window: a wrong secret takes the D1 path it took before the cache (counted, asked of the
+  // primary), and once one has failed here the right one goes to D1 too, where a throttled subject gets its 429.
+  // A subject throttled only through other isolates could pass here with the right secret until its first
+  // wrong guess here marks it: a guesser gains no more than one guess per isolate.
   const cached = mayUseCache(subjects) ? cachedCredential(key) : undefined;
   if (cached && accepts(cached, presentedHash)) return { ok: true, principal: principalOf(cached) };
 
