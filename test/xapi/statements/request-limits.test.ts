@@ -85,6 +85,7 @@ describe("the statements cap and body limit", () => {
         maxDocumentBytes: 16_777_216,
         maxJsonDocumentBytes: 1_048_576,
       },
+      "https://edge-lrs.dev/xapi/extensions/content-encodings": ["gzip", "deflate"],
     });
   });
 });
