@@ -95,6 +95,12 @@ function admin(tag: string, summary: string, responses: Record<string, unknown>,
 const body = (name: string) => ({ requestBody: { required: true, ...jsonContent(schemaRef(name)) } });
 const accepted = { "202": jsonResponse("the job started (or the one under way); follow Location", schemaRef("JobAccepted")) };
 const credential = (description: string) => jsonResponse(description, schemaRef("Credential"));
+const ok = (description: string, schema: JsonSchema) => ({ "200": jsonResponse(description, schema) });
+/** `{ <key>: [items] }`, the shape of every admin list. */
+const listOf = (key: string, items: JsonSchema = {}): JsonSchema => ({
+  type: "object",
+  properties: { [key]: { type: "array", items } },
+});
 
 export function adminPaths(): Record<string, PathItem> {
   const stores = "Admin: stores";
@@ -104,20 +110,21 @@ export function adminPaths(): Record<string, PathItem> {
     parameters: [storeId, credentialId],
     post: admin(credentials, summary, { "200": credential(answer), ...rejections(404, 409) }),
   });
+  const store = schemaRef("Store");
   return {
     "/admin/stores": {
-      get: admin(stores, "list the stores", { "200": jsonResponse("stores", { type: "object", properties: { stores: { type: "array", items: schemaRef("Store") } } }) }),
-      post: admin(stores, "create a store", { "201": jsonResponse("created", schemaRef("Store")), ...rejections(400, 409) }, body("NewStore")),
+      get: admin(stores, "list the stores", ok("stores", listOf("stores", store))),
+      post: admin(stores, "create a store", { "201": jsonResponse("created", store), ...rejections(400, 409) }, body("NewStore")),
     },
     "/admin/stores/{storeId}": {
       parameters: [storeId],
-      get: admin(stores, "the store with its figures", { "200": jsonResponse("the store", schemaRef("Store")), ...rejections(404) }),
-      patch: admin(stores, "rename the store", { "200": jsonResponse("renamed", schemaRef("Store")), ...rejections(400, 404) }, body("StoreRename")),
+      get: admin(stores, "the store with its figures", { ...ok("the store", store), ...rejections(404) }),
+      patch: admin(stores, "rename the store", { ...ok("renamed", store), ...rejections(400, 404) }, body("StoreRename")),
       delete: admin(stores, "delete the store and all it holds (a durable job)", { ...accepted, ...rejections(404, 409) }),
     },
     "/admin/stores/{storeId}/stats": {
       parameters: [storeId],
-      get: admin(stores, "statements, documents, attachment bytes, ...", { "200": jsonResponse("figures", { type: "object" }), ...rejections(404) }),
+      get: admin(stores, "statements, documents, attachment bytes, ...", { ...ok("figures", { type: "object" }), ...rejections(404) }),
     },
     "/admin/stores/{storeId}/erase-agent": {
       parameters: [storeId],
@@ -125,41 +132,65 @@ export function adminPaths(): Record<string, PathItem> {
     },
     "/admin/stores/{storeId}/erase-agent/preview": {
       parameters: [storeId],
-      post: admin(stores, "what the same erasure would remove; changes nothing", { "200": jsonResponse("counts", { type: "object" }), ...rejections(400, 404) }, body("Erasure")),
+      post: admin(
+        stores,
+        "what the same erasure would remove; changes nothing",
+        { ...ok("counts", { type: "object" }), ...rejections(400, 404) },
+        body("Erasure"),
+      ),
     },
     "/admin/stores/{storeId}/audit": {
       parameters: [storeId],
-      get: admin(stores, "the store's audit log", { "200": jsonResponse("entries", { type: "object", properties: { entries: { type: "array" } } }), ...rejections(404) }, { parameters: [limit] }),
+      get: admin(stores, "the store's audit log", { ...ok("entries", listOf("entries")), ...rejections(404) }, { parameters: [limit] }),
     },
     "/admin/stores/{storeId}/credentials": {
       parameters: [storeId],
-      get: admin(credentials, "list the store's credentials", { "200": jsonResponse("credentials", { type: "object", properties: { credentials: { type: "array", items: schemaRef("Credential") } } }), ...rejections(404) }),
-      post: admin(credentials, "create a credential; the secret is shown in this answer only", { "201": credential("created, with its secret"), ...rejections(400, 404) }, body("NewCredential")),
+      get: admin(credentials, "list the store's credentials", {
+        ...ok("credentials", listOf("credentials", schemaRef("Credential"))),
+        ...rejections(404),
+      }),
+      post: admin(
+        credentials,
+        "create a credential; the secret is shown in this answer only",
+        { "201": credential("created, with its secret"), ...rejections(400, 404) },
+        body("NewCredential"),
+      ),
     },
     "/admin/stores/{storeId}/credentials/{credentialId}": {
       parameters: [storeId, credentialId],
       get: admin(credentials, "one credential", { "200": credential("the credential"), ...rejections(404) }),
-      patch: admin(credentials, "rename, change scopes, disable or enable", { "200": credential("changed"), ...rejections(400, 404, 409) }, body("CredentialChange")),
+      patch: admin(
+        credentials,
+        "rename, change scopes, disable or enable",
+        { "200": credential("changed"), ...rejections(400, 404, 409) },
+        body("CredentialChange"),
+      ),
       delete: admin(credentials, "delete the credential", { "204": { description: "deleted" }, ...rejections(404, 409) }),
     },
     "/admin/stores/{storeId}/credentials/{credentialId}/disable": credentialAction("disable (its launch tokens stop too)", "disabled"),
     "/admin/stores/{storeId}/credentials/{credentialId}/enable": credentialAction("enable", "enabled"),
-    "/admin/stores/{storeId}/credentials/{credentialId}/rotate": credentialAction("a new secret (its launch tokens stop)", "rotated, with the new secret"),
+    "/admin/stores/{storeId}/credentials/{credentialId}/rotate": credentialAction(
+      "a new secret (its launch tokens stop)",
+      "rotated, with the new secret",
+    ),
     "/admin/stores/{storeId}/jobs": {
       parameters: [storeId],
-      get: admin(jobs, "the store's latest jobs", { "200": jsonResponse("jobs", { type: "object", properties: { jobs: { type: "array", items: schemaRef("Job") } } }) }, { parameters: [limit] }),
+      get: admin(jobs, "the store's latest jobs", ok("jobs", listOf("jobs", schemaRef("Job"))), { parameters: [limit] }),
       post: admin(jobs, "start a job", { ...accepted, ...rejections(400, 404) }, body("JobStart")),
     },
     "/admin/stores/{storeId}/jobs/{jobId}": {
       parameters: [storeId, jobId],
-      get: admin(jobs, "one job: state, counters, done/total, result, error", { "200": jsonResponse("the job", schemaRef("Job")), ...rejections(404) }),
+      get: admin(jobs, "one job: state, counters, done/total, result, error", { ...ok("the job", schemaRef("Job")), ...rejections(404) }),
     },
     "/admin/stores/{storeId}/jobs/{jobId}/download": {
       parameters: [storeId, jobId],
-      get: admin(jobs, "a finished export's file", { "200": { description: "the file", content: { "application/x-ndjson": {}, "text/csv": {} } }, ...rejections(404) }),
+      get: admin(jobs, "a finished export's file", {
+        "200": { description: "the file", content: { "application/x-ndjson": {}, "text/csv": {} } },
+        ...rejections(404),
+      }),
     },
     "/admin/jobs": {
-      get: admin(jobs, "the latest jobs of every store", { "200": jsonResponse("jobs", { type: "object", properties: { jobs: { type: "array", items: schemaRef("Job") } } }) }, { parameters: [limit] }),
+      get: admin(jobs, "the latest jobs of every store", ok("jobs", listOf("jobs", schemaRef("Job"))), { parameters: [limit] }),
     },
   };
 }

@@ -26,7 +26,12 @@ export function forwarderSchemas(): Record<string, JsonSchema> {
         delivered: { type: "integer" },
         attempts: { type: "integer" },
         lastSuccessAt: nullableTime,
-        lastError: { oneOf: [{ type: "null" }, { type: "object", properties: { status: { type: ["integer", "null"] }, body: { type: "string" }, at: { type: "string" } } }] },
+        lastError: {
+          oneOf: [
+            { type: "null" },
+            { type: "object", properties: { status: { type: ["integer", "null"] }, body: { type: "string" }, at: { type: "string" } } },
+          ],
+        },
         failingSince: nullableTime,
         failingAfterSeconds: { type: "integer" },
         lag: { type: "object", properties: { statements: { type: "integer" }, capped: { type: "boolean" }, seconds: { type: "number" } } },

@@ -48,7 +48,8 @@ const multipart = {
       type: "string",
       format: "binary",
       description:
-        "The statement(s) as the first part (application/json), then one part per attachment with X-Experience-API-Hash and Content-Transfer-Encoding: binary (1.0.3 Data 2.4.11)",
+        "The statement(s) as the first part (application/json), then one part per attachment with " +
+        "X-Experience-API-Hash and Content-Transfer-Encoding: binary (1.0.3 Data 2.4.11)",
     },
   },
 };

@@ -19,6 +19,12 @@ const ifiProperties = {
 const oneIfi = { oneOf: Object.keys(ifiProperties).map((name) => ({ required: [name] })) };
 const extensions = { type: "object", propertyNames: { format: "iri" }, additionalProperties: true };
 
+/** contextAgents / contextGroups (xAPI 2.0 only): typed entries naming an Agent or Group and their roles. */
+const contextActors = (objectType: string, property: string, actor: JsonSchema): JsonSchema => ({
+  type: "array",
+  items: { type: "object", properties: { objectType: { const: objectType }, [property]: actor, relevantTypes: { type: "array", items: iri } } },
+});
+
 /** The shared parts of Statement and SubStatement (statement.ts validateCore). */
 const coreProperties = {
   actor: { oneOf: [ref("Agent"), ref("Group")] },
@@ -157,8 +163,8 @@ export const XAPI_SCHEMAS: Record<string, JsonSchema> = {
         ),
         additionalProperties: false,
       },
-      contextAgents: { type: "array", items: { type: "object", properties: { objectType: { const: "contextAgent" }, agent: ref("Agent"), relevantTypes: { type: "array", items: iri } } } },
-      contextGroups: { type: "array", items: { type: "object", properties: { objectType: { const: "contextGroup" }, group: ref("Group"), relevantTypes: { type: "array", items: iri } } } },
+      contextAgents: contextActors("contextAgent", "agent", ref("Agent")),
+      contextGroups: contextActors("contextGroup", "group", ref("Group")),
       revision: { type: "string" },
       platform: { type: "string" },
       language: { type: "string" },
