@@ -10,10 +10,6 @@ export type Bindings = Env & {
   LRS_FORWARD_SECRET?: string;
   /** "1" lets forwarders deliver to plain http:// destinations (local development and tests only). */
   LRS_FORWARD_ALLOW_HTTP?: string;
-  /** Key material sealing forwarder secrets at rest (falls back like LRS_CURSOR_SECRET; src/forwarding/sealed-secret.ts). */
-  LRS_FORWARD_SECRET?: string;
-  /** "1" lets forwarders deliver to plain http:// destinations (local development and tests only). */
-  LRS_FORWARD_ALLOW_HTTP?: string;
   /** Key of the console's signed session cookies (falls back to LRS_ADMIN_TOKEN, then LRS_BOOTSTRAP_SECRET). */
   LRS_SESSION_SECRET?: string;
   /** Key of launch tokens' MACs (src/auth/launch-tokens); falls back to LRS_CURSOR_SECRET, then the others above. */
