@@ -1,8 +1,11 @@
 // Storage verbs for the `forwarders` table (schema.ts). The delivery cursor `position_seq` has one writer, the
 // forwarder's Durable Object, and it moves only by compare-and-set on the position its batch was read at: a
 // replay, pause or delete in between makes that write match no row, and the object reads the row again.
-import { and, desc, eq } from "drizzle-orm";
+// The admin's changes take an optional query to run alongside in the same D1 batch (../db/alongside.ts): the
+// audit row commits with the change, and a change that finds no forwarder writes none.
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import type { Alongside } from "../db/alongside";
 import { forwarders } from "../db/schema";
 import type { ForwarderFilter } from "./forwarder-input";
 
@@ -27,8 +30,18 @@ export type NewForwarderRow = {
   positionSeq: number;
 };
 
-export async function insertForwarder(db: D1Database, row: NewForwarderRow, now = Date.now()): Promise<ForwarderRow> {
-  const [inserted] = await drizzle(db)
+/** The forwarder exists at the alongside query's place in the batch: the change to it takes effect. */
+const forwarderFound = (storeId: string, id: string): SQL =>
+  sql`EXISTS (SELECT 1 FROM ${forwarders} WHERE ${forwarders.storeId} = ${storeId} AND ${forwarders.id} = ${id})`;
+
+export async function insertForwarder(
+  db: D1Database,
+  row: NewForwarderRow,
+  alongside?: Alongside,
+  now = Date.now(),
+): Promise<ForwarderRow> {
+  const orm = drizzle(db);
+  const insert = orm
     .insert(forwarders)
     .values({
       ...row,
@@ -39,6 +52,8 @@ export async function insertForwarder(db: D1Database, row: NewForwarderRow, now 
       updatedMs: now,
     })
     .returning();
+  // The query alongside runs after the insert: the new row is there.
+  const [inserted] = alongside ? (await orm.batch([insert, alongside(forwarderFound(row.storeId, row.id))]))[0] : await insert;
   return inserted!;
 }
 
@@ -94,14 +109,17 @@ export async function setForwarderState(
   storeId: string,
   id: string,
   state: ForwarderState,
+  alongside?: Alongside,
   now = Date.now(),
 ): Promise<ForwarderRow | undefined> {
   const reset = state === "active" ? { attempts: 0, failingSinceMs: null } : {};
-  const rows = await drizzle(db)
+  const orm = drizzle(db);
+  const update = orm
     .update(forwarders)
     .set({ state, updatedMs: now, ...reset })
     .where(and(eq(forwarders.storeId, storeId), eq(forwarders.id, id)))
     .returning();
+  const rows = alongside ? (await orm.batch([update, alongside(forwarderFound(storeId, id))]))[0] : await update;
   return rows[0];
 }
 
@@ -114,29 +132,35 @@ export async function rewindForwarder(
   storeId: string,
   id: string,
   sinceMs: number | undefined,
+  alongside?: Alongside,
   now = Date.now(),
 ): Promise<ForwarderRow | undefined> {
   // The seq before the first statement stored after `since`; the store's head when none is (nothing to replay).
+  // The subqueries name the statements table's own store_id.
   const position =
     sinceMs === undefined
-      ? "0"
-      : "coalesce((SELECT seq - 1 FROM statements INDEXED BY statements_store_stored WHERE store_id = ?1 AND stored_ms > ?3 " +
-        "ORDER BY stored_ms, seq LIMIT 1), (SELECT max(seq) FROM statements WHERE store_id = ?1), 0)";
-  const row = await db
-    .prepare(
-      `UPDATE forwarders SET position_seq = ${position}, state = 'active', attempts = 0, failing_since_ms = NULL, ` +
-        "updated_ms = ?4 WHERE store_id = ?1 AND id = ?2 RETURNING *",
-    )
-    .bind(storeId, id, sinceMs ?? 0, now)
-    .first<Record<string, unknown>>();
-  return row ? findForwarder(db, storeId, id) : undefined;
+      ? sql`0`
+      : sql`coalesce((SELECT seq - 1 FROM statements INDEXED BY statements_store_stored
+          WHERE store_id = ${storeId} AND stored_ms > ${sinceMs} ORDER BY stored_ms, seq LIMIT 1),
+          (SELECT max(seq) FROM statements WHERE store_id = ${storeId}), 0)`;
+  const orm = drizzle(db);
+  const update = orm
+    .update(forwarders)
+    .set({ positionSeq: position, state: "active", attempts: 0, failingSinceMs: null, updatedMs: now })
+    .where(and(eq(forwarders.storeId, storeId), eq(forwarders.id, id)))
+    .returning();
+  const rows = alongside ? (await orm.batch([update, alongside(forwarderFound(storeId, id))]))[0] : await update;
+  return rows[0];
 }
 
-export async function deleteForwarderRow(db: D1Database, storeId: string, id: string): Promise<boolean> {
-  const rows = await drizzle(db)
+export async function deleteForwarderRow(db: D1Database, storeId: string, id: string, alongside?: Alongside): Promise<boolean> {
+  const orm = drizzle(db);
+  const remove = orm
     .delete(forwarders)
     .where(and(eq(forwarders.storeId, storeId), eq(forwarders.id, id)))
     .returning({ id: forwarders.id });
+  // The query alongside runs first: it applies only while the row is still there.
+  const rows = alongside ? (await orm.batch([alongside(forwarderFound(storeId, id)), remove]))[1] : await remove;
   return rows.length === 1;
 }
 

@@ -1,6 +1,8 @@
 // The forwarding verbs the front ends call (admin API, CLI, console: issue 15). Each names the store, so one
 // store never sees or changes another's forwarders; an unknown id answers undefined/false (the route's 404).
-// Changes that give the forwarder work (create, resume, replay) wake its Durable Object.
+// Changes that give the forwarder work (create, resume, replay) wake its Durable Object. Each change takes an
+// optional query to commit with it (../db/alongside.ts: the admin's audit row), run only when the change applies.
+import type { Alongside } from "../db/alongside";
 import type { Bindings } from "../env";
 import type { ForwarderFilter, ForwarderInput } from "./forwarder-input";
 import {
@@ -75,12 +77,14 @@ export function viewForwarder(row: ForwarderRow): ForwarderView {
 
 /**
  * Creates an active forwarder that forwards statements stored from now on (replay reaches back). The webhook's
- * signing secret is generated here and returned once; an LRS destination's secret is the one given.
+ * signing secret is generated here and returned once; an LRS destination's secret is the one given. The query
+ * alongside is built from the new forwarder's id.
  */
 export async function createForwarder(
   fx: ForwardingContext,
   storeId: string,
   input: ForwarderInput,
+  alongside?: (forwarderId: string) => Alongside,
 ): Promise<{ forwarder: ForwarderView; secret?: string }> {
   const id = crypto.randomUUID();
   const secret = input.kind === "webhook" ? randomToken(32) : input.secret;
@@ -96,7 +100,7 @@ export async function createForwarder(
     batchSize: input.batchSize,
     failingAfterSeconds: input.failingAfterSeconds,
     positionSeq: await storeHeadSeq(fx.db, storeId),
-  });
+  }, alongside?.(id));
   forgetActiveForwarders(storeId);
   return { forwarder: viewForwarder(row), ...(input.kind === "webhook" ? { secret } : {}) };
 }
@@ -111,15 +115,25 @@ export async function getForwarder(fx: ForwardingContext, storeId: string, id: s
   return row && { ...viewForwarder(row), lag: await forwarderLag(fx.db, row) };
 }
 
-export async function pauseForwarder(fx: ForwardingContext, storeId: string, id: string): Promise<ForwarderView | undefined> {
-  const row = await setForwarderState(fx.db, storeId, id, "paused");
+export async function pauseForwarder(
+  fx: ForwardingContext,
+  storeId: string,
+  id: string,
+  alongside?: Alongside,
+): Promise<ForwarderView | undefined> {
+  const row = await setForwarderState(fx.db, storeId, id, "paused", alongside);
   forgetActiveForwarders(storeId);
   return row && viewForwarder(row);
 }
 
 /** Active again (from paused or failing), from where it stopped: nothing is skipped. */
-export async function resumeForwarder(fx: ForwardingContext, storeId: string, id: string): Promise<ForwarderView | undefined> {
-  const row = await setForwarderState(fx.db, storeId, id, "active");
+export async function resumeForwarder(
+  fx: ForwardingContext,
+  storeId: string,
+  id: string,
+  alongside?: Alongside,
+): Promise<ForwarderView | undefined> {
+  const row = await setForwarderState(fx.db, storeId, id, "active", alongside);
   forgetActiveForwarders(storeId);
   if (row) await wakeForwarder(fx.env, row.id);
   return row && viewForwarder(row);
@@ -134,13 +148,14 @@ export async function replayForwarder(
   storeId: string,
   id: string,
   sinceMs?: number,
+  alongside?: Alongside,
 ): Promise<ForwarderView | undefined> {
-  const row = await rewindForwarder(fx.db, storeId, id, sinceMs);
+  const row = await rewindForwarder(fx.db, storeId, id, sinceMs, alongside);
   if (row) await wakeForwarder(fx.env, row.id);
   return row && viewForwarder(row);
 }
 
-export async function deleteForwarder(fx: ForwardingContext, storeId: string, id: string): Promise<boolean> {
+export async function deleteForwarder(fx: ForwardingContext, storeId: string, id: string, alongside?: Alongside): Promise<boolean> {
   forgetActiveForwarders(storeId);
-  return deleteForwarderRow(fx.db, storeId, id);
+  return deleteForwarderRow(fx.db, storeId, id, alongside);
 }

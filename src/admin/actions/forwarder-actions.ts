@@ -4,8 +4,8 @@
 //   - a store holds at most MAX_FORWARDERS_PER_STORE forwarders: each active one is a Durable Object reading the
 //     store's statements, and the list with every forwarder's lag must stay within one request's D1 query budget;
 //   - every change is audited with ids only: never a destination address (a URL may carry a token in its query)
-//     nor a secret. The forwarding verbs take no query to run alongside (src/db/alongside.ts), so the audit row
-//     follows the change, written only when the change took effect.
+//     nor a secret. The audit row runs alongside the change in its D1 batch (src/db/alongside.ts): both commit
+//     or neither, and a refused or not-found action writes none.
 import type { Bindings } from "../../env";
 import type { ForwarderInput } from "../../forwarding/forwarder-input";
 import { forwarderLag, listForwarderRows } from "../../forwarding/forwarder-rows";
@@ -20,7 +20,7 @@ import {
   type ForwarderView,
   viewForwarder,
 } from "../../forwarding/forwarders";
-import { recordAudit } from "../audit";
+import { auditAlongside } from "../audit";
 import type { ReplayFrom } from "../forwarder-input";
 import { findStore } from "../stores";
 import { type ActionResult, done, refused } from "./action-result";
@@ -50,46 +50,37 @@ export async function createForwarder(scope: Scope, input: ForwarderInput): Prom
   if ((await listForwarderRows(db, storeId, MAX_FORWARDERS_PER_STORE)).length >= MAX_FORWARDERS_PER_STORE) {
     return refused("forwarder-limit", `a store has at most ${MAX_FORWARDERS_PER_STORE} forwarders; delete one first`);
   }
-  const created = await insertNewForwarder({ env, db }, storeId, input);
-  await audit(scope, "forwarder.create", { forwarderId: created.forwarder.id, kind: input.kind });
+  const created = await insertNewForwarder({ env, db }, storeId, input, (forwarderId) =>
+    audit(scope, "forwarder.create", { forwarderId, kind: input.kind }),
+  );
   return done(created);
 }
 
 export async function pauseForwarder(scope: Scope, id: string): Promise<ActionResult<ForwarderView>> {
-  return changed(scope, id, "forwarder.pause", await pauseForwarderVerb(scope, scope.storeId, id));
+  const paused = await pauseForwarderVerb(scope, scope.storeId, id, audit(scope, "forwarder.pause", { forwarderId: id }));
+  return paused ? done(paused) : missing(id);
 }
 
 /** Active again from where it stopped (paused, or failing after its destination stayed down): nothing skipped. */
 export async function resumeForwarder(scope: Scope, id: string): Promise<ActionResult<ForwarderView>> {
-  return changed(scope, id, "forwarder.resume", await resumeForwarderVerb(scope, scope.storeId, id));
+  const resumed = await resumeForwarderVerb(scope, scope.storeId, id, audit(scope, "forwarder.resume", { forwarderId: id }));
+  return resumed ? done(resumed) : missing(id);
 }
 
 /** Forwards again what was stored after `since`, or everything; the forwarder becomes active. */
 export async function replayForwarder(scope: Scope, id: string, from: ReplayFrom): Promise<ActionResult<ForwarderView>> {
   const sinceMs = from === "beginning" ? undefined : from.sinceMs;
-  const replayed = await replayForwarderVerb(scope, scope.storeId, id, sinceMs);
   const detail = from === "beginning" ? { from: "beginning" } : { since: new Date(from.sinceMs).toISOString() };
-  return changed(scope, id, "forwarder.replay", replayed, detail);
+  const audited = audit(scope, "forwarder.replay", { forwarderId: id, ...detail });
+  const replayed = await replayForwarderVerb(scope, scope.storeId, id, sinceMs, audited);
+  return replayed ? done(replayed) : missing(id);
 }
 
 export async function deleteForwarder(scope: Scope, id: string): Promise<ActionResult<null>> {
-  if (!(await deleteForwarderVerb(scope, scope.storeId, id))) return missing(id);
-  await audit(scope, "forwarder.delete", { forwarderId: id });
-  return done(null);
+  const deleted = await deleteForwarderVerb(scope, scope.storeId, id, audit(scope, "forwarder.delete", { forwarderId: id }));
+  return deleted ? done(null) : missing(id);
 }
 
-async function changed(
-  scope: Scope,
-  id: string,
-  action: string,
-  view: ForwarderView | undefined,
-  detail: object = {},
-): Promise<ActionResult<ForwarderView>> {
-  if (!view) return missing(id);
-  await audit(scope, action, { forwarderId: id, ...detail });
-  return done(view);
-}
-
-const audit = ({ db, storeId }: Scope, action: string, detail: object) => recordAudit(db, storeId, action, detail);
+const audit = ({ db, storeId }: Scope, action: string, detail: object) => auditAlongside(db, { storeId, action, detail });
 
 const missing = (id: string) => refused("not-found", `no forwarder ${id} in this store`);
