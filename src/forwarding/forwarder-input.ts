@@ -75,7 +75,7 @@ export function allowsHttp(env: { LRS_FORWARD_ALLOW_HTTP?: string }): boolean {
 export function parseForwarderInput(value: unknown, options: InputOptions): Parsed<ForwarderInput> {
   const parsed = forwarderInputSchema.safeParse(value);
   if (!parsed.success) {
-    return { ok: false, issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) };
+    return { ok: false, issues: parsed.error.issues.map((i) => ({ path: issuePath(i).join("."), message: i.message })) };
   }
   const body = parsed.data;
   const issues: Issue[] = [];
@@ -105,6 +105,10 @@ export function parseForwarderInput(value: unknown, options: InputOptions): Pars
     },
   };
 }
+
+/** Zod reports an unknown key on its object; the 400 names the key itself (as src/admin/admin-input.ts does). */
+const issuePath = (issue: z.core.$ZodIssue): PropertyKey[] =>
+  issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]!] : issue.path;
 
 function destinationIssue(address: string, options: InputOptions): string | undefined {
   let url: URL;

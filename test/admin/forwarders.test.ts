@@ -102,6 +102,8 @@ describe("forwarders admin API", () => {
     [{ kind: "xapi", endpoint: "https://127.0.0.1:9/xapi", key: "k", secret: "s", version: "0.95" }, "version", /./],
     [{ kind: "webhook", url: CLOSED, batchSize: 0 }, "batchSize", /./],
     [{ kind: "webhook", url: CLOSED, filter: { verb: "not an iri" } }, "filter.verb", /./],
+    [{ kind: "webhook", url: CLOSED, secret: "mine" }, "secret", /^secret: Unrecognized key: "secret"$/],
+    [{ kind: "webhook", url: CLOSED, filter: { since: "2026-01-01T00:00:00Z" } }, "filter.since", /^filter\.since: Unrecognized key: "since"$/],
   ])("refuses %j with 400 naming %s, creating nothing", async (json, path, message) => {
     const storeId = await createStore("Forward refusals");
     const res = await create(storeId, json);
