@@ -22,6 +22,8 @@ export type CredentialLookupRow = {
   scopes: string;
   authority: string;
   disabled: number;
+  /** Ms; the issuer's launch tokens issued at or before it are refused (./launch-tokens/authenticate.ts). */
+  tokens_not_before: number;
 };
 
 type Entry = { key: string; row: CredentialLookupRow; expiresAt: number };

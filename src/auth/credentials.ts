@@ -11,7 +11,10 @@ import { hashSecret, randomToken } from "./secrets";
 
 export type CredentialRow = typeof credentials.$inferSelect;
 /** A credential as the admin API shows it: never the secret nor its hash. */
-export type CredentialView = Omit<CredentialRow, "secretHash" | "scopes" | "authority" | "disabled" | "sessionGeneration"> & {
+export type CredentialView = Omit<
+  CredentialRow,
+  "secretHash" | "scopes" | "authority" | "disabled" | "sessionGeneration" | "tokensNotBefore"
+> & {
   scopes: string[];
   authority: Record<string, unknown>;
   disabled: boolean;
@@ -32,7 +35,7 @@ export function isManagedBootstrap(env: Bindings, id: string): boolean {
 /** The lookup of authentication as a raw statement, so it can share one D1 batch with the throttle read. */
 export function selectCredentialByKey(db: D1Database, key: string): D1PreparedStatement {
   return db
-    .prepare("SELECT id, store_id, secret_hash, scopes, authority, disabled FROM credentials WHERE key = ? LIMIT 1")
+    .prepare("SELECT id, store_id, secret_hash, scopes, authority, disabled, tokens_not_before FROM credentials WHERE key = ? LIMIT 1")
     .bind(key);
 }
 
@@ -86,7 +89,7 @@ export async function ensureBootstrapCredential(db: D1Database, key: string, sec
 }
 
 export function viewCredential(row: CredentialRow): CredentialView {
-  const { secretHash: _hash, sessionGeneration: _generation, scopes, authority, disabled, ...rest } = row;
+  const { secretHash: _hash, sessionGeneration: _generation, tokensNotBefore: _notBefore, scopes, authority, disabled, ...rest } = row;
   return {
     ...rest,
     scopes: JSON.parse(scopes) as string[],
@@ -148,6 +151,7 @@ export async function insertCredential(
     disabled: 0,
     createdAt: Date.now(),
     sessionGeneration: 0,
+    tokensNotBefore: 0,
   };
   const orm = drizzle(db);
   await orm.batch([orm.insert(credentials).values(row), alongside(credentialFound(storeId, row.id))]);
@@ -191,6 +195,19 @@ export async function endCredentialSessions(db: D1Database, storeId: string, id:
   return rows.length > 0;
 }
 
+/**
+ * Disabling ends the credential's launch tokens for good (issue 16): the ones issued until now stay refused once
+ * it is enabled again. Enabling a disabled one moves the cut to its own time too, so a token another isolate
+ * issued from its cached, still-enabled copy while the credential was disabled does not come back either.
+ * Enabling an enabled credential leaves its tokens alone. (The CASE reads the row as it was before the update.)
+ */
+function endLaunchTokens(disabled: boolean | undefined): { tokensNotBefore?: number | SQL } {
+  if (disabled === undefined) return {};
+  const now = Date.now();
+  if (disabled) return { tokensNotBefore: now };
+  return { tokensNotBefore: sql`CASE WHEN ${credentials.disabled} = 0 THEN ${credentials.tokensNotBefore} ELSE ${now} END` };
+}
+
 export async function updateCredential(
   db: D1Database,
   storeId: string,
@@ -211,7 +228,7 @@ export async function updateCredential(
   const generation = change.disabled ? { sessionGeneration: nextGeneration } : {};
   const orm = drizzle(db);
   const [rows] = await orm.batch([
-    orm.update(credentials).set({ ...set, ...generation }).where(where).returning(),
+    orm.update(credentials).set({ ...set, ...generation, ...endLaunchTokens(change.disabled) }).where(where).returning(),
     alongside(credentialFound(storeId, id)),
   ]);
   // Scopes and the disabled flag are read from the cache: this isolate must see the change at once.

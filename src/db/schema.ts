@@ -30,6 +30,8 @@ export const credentials = sqliteTable(
     createdAt: integer("created_at").notNull(),
     /** Console sessions carry the value they began under; sign-out, disable and rotate raise it (src/console/session.ts). */
     sessionGeneration: integer("session_generation").notNull().default(0),
+    /** Ms; launch tokens it issued before this are refused. Disabling sets it, so enabling revives none of them. */
+    tokensNotBefore: integer("tokens_not_before").notNull().default(0),
   },
   (t) => [uniqueIndex("credentials_key").on(t.key), index("credentials_store").on(t.storeId)],
 );

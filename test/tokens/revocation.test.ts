@@ -1,10 +1,13 @@
 // When a launch token stops working (src/auth/launch-tokens/authenticate.ts): at its expiry, when forged or
-// tampered with, when its issuer is disabled, rotated or narrowed (at once in the isolate that made the change,
-// within CREDENTIAL_CACHE_TTL_MS elsewhere), and every failure counts against the throttle. Checking one reads
-// nothing but the issuer's credential.
+// tampered with, when its issuer is disabled (for good: enabling it again revives none), rotated or narrowed
+// (at once in the isolate that made the change, within CREDENTIAL_CACHE_TTL_MS elsewhere), and every failure
+// counts against the throttle. Checking one reads nothing but the issuer's credential.
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CREDENTIAL_CACHE_TTL_MS, credentialCacheClock } from "../../src/auth/credential-cache";
+import { signTokenUser } from "../../src/auth/launch-tokens/token-format";
+import { tokenMacKey, tokenServerSecret } from "../../src/auth/launch-tokens/token-keys";
+import { MAX_TTL_SECONDS } from "../../src/auth/launch-tokens/token-request";
 import { MAX_FAILURES_PER_KEY_AND_ADDRESS } from "../../src/auth/throttle";
 import { admin } from "../admin/admin-helpers";
 import { basic, xapi } from "../helpers";
@@ -73,6 +76,7 @@ describe("a launch token stops working", () => {
       { ...claims, a: { mbox: "mailto:someone-else@example.com" } },
       { ...claims, s: ["all"] },
       { ...claims, e: (claims.e as number) + 86_400 },
+      { ...claims, c: Date.now() + 60_000 },
     ]) {
       expect((await xapiWithToken(asToken(`${head}${b64url(JSON.stringify(changed))}`, mac), missing)).status).toBe(401);
     }
@@ -86,7 +90,7 @@ describe("a launch token stops working", () => {
     expect((await xapiWithToken(asToken(user.replace(issuer.key, other.key), mac), missing)).status).toBe(401);
   });
 
-  it("when its issuer is disabled (and again once it is enabled, while unexpired)", async () => {
+  it("for good when its issuer is disabled: enabling it again revives none; tokens issued after enabling work", async () => {
     const issuer = await issuerIn();
     const { token } = await issue(issuer, { actor: LEARNER });
     expect((await xapiWithToken(token, missing)).status).toBe(404);
@@ -94,7 +98,27 @@ describe("a launch token stops working", () => {
     expect((await admin(`${path}/disable`, { method: "POST" })).status).toBe(200);
     expect((await xapiWithToken(token, missing)).status).toBe(401);
     expect((await admin(`${path}/enable`, { method: "POST" })).status).toBe(200);
-    expect((await xapiWithToken(token, missing)).status).toBe(404);
+    const refused = await xapiWithToken(token, missing);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual(await unauthorizedBody());
+    // Past the cache's lifetime too: the refusal comes from the row, not from a stale entry.
+    offset = CREDENTIAL_CACHE_TTL_MS;
+    expect((await xapiWithToken(token, missing)).status).toBe(401);
+    const fresh = await issue(issuer, { actor: LEARNER });
+    expect((await xapiWithToken(fresh.token, missing)).status).toBe(404);
+    expect((await xapiWithToken(fresh.token, "/statements", { method: "POST", json: statement(LEARNER) })).status).toBe(200);
+  });
+
+  it("for good when disabled through PATCH, and not when an enabled issuer is 'enabled' again", async () => {
+    const issuer = await issuerIn();
+    const path = `/stores/${issuer.storeId}/credentials/${issuer.id}`;
+    const kept = await issue(issuer, { actor: LEARNER });
+    expect((await admin(path, { method: "PATCH", json: { disabled: false } })).status).toBe(200);
+    expect((await admin(`${path}/enable`, { method: "POST" })).status).toBe(200);
+    expect((await xapiWithToken(kept.token, missing)).status).toBe(404);
+    expect((await admin(path, { method: "PATCH", json: { disabled: true } })).status).toBe(200);
+    expect((await admin(path, { method: "PATCH", json: { disabled: false } })).status).toBe(200);
+    expect((await xapiWithToken(kept.token, missing)).status).toBe(401);
   });
 
   it("for good when its issuer's secret is rotated; the new secret's tokens work", async () => {
@@ -132,6 +156,44 @@ describe("a launch token stops working", () => {
     }
   });
 
+  it("for good when another isolate disabled the issuer and this one issued it from its cached copy meanwhile", async () => {
+    const issuer = await issuerIn();
+    const before = await issue(issuer, { actor: LEARNER });
+    // Another isolate's disable (the action's own statement): this isolate's cache still holds the issuer enabled.
+    await env.DB.prepare("UPDATE credentials SET disabled = 1, tokens_not_before = ? WHERE id = ?").bind(Date.now(), issuer.id).run();
+    const during = await issue(issuer, { actor: LEARNER });
+    expect((await xapiWithToken(during.token, missing)).status).toBe(404);
+    expect((await admin(`/stores/${issuer.storeId}/credentials/${issuer.id}/enable`, { method: "POST" })).status).toBe(200);
+    offset = CREDENTIAL_CACHE_TTL_MS;
+    expect((await xapiWithToken(before.token, missing)).status).toBe(401);
+    expect((await xapiWithToken(during.token, missing)).status).toBe(401);
+    const after = await issue(issuer, { actor: LEARNER });
+    expect((await xapiWithToken(after.token, missing)).status).toBe(404);
+  });
+
+  it("when it was minted before tokens carried their issue time, as if issued at its expiry minus the longest life", async () => {
+    const issuer = await issuerIn();
+    const serverSecret = tokenServerSecret(env)!;
+    const row = await env.DB.prepare("SELECT secret_hash FROM credentials WHERE id = ?").bind(issuer.id).first<{ secret_hash: string }>();
+    const key = await tokenMacKey(serverSecret, row!.secret_hash);
+    const legacy = async (expiresAt: number) => {
+      const claims = { t: crypto.randomUUID(), a: LEARNER, s: ["statements/read/mine"], e: expiresAt };
+      const user = `lt1.${issuer.key}.${b64url(JSON.stringify(claims))}`;
+      return asToken(user, await signTokenUser(key, user));
+    };
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const early = await legacy(nowSeconds + 3_600);
+    // Its earliest possible issue is still ahead: a disable now cannot have come after it.
+    const late = await legacy(nowSeconds + MAX_TTL_SECONDS + 3_600);
+    expect((await xapiWithToken(early, missing)).status).toBe(404);
+    expect((await xapiWithToken(late, missing)).status).toBe(404);
+    const path = `/stores/${issuer.storeId}/credentials/${issuer.id}`;
+    expect((await admin(`${path}/disable`, { method: "POST" })).status).toBe(200);
+    expect((await admin(`${path}/enable`, { method: "POST" })).status).toBe(200);
+    expect((await xapiWithToken(early, missing)).status).toBe(401);
+    expect((await xapiWithToken(late, missing)).status).toBe(404);
+  });
+
   it("for the scopes its issuer loses", async () => {
     const issuer = await issuerIn();
     const { token } = await issue(issuer, { actor: LEARNER });
@@ -154,7 +216,7 @@ describe("checking a launch token", () => {
     expect([cold.status, warm.status, own.status]).toEqual([404, 404, 404]);
     expect(lookups(cold.report.queries)).toBe(1);
     expect(cold.report.queries.filter((query) => /FROM credentials\b|token/i.test(query.sql)).map((query) => query.sql)).toEqual([
-      "SELECT id, store_id, secret_hash, scopes, authority, disabled FROM credentials WHERE key = ? LIMIT 1",
+      "SELECT id, store_id, secret_hash, scopes, authority, disabled, tokens_not_before FROM credentials WHERE key = ? LIMIT 1",
     ]);
     expect(lookups(warm.report.queries)).toBe(0);
     expect(warm.report.d1).toBe(own.report.d1);

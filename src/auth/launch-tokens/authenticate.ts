@@ -1,7 +1,9 @@
 // Checking a presented launch token (./token-format.ts): the MAC under the issuer's current key, the expiry,
 // and the issuer itself, read through the same (isolate-cached) lookup as Basic credentials. A disabled or
 // deleted issuer is not found, a rotated one has another secret hash and so another MAC key: either way its
-// tokens stop working, within the credential cache's lifetime (src/auth/credential-cache.ts).
+// tokens stop working, within the credential cache's lifetime (src/auth/credential-cache.ts). A token issued
+// at or before the issuer's tokens_not_before (set by disabling and enabling it) stays refused once it is
+// enabled again: issue 16, "disabling ... the issuing credential ends its tokens".
 import type { Bindings, Principal } from "../../env";
 import { agentKey } from "../../xapi/agents/identifier";
 import type { CredentialLookupRow } from "../credential-cache";
@@ -23,7 +25,7 @@ export async function authenticateLaunchToken(
   const read = readTokenUser(user);
   if (!serverSecret || !read || read.claims.expiresAt * 1000 <= now) return undefined;
   const issuer = await findIssuer(read.issuerKey);
-  if (!issuer || issuer.disabled) return undefined;
+  if (!issuer || issuer.disabled || read.claims.issuedAt <= issuer.tokens_not_before) return undefined;
   if (!(await verifyTokenMac(await tokenMacKey(serverSecret, issuer.secret_hash), user, mac))) return undefined;
   const actorKey = agentKey(read.claims.actor);
   if (actorKey === undefined) return undefined;

@@ -26,6 +26,7 @@ export async function issueLaunchToken(
     actor: request.actor,
     scopes,
     expiresAt,
+    issuedAt: now,
     ...(request.registration !== undefined ? { registration: request.registration } : {}),
     ...(request.activityId !== undefined ? { activityId: request.activityId } : {}),
   };

@@ -6,6 +6,7 @@
 // The issuer's key, not its id, is in the user part because authentication looks credentials up by key.
 import type { XapiScope } from "../scopes";
 import { fromBase64Url, toBase64Url } from "./base64url";
+import { MAX_TTL_SECONDS } from "./token-request";
 
 export const LAUNCH_TOKEN_PREFIX = "lt1.";
 
@@ -19,9 +20,14 @@ export type LaunchClaims = {
   scopes: XapiScope[];
   /** Seconds since the epoch. */
   expiresAt: number;
+  /**
+   * Milliseconds since the epoch, compared with the issuer's tokens_not_before (./authenticate.ts). Ms, not
+   * seconds: a token issued in the second an issuer was enabled again must not be taken for an older one.
+   */
+  issuedAt: number;
 };
 
-type WireClaims = { t: string; a: Record<string, unknown>; r?: string; i?: string; s: XapiScope[]; e: number };
+type WireClaims = { t: string; a: Record<string, unknown>; r?: string; i?: string; s: XapiScope[]; e: number; c?: number };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -31,7 +37,7 @@ export function isLaunchTokenUser(user: string): boolean {
 }
 
 export function tokenUser(issuerKey: string, claims: LaunchClaims): string {
-  const wire: WireClaims = { t: claims.tokenId, a: claims.actor, s: claims.scopes, e: claims.expiresAt };
+  const wire: WireClaims = { t: claims.tokenId, a: claims.actor, s: claims.scopes, e: claims.expiresAt, c: claims.issuedAt };
   if (claims.registration !== undefined) wire.r = claims.registration;
   if (claims.activityId !== undefined) wire.i = claims.activityId;
   return `${LAUNCH_TOKEN_PREFIX}${issuerKey}.${toBase64Url(encoder.encode(JSON.stringify(wire)))}`;
@@ -51,7 +57,7 @@ export function readTokenUser(user: string): { issuerKey: string; claims: Launch
     return undefined;
   }
   if (typeof wire?.t !== "string" || typeof wire.a !== "object" || wire.a === null || !Array.isArray(wire.s)) return undefined;
-  if (typeof wire.e !== "number") return undefined;
+  if (typeof wire.e !== "number" || (wire.c !== undefined && typeof wire.c !== "number")) return undefined;
   return {
     issuerKey,
     claims: {
@@ -59,6 +65,9 @@ export function readTokenUser(user: string): { issuerKey: string; claims: Launch
       actor: wire.a,
       scopes: wire.s,
       expiresAt: wire.e,
+      // Tokens minted before issue times were carried: the earliest they can have been issued, so a disable
+      // after their real issue still ends them (at worst one disabled a little before it is refused too).
+      issuedAt: wire.c ?? (wire.e - MAX_TTL_SECONDS) * 1000,
       ...(typeof wire.r === "string" ? { registration: wire.r } : {}),
       ...(typeof wire.i === "string" ? { activityId: wire.i } : {}),
     },

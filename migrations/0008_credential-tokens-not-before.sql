@@ -1,0 +1,1 @@
+ALTER TABLE `credentials` ADD `tokens_not_before` integer DEFAULT 0 NOT NULL;
