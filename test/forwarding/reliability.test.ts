@@ -180,6 +180,8 @@ describe("the cron backstop", () => {
     const { id } = await webhook(name);
     const [stored] = await post([statement(1)]);
     await waitFor(() => acknowledgedIds(name), (got) => got.length === 1);
+    // Its re-check (forwarder-object.ts RECHECK_MS) run now, so only the cron can find what follows.
+    await waitFor(() => runAlarmNow(id), (ran) => ran);
     // A wake lost: the cursor is put back with no object woken (as if the wake never arrived).
     await bindings.DB.prepare("UPDATE forwarders SET position_seq = position_seq - 1 WHERE id = ?").bind(id).run();
     await new Promise((resolve) => setTimeout(resolve, 200));
