@@ -10,9 +10,14 @@
 //   4. applies the D1 migrations remotely (wrangler applies only those not yet applied);
 //   5. deploys the Worker; the Durable Object class migration is declared in wrangler.toml ([[migrations]]); an
 //      account without a workers.dev subdomain stops here with the dashboard step (D1, R2, migrations are kept);
-//   6. LRS_ADMIN_TOKEN: sets it from the environment variable when given, otherwise generates one on the first
+//   6. LRS_FORWARD_SECRET, LRS_TOKEN_SECRET (the keys sealing forwarders' destination secrets and signing launch
+//      tokens): generated (256 bits, never printed) on the first deploy only, before the other secrets. On an
+//      earlier deployment without them the Worker derives them from a secret already set (see KEY_FALLBACKS);
+//      a new key there would make every sealed forwarder secret unreadable (and void issued tokens), so it is
+//      left to the operator;
+//   7. LRS_ADMIN_TOKEN: sets it from the environment variable when given, otherwise generates one on the first
 //      deploy only and prints it once; an existing secret is never replaced unless the variable is given.
-//   7. LRS_CURSOR_SECRET, LRS_SESSION_SECRET (the HMAC keys of `more` cursors and console sessions): generated
+//   8. LRS_CURSOR_SECRET, LRS_SESSION_SECRET (the HMAC keys of `more` cursors and console sessions): generated
 //      (256 bits) when not set yet, never printed; an existing one is left alone.
 // Secret values go to `wrangler secret put` on stdin, never on its command line (visible to every user in ps).
 // Every failure stops with a message saying what to do and exit code 1, no stack trace; every step is re-runnable.
@@ -38,6 +43,13 @@ const env = {
 
 // LRS_DEPLOY_WRANGLER: another wrangler executable (used to rehearse this script against a fake one).
 const wranglerBin = process.env.LRS_DEPLOY_WRANGLER ?? "wrangler";
+
+// The keys generated on the first deploy only, each with the secrets the Worker derives it from when it is unset
+// (src/forwarding/sealed-secret.ts, src/auth/launch-tokens/token-keys.ts), in the Worker's order.
+const KEY_FALLBACKS = {
+  LRS_FORWARD_SECRET: ["LRS_BOOTSTRAP_SECRET", "LRS_SESSION_SECRET", "LRS_ADMIN_TOKEN"],
+  LRS_TOKEN_SECRET: ["LRS_CURSOR_SECRET", "LRS_BOOTSTRAP_SECRET", "LRS_SESSION_SECRET", "LRS_ADMIN_TOKEN"],
+};
 
 /** A failure with a message written for the person deploying: printed as is, no stack trace, exit code 1. */
 class DeployStop extends Error {}
@@ -287,9 +299,24 @@ async function main() {
   step("deploy the Worker (Durable Object migrations are in wrangler.toml)");
   await wrangler(["deploy"]);
 
-  step("LRS_ADMIN_TOKEN");
   const secrets = JSON.parse((await wrangler(["secret", "list", "--format", "json"], { capture: true })) || "[]");
   const isSet = (name) => secrets.some((secret) => secret.name === name);
+  for (const [name, fallbacks] of Object.entries(KEY_FALLBACKS)) {
+    step(name);
+    const derivedFrom = fallbacks.find(isSet);
+    if (isSet(name)) process.stderr.write("already set (left unchanged)\n");
+    else if (derivedFrom) {
+      process.stderr.write(
+        `not set, left so: this deployment derives it from ${derivedFrom}, and a new key would make what it already\n` +
+          `sealed or signed unreadable (set ${name} yourself only before the first forwarder or launch token)\n`,
+      );
+    } else {
+      await wrangler(["secret", "put", name], { input: randomBytes(32).toString("hex") });
+      process.stderr.write("generated (256 bits) and stored as a Worker secret; not shown\n");
+    }
+  }
+
+  step("LRS_ADMIN_TOKEN");
   const hasToken = isSet("LRS_ADMIN_TOKEN");
   if (process.env.LRS_ADMIN_TOKEN) {
     await wrangler(["secret", "put", "LRS_ADMIN_TOKEN"], { input: process.env.LRS_ADMIN_TOKEN });

@@ -139,6 +139,8 @@ const FULL_RUN = [
   "d1 migrations apply DB --remote",
   "deploy",
   "secret list --format json",
+  "secret put LRS_FORWARD_SECRET",
+  "secret put LRS_TOKEN_SECRET",
   "secret put LRS_ADMIN_TOKEN",
   "secret put LRS_CURSOR_SECRET",
   "secret put LRS_SESSION_SECRET",
@@ -155,21 +157,25 @@ function assertStopped(run, pattern) {
   return message;
 }
 
-test("the first deploy generates 256-bit cursor and session keys, fed on stdin and never shown; a re-run keeps them", () => {
+const GENERATED_KEYS = ["LRS_FORWARD_SECRET", "LRS_TOKEN_SECRET", "LRS_CURSOR_SECRET", "LRS_SESSION_SECRET"];
+
+test("the first deploy generates 256-bit forwarding, token, cursor and session keys, fed on stdin and never shown; a re-run keeps them", () => {
   const account = workspace({ databaseId: CONFIGURED_ID });
   const first = account.deploy();
   assert.equal(first.status, 0, first.output);
   assert.deepEqual(first.puts.map((c) => c.args), [
+    ["secret", "put", "LRS_FORWARD_SECRET"],
+    ["secret", "put", "LRS_TOKEN_SECRET"],
     ["secret", "put", "LRS_ADMIN_TOKEN"],
     ["secret", "put", "LRS_CURSOR_SECRET"],
     ["secret", "put", "LRS_SESSION_SECRET"],
   ]);
   const stored = account.state().secrets;
-  for (const name of ["LRS_CURSOR_SECRET", "LRS_SESSION_SECRET"]) {
+  for (const name of GENERATED_KEYS) {
     assert.match(stored[name], /^[0-9a-f]{64}$/, `${name} holds 256 random bits`);
     assert.equal(first.output.includes(stored[name]), false, `${name} is not printed`);
   }
-  assert.notEqual(stored.LRS_CURSOR_SECRET, stored.LRS_SESSION_SECRET);
+  assert.equal(new Set(GENERATED_KEYS.map((name) => stored[name])).size, 4, "four different keys");
   for (const value of Object.values(stored)) {
     assert.equal(first.calls.some((c) => c.args.some((arg) => arg.includes(value))), false, "no secret on a command line");
   }
@@ -179,8 +185,18 @@ test("the first deploy generates 256-bit cursor and session keys, fed on stdin a
   assert.equal(again.status, 0, again.output);
   assert.deepEqual(again.puts, []);
   assert.deepEqual(account.state().secrets, stored);
-  assert.match(again.output, /LRS_CURSOR_SECRET\n.*already set/);
-  assert.match(again.output, /LRS_SESSION_SECRET\n.*already set/);
+  for (const name of GENERATED_KEYS) assert.match(again.output, new RegExp(`${name}\\n.*already set`));
+});
+
+test("an earlier deployment without the forwarding and token keys keeps deriving them: no new key voids sealed secrets", () => {
+  const secrets = { LRS_ADMIN_TOKEN: "a".repeat(64), LRS_CURSOR_SECRET: "c".repeat(64), LRS_SESSION_SECRET: "s".repeat(64) };
+  const account = workspace({ databaseId: CONFIGURED_ID, secrets });
+  const run = account.deploy();
+  assert.equal(run.status, 0, run.output);
+  assert.deepEqual(run.puts, []);
+  assert.deepEqual(account.state().secrets, secrets);
+  assert.match(run.output, /LRS_FORWARD_SECRET\n.*not set, left so: this deployment derives it from LRS_SESSION_SECRET/);
+  assert.match(run.output, /LRS_TOKEN_SECRET\n.*not set, left so: this deployment derives it from LRS_CURSOR_SECRET/);
 });
 
 test("a fresh account: every step in order, the D1 id written into wrangler.toml; a re-run creates nothing", () => {
@@ -347,6 +363,8 @@ test("no workers.dev subdomain: stops at deploy with the Workers & Pages step; r
     "d1 migrations apply DB --remote",
     "deploy",
     "secret list --format json",
+    "secret put LRS_FORWARD_SECRET",
+    "secret put LRS_TOKEN_SECRET",
     "secret put LRS_ADMIN_TOKEN",
     "secret put LRS_CURSOR_SECRET",
     "secret put LRS_SESSION_SECRET",
