@@ -10,6 +10,7 @@ import { tokenMacKey, tokenServerSecret } from "../../src/auth/launch-tokens/tok
 import { MAX_TTL_SECONDS } from "../../src/auth/launch-tokens/token-request";
 import { MAX_FAILURES_PER_KEY_AND_ADDRESS } from "../../src/auth/throttle";
 import { admin } from "../admin/admin-helpers";
+import { Browser } from "../console/console-helpers";
 import { basic, xapi } from "../helpers";
 import { metered } from "../limits/limits-helpers";
 import { issue, issuerIn, splitToken, statement, xapiWithToken } from "./token-helpers";
@@ -46,6 +47,8 @@ async function unauthorizedBody(): Promise<unknown> {
 
 describe("a launch token stops working", () => {
   it("at its expiry, with the same 401 as a wrong secret", async () => {
+    // Expiry is in whole seconds (issued at x.999 s with a 1 s life it ends at once): issue early in a second.
+    await new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1_000) + 5));
     const { token, expiresAt } = await issue(await issuerIn(), { actor: LEARNER, ttlSeconds: 1 });
     expect((await xapiWithToken(token, missing)).status).toBe(404);
     await new Promise((resolve) => setTimeout(resolve, Date.parse(expiresAt) - Date.now() + 50));
@@ -154,6 +157,20 @@ describe("a launch token stops working", () => {
       start = Date.now();
       offset = 0;
     }
+  });
+
+  it("for good when the console disables the issuer (the same action as the admin API and the CLI)", async () => {
+    const issuer = await issuerIn();
+    const { token } = await issue(issuer, { actor: LEARNER });
+    const console = new Browser();
+    await console.signInAdmin();
+    await console.get(`/console/admin/stores/${issuer.storeId}`);
+    const base = `/console/admin/stores/${issuer.storeId}/credentials/${issuer.id}`;
+    expect((await console.post(`${base}/disable`)).status).toBe(303);
+    expect((await console.post(`${base}/enable`)).status).toBe(303);
+    expect((await xapiWithToken(token, missing)).status).toBe(401);
+    const fresh = await issue(issuer, { actor: LEARNER });
+    expect((await xapiWithToken(fresh.token, missing)).status).toBe(404);
   });
 
   it("for good when another isolate disabled the issuer and this one issued it from its cached copy meanwhile", async () => {

@@ -4,7 +4,8 @@
 //     it from LRS_BOOTSTRAP_KEY / LRS_BOOTSTRAP_SECRET on every isolate start, so a change made here would be
 //     silently undone (refusal "bootstrap-credential");
 //   - a credential id of another store is not found, like an unknown one;
-//   - disable, rotate and delete end the credential's console sessions for good (src/console/session.ts);
+//   - disable, rotate and delete end the credential's console sessions for good (src/console/session.ts), and
+//     its launch tokens (src/auth/launch-tokens/authenticate.ts: disabling through tokens_not_before);
 //   - every change writes its audit row in the change's own D1 batch (src/db/alongside.ts).
 import type { Bindings } from "../../env";
 import {
