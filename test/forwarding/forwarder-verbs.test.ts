@@ -66,7 +66,7 @@ describe("forwarder input", () => {
     expect(agent.ok).toBe(false);
     expect(!agent.ok && agent.issues[0]!.path).toBe("filter.agent");
     const unknown = parseForwarderInput({ kind: "webhook", url: "https://h.example/x", filter: { since: "x" } }, { allowHttp: false });
-    expect(!unknown.ok && unknown.issues[0]!.path).toBe("filter");
+    expect(!unknown.ok && unknown.issues[0]!.path).toBe("filter.since");
     const size = parseForwarderInput({ kind: "webhook", url: "https://h.example/x", batchSize: 1001 }, { allowHttp: false });
     expect(!size.ok && size.issues[0]!.path).toBe("batchSize");
   });
