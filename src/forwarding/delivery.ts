@@ -50,7 +50,10 @@ export async function deliver(forwarderId: string, target: Target, batch: Batch)
   }
   let response: Response;
   try {
-    response = await fetch(request, { signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
+    // redirect "manual": a followed redirect could lead an https:// destination on to a plain-http or other host the
+    // forwarder was never allowed to reach (forwarder-input.ts checks only the configured URL). A 3xx is a failed
+    // attempt, shown with its status, like any other refusal.
+    response = await fetch(request, { signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS), redirect: "manual" });
   } catch (error) {
     return { delivered: false, status: null, body: excerpt(error instanceof Error ? error.message : String(error)) };
   }

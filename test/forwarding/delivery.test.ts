@@ -77,4 +77,16 @@ describe("webhook delivery", () => {
     const replayed = again.slice(2);
     expect(replayed.indexOf(ids[0]!)).toBe(replayed.indexOf(ids[1]!) - 1);
   });
+
+  it("does not follow a destination's redirect: a 307 is a failed attempt, and the other host receives nothing", async () => {
+    const name = await receiver("redirect");
+    const { id } = await webhook(name);
+    await post([statement(1)]);
+    const failed = await waitFor(() => status(id), (s) => s.lastError !== null);
+    expect(failed.lastError).toEqual({ status: 307, body: "moved", at: failed.lastError!.at });
+    expect(failed.delivered).toBe(0);
+    expect(failed.lag.statements).toBe(1);
+    expect((await received(name)).length).toBeGreaterThanOrEqual(1);
+    expect(await received(`${name}-moved`)).toEqual([]);
+  });
 });

@@ -6,8 +6,11 @@
 // globalSetup has to hand a port to workerd. Not a mock of storage: the LRS under test is untouched.
 import { fetch, Response, type Request } from "miniflare";
 
-/** ok: 200. flaky: every other request 503. down: 503 until set back. xapi: an LRS's answers (Basic checked). */
-export type ReceiverMode = "ok" | "flaky" | "down" | "xapi" | "conflict";
+/**
+ * ok: 200. flaky: every other request 503. down: 503 until set back. xapi: an LRS's answers (Basic checked).
+ * redirect: 307 to the receiver named `<name>-moved`, over plain http.
+ */
+export type ReceiverMode = "ok" | "flaky" | "down" | "xapi" | "conflict" | "redirect";
 type Receiver = { mode: ReceiverMode; key?: string; secret?: string; count: number; received: Received[] };
 export type Received = { status: number; headers: Record<string, string>; path: string; body: string; atMs: number };
 
@@ -23,9 +26,13 @@ function receiver(name: string): Receiver {
   return found;
 }
 
-function answer(target: Receiver, request: Request): { status: number; body: string } {
+function answer(target: Receiver, request: Request): { status: number; body: string; location?: string } {
   target.count += 1;
   switch (target.mode) {
+    case "redirect": {
+      const host = new URL(request.url).hostname.replace(HOST, "$1-moved.receiver.test");
+      return { status: 307, body: "moved", location: `http://${host}/hook` };
+    }
     case "down":
       return { status: 503, body: "down for maintenance" };
     case "flaky":
@@ -49,13 +56,13 @@ export async function receiverOutbound(request: Request): Promise<Response> {
   if (!match) return fetch(request);
   const target = receiver(match[1]!);
   const body = await request.text();
-  const { status, body: text } = answer(target, request);
+  const { status, body: text, location } = answer(target, request);
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
   target.received.push({ status, headers, path: url.pathname, body, atMs: Date.now() });
-  return new Response(text, { status });
+  return new Response(text, { status, headers: location ? { Location: location } : {} });
 }
 
 /** POST /configure {name, mode, key?, secret?}; GET /received?name=... */
