@@ -27,3 +27,21 @@ export function timingSafeEqual(a: string, b: string): boolean {
   }
   return diff === 0;
 }
+
+/** A key derived (HKDF-SHA256) from a server secret: one secret, separate keys per purpose (`info`). */
+export async function deriveKey(
+  secret: string,
+  salt: string,
+  info: string,
+  algorithm: SubtleCryptoImportKeyAlgorithm,
+  usages: string[],
+): Promise<CryptoKey> {
+  const material = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, ["deriveKey"]);
+  return crypto.subtle.deriveKey(
+    { name: "HKDF", hash: "SHA-256", salt: encoder.encode(salt), info: encoder.encode(info) },
+    material,
+    algorithm,
+    false,
+    usages,
+  );
+}

@@ -6,6 +6,7 @@
 //
 // Key: LRS_SESSION_SECRET when set (set it in deployments), else derived from LRS_ADMIN_TOKEN, else from
 // LRS_BOOTSTRAP_SECRET (so `npm start` works out of the box). Without any of them the console is disabled.
+import { fromBase64Url, toBase64Url } from "../base64url";
 import type { Bindings } from "../env";
 import { hashSecret, randomToken, timingSafeEqual } from "../auth/secrets";
 
@@ -68,21 +69,12 @@ export async function openSession(key: CryptoKey, token: string, now = Date.now(
   if (!timingSafeEqual(expected, match[2]!)) return undefined;
   let claims: SessionClaims;
   try {
-    claims = JSON.parse(new TextDecoder().decode(fromBase64Url(match[1]!))) as SessionClaims;
+    const payload = fromBase64Url(match[1]!);
+    if (!payload) return undefined;
+    claims = JSON.parse(new TextDecoder().decode(payload)) as SessionClaims;
   } catch {
     return undefined;
   }
   if (typeof claims.expiresMs !== "number" || claims.expiresMs <= now) return undefined;
   return claims;
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(text: string): Uint8Array {
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }

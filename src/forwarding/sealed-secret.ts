@@ -5,6 +5,8 @@
 // Key material: LRS_FORWARD_SECRET when set, else the same chain as LRS_CURSOR_SECRET (bootstrap secret,
 // session secret, admin token). Unlike the cursor key there is no per-isolate random fallback: a secret sealed
 // under it could never be opened by another isolate, so with no server secret at all sealing refuses.
+import { deriveKey } from "../auth/secrets";
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const VERSION = "v1";
@@ -26,17 +28,7 @@ function keyMaterial(env: SealingEnv): string {
 
 function sealingKey(material: string): Promise<CryptoKey> {
   if (cachedKey?.material !== material) {
-    const key = crypto.subtle
-      .importKey("raw", encoder.encode(material), "HKDF", false, ["deriveKey"])
-      .then((base) =>
-        crypto.subtle.deriveKey(
-          { name: "HKDF", hash: "SHA-256", salt: encoder.encode("edge-lrs forwarder secrets"), info: encoder.encode(VERSION) },
-          base,
-          { name: "AES-GCM", length: 256 },
-          false,
-          ["encrypt", "decrypt"],
-        ),
-      );
+    const key = deriveKey(material, "edge-lrs forwarder secrets", VERSION, { name: "AES-GCM", length: 256 }, ["encrypt", "decrypt"]);
     cachedKey = { material, key };
   }
   return cachedKey.key;

@@ -2,7 +2,7 @@
 // token travels sealed (AES-GCM under a key of the server secret, the token id as associated data), so a log of
 // URLs holds nothing usable once the URL has been fetched; the single use itself is a Durable Object's
 // (src/durable/launch-token-fetch.ts).
-import { fromBase64Url, toBase64Url } from "./base64url";
+import { fromBase64Url, toBase64Url } from "../../base64url";
 import { fetchUrlKey } from "./token-keys";
 
 const IV_BYTES = 12;

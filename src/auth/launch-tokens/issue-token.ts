@@ -1,6 +1,6 @@
 // Minting a launch token for a checked request (./token-request.ts): claims, MAC and fetch URL. Nothing is
 // stored: the token carries its claims, and the fetch URL its sealed token.
-import { toBase64Url } from "./base64url";
+import { toBase64Url } from "../../base64url";
 import { sealFetchHandle } from "./fetch-url";
 import { encodeToken, type LaunchClaims, signTokenUser, tokenUser } from "./token-format";
 import { tokenMacKey } from "./token-keys";

@@ -5,7 +5,7 @@
 //   mac      = base64url(HMAC-SHA256(user)) under the key of ./token-keys.ts (server secret + issuer's secret hash)
 // The issuer's key, not its id, is in the user part because authentication looks credentials up by key.
 import type { XapiScope } from "../scopes";
-import { fromBase64Url, toBase64Url } from "./base64url";
+import { fromBase64Url, toBase64Url } from "../../base64url";
 import { MAX_TTL_SECONDS } from "./token-request";
 
 export const LAUNCH_TOKEN_PREFIX = "lt1.";

@@ -2,9 +2,8 @@
 // credential's current secret hash: rotating the issuer's secret changes the key, so every token it issued stops
 // verifying, with no row per token to revoke. The fetch-URL key depends on the server secret alone (the URL is
 // opened before any credential is known).
+import { deriveKey } from "../secrets";
 import type { Bindings } from "../../env";
-
-const encoder = new TextEncoder();
 
 /**
  * The server secret: LRS_TOKEN_SECRET, else the secrets the `more` cursors fall back to (src/xapi/statements/
@@ -22,20 +21,9 @@ export function tokenServerSecret(env: Bindings): string | undefined {
   return configured.find((value) => typeof value === "string" && value !== "");
 }
 
-async function hkdf(secret: string, salt: string, info: string, algorithm: SubtleCryptoImportKeyAlgorithm, usages: string[]) {
-  const material = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, ["deriveKey"]);
-  return crypto.subtle.deriveKey(
-    { name: "HKDF", hash: "SHA-256", salt: encoder.encode(salt), info: encoder.encode(info) },
-    material,
-    algorithm,
-    false,
-    usages,
-  );
-}
-
 /** The HMAC-SHA256 key of the tokens of the credential whose secret hash is `issuerSecretHash`. */
 export function tokenMacKey(serverSecret: string, issuerSecretHash: string): Promise<CryptoKey> {
-  return hkdf(serverSecret, issuerSecretHash, "edge-lrs launch token mac v1", { name: "HMAC", hash: "SHA-256", length: 256 }, [
+  return deriveKey(serverSecret, issuerSecretHash, "edge-lrs launch token mac v1", { name: "HMAC", hash: "SHA-256", length: 256 }, [
     "sign",
     "verify",
   ]);
@@ -43,5 +31,5 @@ export function tokenMacKey(serverSecret: string, issuerSecretHash: string): Pro
 
 /** The AES-GCM key sealing a token inside its fetch URL. */
 export function fetchUrlKey(serverSecret: string): Promise<CryptoKey> {
-  return hkdf(serverSecret, "", "edge-lrs launch token fetch url v1", { name: "AES-GCM", length: 256 }, ["encrypt", "decrypt"]);
+  return deriveKey(serverSecret, "", "edge-lrs launch token fetch url v1", { name: "AES-GCM", length: 256 }, ["encrypt", "decrypt"]);
 }

@@ -6,6 +6,7 @@
 // Key: LRS_CURSOR_SECRET when set (npm run deploy sets it), else derived from the first configured secret. A forged
 // cursor could only name a position in the caller's own store (what since/until already allow), so the MAC
 // is about refusing tampered or truncated IRLs with a 400, not about secrecy.
+import { toBase64Url } from "../../../base64url";
 import { badRequest } from "../../../errors";
 
 const encoder = new TextEncoder();
@@ -63,10 +64,4 @@ export async function openCursor(material: string, storeId: string, parameters: 
   for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ match[2]!.charCodeAt(i);
   if (diff !== 0) throw badRequest("the cursor does not belong to this query (tampered or from another query)", "cursor");
   return seq;
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }

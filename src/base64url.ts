@@ -1,4 +1,4 @@
-// base64url without padding (RFC 4648 5), for the parts of a token and its fetch URL.
+// base64url without padding (RFC 4648 5): cursors, console session tokens, launch tokens and their fetch URLs.
 export function toBase64Url(bytes: Uint8Array): string {
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
