@@ -248,6 +248,16 @@ export const rollupDaily = sqliteTable(
 );
 
 /**
+ * Where each store's rollup aggregator (src/durable/rollup-aggregator.ts) stands: `rollup_daily` counts exactly
+ * the statements with seq <= `seq` that were not voided when the aggregator passed them. Only the aggregator
+ * moves it, in the same D1 batch as the counts it adds, so a crashed or retried run never counts twice.
+ */
+export const rollupCursors = sqliteTable("rollup_cursors", {
+  storeId: text("store_id").primaryKey(),
+  seq: integer("seq").notNull(),
+});
+
+/**
  * Long work run as durable jobs on Cloudflare Workflows (src/jobs): agent erasure, store deletion, the orphan
  * sweep, rollup rebuilds, exports. The row, not the Workflow instance, holds where the job stands (`cursor`,
  * `counts`), so a run restarted from scratch after a crash or deploy resumes where the last step stopped.
