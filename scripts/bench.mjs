@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [--size 10000,100000] [--big] [--duration S] [--state DIR] [--queries-only] [--heap-only]`
+// `npm run bench [-- --quick] [--size 10000,100000] [--big] [--duration S] [--state DIR] [--queries-only] [--heap-only]
+//   [--storage-only] [--storage-statements N]`
 // Measures the heap the largest accepted request of each kind needs (heap.mjs), then starts the LRS as
 // `npm start` does on fresh state (127.0.0.1:8860, the bench-only entry src/bench/worker.ts), measures ingest
 // against the raw-D1 limit, every query shape at several store sizes, State documents, bundle size and memory, then writes
@@ -18,6 +19,7 @@ import { BOOTSTRAP, freshStateDir, removeStateDir, ROOT, sampleMemory, startLrs 
 import { loadStore, queryPhase, queryThroughput, storedMarks } from "./bench/queries.mjs";
 import { machine, markdown, verdicts } from "./bench/report.mjs";
 import { roundTrips } from "./bench/round-trips.mjs";
+import { storageCost } from "./bench/storage.mjs";
 import { consolePages, signInConsole, timeConsolePages } from "../test/e2e/console-client.mjs";
 
 const { values: args } = parseArgs({
@@ -33,6 +35,9 @@ const { values: args } = parseArgs({
     "queries-only": { type: "boolean", default: false },
     // Only the heap per request (no LRS started): a minute instead of many.
     "heap-only": { type: "boolean", default: false },
+    // Only the storage cost of the seed data set (issue 13), on its own fresh LRS: about a minute.
+    "storage-only": { type: "boolean", default: false },
+    "storage-statements": { type: "string" },
   },
 });
 const quick = args.quick;
@@ -56,6 +61,12 @@ const options = {
   docConcurrency: 16,
 };
 const port = Number(args.port);
+const storageOnly = args["storage-only"];
+const storageStatements = Number(args["storage-statements"] ?? (quick ? 2_000 : 10_000));
+if (!Number.isSafeInteger(storageStatements) || storageStatements < 100) {
+  console.error("--storage-statements takes a whole number of at least 100");
+  process.exit(2);
+}
 const started = Date.now();
 const result = {
   startedAt: new Date(started).toISOString(),
@@ -83,7 +94,7 @@ async function withLrs(label, fn, reuse) {
   }
 }
 
-if (!args["queries-only"]) {
+if (!args["queries-only"] && !storageOnly) {
   log("heap per request, at the configured limits");
   result.heap = await heapPhase(log);
   log("bundle size (wrangler deploy --dry-run)");
@@ -91,7 +102,7 @@ if (!args["queries-only"]) {
   log(result.bundle);
 }
 
-if (!args["queries-only"] && !args["heap-only"]) {
+if (!args["queries-only"] && !args["heap-only"] && !storageOnly) {
 
   await withLrs("ingest-and-documents", async (lrs) => {
     const haveRaw = await rawRouteAvailable(lrs.base);
@@ -130,17 +141,29 @@ if (!args["queries-only"] && !args["heap-only"]) {
   });
 }
 
-if (!args["queries-only"] && !args["heap-only"]) {
+if (!args["queries-only"] && !args["heap-only"] && !storageOnly) {
   // Forwarding (issue 15): its own LRS on this port and a loopback receiver on the next.
   log("forwarding: ingest without and with two webhook forwarders, lag to a local receiver");
   result.forwarding = await forwardingBench({ port, seconds: cellSeconds, log });
   result.errors += result.forwarding.errors + result.forwarding.missing;
 }
 
+if (!args["queries-only"] && !args["heap-only"]) {
+  // Storage cost of the seed data set (issue 13): its own LRS, stopped before the database's size is read.
+  log(`storage: ${storageStatements} seed statements in batches of 100, rows written and bytes per statement`);
+  try {
+    result.storage = await storageCost({ port, statements: storageStatements, log, keepState: args["keep-state"] });
+  } catch (error) {
+    result.storage = { error: String(error.message ?? error).slice(0, 500) };
+    result.errors++;
+    log(`storage: ${result.storage.error}`);
+  }
+}
+
 const reuse = args.state ? resolve(args.state) : undefined;
 if (reuse) mkdirSync(reuse, { recursive: true });
 const loadedFile = reuse && join(reuse, "bench-loaded.json");
-if (!args["heap-only"]) await withLrs("queries", async (lrs) => {
+if (!args["heap-only"] && !storageOnly) await withLrs("queries", async (lrs) => {
   let have = loadedFile && existsSync(loadedFile) ? JSON.parse(readFileSync(loadedFile, "utf8")).statements : 0;
   let stored = have; // statements actually in the store (a failed load batch stores nothing)
   for (const size of sizes) {
@@ -189,9 +212,10 @@ result.machine.loadAverageAtEnd = os.loadavg().map((n) => Math.round(n * 100) / 
 result.verdicts = verdicts(result);
 const dir = join(ROOT, "bench", "results");
 mkdirSync(dir, { recursive: true });
-// A heap-only run does not replace the latest full report.
-const stamp = `${args["heap-only"] ? "heap-" : ""}${result.startedAt.replace(/[:.]/g, "-")}`;
-const latest = args["heap-only"] ? "latest-heap" : "latest";
+// A heap-only or storage-only run does not replace the latest full report (the README cites it).
+const partial = args["heap-only"] ? "heap" : storageOnly ? "storage" : undefined;
+const stamp = `${args["heap-only"] ? "heap-" : ""}${result.startedAt.replace(/[:.]/g, "-")}${storageOnly ? "-storage" : ""}`;
+const latest = partial ? `latest-${partial}` : "latest";
 const md = markdown(result);
 writeFileSync(join(dir, `${stamp}.json`), `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(join(dir, `${stamp}.md`), md);

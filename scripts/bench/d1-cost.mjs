@@ -46,24 +46,29 @@ export async function writeCost(base, from) {
   return cells;
 }
 
-/**
- * Bytes of the local D1 database files under a wrangler state directory. The WAL is left out: its size is a
- * high-water mark, and SQLite checkpoints it into the main file every 1,000 pages (4 MB), so the main file is
- * the database's size within that.
- */
-export function d1Bytes(stateDir) {
-  let bytes = 0;
+/** The local D1 database files (SQLite main files, not their -wal/-shm) under a wrangler state directory. */
+export function d1Files(stateDir) {
+  const files = [];
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (/\.sqlite$/.test(entry.name) && path.includes(join("v3", "d1"))) bytes += statSync(path).size;
+      else if (/\.sqlite$/.test(entry.name) && path.includes(join("v3", "d1"))) files.push(path);
     }
   };
   try {
     walk(stateDir);
   } catch {}
-  return bytes;
+  return files;
+}
+
+/**
+ * Bytes of the local D1 database files under a wrangler state directory. The WAL is left out: its size is a
+ * high-water mark, and SQLite checkpoints it into the main file every 1,000 pages (4 MB), so the main file is
+ * the database's size within that (d1-footprint.mjs checkpoints first, for an exact figure).
+ */
+export function d1Bytes(stateDir) {
+  return d1Files(stateDir).reduce((bytes, path) => bytes + statSync(path).size, 0);
 }
 
 /**
