@@ -7,6 +7,7 @@ import { capacity, D1_PLANS } from "./d1-cost.mjs";
 import { ROOT } from "./lrs-process.mjs";
 import { ROUND_TRIP_GOALS, roundTripsMet } from "./round-trips.mjs";
 import { forwardingSection, forwardingVerdict } from "./forwarding.mjs";
+import { storageSection, storageVerdicts } from "./storage.mjs";
 
 export const GOALS = {
   ingestBatch100PerSecond: 5000,
@@ -99,6 +100,7 @@ export function verdicts(result) {
     value: trips ? Object.keys(ROUND_TRIP_GOALS).map((kind) => `${kind} ${trips[kind]}`).join(", ") : "not measured in this run",
     met: trips ? roundTripsMet(trips) : undefined,
   });
+  out.push(...storageVerdicts(result.storage));
   out.push({ goal: "zero errors", value: `${result.errors} errors`, met: result.errors === 0 });
   return out;
 }
@@ -126,6 +128,7 @@ export function markdown(result) {
   lines.push("");
   if (result.heap) lines.push(...heapSection(result.heap), "");
   if (result.forwarding) lines.push(...forwardingSection(result.forwarding), "");
+  if (result.storage) lines.push(...storageSection(result.storage), "");
   if (result.ingest.length) {
     lines.push("## Ingest (POST /xapi/statements) and the raw-D1 limit");
     const raw = new Map(result.ingest.filter((c) => c.path === "raw").map((c) => [`${c.batch}/${c.concurrency}`, c]));
