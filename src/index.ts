@@ -6,11 +6,13 @@ import { ALL_STORES } from "./jobs/kinds/orphan-sweep";
 import { resumeStalledJobs } from "./jobs/stalled-jobs";
 import { startJob } from "./jobs/start-job";
 import { wakeBehindForwarders } from "./forwarding/forwarder-wake";
+import { wakeBehindAggregators } from "./rollups/aggregator-wake";
 
 export { DocumentWriter } from "./durable/document-writer";
 export { JobWorkflow } from "./jobs/job-workflow";
 export { Forwarder } from "./forwarding/forwarder-object";
 export { LaunchTokenFetch } from "./durable/launch-token-fetch";
+export { RollupAggregator } from "./durable/rollup-aggregator";
 
 /** wrangler.toml [triggers]: the daily orphan sweep; every other cron only looks after stalled jobs. */
 const DAILY_SWEEP_CRON = "17 3 * * *";
@@ -25,5 +27,7 @@ export default {
     await resumeStalledJobs(env);
     // The backstop of forwarding's wakes (src/forwarding/forwarder-wake.ts): a lost wake delays, never drops.
     await wakeBehindForwarders(env);
+    // The backstop of the rollup aggregators' wakes (src/rollups/aggregator-wake.ts): counts lag, never drift.
+    await wakeBehindAggregators(env);
   },
 } satisfies ExportedHandler<Bindings>;

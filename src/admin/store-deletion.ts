@@ -23,6 +23,8 @@ const ROW_TABLES = [
   "activities",
   "agents",
   "rollup_daily",
+  // After the statements: a store re-created under the same id counts its statements from 0.
+  "rollup_cursors",
 ];
 /** Tables whose rows name an R2 object in `r2_key`. */
 const BLOB_TABLES = ["documents", "attachments"];

@@ -13,6 +13,7 @@ import { batchFrom, batchStatements, readBatch, type Batch } from "./forwarder-b
 import { deliveryStatement, findForwarderById, recordDelivery, recordFailure, type ForwarderRow } from "./forwarder-rows";
 import { deliver, type Outcome, type Target } from "./delivery";
 import { openSecret } from "./sealed-secret";
+import { RECHECK_MS, WakeRecheck } from "../shared/debounced-wake";
 
 /**
  * Batches per alarm run: each costs two calls (the POST, then one D1 batch writing the cursor and reading the
@@ -20,12 +21,8 @@ import { openSecret } from "./sealed-secret";
  * we allow one invocation (test/strict/limits.ts); a forwarder further behind continues in a new run at once.
  */
 export const BATCHES_PER_RUN = 20;
-/**
- * After a run drains, the log is read once more this much later if a wake arrived during the run or within this
- * long before it began: the isolates skip wakes inside their debounce window (forwarder-wake.ts, which proves why
- * this makes a skipped wake safe), so the statements of a skipped wake may commit just after this run's read.
- */
-export const RECHECK_MS = 1_000;
+/** A drained run re-reads the log this much later after a recent wake (src/shared/debounced-wake.ts says why). */
+export { RECHECK_MS };
 /** Retry delays double from one second up to five minutes, each drawn in [half, full] (jitter). */
 const FIRST_RETRY_MS = 1_000;
 const LONGEST_RETRY_MS = 5 * 60_000;
@@ -47,12 +44,11 @@ export function retryDelayMs(attempts: number, random = Math.random()): number {
 
 export class Forwarder extends DurableObject<Bindings> {
   private opened: { sealed: string; secret: string } | undefined;
-  /** When the last wake arrived (this object's clock); undefined after an eviction, read as "just now". */
-  private wokenAtMs: number | undefined;
+  private readonly recheck = new WakeRecheck();
 
   /** Something may wait for delivery: run soon, unless a run or a retry is already armed (its backoff holds). */
   async wake(forwarderId: string): Promise<void> {
-    this.wokenAtMs = Date.now();
+    this.recheck.noteWake();
     if ((await this.ctx.storage.get<string>("id")) !== forwarderId) await this.ctx.storage.put("id", forwarderId);
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now());
   }
@@ -81,11 +77,8 @@ export class Forwarder extends DurableObject<Bindings> {
       if (batch.statements.length === 0) {
         // Caught up: the cursor passes statements the filter skips, up to the head read with the page.
         if (batch.nextPosition > row.positionSeq) await recordDelivery(db, id, row.positionSeq, batch.nextPosition, 0);
-        if ((this.wokenAtMs ?? Infinity) >= startedMs - RECHECK_MS) {
-          // The wakes seen so far are covered by the re-check run; only a newer wake arms another one after it.
-          this.wokenAtMs = Number.NEGATIVE_INFINITY;
-          await this.ctx.storage.setAlarm(Date.now() + RECHECK_MS);
-        }
+        // The wakes seen so far are covered by the re-check run; only a newer wake arms another one after it.
+        if (this.recheck.due(startedMs)) await this.ctx.storage.setAlarm(Date.now() + RECHECK_MS);
         return;
       }
       const started = Date.now();

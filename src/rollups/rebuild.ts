@@ -1,21 +1,22 @@
-// Recounting a store's rollups from its statements: for statements stored before rollup_daily existed (the
-// migration that adds it starts empty), or after a repair. The one place that reads every statement of a store,
-// so it runs as a durable job (src/jobs/kinds/rollup-rebuild.ts), a range of seqs per D1 batch.
-// The first batch empties the store's rollups and notes the highest seq in the same transaction: statements
-// stored later count themselves as they are inserted (maintain.ts), the job counts the ones up to that seq.
-// Known gap: a statement voided or erased while the rebuild runs, in a range not yet recounted, is subtracted
-// by that change and then not counted by the rebuild, so counts exclude it twice until the next rebuild.
+// Recounting a store's rollups from its statements, after a repair or for statements stored before rollup_daily
+// existed. The one place that reads every statement of a store, so it runs as a durable job
+// (src/jobs/kinds/rollup-rebuild.ts). The first batch empties the store's rollups and puts its aggregator cursor
+// back to 0 in one transaction (counts and cursor agree: nothing counted); then the job counts pages exactly as
+// the aggregator does (aggregate.ts), each page and its cursor move in one batch, so the store's aggregator
+// working beside it only shares the pages, and a statement voided or erased meanwhile is counted correctly
+// whichever side of the cursor it is. The job ends with the cursor at or past the highest seq it found.
 import type { StepBudget } from "../jobs/step-budget";
-import { rollupDeltaSql } from "./statement-keys";
+import { countNextPage } from "./aggregate";
 
-const DELETE_SQL = "DELETE FROM rollup_daily WHERE store_id = ?1";
+const RESET_SQL = [
+  "DELETE FROM rollup_daily WHERE store_id = ?1",
+  `INSERT INTO rollup_cursors (store_id, seq) VALUES (?1, 0) ON CONFLICT (store_id) DO UPDATE SET seq = 0`,
+];
 const SEQ_RANGE_SQL = "SELECT min(seq) AS low, max(seq) AS high FROM statements WHERE store_id = ?1";
-// Seq ranges walk statements_store_seq.
-const ADD_RANGE_SQL = rollupDeltaSql("s.store_id = ?1 AND s.voided = 0 AND s.seq >= ?2 AND s.seq < ?3", 1);
-const SEQS_PER_BATCH = 5000;
-/** Range batches per step: each reads up to SEQS_PER_BATCH statements, so a step stays well inside its time. */
-const BATCHES_PER_STEP = 10;
+/** Statements per page (one D1 batch), larger than the aggregator's: a rebuild is all backlog. */
+const PAGE_STATEMENTS = 5000;
 
+/** Seqs: `next` is the first one not counted yet; the job is done past `high` (the highest when it started). */
 export type RebuildCursor = { low: number; next: number; high: number };
 export type RebuildStep = { finished: boolean; cursor: RebuildCursor; recounted: number };
 
@@ -24,23 +25,22 @@ export async function rebuildRollups(
   storeId: string,
   cursor: RebuildCursor | null,
   budget: StepBudget,
-  seqsPerBatch = SEQS_PER_BATCH,
+  pageStatements = PAGE_STATEMENTS,
 ): Promise<RebuildStep> {
   let place = cursor;
   if (place === null) {
     if (!budget.take()) return { finished: false, cursor: { low: 0, next: 0, high: -1 }, recounted: 0 };
-    const [, range] = await db.batch<{ low: number | null; high: number | null }>([
-      db.prepare(DELETE_SQL).bind(storeId),
+    const results = await db.batch<{ low: number | null; high: number | null }>([
+      ...RESET_SQL.map((sql) => db.prepare(sql).bind(storeId)),
       db.prepare(SEQ_RANGE_SQL).bind(storeId),
     ]);
-    const { low, high } = range!.results[0] ?? { low: null, high: null };
+    const { low, high } = results[RESET_SQL.length]!.results[0] ?? { low: null, high: null };
     place = { low: low ?? 0, next: low ?? 0, high: high ?? -1 };
   }
   const start = place.next;
-  for (let batches = 0; place.next <= place.high && batches < BATCHES_PER_STEP && budget.take(); batches++) {
-    const end = Math.min(place.next + seqsPerBatch, place.high + 1);
-    await db.prepare(ADD_RANGE_SQL).bind(storeId, place.next, end).run();
-    place = { ...place, next: end };
+  while (place.next <= place.high && budget.take()) {
+    const page = await countNextPage(db, storeId, pageStatements);
+    place = { ...place, next: page.behind ? Math.min(page.cursor + 1, place.high + 1) : place.high + 1 };
   }
   return { finished: place.next > place.high, cursor: place, recounted: place.next - start };
 }

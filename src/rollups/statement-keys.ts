@@ -1,9 +1,8 @@
 // The rollup keys of stored statements, derived in SQL from their rows (schema.ts rollup_daily), for every
-// change of a count that concerns rows already stored, inside the D1 batch that causes it: older statements
-// voided by a voiding statement of the batch, statements voided on arrival, erased statements, a batch that
-// straddles an hour boundary. New statements are usually counted from new-statement-keys.ts, the same definition in
-// TypeScript (test/rollups checks that what one adds the other takes away exactly). The learner key repeats
-// agents/identifier.ts agentKey() in SQL.
+// change of a count, inside the D1 batch that causes it: the aggregator counting a page of new statements
+// (aggregate.ts), older statements voided by a voiding statement of an ingest batch, erased statements, a
+// rebuild. One definition, in SQL, so what is added and what is taken away agree by construction. The learner key
+// repeats agents/identifier.ts agentKey() in SQL (test/rollups/expected.ts checks it against a JS definition).
 //
 // Voiding statements (1.0.3 Data 2.3.2; 9274.1.1 4.2.5) are statements the Statements resource returns, so
 // they count in `total` and under their verb; they are a correction of the record, not learning, so they add

@@ -1,8 +1,14 @@
-// Erasure and store deletion keep the console's counters true: an erased agent's statements are uncounted in
-// the erasing transaction, no rollup row names the agent afterwards, and a deleted store leaves no row.
+// Erasure and store deletion keep the console's counters true: an erased agent's statements the aggregator
+// counted are uncounted in the erasing transaction (those it had not reached are simply never counted), no
+// rollup row names the agent afterwards, and a deleted store leaves no row, no cursor, and an aggregator that
+// tolerates it.
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runJob, storeWithCredential, xapiAs } from "../admin/admin-helpers";
+import type { Bindings } from "../../src/env";
+import { rollupAggregator } from "../../src/rollups/aggregator-wake";
+import { aggregate, cursorOf, holdAggregator } from "./aggregator";
 import { actualCounts, expectedCounts } from "./expected";
 import { variedStatements, voidingOf } from "./fixtures";
 
@@ -30,6 +36,7 @@ describe("rollups under erasure and store deletion", () => {
     const ids = await post(store, [...others, ...targets]);
     // One of the target's statements voided (already uncounted), one statement with the target as object.
     await post(store, [voidingOf(ids[30]!), { ...others[0], object: TARGET }]);
+    await aggregate(store.storeId);
     expect(await rowsNaming(store.storeId, "tess@example.com")).toBeGreaterThan(0);
     const before = await actualCounts(store.storeId);
 
@@ -58,6 +65,7 @@ describe("rollups under erasure and store deletion", () => {
       ...as({ mbox_sha1sum: sums[0] }, 4, 2),
       ...as({ mbox_sha1sum: sums[1]!.toUpperCase() }, 3, 3),
     ]);
+    await aggregate(store.storeId);
     for (const trace of ["tess@example.com", ...sums]) {
       const row = await env.DB.prepare("SELECT count(*) AS n FROM rollup_daily WHERE store_id = ? AND instr(lower(value), ?) > 0")
         .bind(store.storeId, trace)
@@ -81,12 +89,44 @@ describe("rollups under erasure and store deletion", () => {
     const kept = await storeWithCredential("rollups-kept");
     await post(doomed, variedStatements(20));
     await post(kept, variedStatements(5));
+    await aggregate(doomed.storeId);
+    await aggregate(kept.storeId);
     const keptBefore = await actualCounts(kept.storeId);
+    expect(await cursorOf(doomed.storeId)).toBeGreaterThan(0);
     expect(await runJob(`/stores/${doomed.storeId}`, { method: "DELETE" })).toMatchObject({ state: "succeeded" });
     const row = await env.DB.prepare("SELECT count(*) AS n FROM rollup_daily WHERE store_id = ?")
       .bind(doomed.storeId)
       .first<{ n: number }>();
     expect(row!.n).toBe(0);
+    expect(await cursorOf(doomed.storeId)).toBeUndefined();
     expect(await actualCounts(kept.storeId)).toEqual(keptBefore);
+    // The deleted store's aggregator, woken late, writes nothing and forgets the store.
+    const stub = rollupAggregator(env as unknown as Bindings, doomed.storeId);
+    await stub.wake(doomed.storeId);
+    expect(await stub.catchUp(doomed.storeId)).toMatchObject({ store: false, behind: false, rowsWritten: 0 });
+    await runInDurableObject(stub, (instance) => instance.alarm());
+    expect(await runInDurableObject(stub, (_instance, state) => state.storage.get("storeId"))).toBeUndefined();
+    expect(await cursorOf(doomed.storeId)).toBeUndefined();
+  });
+
+  it("erase statements the aggregator has not reached yet: never counted, never subtracted", async () => {
+    const store = await storeWithCredential("rollups-erasure-early");
+    await post(store, variedStatements(10));
+    await aggregate(store.storeId);
+    const release = await holdAggregator(store.storeId);
+    const cursor = await cursorOf(store.storeId);
+    // Statements about the target past the cursor, then erased before the aggregator runs.
+    await post(store, variedStatements(6, 1).map((s) => ({ ...s, actor: TARGET })));
+    await post(store, variedStatements(3, 2));
+    expect(await cursorOf(store.storeId)).toBe(cursor);
+    const held = await actualCounts(store.storeId);
+    const job = await runJob(`/stores/${store.storeId}/erase-agent`, { method: "POST", json: { agent: TARGET } });
+    expect(job).toMatchObject({ state: "succeeded", counts: { statements: 6 } });
+    // Nothing was subtracted: none of them had been counted.
+    expect(await actualCounts(store.storeId)).toEqual(held);
+    await release();
+    await aggregate(store.storeId);
+    expect(await actualCounts(store.storeId)).toEqual(await expectedCounts(store.storeId));
+    expect(await rowsNaming(store.storeId, "tess@example.com")).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
 import { VERSIONS, xapi } from "../helpers";
 import { storeWithCredential, xapiAs } from "../admin/admin-helpers";
+import { aggregate } from "./aggregator";
 import { actualCounts, expectedCounts, testStoreId } from "./expected";
 import { variedStatements, voidingOf } from "./fixtures";
 
@@ -17,6 +18,7 @@ async function postAll(body: unknown, version: string, auth?: { auth: string }):
 }
 
 async function expectConsistent(storeId: string): Promise<void> {
+  await aggregate(storeId);
   const expected = await expectedCounts(storeId);
   expect(Object.keys(expected).length).toBeGreaterThan(0);
   expect(await actualCounts(storeId)).toEqual(expected);
@@ -86,8 +88,10 @@ describe.each(VERSIONS)("rollups (%s)", (version) => {
     const store = await storeWithCredential(`rollups-resend-${version}`);
     const batch = variedStatements(20).map((s) => ({ ...s, id: crypto.randomUUID() }));
     await postAll(batch.slice(0, 10), version, store);
+    await aggregate(store.storeId);
     const before = await actualCounts(store.storeId);
     await postAll(batch.slice(0, 10), version, store);
+    await aggregate(store.storeId);
     expect(await actualCounts(store.storeId)).toEqual(before);
     // Half known, half new: only the new half counts.
     await postAll(batch.slice(5), version, store);
@@ -105,6 +109,7 @@ describe.each(VERSIONS)("rollups (%s)", (version) => {
     const store = await storeWithCredential(`rollups-refused-${version}`);
     const [first] = variedStatements(1).map((s) => ({ ...s, id: crypto.randomUUID() }));
     await postAll([first], version, store);
+    await aggregate(store.storeId);
     const before = await actualCounts(store.storeId);
     // A conflicting id (same id, other content) refuses the whole batch, including its new statements.
     const conflicting = { ...first, verb: { id: "http://example.com/other" } };
@@ -121,6 +126,7 @@ describe.each(VERSIONS)("rollups (%s)", (version) => {
       version,
     });
     expect(invalid.status).toBe(400);
+    await aggregate(store.storeId);
     expect(await actualCounts(store.storeId)).toEqual(before);
   });
 

@@ -1,8 +1,10 @@
 // Writes derived from a batch of new statements that must commit with it or not at all: they run in the
-// statements' own D1 batch (one transaction), so a refused or failed batch changes none of them. Rollups (the
-// console's counters) are the one today. Forwarding needs none: the statements table ordered by seq is its log,
-// read from each forwarder's cursor (src/forwarding), so no outbox row is written with the statements.
-import { rollupInserted, rollupVoided } from "../../rollups/maintain";
+// statements' own D1 batch (one transaction), so a refused or failed batch changes none of them. Readers that
+// only need the log keep none here: the statements table ordered by seq is read from a cursor, off the request
+// path, by forwarding (src/forwarding) and by the rollup aggregator (src/rollups/aggregate.ts), which counts new
+// statements, so no outbox row or counter is written with the statements. What stays: uncounting a statement
+// the aggregator already counted when this batch voids it, which must move with the voided flag.
+import { rollupVoided } from "../../rollups/maintain";
 import type { PreparedStatement } from "./statement-rows";
 
 export type DerivedWrite = {
@@ -14,8 +16,8 @@ export type DerivedWrite = {
 };
 
 export const DERIVED_WRITES: readonly DerivedWrite[] = [
-  // Counters move with the voided flags: uncount earlier targets before, count the new rows after.
-  { name: "rollups", beforeVoiding: rollupVoided, afterVoiding: rollupInserted },
+  // A counted target is uncounted in the transaction that voids it (maintain.ts; 0 rows when none was counted).
+  { name: "rollups-voided", beforeVoiding: rollupVoided },
 ];
 
 export type DerivedStatements = { beforeVoiding: D1PreparedStatement[]; afterVoiding: D1PreparedStatement[] };

@@ -6,8 +6,9 @@
 //   4. prepare        record-statements.ts: LRS properties, stored JSON, index facts; 413 past the row bounds
 //   5. store parts    attachments/: attachment parts stream into R2, then signatures are verified
 //   6. record         record-statements.ts: one D1 batch with the statements, their attachment rows and the
-//                     derived writes (derived-writes.ts: rollups)
-//   7. wake           forwarding (src/forwarding/forwarder-wake.ts) after the commit, off the response path
+//                     derived writes (derived-writes.ts)
+//   7. wake           forwarding (src/forwarding/forwarder-wake.ts) and the rollup aggregator
+//                     (src/rollups/aggregator-wake.ts) after the commit, off the response path
 // Steps 2-4 are pure and run on the statement part before any attachment part is read: a request they refuse
 // has read nothing from D1 and written nothing to R2.
 import type { Context } from "hono";
@@ -17,6 +18,7 @@ import { CONSISTENT_THROUGH_HEADER } from "./consistent-through";
 import { prepareValidStatements, recordStatements, validateStatements } from "./record-statements";
 import { receiveStatements } from "./request";
 import { wakeStoreForwarders } from "../../forwarding/forwarder-wake";
+import { wakeRollupAggregator } from "../../rollups/aggregator-wake";
 
 /** PUT names its one statement's id; POST does not. */
 export type StatementWrite = { statementId: string } | { statementId?: undefined };
@@ -37,6 +39,7 @@ export async function ingestStatements(c: Context<AppEnv>, write: StatementWrite
       if (!outcome.ok) throw conflictAt(outcome.conflict, accepted.path);
       if (outcome.consistentThrough) c.header(CONSISTENT_THROUGH_HEADER, outcome.consistentThrough);
       c.executionCtx.waitUntil(wakeStoreForwarders(c.env, c.get("db"), principal.storeId));
+      c.executionCtx.waitUntil(wakeRollupAggregator(c.env, principal.storeId));
       return outcome.ids;
     },
   );

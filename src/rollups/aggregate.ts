@@ -1,0 +1,66 @@
+// Counting new statements into rollup_daily off the request path: the store's aggregator
+// (src/durable/rollup-aggregator.ts) and the rebuild job count the next page of statements past the store's
+// cursor (schema.ts rollup_cursors) and move the cursor, in ONE D1 batch. Every bound (the cursor, the page's
+// end, which statements are voided) is read inside that batch's transaction, not before it: a statement voided
+// or erased between a read and a write cannot be counted by mistake, a failed or retried batch counts nothing
+// twice, and two runs racing (an alarm run twice, the rebuild job beside the aggregator) just count successive
+// pages. The keys come from statement-keys.ts, grouped in SQL: one upsert per distinct (dimension, day, value)
+// of the page, whatever the number of statements.
+import { rollupDeltaSql } from "./statement-keys";
+
+/** The store's cursor (?1 the store): 0 for a store never aggregated (its first seq is above 0). */
+export const CURSOR = "coalesce((SELECT seq FROM rollup_cursors WHERE store_id = ?1), 0)";
+
+/** The last seq of the next page of ?2 statements past the cursor (a seek on statements_store_seq). */
+const PAGE_END = `(SELECT max(seq) FROM (SELECT seq FROM statements INDEXED BY statements_store_seq
+  WHERE store_id = ?1 AND seq > ${CURSOR} ORDER BY seq LIMIT ?2))`;
+
+/** Voided statements are skipped: a statement voided before the cursor passes it is never counted. */
+export const COUNT_PAGE_SQL = rollupDeltaSql(
+  `s.store_id = ?1 AND s.seq > ${CURSOR} AND s.seq <= ${PAGE_END} AND s.voided = 0`,
+  1,
+);
+
+/** Placed after COUNT_PAGE_SQL, which reads the cursor this moves; nothing to move, no row written. */
+export const MOVE_CURSOR_SQL = `
+WITH page AS MATERIALIZED (SELECT ${PAGE_END} AS last)
+INSERT INTO rollup_cursors (store_id, seq) SELECT ?1, last FROM page WHERE last IS NOT NULL
+ON CONFLICT (store_id) DO UPDATE SET seq = excluded.seq`;
+
+/** Where the store stands once the page is counted. */
+export const AGGREGATION_STATE_SQL = `
+SELECT ${CURSOR} AS cursor,
+  EXISTS (SELECT 1 FROM statements WHERE store_id = ?1 AND seq > ${CURSOR}) AS behind,
+  EXISTS (SELECT 1 FROM stores WHERE id = ?1) AS store`;
+
+/** Statements per page: a page is one D1 batch reading about this many statements (D1: 30 s per batch). */
+export const PAGE_STATEMENTS = 500;
+
+export type PageOutcome = {
+  /** The cursor after the page. */
+  cursor: number;
+  /** Statements remain past the cursor. */
+  behind: boolean;
+  /** The store exists (a deleted store's aggregator has nothing to do). */
+  store: boolean;
+  /** D1's own figures for the batch, for the bench. */
+  rowsWritten: number;
+};
+
+/** Counts the next page of the store's statements and moves its cursor, in one transaction. */
+export async function countNextPage(db: D1Database, storeId: string, pageStatements = PAGE_STATEMENTS): Promise<PageOutcome> {
+  const results = await db.batch<{ cursor: number; behind: number; store: number }>([
+    db.prepare(COUNT_PAGE_SQL).bind(storeId, pageStatements),
+    db.prepare(MOVE_CURSOR_SQL).bind(storeId, pageStatements),
+    db.prepare(AGGREGATION_STATE_SQL).bind(storeId),
+  ]);
+  const state = results[2]!.results[0]!;
+  const rowsWritten = results.reduce((sum, result) => sum + (result.meta.rows_written ?? 0), 0);
+  return { cursor: state.cursor, behind: state.behind === 1, store: state.store === 1, rowsWritten };
+}
+
+/** The store's cursor and whether statements remain past it, without counting (console freshness, the cron). */
+export async function aggregationState(db: D1Database, storeId: string): Promise<Omit<PageOutcome, "rowsWritten">> {
+  const state = await db.prepare(AGGREGATION_STATE_SQL).bind(storeId).first<{ cursor: number; behind: number; store: number }>();
+  return { cursor: state!.cursor, behind: state!.behind === 1, store: state!.store === 1 };
+}

@@ -1,0 +1,37 @@
+// Waking a store's rollup aggregator (src/durable/rollup-aggregator.ts) once its statements committed, without
+// making ingest heavier: no D1 read or write, and at most one Durable Object call per store per isolate in the
+// debounce window (src/shared/debounced-wake.ts, the mechanism forwarding uses). A wake lost to an error only
+// delays the counts: the every-10-minutes cron wakes every store whose statements run past its cursor.
+import type { Bindings } from "../env";
+import type { RollupAggregator } from "../durable/rollup-aggregator";
+import { DebouncedWakes } from "../shared/debounced-wake";
+import { CURSOR } from "./aggregate";
+
+/** DO calls the cron backstop makes (it shares its invocation with the stalled-jobs check and forwarding's). */
+const WAKES_PER_CRON = 20;
+
+const wakes = new DebouncedWakes("rollup aggregator");
+
+/** The store's aggregator (one object per store). */
+export function rollupAggregator(env: Bindings, storeId: string): DurableObjectStub<RollupAggregator> {
+  const namespace = (env as unknown as { ROLLUP_AGGREGATOR: DurableObjectNamespace<RollupAggregator> }).ROLLUP_AGGREGATOR;
+  return namespace.get(namespace.idFromName(storeId));
+}
+
+/** After statements of `storeId` committed (run in waitUntil; never throws). */
+export async function wakeRollupAggregator(env: Bindings, storeId: string): Promise<void> {
+  await wakes.wake(storeId, () => rollupAggregator(env, storeId).wake(storeId));
+}
+
+// One seek per store: its first statement past its cursor (statements_store_seq).
+const BEHIND_STORES_SQL = `
+SELECT st.id AS id FROM stores st WHERE EXISTS (
+  SELECT 1 FROM statements s INDEXED BY statements_store_seq
+  WHERE s.store_id = st.id AND s.seq > ${CURSOR.replaceAll("?1", "st.id")}) LIMIT ?`;
+
+/** The cron's backstop: wake the aggregators of stores with statements not counted yet. */
+export async function wakeBehindAggregators(env: Bindings): Promise<number> {
+  const { results } = await env.DB.prepare(BEHIND_STORES_SQL).bind(WAKES_PER_CRON).all<{ id: string }>();
+  await Promise.all(results.map(({ id }) => rollupAggregator(env, id).wake(id)));
+  return results.length;
+}
