@@ -85,6 +85,6 @@ export async function insertBreakdown(base, { count = 1000, runs = 3 } = {}) {
   }
   return all[0].map((first, i) => {
     const ms = all.map((steps) => steps[i].ms).sort((a, b) => a - b)[Math.floor(runs / 2)];
-    return { step: first.step, rows: first.rows, ms };
+    return { step: first.step, rowsWritten: first.rowsWritten, ms };
   });
 }

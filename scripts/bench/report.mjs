@@ -149,7 +149,7 @@ export function markdown(result) {
       lines.push("");
       lines.push("Where the raw-D1 time goes, for 1,000 statements (each SQL group of the insert run as its own transaction, median of 3):");
       lines.push("");
-      lines.push(table(["SQL group", "rows", "ms", "µs per statement"], result.insertBreakdown.map((s) => [s.step, s.rows, s.ms, s.step.startsWith("one-row") ? "–" : Math.round((s.ms * 1000) / 1000)])));
+      lines.push(table(["SQL step (insertPlan)", "D1 rows written", "ms", "µs per statement"], result.insertBreakdown.map((s) => [s.step, s.rowsWritten, s.ms, s.step.startsWith("one-row") ? "–" : Math.round((s.ms * 1000) / 1000)])));
     }
   }
   for (const q of result.queries) {

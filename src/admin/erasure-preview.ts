@@ -2,7 +2,7 @@
 // One D1 batch of index seeks over the same selection as ./erasure.ts. The statements are counted up to a cap
 // so the preview's reads stay bounded for a prolific learner; past it `more` is true and the statement and
 // attachment counts are lower bounds.
-import { indexKind, STATEMENTS_NAMING_SQL, type ErasureScope } from "./erasure";
+import { namingRoles, STATEMENTS_NAMING_SQL, type ErasureScope } from "./erasure";
 
 export const PREVIEW_CAP = 10_000;
 
@@ -15,10 +15,10 @@ export type ErasurePreview = {
   more: boolean;
 };
 
-// ?1 store, ?2 kind, ?3 JSON agent keys, ?4 cap + 1. An attachment counts when no other statement uses it,
+// ?1 store, ?2 roles, ?3 JSON agent keys, ?4 cap + 1. An attachment counts when no other statement uses it,
 // as erasure deletes it only then.
 export const STATEMENTS_AND_ATTACHMENTS_SQL = `
-WITH matched(seq) AS MATERIALIZED (${STATEMENTS_NAMING_SQL} LIMIT ?4),
+WITH matched(seq) AS MATERIALIZED (${STATEMENTS_NAMING_SQL}),
   used(sha2) AS (
     SELECT DISTINCT a.sha2 FROM matched m
       CROSS JOIN statement_attachments a ON a.store_id = ?1 AND a.seq = m.seq)
@@ -42,7 +42,7 @@ export async function previewErasure(
 ): Promise<ErasurePreview> {
   const keys = JSON.stringify(agentKeys);
   const [counted, documents, agents] = await db.batch<Record<string, number>>([
-    db.prepare(STATEMENTS_AND_ATTACHMENTS_SQL).bind(storeId, indexKind(scope), keys, cap + 1),
+    db.prepare(STATEMENTS_AND_ATTACHMENTS_SQL).bind(storeId, namingRoles(scope), keys, cap + 1),
     db.prepare(DOCUMENTS_SQL).bind(storeId, keys),
     db.prepare(AGENTS_SQL).bind(storeId, keys),
   ]);

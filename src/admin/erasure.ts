@@ -2,10 +2,11 @@
 // voiding. The person is a set of agent keys (./erasure-subject.ts: an mbox's case variants and SHA-1 sums).
 // Removed: every statement naming one of the keys anywhere but only as authority (actor, object, Group member,
 // instructor, team, context agents and groups, inside a SubStatement) and statements that reference those by
-// StatementRef (whose index rows carry the keys too), with their index rows, references and attachment links;
+// StatementRef (they matched the person's queries), with their index rows, references and attachment links;
 // with `related: false`, only the `agent` query filter's matches (actor or object, or a member of a Group
 // there); attachments no remaining statement references; State and Agent Profile documents about the keys
-// with their R2 bodies; the keys' rows of the Agents resource and of the console's rollups.
+// with their R2 bodies; the keys' rows of the Agents resource, of the query index's dictionary and of the console's
+// rollups.
 // Runs as a durable job (src/jobs/kinds/agent-erasure.ts), one bounded pass per step: each pass starts afresh
 // from what is left, so a step cut short is simply resumed. A statement about the person accepted while a pass
 // runs may survive that pass; the next pass removes it, and the job ends only with a pass that found nothing.
@@ -19,6 +20,9 @@ import {
   rollupErased,
 } from "../rollups/maintain";
 import { deleteRowids, StepBudget } from "../jobs/step-budget";
+import { chunkJsonArrays } from "../xapi/statements/json-chunks";
+import type { RecordedStatement } from "../xapi/statements/statement";
+import { ROLE, statementFacts, VALUE_KIND } from "../xapi/statements/statement-index";
 
 /** Statements per D1 batch of deletions. */
 export type ErasureChunks = { statements: number };
@@ -28,16 +32,27 @@ export type ErasureCounts = { statements: number; attachments: number; documents
 export type ErasurePass = { done: boolean; erased: ErasureCounts };
 export type ErasureScope = { related: boolean };
 
-/** The statement_index kind whose rows name what an erasure removes: related_agent holds every agent row too. */
-export const indexKind = (scope: ErasureScope) => (scope.related ? "related_agent" : "agent");
+/** The roles (statement-index.ts ROLE) of the index rows naming what an erasure removes. */
+export const namingRoles = (scope: ErasureScope) => (scope.related ? ROLE.mentioned : ROLE.direct);
 
-// ?1 store, ?2 kind, ?3 JSON array of agent keys: one primary-key seek per key (schema.ts statement_index);
-// CROSS JOIN keeps the keys outside, or SQLite (without statistics) walks the store's whole index by seq.
-// A mention only as authority does not count: the authority vouches for a statement, it is not its subject.
+// ?1 store, ?2 roles, ?3 JSON array of agent keys, ?4 limit: one dictionary seek and one index range per key
+// (schema.ts index_values, index_entries), then the statements referring to those by StatementRef, recursively
+// (statement_refs by target): they matched the person's queries through them, so they go with them, in the same
+// chunk (a referrer left for a later pass could no longer be reached once its target is gone).
+// CROSS JOIN keeps the keys outside. A mention only as authority does not count (no `mentioned` role): the
+// authority vouches for a statement, it is not its subject.
 export const STATEMENTS_NAMING_SQL = `
-SELECT DISTINCT i.seq FROM json_each(?3) k
-  CROSS JOIN statement_index i ON i.store_id = ?1 AND i.kind = ?2 AND i.value = k.value
-WHERE i.usage <> 'authority'`;
+WITH RECURSIVE named(seq) AS (
+    SELECT DISTINCT e.seq FROM json_each(?3) k
+      CROSS JOIN index_values v ON v.store_id = ?1 AND v.kind = ${VALUE_KIND.agent} AND v.value = k.value
+      CROSS JOIN index_entries e ON e.value_id = v.id
+    WHERE (e.roles & ?2) <> 0 LIMIT ?4),
+  reach(seq) AS (
+    SELECT seq FROM named
+    UNION
+    SELECT r.seq FROM reach CROSS JOIN statements t ON t.seq = reach.seq
+      CROSS JOIN statement_refs r ON r.store_id = ?1 AND r.target_id = t.id)
+SELECT seq FROM reach`;
 
 /** ?1 store, ?2 JSON agent keys, ?3 limit: the agents' document sets (State per activity, Agent Profiles). */
 export const DOCUMENT_SETS_SQL = `
@@ -60,7 +75,7 @@ export async function eraseAgent(
 
   for (;;) {
     if (!budget.take()) return { done: false, erased };
-    const seqs = await statementsNaming(db, storeId, indexKind(scope), keys, chunks.statements);
+    const seqs = await statementsNaming(db, storeId, namingRoles(scope), keys, chunks.statements);
     if (seqs.length === 0) break;
     if (!budget.take(5)) return { done: false, erased };
     const sha2s = await attachmentsOf(db, storeId, seqs);
@@ -100,11 +115,11 @@ export async function eraseAgent(
   }
 
   if (!budget.take()) return { done: false, erased };
-  const agentRows = await db
-    .prepare("DELETE FROM agents WHERE store_id = ? AND agent_key IN (SELECT value FROM json_each(?))")
-    .bind(storeId, keys)
-    .run();
-  erased.agents += agentRows.meta.changes ?? 0;
+  const [agentRows] = await db.batch([
+    db.prepare("DELETE FROM agents WHERE store_id = ? AND agent_key IN (SELECT value FROM json_each(?))").bind(storeId, keys),
+    db.prepare(FORGET_INDEX_VALUES_SQL).bind(storeId, keys),
+  ]);
+  erased.agents += agentRows!.meta.changes ?? 0;
   return { done: true, erased };
 }
 
@@ -112,13 +127,13 @@ export async function eraseAgent(
 async function statementsNaming(
   db: D1Database,
   storeId: string,
-  kind: string,
+  roles: number,
   keys: string,
   limit: number,
 ): Promise<number[]> {
   const { results } = await db
-    .prepare(`${STATEMENTS_NAMING_SQL} LIMIT ?4`)
-    .bind(storeId, kind, keys, limit)
+    .prepare(STATEMENTS_NAMING_SQL)
+    .bind(storeId, roles, keys, limit)
     .all<{ seq: number }>();
   return results.map((row) => row.seq);
 }
@@ -133,21 +148,43 @@ async function attachmentsOf(db: D1Database, storeId: string, seqs: readonly num
   return results.map((row) => row.sha2);
 }
 
-/** One D1 batch (one transaction): the statements and every row that hangs off them. */
+/**
+ * One D1 batch (one transaction): the statements and every row that hangs off them. Their index rows are found
+ * from the statements themselves (the index is keyed by value, not by statement): one read of the chunk.
+ */
 async function deleteStatements(db: D1Database, storeId: string, seqs: readonly number[]): Promise<void> {
   const bySeq = (table: string) =>
     db
       .prepare(`DELETE FROM ${table} WHERE store_id = ? AND seq IN (SELECT value FROM json_each(?))`)
       .bind(storeId, JSON.stringify(seqs));
+  const { results } = await db
+    .prepare("SELECT seq, statement FROM statements WHERE store_id = ? AND seq IN (SELECT value FROM json_each(?))")
+    .bind(storeId, JSON.stringify(seqs))
+    .all<{ seq: number; statement: string }>();
+  const entries = results.flatMap(({ seq, statement }) =>
+    statementFacts(JSON.parse(statement) as RecordedStatement).index.map((row) => [row.kind, row.value, seq]),
+  );
   await db.batch([
     // The console's counters lose the erased statements in the same transaction (src/rollups).
     ...rollupErased(db, storeId, seqs),
-    bySeq("statement_index"),
+    ...chunkJsonArrays(entries).map((chunk) => db.prepare(DELETE_INDEX_ENTRIES_SQL).bind(storeId, chunk)),
     bySeq("statement_refs"),
     bySeq("statement_attachments"),
     bySeq("statements"),
   ]);
 }
+
+// ?1 store, ?2 JSON [[kind, value, seq], ...]: primary-key deletes through the dictionary.
+const DELETE_INDEX_ENTRIES_SQL = `
+DELETE FROM index_entries WHERE (value_id, seq) IN (
+  SELECT v.id, j.value ->> 2 FROM json_each(?2) j
+    CROSS JOIN index_values v ON v.store_id = ?1 AND v.kind = j.value ->> 0 AND v.value = j.value ->> 1)`;
+
+// ?1 store, ?2 JSON agent keys: the dictionary forgets the person's identifiers once no index row names them (a
+// statement they only vouched for as authority keeps its row, and the identifier it holds anyway).
+const FORGET_INDEX_VALUES_SQL = `
+DELETE FROM index_values WHERE store_id = ?1 AND kind = ${VALUE_KIND.agent} AND value IN (SELECT value FROM json_each(?2))
+  AND NOT EXISTS (SELECT 1 FROM index_entries e WHERE e.value_id = index_values.id)`;
 
 /** Attachments among `sha2s` that no statement of the store references any more, rows and R2 bodies. */
 async function deleteUnreferencedAttachments(

@@ -17,7 +17,9 @@ const ROW_TABLES = [
   // Forwarders first: a store re-created under the same id must not inherit them (and their destinations).
   "forwarders",
   "statement_attachments",
-  "statement_index",
+  // Index rows before the dictionary values they point at (index_entries has no store_id: see STORE_ROWS_SQL).
+  "index_entries",
+  "index_values",
   "statement_refs",
   "statements",
   "activities",
@@ -26,6 +28,13 @@ const ROW_TABLES = [
   // After the statements: a store re-created under the same id counts its statements from 0.
   "rollup_cursors",
 ];
+/** A chunk of a table's rows of the store, by rowid; index_entries (WITHOUT ROWID) by its store's dictionary values. */
+const STORE_ROWS_SQL = (table: string) =>
+  table === "index_entries"
+    ? `DELETE FROM index_entries WHERE (value_id, seq) IN (
+         SELECT e.value_id, e.seq FROM index_values v CROSS JOIN index_entries e ON e.value_id = v.id
+         WHERE v.store_id = ? LIMIT ?)`
+    : `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE store_id = ? LIMIT ?)`;
 /** Tables whose rows name an R2 object in `r2_key`. */
 const BLOB_TABLES = ["documents", "attachments"];
 /** Rows per DELETE, and rows or listed objects (so R2 keys, at most 1000 per R2 call) per blob chunk. */
@@ -80,9 +89,7 @@ export async function deleteStore(
     for (;;) {
       if (!budget.take()) return { done: false, deleted };
       const result = await db
-        .prepare(
-          `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE store_id = ? LIMIT ?)`,
-        )
+        .prepare(STORE_ROWS_SQL(table))
         .bind(storeId, chunks.rows)
         .run();
       const changes = result.meta.changes ?? 0;

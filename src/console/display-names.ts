@@ -1,16 +1,18 @@
 // Names for the identifiers the rollups count (verb IRIs, activity IRIs, agent keys), for the few rows a page
 // shows: one D1 batch, each query a primary-key or index seek per identifier (json_each of at most ~50 ids).
+import { VALUE_KIND } from "../xapi/statements/statement-index";
 import type { ViewerLocale } from "./viewer-locale";
 
 type Db = D1Database;
 
 export const NAMES_SQL = {
-  // The verb's display as the newest statement with that verb sent it (verb rows copied onto statements
-  // referring to one by StatementRef are skipped by the verb_id check).
-  verbs: `SELECT j.value AS id, (SELECT s.statement -> '$.verb.display' FROM statement_index i
-      JOIN statements s ON s.seq = i.seq
-      WHERE i.store_id = ?1 AND i.kind = 'verb' AND i.value = j.value AND s.verb_id = j.value
-      ORDER BY i.seq DESC LIMIT 1) AS name
+  // The verb's display as the newest statement with that verb sent it (a seek on the query index's dictionary, then
+  // the newest of its rows).
+  verbs: `SELECT j.value AS id, (SELECT s.statement -> '$.verb.display' FROM index_values v
+      CROSS JOIN index_entries e ON e.value_id = v.id
+      CROSS JOIN statements s ON s.seq = e.seq
+      WHERE v.store_id = ?1 AND v.kind = ${VALUE_KIND.verb} AND v.value = j.value
+      ORDER BY e.seq DESC LIMIT 1) AS name
     FROM json_each(?2) j`,
   activities: `SELECT activity_id AS id, definition -> '$.name' AS name FROM activities
     WHERE store_id = ?1 AND activity_id IN (SELECT value FROM json_each(?2))`,

@@ -70,42 +70,57 @@ export const statements = sqliteTable(
 );
 
 /**
- * The query index: one row per (statement, filter key). `kind` is one of
- *   agent            the agent is the actor or object, or a member of a Group there (the plain `agent` filter)
- *   related_agent    the agent appears anywhere (`related_agents=true`), authority included
- *   activity         the activity is the object (the plain `activity` filter)
- *   related_activity the activity appears anywhere (`related_activities=true`)
- *   verb, registration
- * `value` is the agent's identifier key (see agents/identifier), the activity IRI, the verb IRI or the registration.
- * `usage` lists where it was found (actor, object, authority, context.instructor, context.team,
- * context.contextActivities.parent, substatement.actor, statementref, ...), comma separated.
- * Rows are copied onto statements that reference this one by StatementRef, so the spec's StatementRef filter
- * rule is the same index seek. Every filter is then one seek on (store, kind, value) ordered by seq.
+ * The query index's dictionary: each (store, kind, value) once, with a number the index rows carry instead of the
+ * text (an IRI or agent key is stored once per store, not on every statement naming it). `kind` is one of
+ * INDEX_KINDS in src/xapi/statements/statement-index.ts (agent, activity, verb, registration); `value` is the
+ * agent's identifier key (agents/identifier), the activity or verb IRI, or the registration. Agent values are
+ * personal data: erasure deletes them with their rows.
  */
-export const statementIndex = sqliteTable(
-  "statement_index",
+export const indexValues = sqliteTable(
+  "index_values",
   {
+    id: integer("id").primaryKey(),
     storeId: text("store_id").notNull(),
-    kind: text("kind").notNull(),
+    kind: integer("kind").notNull(),
     value: text("value").notNull(),
-    seq: integer("seq").notNull(),
-    usage: text("usage").notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.storeId, t.kind, t.value, t.seq] }),
-    index("statement_index_seq").on(t.storeId, t.seq),
-  ],
+  (t) => [uniqueIndex("index_values_store_kind_value").on(t.storeId, t.kind, t.value)],
 );
 
-/** Statement → statement references (StatementRef objects, voiding included), for propagation and lookups. */
+/**
+ * The query index: one row per (statement, dictionary value), keyed (value_id, seq) so every filter is one seek
+ * walked in seq order. `roles` is a bit set of where the statement names the value (statement-index.ts ROLE):
+ * DIRECT (actor/object, or a member of a Group there: the plain `agent`/`activity` filters), MENTIONED (anywhere
+ * but `authority`: what erasure removes) and AUTHORITY; `related_*` filters take any row. WITHOUT ROWID (set in
+ * the migration, drizzle cannot say it): the primary key is the table, so a row is written once, not twice.
+ * StatementRef targets are matched at query time (query/sql.ts), never copied here.
+ */
+export const indexEntries = sqliteTable(
+  "index_entries",
+  {
+    valueId: integer("value_id").notNull(),
+    seq: integer("seq").notNull(),
+    roles: integer("roles").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.valueId, t.seq] })],
+);
+
+/**
+ * Statement → statement references (StatementRef objects, voiding included): walked by referrer `seq` for the
+ * query-time StatementRef rule (query/sql.ts), looked up by target for voiding. A statement has one object, so at
+ * most one row.
+ */
 export const statementRefs = sqliteTable(
   "statement_refs",
   {
     storeId: text("store_id").notNull(),
-    targetId: text("target_id").notNull(),
     seq: integer("seq").notNull(),
+    targetId: text("target_id").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.storeId, t.targetId, t.seq] })],
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.seq] }),
+    index("statement_refs_target").on(t.storeId, t.targetId),
+  ],
 );
 
 /** The canonical Activity definition per store, merged from accepted statements (Activities resource). */

@@ -82,7 +82,7 @@ async function seed(version: string): Promise<Seeded> {
 async function traces(storeId: string, sums: string[]): Promise<string[]> {
   const columns: Record<string, string> = {
     statements: "statement",
-    statement_index: "value",
+    index_values: "value",
     agents: "agent_key || identifier",
     documents: "agent_key",
     rollup_daily: "value",
@@ -142,20 +142,22 @@ describe("erasure lookups are index seeks", () => {
     expect(details).not.toMatch(/SCAN (agents|documents)/);
   });
 
-  it("finds the statements naming the keys by the primary key of statement_index", async () => {
-    const details = await planOf(STATEMENTS_NAMING_SQL, "s", "related_agent", JSON.stringify(["a", "b"]));
-    expect(details).toMatch(/SEARCH i USING (PRIMARY KEY|INDEX sqlite_autoindex_statement_index_1) \(store_id=\? AND kind=\? AND value=\?\)/);
-    expect(details).not.toMatch(/SCAN (i|statement_index)\b/);
+  it("finds the statements naming the keys by the dictionary and the primary key of index_entries", async () => {
+    const details = await planOf(STATEMENTS_NAMING_SQL, "s", 2, JSON.stringify(["a", "b"]), 10);
+    expect(details).toMatch(/SEARCH v USING COVERING INDEX index_values_store_kind_value \(store_id=\? AND kind=\? AND value=\?\)/);
+    expect(details).toMatch(/SEARCH e USING PRIMARY KEY \(value_id=\?\)/);
+    expect(details).toMatch(/SEARCH r USING (COVERING )?INDEX statement_refs_target \(store_id=\? AND target_id=\?\)/);
+    expect(details).not.toMatch(/SCAN (v|e|r|t|index_values|index_entries|statement_refs|statements)\b/);
   });
 
   it.each([
-    ["preview of statements and attachments", STATEMENTS_AND_ATTACHMENTS_SQL, ["s", "related_agent", '["a"]', 10]],
+    ["preview of statements and attachments", STATEMENTS_AND_ATTACHMENTS_SQL, ["s", 2, '["a"]', 10]],
     ["preview of documents", DOCUMENTS_SQL, ["s", '["a"]']],
     ["preview of agents", AGENTS_SQL, ["s", '["a"]']],
     ["document sets to erase", DOCUMENT_SETS_SQL, ["s", '["a"]', 20]],
   ] as const)("the %s never scans a table", async (_name, sql, params) => {
     const details = await planOf(sql, ...params);
     expect(details).toMatch(/SEARCH/);
-    expect(details).not.toMatch(/SCAN (statements|statement_index|statement_attachments|documents|agents|i|a|o)\b/);
+    expect(details).not.toMatch(/SCAN (statements|index_values|index_entries|statement_refs|statement_attachments|documents|agents|v|e|r|t|a|o)\b/);
   });
 });

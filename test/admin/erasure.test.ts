@@ -80,7 +80,7 @@ async function tracesIn(storeId: string): Promise<string[]> {
   const found: string[] = [];
   const columns: Record<string, string[]> = {
     statements: ["statement"],
-    statement_index: ["value"],
+    index_values: ["value"],
     agents: ["agent_key", "identifier", "names"],
     documents: ["agent_key"],
   };
@@ -145,7 +145,7 @@ describe("erasure of an agent", () => {
     expect(await tracesIn(credential.storeId)).toEqual([
       "statements.statement: tess.target x1",
       "statements.statement: Tess Target x1",
-      "statement_index.value: tess.target x1",
+      "index_values.value: tess.target x1",
     ]);
   });
 

@@ -86,7 +86,7 @@ describe("name lookups", () => {
   it.each(Object.entries(NAMES_SQL))("%s seeks by key for each id, never scans a table", async (_name, sql) => {
     const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind("s", "[]").all<{ detail: string }>();
     const details = results.map((r) => r.detail);
-    expect(details.join("\n")).toMatch(/SEARCH (s|i|activities|agents) USING/);
-    for (const detail of details) expect(detail, details.join("\n")).not.toMatch(/^SCAN (statements|statement_index|activities|agents|s|i)\b/);
+    expect(details.join("\n")).toMatch(/SEARCH (s|v|e|activities|agents) USING/);
+    for (const detail of details) expect(detail, details.join("\n")).not.toMatch(/^SCAN (statements|index_values|index_entries|activities|agents|s|v|e)\b/);
   });
 });

@@ -14,7 +14,8 @@ export function fuzzOptions(seed: number, numRuns = 60): { seed: number; numRuns
 
 const TABLES = [
   "statements",
-  "statement_index",
+  "index_values",
+  "index_entries",
   "statement_refs",
   "activities",
   "agents",

@@ -7,7 +7,6 @@ import { consistentThroughOf, consistentThroughQuery } from "./consistent-throug
 import { chunkJsonArrays } from "./json-chunks";
 import type { RecordedStatement } from "./statement";
 import type { StatementFacts } from "./statement-index";
-import { PROPAGATE_REFS_SQL } from "./statement-refs";
 import { MARK_VOIDED_SQL } from "./voiding";
 
 export type PreparedStatement = {
@@ -43,18 +42,24 @@ SELECT ?1, j.value ->> 0,
   j.value ->> 1, j.value ->> 2, j.value ->> 3, ?2, ?3, j.value ->> 4
 FROM json_each(?4) j ORDER BY j.key`;
 
-// Rows are grouped per statement ([id, [[kind, value, usage], ...]]) so the seq is looked up once per
-// statement. They are distinct by construction (statement-index.ts merges usages), so no conflict clause.
+// The dictionary first: each distinct [kind, value] of the batch, once per store (an existing one writes nothing).
+export const INSERT_INDEX_VALUES_SQL = `
+INSERT OR IGNORE INTO index_values (store_id, kind, value)
+SELECT ?1, j.value ->> 0, j.value ->> 1 FROM json_each(?2) j`;
+
+// Rows are grouped per statement ([id, [[kind, value, roles], ...]]) so the seq is looked up once per statement.
+// They are distinct by construction (statement-index.ts merges roles), so no conflict clause.
 export const INSERT_INDEX_SQL = `
-INSERT INTO statement_index (store_id, kind, value, seq, usage)
-SELECT ?1, r.value ->> 0, r.value ->> 1, s.seq, r.value ->> 2
+INSERT INTO index_entries (value_id, seq, roles)
+SELECT v.id, s.seq, r.value ->> 2
 FROM json_each(?2) j
   CROSS JOIN statements s ON s.store_id = ?1 AND s.id = j.value ->> 0
-  CROSS JOIN json_each(j.value, '$[1]') r`;
+  CROSS JOIN json_each(j.value, '$[1]') r
+  CROSS JOIN index_values v ON v.store_id = ?1 AND v.kind = r.value ->> 0 AND v.value = r.value ->> 1`;
 
 export const INSERT_REFS_SQL = `
-INSERT INTO statement_refs (store_id, target_id, seq)
-SELECT ?1, j.value ->> 1, s.seq
+INSERT INTO statement_refs (store_id, seq, target_id)
+SELECT ?1, s.seq, j.value ->> 1
 FROM json_each(?2) j CROSS JOIN statements s ON s.store_id = ?1 AND s.id = j.value ->> 0`;
 
 // The canonical definition (1.0.3 Data 2.4.4.1): json_patch merges language maps (name, description) and
@@ -71,6 +76,8 @@ const MERGED_DEFINITION = `json_patch(
 // reached (a first definition can be larger, up to the statement's own cap of 800,000 bytes).
 export const MAX_DEFINITION_BYTES = 100_000;
 
+// A definition the merge leaves as it is writes nothing (D1 bills every row written, and most statements repeat
+// the definitions already stored).
 export const UPSERT_ACTIVITIES_SQL = `
 INSERT INTO activities (store_id, activity_id, definition, updated_ms)
 SELECT ?1, j.value ->> 0, j.value -> 1, ?2 FROM json_each(?3) j WHERE true
@@ -79,11 +86,12 @@ ON CONFLICT (store_id, activity_id) DO UPDATE SET
     (SELECT merged FROM (SELECT ${MERGED_DEFINITION} AS merged)
      WHERE length(CAST(merged AS BLOB)) <= ${MAX_DEFINITION_BYTES}),
     activities.definition),
-  updated_ms = excluded.updated_ms`;
+  updated_ms = excluded.updated_ms
+WHERE ${MERGED_DEFINITION} IS NOT activities.definition`;
 
 // Bounded rows: an agent keeps its MAX_AGENT_NAMES most recently seen distinct names (oldest first), and only as
 // many of the newest as fit in MAX_AGENT_NAMES_BYTES (the newest name is always kept). A name seen again moves
-// to the end.
+// to the end; an agent sent without a name, or with the name it was last seen with, writes nothing.
 export const MAX_AGENT_NAMES = 20;
 export const MAX_AGENT_NAMES_BYTES = 100_000;
 
@@ -101,7 +109,63 @@ ON CONFLICT (store_id, agent_key) DO UPDATE SET
         UNION ALL SELECT value, 1000000 + key FROM json_each(excluded.names)) GROUP BY value))
     WHERE n = 1 OR (n <= ${MAX_AGENT_NAMES} AND bytes <= ${MAX_AGENT_NAMES_BYTES})
     ORDER BY pos)),
-  updated_ms = excluded.updated_ms`;
+  updated_ms = excluded.updated_ms
+WHERE json_array_length(excluded.names) > 0
+  AND excluded.names ->> '$[#-1]' IS NOT agents.names ->> '$[#-1]'`;
+
+/** One named group of the insert's SQL, in batch order. */
+export type InsertStep = {
+  name: "statements" | "index values" | "index entries" | "statement refs" | "voiding" | "activities" | "agents";
+  bound: D1PreparedStatement[];
+};
+
+/**
+ * The insert of a batch of statements, as named steps in the order they must run (index rows and voiding read the
+ * statement rows inserted before them). insertStatements runs them in one D1 batch; the bench's insert breakdown
+ * (src/bench/insert-breakdown.ts) runs the same steps one transaction each, so the two never drift apart.
+ */
+export function insertPlan(
+  db: D1Database,
+  storeId: string,
+  credentialId: string,
+  acceptedUnder: string,
+  statements: readonly PreparedStatement[],
+  now = Date.now(),
+): InsertStep[] {
+  const step = (name: InsertStep["name"], sql: string, rows: unknown[], ...before: unknown[]): InsertStep => ({
+    name,
+    bound: chunkJsonArrays(rows).map((chunk) => db.prepare(sql).bind(storeId, ...before, chunk)),
+  });
+  return [
+    step(
+      "statements",
+      INSERT_STATEMENTS_SQL,
+      statements.map((s) => [s.id, s.verbId, s.registration ?? null, s.voidsId ?? null, s.json]),
+      credentialId,
+      acceptedUnder,
+    ),
+    step("index values", INSERT_INDEX_VALUES_SQL, distinctIndexValues(statements)),
+    step(
+      "index entries",
+      INSERT_INDEX_SQL,
+      statements.map((s) => [s.id, s.facts.index.map((row) => [row.kind, row.value, row.roles])]),
+    ),
+    step("statement refs", INSERT_REFS_SQL, statements.filter((s) => s.refTarget).map((s) => [s.id, s.refTarget])),
+    step("voiding", MARK_VOIDED_SQL, statements.flatMap((s) => (s.voidsId ? [s.id, s.voidsId] : [s.id]))),
+    step(
+      "activities",
+      UPSERT_ACTIVITIES_SQL,
+      withoutRepeats(statements.flatMap((s) => s.facts.activities.map((a) => [a.id, a.definition]))),
+      now,
+    ),
+    step(
+      "agents",
+      UPSERT_AGENTS_SQL,
+      withoutRepeats(statements.flatMap((s) => s.facts.agents.map((a) => [a.key, a.identifier, a.name ? [a.name] : []]))),
+      now,
+    ),
+  ];
+}
 
 /**
  * Inserts statements the store does not hold yet, with everything derived from them, atomically; fails with
@@ -120,42 +184,33 @@ export async function insertStatements(
    */
   alongside: { beforeVoiding?: readonly D1PreparedStatement[]; after?: readonly D1PreparedStatement[] } = {},
 ): Promise<{ consistentThrough: string }> {
-  const now = Date.now();
-  const bound: D1PreparedStatement[] = [];
-  const add = (sql: string, rows: unknown[], ...before: unknown[]) => {
-    for (const chunk of chunkJsonArrays(rows)) bound.push(db.prepare(sql).bind(storeId, ...before, chunk));
-  };
-  add(
-    INSERT_STATEMENTS_SQL,
-    statements.map((s) => [s.id, s.verbId, s.registration ?? null, s.voidsId ?? null, s.json]),
-    credentialId,
-    acceptedUnder,
-  );
-  add(
-    INSERT_INDEX_SQL,
-    statements.map((s) => [s.id, s.facts.index.map((row) => [row.kind, row.value, row.usage])]),
-  );
-  const refs = statements.filter((s) => s.refTarget).map((s) => [s.id, s.refTarget]);
-  add(INSERT_REFS_SQL, refs);
-  // Propagation and voiding read the rows inserted above, so they come after them in the batch.
-  for (const chunk of chunkJsonArrays(statements.map((s) => s.id))) {
-    bound.push(db.prepare(PROPAGATE_REFS_SQL).bind(storeId, chunk, JSON.stringify(refs)));
-  }
-  const voidCandidates = statements.flatMap((s) => (s.voidsId ? [s.id, s.voidsId] : [s.id]));
-  bound.push(...(alongside.beforeVoiding ?? []));
-  add(MARK_VOIDED_SQL, voidCandidates);
-  add(
-    UPSERT_ACTIVITIES_SQL,
-    statements.flatMap((s) => s.facts.activities.map((a) => [a.id, a.definition])),
-    now,
-  );
-  add(
-    UPSERT_AGENTS_SQL,
-    statements.flatMap((s) => s.facts.agents.map((a) => [a.key, a.identifier, a.name ? [a.name] : []])),
-    now,
+  const bound = insertPlan(db, storeId, credentialId, acceptedUnder, statements).flatMap((step) =>
+    step.name === "voiding" ? [...(alongside.beforeVoiding ?? []), ...step.bound] : step.bound,
   );
   const results = await db.batch([...bound, ...(alongside.after ?? []), consistentThroughQuery(db, storeId)]);
   return { consistentThrough: consistentThroughOf(results[results.length - 1]!) };
+}
+
+/** Each [kind, value] the batch's index rows name, once. */
+function distinctIndexValues(statements: readonly PreparedStatement[]): [number, string][] {
+  const seen = new Map<string, [number, string]>();
+  for (const s of statements) for (const row of s.facts.index) seen.set(`${row.kind}\n${row.value}`, [row.kind, row.value]);
+  return [...seen.values()];
+}
+
+/**
+ * Upsert rows [key, ...] without those that repeat the previous row for the same key: applying the same merge
+ * twice in a row changes nothing (json_patch and the name list are idempotent), so the result is the same as
+ * sending every row, in fewer rows processed.
+ */
+function withoutRepeats<Row extends unknown[]>(rows: Row[]): Row[] {
+  const last = new Map<unknown, string>();
+  return rows.filter((row) => {
+    const text = JSON.stringify(row);
+    if (last.get(row[0]) === text) return false;
+    last.set(row[0], text);
+    return true;
+  });
 }
 
 /** True for the error D1 raises when a concurrent request inserted one of the same ids first. */

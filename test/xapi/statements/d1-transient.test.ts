@@ -131,14 +131,14 @@ describe("transient D1 errors on PUT/POST /statements", () => {
     expect(writeBatches()).toBe(2);
     expect(await storedCount([id])).toBe(1);
     const index = await env.DB.prepare(
-      "SELECT count(*) AS n FROM statement_index WHERE seq = (SELECT seq FROM statements WHERE id = ?1)",
+      "SELECT count(*) AS n FROM index_entries WHERE seq = (SELECT seq FROM statements WHERE id = ?1) AND value_id IN (SELECT id FROM index_values)",
     )
       .bind(id)
       .first<{ n: number }>();
     const control = crypto.randomUUID();
     expect((await postWith(env.DB, statement({ id: control, object: { objectType: "Activity", id: `http://example.com/lost/${control}` } }))).status).toBe(200);
     const controlIndex = await env.DB.prepare(
-      "SELECT count(*) AS n FROM statement_index WHERE seq = (SELECT seq FROM statements WHERE id = ?1)",
+      "SELECT count(*) AS n FROM index_entries WHERE seq = (SELECT seq FROM statements WHERE id = ?1) AND value_id IN (SELECT id FROM index_values)",
     )
       .bind(control)
       .first<{ n: number }>();

@@ -1,29 +1,43 @@
+// The query index (schema.ts index_values + index_entries): one row per (statement, value) with its roles, and
+// StatementRef filters answered at query time (query/sql.ts): a referrer writes no row for what its target holds.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { VERSIONS } from "../../helpers";
+import { ROLE } from "../../../src/xapi/statements/statement-index";
+import { VERSIONS, xapi } from "../../helpers";
 import { post, statement, type Json } from "./fixtures";
 
-type Row = { kind: string; value: string; usage: string };
+type Row = { kind: number; value: string; roles: number };
 
 async function indexRows(id: string): Promise<Row[]> {
   const { results } = await env.DB.prepare(
-    `SELECT i.kind, i.value, i.usage FROM statement_index i JOIN statements s ON s.seq = i.seq
-     WHERE s.id = ? ORDER BY i.kind, i.value`,
+    `SELECT v.kind, v.value, e.roles FROM statements s
+       JOIN index_entries e ON e.seq = s.seq JOIN index_values v ON v.id = e.value_id
+     WHERE s.id = ? ORDER BY v.kind, v.value`,
   )
     .bind(id)
     .all<Row>();
   return results;
 }
 
-function keys(rows: Row[], kind: string): Record<string, string> {
-  return Object.fromEntries(rows.filter((r) => r.kind === kind).map((r) => [r.value, r.usage]));
+const KIND = { agent: 1, activity: 2, verb: 3, registration: 4 } as const;
+const { direct: D, mentioned: M, authority: A } = ROLE;
+
+function keys(rows: Row[], kind: keyof typeof KIND): Record<string, number> {
+  return Object.fromEntries(rows.filter((r) => r.kind === KIND[kind]).map((r) => [r.value, r.roles]));
+}
+
+/** Ids of the statements a query returns (one page of up to 500). */
+async function query(params: Record<string, string>, version: string): Promise<string[]> {
+  const res = await xapi(`/statements?${new URLSearchParams({ limit: "500", ...params })}`, { version });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { statements: { id: string }[] }).statements.map((s) => s.id).sort();
 }
 
 const AUTHORITY_KEY = "account:http://lrs.test test-key";
 const activity = (name: string): Json => ({ objectType: "Activity", id: `http://example.com/activities/${name}` });
 const agent = (name: string): Json => ({ objectType: "Agent", mbox: `mailto:${name}@example.com` });
 
-describe.each(VERSIONS)("statement_index rows (%s)", (version) => {
+describe.each(VERSIONS)("query index rows (%s)", (version) => {
   it("indexes every usage of agents, activities, the verb and the registration", async () => {
     const registration = crypto.randomUUID();
     const { status, ids } = await post(
@@ -47,27 +61,24 @@ describe.each(VERSIONS)("statement_index rows (%s)", (version) => {
     expect(status).toBe(200);
     const rows = await indexRows(ids[0]!);
     expect(keys(rows, "agent")).toEqual({
-      "mbox:mailto:group@example.com": "actor",
-      "mbox:mailto:m1@example.com": "actor.member",
+      "mbox:mailto:group@example.com": D | M,
+      "mbox:mailto:m1@example.com": D | M,
+      "mbox:mailto:instructor@example.com": M,
+      "mbox:mailto:t1@example.com": M,
+      "mbox:mailto:t2@example.com": M,
+      [AUTHORITY_KEY]: A,
     });
-    expect(keys(rows, "related_agent")).toEqual({
-      "mbox:mailto:group@example.com": "actor",
-      "mbox:mailto:m1@example.com": "actor.member",
-      "mbox:mailto:instructor@example.com": "context.instructor",
-      "mbox:mailto:t1@example.com": "context.team.member",
-      "mbox:mailto:t2@example.com": "context.team.member",
-      [AUTHORITY_KEY]: "authority",
+    expect(keys(rows, "activity")).toEqual({
+      "http://example.com/activities/object": D | M,
+      "http://example.com/activities/parent": M,
+      "http://example.com/activities/grouping": M,
+      "http://example.com/activities/category": M,
+      "http://example.com/activities/other": M,
     });
-    expect(keys(rows, "activity")).toEqual({ "http://example.com/activities/object": "object" });
-    expect(keys(rows, "related_activity")).toEqual({
-      "http://example.com/activities/object": "object",
-      "http://example.com/activities/parent": "context.contextActivities.parent",
-      "http://example.com/activities/grouping": "context.contextActivities.grouping",
-      "http://example.com/activities/category": "context.contextActivities.category",
-      "http://example.com/activities/other": "context.contextActivities.other",
-    });
-    expect(keys(rows, "verb")).toEqual({ "http://adlnet.gov/expapi/verbs/experienced": "verb" });
-    expect(keys(rows, "registration")).toEqual({ [registration]: "context.registration" });
+    expect(keys(rows, "verb")).toEqual({ "http://adlnet.gov/expapi/verbs/experienced": D | M });
+    expect(keys(rows, "registration")).toEqual({ [registration]: D | M });
+    // One row per value: 6 agents, 5 activities, the verb, the registration.
+    expect(rows).toHaveLength(13);
   });
 
   it("indexes an Agent object under agent, and a SubStatement's parts only as related", async () => {
@@ -87,22 +98,22 @@ describe.each(VERSIONS)("statement_index rows (%s)", (version) => {
       version,
     );
     const direct = await indexRows(ids[0]!);
-    expect(keys(direct, "agent")["mbox:mailto:object-agent@example.com"]).toBe("object");
+    expect(keys(direct, "agent")["mbox:mailto:object-agent@example.com"]).toBe(D | M);
     const sub = await indexRows(ids[1]!);
-    expect(keys(sub, "agent")).toEqual({ "mbox:mailto:ann@example.com": "actor" });
-    expect(keys(sub, "activity")).toEqual({});
-    expect(keys(sub, "related_agent")).toMatchObject({
-      "mbox:mailto:sub-actor@example.com": "substatement.actor",
-      "mbox:mailto:sub-instructor@example.com": "substatement.context.instructor",
+    expect(keys(sub, "agent")).toEqual({
+      "mbox:mailto:ann@example.com": D | M,
+      "mbox:mailto:sub-actor@example.com": M,
+      "mbox:mailto:sub-instructor@example.com": M,
+      [AUTHORITY_KEY]: A,
     });
-    expect(keys(sub, "related_activity")).toEqual({
-      "http://example.com/activities/sub-object": "substatement.object",
-      "http://example.com/activities/sub-parent": "substatement.context.contextActivities.parent",
+    expect(keys(sub, "activity")).toEqual({
+      "http://example.com/activities/sub-object": M,
+      "http://example.com/activities/sub-parent": M,
     });
-    expect(keys(sub, "verb")).toEqual({ "http://adlnet.gov/expapi/verbs/experienced": "verb" });
+    expect(keys(sub, "verb")).toEqual({ "http://adlnet.gov/expapi/verbs/experienced": D | M });
   });
 
-  it("copies a StatementRef target's rows onto its referrers, whichever arrives first, through chains", async () => {
+  it("matches a StatementRef's referrers at query time, whichever arrives first, through chains, writing no copies", async () => {
     const target = crypto.randomUUID();
     const early = crypto.randomUUID();
     const chained = crypto.randomUUID();
@@ -110,14 +121,20 @@ describe.each(VERSIONS)("statement_index rows (%s)", (version) => {
     // `early` refers to the target before it exists; `chained` refers to `early`.
     expect((await post([ref(early, target)], version)).status).toBe(200);
     expect((await post([ref(chained, early)], version)).status).toBe(200);
-    expect((await post([statement({ id: target, actor: agent("target-actor"), object: activity("t") })], version)).status).toBe(200);
+    const actor = agent(`target-${target}`);
+    const object = activity(`t-${target}`);
+    expect((await post([statement({ id: target, actor, object })], version)).status).toBe(200);
     const late = crypto.randomUUID();
     expect((await post([ref(late, target)], version)).status).toBe(200);
+    const all = [target, early, chained, late].sort();
+    expect(await query({ agent: JSON.stringify(actor) }, version)).toEqual(all);
+    expect(await query({ activity: (object as { id: string }).id }, version)).toEqual(all);
+    // The referrers' own index rows: their actor, verb and authority only (O(1) whatever the target holds).
     for (const id of [early, chained, late]) {
       const rows = await indexRows(id);
-      expect(keys(rows, "agent")["mbox:mailto:target-actor@example.com"], id).toBe("statementref");
-      expect(keys(rows, "activity")["http://example.com/activities/t"], id).toBe("statementref");
-      expect(keys(rows, "verb")["http://adlnet.gov/expapi/verbs/experienced"], id).toBe("verb,statementref");
+      expect(rows.map((r) => r.value).sort(), id).toEqual(
+        ["http://adlnet.gov/expapi/verbs/experienced", "mbox:mailto:ann@example.com", AUTHORITY_KEY].sort(),
+      );
     }
     const { results } = await env.DB.prepare(
       `SELECT s.id FROM statement_refs r JOIN statements s ON s.seq = r.seq WHERE r.target_id = ? ORDER BY s.id`,
@@ -127,33 +144,70 @@ describe.each(VERSIONS)("statement_index rows (%s)", (version) => {
     expect(results.map((r) => r.id)).toEqual([early, late].sort());
   });
 
-  it("terminates on a cycle of StatementRefs, each statement getting the other's rows", async () => {
-    const a = crypto.randomUUID();
-    const b = crypto.randomUUID();
-    const { status } = await post(
-      [
-        statement({ id: a, actor: agent("cycle-a"), object: { objectType: "StatementRef", id: b } }),
-        statement({ id: b, actor: agent("cycle-b"), object: { objectType: "StatementRef", id: a } }),
-      ],
-      version,
-    );
-    expect(status).toBe(200);
-    expect(keys(await indexRows(a), "agent")["mbox:mailto:cycle-b@example.com"]).toBe("statementref");
-    expect(keys(await indexRows(b), "agent")["mbox:mailto:cycle-a@example.com"]).toBe("statementref");
+  it("applies each filter to the referrer's chain: one filter on the referrer, another on its target", async () => {
+    // 1.0.3 Communication 2.1.3 "Filter Conditions for StatementRefs": a targeting statement meets *a filter
+    // condition* when its target meets it, so "Andrew confirmed <Ben passed>" is found by agent=Ben&verb=confirmed.
+    const ben = agent(`ben-${crypto.randomUUID()}`);
+    const andrew = agent(`andrew-${crypto.randomUUID()}`);
+    const confirmed = { id: `http://example.com/verbs/confirmed-${crypto.randomUUID()}` };
+    const passed = crypto.randomUUID();
+    const confirmation = crypto.randomUUID();
+    const other = crypto.randomUUID();
+    expect(
+      (
+        await post(
+          [
+            statement({ id: passed, actor: ben }),
+            statement({ id: confirmation, actor: andrew, verb: confirmed, object: { objectType: "StatementRef", id: passed } }),
+            statement({ id: other, actor: andrew, verb: confirmed }),
+          ],
+          version,
+        )
+      ).status,
+    ).toBe(200);
+    expect(await query({ agent: JSON.stringify(ben), verb: confirmed.id }, version)).toEqual([confirmation]);
+    expect(await query({ agent: JSON.stringify(andrew), verb: confirmed.id }, version)).toEqual([confirmation, other].sort());
+    expect(await query({ agent: JSON.stringify(ben) }, version)).toEqual([confirmation, passed].sort());
   });
 
-  it("propagates within one batch in either order", async () => {
-    const target = crypto.randomUUID();
-    const referrer = crypto.randomUUID();
+  it("terminates on a cycle of StatementRefs, each statement matching through the other", async () => {
+    const a = crypto.randomUUID();
+    const b = crypto.randomUUID();
+    const cycleA = agent(`cycle-a-${a}`);
     const { status } = await post(
       [
-        statement({ id: referrer, object: { objectType: "StatementRef", id: target } }),
-        statement({ id: target, actor: agent("batch-target") }),
+        statement({ id: a, actor: cycleA, object: { objectType: "StatementRef", id: b } }),
+        statement({ id: b, actor: agent(`cycle-b-${b}`), object: { objectType: "StatementRef", id: a } }),
       ],
       version,
     );
     expect(status).toBe(200);
-    expect(keys(await indexRows(referrer), "agent")["mbox:mailto:batch-target@example.com"]).toBe("statementref");
+    expect(await query({ agent: JSON.stringify(cycleA) }, version)).toEqual([a, b].sort());
+  });
+
+  it("matches within one batch in either order, and pages across referrers and direct matches", async () => {
+    const target = crypto.randomUUID();
+    const referrers = Array.from({ length: 5 }, () => crypto.randomUUID());
+    const actor = agent(`batch-target-${target}`);
+    const { status } = await post(
+      [
+        ...referrers.slice(0, 2).map((id) => statement({ id, object: { objectType: "StatementRef", id: target } })),
+        statement({ id: target, actor }),
+        ...referrers.slice(2).map((id) => statement({ id, object: { objectType: "StatementRef", id: target } })),
+      ],
+      version,
+    );
+    expect(status).toBe(200);
+    const seen: string[] = [];
+    let next: string | undefined = `/statements?${new URLSearchParams({ agent: JSON.stringify(actor), limit: "2" })}`;
+    for (let page = 0; next && page < 10; page++) {
+      const res = await xapi(next.replace(/^\/xapi/, ""), { version });
+      const body = (await res.json()) as { statements: { id: string }[]; more: string };
+      expect(body.statements.length).toBeLessThanOrEqual(2);
+      seen.push(...body.statements.map((s) => s.id));
+      next = body.more || undefined;
+    }
+    expect(seen.sort()).toEqual([target, ...referrers].sort());
   });
 });
 
@@ -170,11 +224,11 @@ describe("2.0 context agents and groups", () => {
       }),
       "2.0.0",
     );
-    const related = keys(await indexRows(ids[0]!), "related_agent");
+    const related = keys(await indexRows(ids[0]!), "agent");
     expect(related).toMatchObject({
-      "mbox:mailto:coach@example.com": "context.contextAgents",
-      "mbox:mailto:cg@example.com": "context.contextGroups",
-      "mbox:mailto:cgm@example.com": "context.contextGroups.member",
+      "mbox:mailto:coach@example.com": M,
+      "mbox:mailto:cg@example.com": M,
+      "mbox:mailto:cgm@example.com": M,
     });
   });
 });

@@ -3,9 +3,9 @@
 // of a learner-data table fails this test.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { PROPAGATE_REFS_SQL } from "../../../src/xapi/statements/statement-refs";
 import {
   INSERT_INDEX_SQL,
+  INSERT_INDEX_VALUES_SQL,
   INSERT_REFS_SQL,
   INSERT_STATEMENTS_SQL,
   UPSERT_ACTIVITIES_SQL,
@@ -13,13 +13,13 @@ import {
 } from "../../../src/xapi/statements/statement-rows";
 import { MARK_VOIDED_SQL } from "../../../src/xapi/statements/voiding";
 
-const TABLES = "statements|statement_index|statement_refs|activities|agents";
+const TABLES = "statements|index_values|index_entries|statement_refs|activities|agents";
 
 const SHAPES: [string, string, unknown[]][] = [
   ["insert statements", INSERT_STATEMENTS_SQL, ["default", "c", "2.0.0", "[]"]],
+  ["insert index values", INSERT_INDEX_VALUES_SQL, ["default", "[]"]],
   ["insert index rows", INSERT_INDEX_SQL, ["default", "[]"]],
   ["insert refs", INSERT_REFS_SQL, ["default", "[]"]],
-  ["propagate refs", PROPAGATE_REFS_SQL, ["default", "[]", "[]"]],
   ["mark voided", MARK_VOIDED_SQL, ["default", "[]"]],
   ["upsert activities", UPSERT_ACTIVITIES_SQL, ["default", 1, "[]"]],
   ["upsert agents", UPSERT_AGENTS_SQL, ["default", 1, "[]"]],

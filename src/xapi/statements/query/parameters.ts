@@ -6,7 +6,7 @@ import type { XapiVersion } from "../../../env";
 import { badRequest } from "../../../errors";
 import { parseAgentParameter } from "../../agents/agent-parameter";
 import { STATEMENT_FORMATS, type StatementFormat } from "../format";
-import type { IndexKind } from "../statement-index";
+import type { FilterKind } from "../statement-index";
 import { parseTimestampParameter } from "../../timestamp-parameter";
 import { isIri, isUuid } from "../validation";
 
@@ -14,8 +14,8 @@ import { isIri, isUuid } from "../validation";
 export const MAX_LIMIT = 500;
 
 
-/** One equality filter answered by the statement_index table. */
-export type IndexFilter = { kind: IndexKind; value: string };
+/** One equality filter answered by the query index (index_values + index_entries). */
+export type IndexFilter = { kind: FilterKind; value: string };
 
 export type StatementQuery = {
   filters: IndexFilter[];

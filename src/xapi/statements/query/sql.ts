@@ -1,10 +1,18 @@
 // The SQL of statement queries, kept apart from execution so a test can EXPLAIN exactly what runs.
-// Shape: one filter drives (an index seek on statement_index (store, kind, value, seq) walked in seq order),
-// every other filter is an EXISTS probe on that same primary key, and the statement row is fetched by its
-// rowid. since/until become seq bounds found by one seek on statements (store_id, stored_ms), because
-// stored_ms never decreases as seq grows. CROSS JOIN and INDEXED BY pin this plan: the planner may not
-// turn a query into a walk over the store's statements. The byte budget wraps that page in a window over
-// its at most `fetch` rows (sorted in memory by SQLite, never the store).
+// Shape: one filter drives (a seek on index_entries (value_id, seq) walked in seq order, the value's id looked up
+// once in index_values), every other filter is an EXISTS probe on that same primary key, and the statement row is
+// fetched by its rowid. since/until become seq bounds found by one seek on statements (store_id, stored_ms),
+// because stored_ms never decreases as seq grows. CROSS JOIN and INDEXED BY pin this plan: the planner may not turn
+// a query into a walk over the store's statements. The byte budget wraps that page in a window over its at most
+// `fetch` rows (sorted in memory by SQLite, never the store).
+//
+// StatementRefs (1.0.3 Communication 2.1.3 "Filter Conditions for StatementRefs"; 9274.1.1 4.1.6.1): a statement
+// whose object is a StatementRef meets a filter when it, or the statement it targets (recursively, a -> b -> c),
+// meets that filter; since/until/limit apply to the referring statement. Answered at query time: besides the
+// statements matching every filter themselves, the page walks the store's statement_refs rows in seq order and
+// follows each one's chain. That walk stops at the seq of the fetch-th direct match (a page of direct matches
+// never needs a referrer beyond it), so it reads only the referring statements within the page's range.
+import { filterTarget } from "../statement-index";
 import type { IndexFilter } from "./parameters";
 
 export type QueryPlan = {
@@ -32,56 +40,63 @@ export type BuiltSql = { sql: string; params: (string | number)[] };
 // statements from exhausting the Worker's memory; `more` continues after the last statement served.
 export const PAGE_TEXT_BUDGET = 4_000_000;
 
-export function buildStatementQuerySql(plan: QueryPlan): BuiltSql {
-  const params: (string | number)[] = [];
-  const [driver, ...others] = plan.filters;
-  const seqColumn = driver ? "d.seq" : "s.seq";
+/** The dictionary id of a filter's value (NULL when the store never saw it: the seek then finds nothing). */
+function valueIdSql(filter: IndexFilter, params: (string | number)[], storeId: string): string {
+  params.push(storeId, filterTarget(filter.kind).valueKind, filter.value);
+  return "(SELECT id FROM index_values WHERE store_id = ? AND kind = ? AND value = ?)";
+}
+
+/** `alias`'s index row is one the filter accepts (the plain agent/activity filters want the direct role). */
+function rolesSql(filter: IndexFilter, alias: string): string {
+  const roles = filterTarget(filter.kind).roles;
+  return roles ? ` AND (${alias}.roles & ${roles}) <> 0` : "";
+}
+
+/** EXISTS: the statement at `seqExpr` meets `filter` itself. */
+function meetsSql(filter: IndexFilter, seqExpr: string, params: (string | number)[], storeId: string): string {
+  const id = valueIdSql(filter, params, storeId);
+  return `EXISTS (SELECT 1 FROM index_entries AS f WHERE f.value_id = ${id} AND f.seq = ${seqExpr}${rolesSql(filter, "f")})`;
+}
+
+/** The seq range of since/until and the keyset, on column `seq`, as SQL conditions. */
+function seqBounds(plan: QueryPlan, seq: string, params: (string | number)[]): string[] {
   const where: string[] = [];
-  let from: string;
-  if (driver) {
-    from = "statement_index AS d CROSS JOIN statements AS s ON s.seq = d.seq";
-    where.push("d.store_id = ? AND d.kind = ? AND d.value = ?");
-    params.push(plan.storeId, driver.kind, driver.value);
-  } else {
-    const index = plan.credentialId ? "statements_store_credential" : "statements_store_seq";
-    from = `statements AS s INDEXED BY ${index}`;
-  }
-  where.push("s.store_id = ?");
-  params.push(plan.storeId);
-  if (plan.credentialId !== undefined) {
-    where.push("s.credential_id = ?");
-    params.push(plan.credentialId);
-  }
   if (plan.sinceMs !== undefined) {
     // The first statement stored after `since`; NULL (no rows) when there is none.
     where.push(
-      `${seqColumn} >= (SELECT seq FROM statements INDEXED BY statements_store_stored WHERE store_id = ? AND stored_ms > ? ORDER BY stored_ms, seq LIMIT 1)`,
+      `${seq} >= (SELECT seq FROM statements INDEXED BY statements_store_stored WHERE store_id = ? AND stored_ms > ? ORDER BY stored_ms, seq LIMIT 1)`,
     );
     params.push(plan.storeId, plan.sinceMs);
   }
   if (plan.untilMs !== undefined) {
     where.push(
-      `${seqColumn} <= (SELECT seq FROM statements INDEXED BY statements_store_stored WHERE store_id = ? AND stored_ms <= ? ORDER BY stored_ms DESC, seq DESC LIMIT 1)`,
+      `${seq} <= (SELECT seq FROM statements INDEXED BY statements_store_stored WHERE store_id = ? AND stored_ms <= ? ORDER BY stored_ms DESC, seq DESC LIMIT 1)`,
     );
     params.push(plan.storeId, plan.untilMs);
   }
   if (plan.afterSeq !== undefined) {
-    where.push(`${seqColumn} ${plan.ascending ? ">" : "<"} ?`);
+    where.push(`${seq} ${plan.ascending ? ">" : "<"} ?`);
     params.push(plan.afterSeq);
   }
-  for (const filter of others) {
-    where.push(
-      `EXISTS (SELECT 1 FROM statement_index AS f WHERE f.store_id = ? AND f.kind = ? AND f.value = ? AND f.seq = ${seqColumn})`,
-    );
-    params.push(plan.storeId, filter.kind, filter.value);
+  return where;
+}
+
+/** Conditions on the statement row `s` itself: its store, read-mine, not voided. */
+function rowConditions(plan: QueryPlan, params: (string | number)[]): string[] {
+  const where = ["s.store_id = ?"];
+  params.push(plan.storeId);
+  if (plan.credentialId !== undefined) {
+    where.push("s.credential_id = ?");
+    params.push(plan.credentialId);
   }
   // 1.0.3 Communication 2.1.4.s1.b1: voided statements never appear in query results.
   if (!plan.includeVoided) where.push("s.voided = 0");
+  return where;
+}
+
+export function buildStatementQuerySql(plan: QueryPlan): BuiltSql {
   const direction = plan.ascending ? "ASC" : "DESC";
-  const page =
-    `SELECT s.seq AS seq, s.stored_ms AS storedMs, s.statement AS statement FROM ${from} ` +
-    `WHERE ${where.join(" AND ")} ORDER BY ${seqColumn} ${direction} LIMIT ?`;
-  params.push(plan.fetch);
+  const { sql: page, params } = plan.filters.length === 0 ? unfilteredPage(plan, direction) : filteredPage(plan, direction);
   if (plan.maxBytes === undefined) return { sql: page, params };
   // The page stops once its statements reach maxBytes (the row that crosses it still comes, so a page is
   // never empty): the Worker's memory is bounded by the budget, not by how large statements are. `matched`
@@ -94,12 +109,74 @@ export function buildStatementQuerySql(plan: QueryPlan): BuiltSql {
   return { sql, params };
 }
 
+/** No filter: the store's statements in seq order (StatementRefs play no part). */
+function unfilteredPage(plan: QueryPlan, direction: string): BuiltSql {
+  const params: (string | number)[] = [];
+  const index = plan.credentialId ? "statements_store_credential" : "statements_store_seq";
+  const where = [...rowConditions(plan, params), ...seqBounds(plan, "s.seq", params)];
+  params.push(plan.fetch);
+  return {
+    sql:
+      `SELECT s.seq AS seq, s.stored_ms AS storedMs, s.statement AS statement FROM statements AS s INDEXED BY ${index} ` +
+      `WHERE ${where.join(" AND ")} ORDER BY s.seq ${direction} LIMIT ?`,
+    params,
+  };
+}
+
+/**
+ * Filters: the union of `direct` (statements meeting every filter themselves: the driver's seek, the others
+ * probed) and `referring` (statements with a StatementRef whose chain, themselves included, meets each filter),
+ * the first `fetch` of them in seq order.
+ */
+function filteredPage(plan: QueryPlan, direction: string): BuiltSql {
+  const params: (string | number)[] = [];
+  const [driver, ...others] = plan.filters as [IndexFilter, ...IndexFilter[]];
+  const cmp = plan.ascending ? "<=" : ">=";
+
+  const directWhere = [`d.value_id = ${valueIdSql(driver, params, plan.storeId)}${rolesSql(driver, "d")}`];
+  directWhere.push(...rowConditions(plan, params), ...seqBounds(plan, "d.seq", params));
+  for (const filter of others) directWhere.push(meetsSql(filter, "d.seq", params, plan.storeId));
+  const direct =
+    `SELECT d.seq AS seq FROM index_entries AS d CROSS JOIN statements AS s ON s.seq = d.seq ` +
+    `WHERE ${directWhere.join(" AND ")} ORDER BY d.seq ${direction} LIMIT ?`;
+  params.push(plan.fetch);
+
+  // The fetch-th direct match: no referring statement past it can be on this page.
+  const edge = `SELECT seq FROM direct ORDER BY seq ${direction} LIMIT 1 OFFSET ?`;
+  params.push(plan.fetch - 1);
+  const walkWhere = ["r.store_id = ?"];
+  params.push(plan.storeId);
+  walkWhere.push(...seqBounds(plan, "r.seq", params));
+  // A range bound (not an OR), so the walk is a seek from the keyset to the edge.
+  walkWhere.push(`r.seq ${cmp} coalesce((SELECT seq FROM edge), ${plan.ascending ? "9223372036854775807" : "0"})`);
+  const walk = `SELECT r.seq AS seq FROM statement_refs AS r WHERE ${walkWhere.join(" AND ")}`;
+  // Each walked statement with every statement its StatementRef chain reaches (UNION stops at a cycle).
+  const chain =
+    `SELECT seq, seq FROM walk UNION ` +
+    `SELECT c.root, t.seq FROM chain AS c CROSS JOIN statement_refs AS cr ON cr.store_id = ? AND cr.seq = c.member ` +
+    `CROSS JOIN statements AS t ON t.store_id = ? AND t.id = cr.target_id`;
+  params.push(plan.storeId, plan.storeId);
+  const meets = plan.filters.map((filter) => `max(${meetsSql(filter, "member", params, plan.storeId)}) = 1`);
+  const referring = `SELECT root AS seq FROM chain GROUP BY root HAVING ${meets.join(" AND ")}`;
+
+  const pageWhere = rowConditions(plan, params);
+  params.push(plan.fetch);
+  const sql =
+    `WITH RECURSIVE direct(seq) AS (${direct}), edge(seq) AS (${edge}), walk(seq) AS (${walk}), ` +
+    `chain(root, member) AS (${chain}), referring(seq) AS (${referring}) ` +
+    `SELECT s.seq AS seq, s.stored_ms AS storedMs, s.statement AS statement ` +
+    `FROM (SELECT seq FROM direct UNION SELECT seq FROM referring) AS m CROSS JOIN statements AS s ON s.seq = m.seq ` +
+    `WHERE ${pageWhere.join(" AND ")} ORDER BY s.seq ${direction} LIMIT ?`;
+  return { sql, params };
+}
+
 /** Rows counted per filter, at most `cap` each: enough to pick the most selective filter to drive. */
 export function buildSelectivitySql(storeId: string, filters: readonly IndexFilter[], cap: number): BuiltSql {
   const params: (string | number)[] = [];
   const columns = filters.map((filter, i) => {
-    params.push(storeId, filter.kind, filter.value, cap);
-    return `(SELECT count(*) FROM (SELECT 1 FROM statement_index WHERE store_id = ? AND kind = ? AND value = ? LIMIT ?)) AS c${i}`;
+    const id = valueIdSql(filter, params, storeId);
+    params.push(cap);
+    return `(SELECT count(*) FROM (SELECT 1 FROM index_entries AS f WHERE f.value_id = ${id}${rolesSql(filter, "f")} LIMIT ?)) AS c${i}`;
   });
   return { sql: `SELECT ${columns.join(", ")}`, params };
 }
