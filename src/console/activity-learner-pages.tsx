@@ -14,6 +14,7 @@ import type { ConsoleEnv } from "./console-env";
 import { readDateRange } from "./date-range";
 import { readExplorerPage, readFilters } from "./explorer-query";
 import { lookUpNames } from "./display-names";
+import { readFreshness } from "../rollups/freshness";
 import { Freshness, Outcomes, RangeForm, RankTable, ScoreChart } from "./figure-pages";
 import { Chart, Layout } from "./layout";
 import { StatementList } from "./statement-list";
@@ -32,11 +33,11 @@ export async function activityPage(c: Context<ConsoleEnv>): Promise<Response> {
   const range = readDateRange(search);
   const db = c.get("db");
   const base = storeBase(storeId);
-  const now = Date.now();
   const locale = localeOf(c);
-  const [activity, stats] = await Promise.all([
+  const [activity, stats, freshness] = await Promise.all([
     findCanonicalActivity(db, storeId, activityId),
     activityStats(db, storeId, activityId, range.from, range.to),
+    readFreshness(db, storeId),
   ]);
   const names = await lookUpNames(db, storeId, { learners: stats.learners.map((l) => l.value) }, locale);
   const name = locale.pick(activity.definition?.name);
@@ -49,7 +50,7 @@ export async function activityPage(c: Context<ConsoleEnv>): Promise<Response> {
       <h2>Canonical definition</h2>
       <pre class="json">{JSON.stringify(activity, null, 2)}</pre>
       <RangeForm action={`${base}/activity`} range={range} extra={{ activityId }} />
-      <Freshness now={now} />
+      <Freshness freshness={freshness} locale={locale} />
       <p>
         <span data-figure="activity-statements">{locale.count(stats.statements)}</span> statements by{" "}
         <span data-figure="activity-learners">{locale.count(stats.learnerCount)}</span> learners in this range.
@@ -96,13 +97,13 @@ export async function learnerPage(c: Context<ConsoleEnv>): Promise<Response> {
   const base = storeBase(storeId);
   const canState = hasScope(principal, "state");
   const canProfile = hasScope(principal, "profile");
-  const now = Date.now();
   const locale = localeOf(c);
-  const [person, activity, timeline, docs] = await Promise.all([
+  const [person, activity, timeline, docs, freshness] = await Promise.all([
     findPerson(db, storeId, agent, key),
     learnerActivity(db, storeId, key, range.from, range.to),
     readExplorerPage(db, c.env, principal, readFilters(new URLSearchParams({ agent: key })), { limit: 20 }),
     canState || canProfile ? listAgentDocuments(db, storeId, key) : Promise.resolve([]),
+    readFreshness(db, storeId),
   ]);
   const visible = docs.filter((d) => (d.kind === "state" ? canState : canProfile));
   const names = await lookUpNames(db, storeId, { activities: activity.activities.map((a) => a.value) }, locale);
@@ -112,7 +113,7 @@ export async function learnerPage(c: Context<ConsoleEnv>): Promise<Response> {
       <h2>Person</h2>
       <pre class="json" data-person>{JSON.stringify(person, null, 2)}</pre>
       <RangeForm action={`${base}/learner`} range={range} extra={{ agent: key }} />
-      <Freshness now={now} />
+      <Freshness freshness={freshness} locale={locale} />
       <p>
         <span data-figure="learner-statements">{locale.count(activity.statements)}</span> statements in this range.
       </p>

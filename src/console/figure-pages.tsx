@@ -2,6 +2,7 @@
 // top rows (display-names.ts), numbers in the viewer's locale (viewer-locale.ts).
 import type { Context } from "hono";
 import { bucketRange } from "../rollups/dimensions";
+import { PENDING_CAP, readFreshness, type Freshness as CountedThrough } from "../rollups/freshness";
 import {
   completionAndPassRates,
   firstDay,
@@ -57,7 +58,7 @@ export async function overviewPage(c: Context<ConsoleEnv>): Promise<Response> {
           </div>
         ))}
       </dl>
-      <Freshness now={now} />
+      <Freshness freshness={counts.freshness} locale={locale} />
       <RangeForm action={storeBase(storeId)} range={range} resolution={resolution} />
       <Chart
         id="statements-per-day"
@@ -91,13 +92,13 @@ export async function dashboardPage(c: Context<ConsoleEnv>): Promise<Response> {
   if (!principal) return c.html(<Forbidden frame={{ ...frame, title: "Dashboard" }} scope="statements/read" />, 403);
   const range = readDateRange(new URL(c.req.url).searchParams);
   const db = c.get("db");
-  const now = Date.now();
   const locale = localeOf(c);
-  const [verbs, activities, outcomes, scores] = await Promise.all([
+  const [verbs, activities, outcomes, scores, freshness] = await Promise.all([
     topVerbs(db, storeId, range.from, range.to),
     topActivities(db, storeId, range.from, range.to),
     completionAndPassRates(db, storeId, range.from, range.to),
     scoreHistogram(db, storeId, range.from, range.to),
+    readFreshness(db, storeId),
   ]);
   const names = await lookUpNames(
     db,
@@ -109,7 +110,7 @@ export async function dashboardPage(c: Context<ConsoleEnv>): Promise<Response> {
   return c.html(
     <Layout {...frame} title="Dashboard">
       <RangeForm action={`${base}/dashboard`} range={range} />
-      <Freshness now={now} />
+      <Freshness freshness={freshness} locale={locale} />
       <div class="cards">
         <section class="card">
           <h2>Top verbs</h2>
@@ -148,14 +149,17 @@ export async function dashboardPage(c: Context<ConsoleEnv>): Promise<Response> {
 }
 
 /**
- * When the figures were read. Rollups are written in the statements' own transaction, so they are live:
- * the time of this request is their time (no extra query).
+ * How far the figures reach: the rollups are counted off the request path (src/rollups/aggregate.ts), usually
+ * within a second of each write, so a page says up to which stored time they count and what waits.
  */
-export function Freshness(props: { now: number }) {
-  const time = new Date(props.now).toISOString().slice(11, 19);
+export function Freshness(props: { freshness: CountedThrough; locale: ViewerLocale }) {
+  const { countedThroughMs, pending } = props.freshness;
+  const through = countedThroughMs === null ? undefined : `${new Date(countedThroughMs).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+  const waiting = pending > PENDING_CAP ? `More than ${props.locale.count(PENDING_CAP)}` : props.locale.count(pending);
   return (
-    <p class="freshness" data-freshness>
-      Figures as of {time} UTC (live: counted as each statement is stored).
+    <p class="freshness" data-freshness data-pending={String(pending)} data-counted-through={countedThroughMs ?? ""}>
+      {through ? `Figures include statements stored up to ${through}.` : "No statement counted yet."}
+      {pending > 0 ? ` ${waiting} statement${pending === 1 ? "" : "s"} stored since not counted yet (counting runs in the background).` : ""}
     </p>
   );
 }

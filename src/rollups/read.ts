@@ -2,6 +2,7 @@
 // (store, dimension, day range) or (store, dimension, value[-prefix], day range); none reads `statements`.
 // Days are 'YYYY-MM-DD' in UTC, both ends inclusive. No row holds 0 (maintain.ts deletes the rows a
 // subtraction empties), so a row's existence means "counted" and distinct counts read the indexes alone.
+import { freshnessOf, freshnessQuery, type Freshness } from "./freshness";
 import { composite, OUTCOMES, type Outcome, SCORE_BUCKETS, SEPARATOR, utcDay } from "./dimensions";
 
 export type DayCount = { day: string; count: number };
@@ -9,6 +10,8 @@ export type DayCount = { day: string; count: number };
 export type HourCount = { hour: string; count: number };
 export type ValueCount = { value: string; count: number };
 export type Totals = {
+  /** how far the counts reach (freshness.ts), read in the same batch */
+  freshness: Freshness;
   /** statements stored on `today` */
   today: number;
   /** statements stored from `weekStart` to `today` */
@@ -83,15 +86,17 @@ export async function firstDay(db: Db, storeId: string): Promise<string | undefi
 }
 
 export async function totals(db: Db, storeId: string, days: { today: string; weekStart: string }): Promise<Totals> {
-  const [today, thisWeek, total, learnersToday, learnersWeek] = await db.batch<{ n: number | null }>([
+  const [today, thisWeek, total, learnersToday, learnersWeek, fresh] = await db.batch<{ n: number | null }>([
     sumQuery(db, storeId, "total", days.today, days.today),
     sumQuery(db, storeId, "total", days.weekStart, days.today),
     sumQuery(db, storeId, "total", "0000-00-00", "9999-99-99"),
     distinctQuery(db, storeId, "learner", days.today, days.today),
     distinctQuery(db, storeId, "learner", days.weekStart, days.today),
+    freshnessQuery(db, storeId),
   ]);
   const n = (r: D1Result<{ n: number | null }> | undefined) => Number(r?.results[0]?.n ?? 0);
   return {
+    freshness: freshnessOf(fresh),
     today: n(today),
     thisWeek: n(thisWeek),
     total: n(total),

@@ -2,6 +2,7 @@
 // the administration pages (stores, credentials with the secret shown once, scopes, erasure with a confirmation).
 import { beforeAll, describe, expect, it } from "vitest";
 import { createCredential, createStore, type TestCredential, xapiAs } from "../admin/admin-helpers";
+import { aggregate } from "../rollups/aggregator";
 import { Browser, figure, statement } from "./console-helpers";
 
 let storeA: TestCredential;
@@ -19,6 +20,9 @@ beforeAll(async () => {
   expect(posted.status).toBe(200);
   storeBIds = (await posted.json()) as string[];
   expect((await xapiAs(storeA, "/statements", { method: "POST", json: statement({ actor: "Al" }) })).status).toBe(200);
+  // The figures count what the stores' rollup aggregators have counted.
+  await aggregate("iso-a");
+  await aggregate("iso-b");
 });
 
 describe("console store isolation", () => {
@@ -139,6 +143,7 @@ describe("console administration", () => {
     const review = await admin.post("/console/admin/stores/iso-b/erase", { agent: "bo@example.com" });
     expect(review.status).toBe(200);
     expect(review.html).toContain('data-erase-subject="true">mbox:mailto:bo@example.com<');
+    await aggregate("iso-b");
     expect(figure((await admin.get("/console/s/iso-b")).html, "total")).toBe("3");
 
     const started = await admin.post("/console/admin/stores/iso-b/erase", { agent: '{"mbox":"mailto:bo@example.com"}', confirm: "yes" });

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { xapi } from "../helpers";
 import { STATEMENT_CSV_COLUMNS } from "../../src/shared/statement-csv.mjs";
+import { aggregate } from "../rollups/aggregator";
 import { Browser, chartValues, figure, statement } from "./console-helpers";
 
 const COURSE = "http://example.com/course/pages";
@@ -13,6 +14,8 @@ const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 async function post(statements: unknown[]): Promise<string[]> {
   const response = await xapi("/statements", { method: "POST", json: statements });
   expect(response.status).toBe(200);
+  // The figures count what the store's rollup aggregator has counted.
+  await aggregate("default");
   return (await response.json()) as string[];
 }
 
