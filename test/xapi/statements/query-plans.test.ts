@@ -1,8 +1,8 @@
 // Every statement query shape is an index seek plus a bounded walk: EXPLAIN QUERY PLAN of the exact SQL the
 // query builder generates must never scan a table (statements, the query index, statement_refs). Without filters
 // nothing is sorted. With filters the page is the union of the driver's walk (at most `fetch` rows) and the
-// StatementRef walk (seq-bounded by the fetch-th direct match), so SQLite sorts only those: the direct rows, the
-// referrers' chains grouped, the referrers, and the union. The last test prints the plan of every descending shape
+// StatementRef candidates (a seq range of statement_refs bounded by the fetch-th direct match, or the referrers of
+// a driver with at most FEW_DRIVER_ROWS rows), so SQLite sorts only those. The last test prints the plan of every descending shape
 // with up to two filters.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -38,9 +38,12 @@ function shapes(): [string, QueryPlan][] {
 }
 
 /** A scan of a table or of one of the query's aliases of a table (CTEs such as `direct` or `chain` are bounded). */
-const TABLE_SCAN = /\bSCAN (s|d|f|r|cr|t|statements|index_entries|index_values|statement_refs)\b/;
-/** Sorts of a filtered page: direct rows, chains grouped by referrer, referrers, and the union (all bounded). */
-const FILTERED_SORTS = 4;
+const TABLE_SCAN = /\bSCAN (s|d|f|n|b|r|br|bt|kr|cr|t|statements|index_entries|index_values|statement_refs)\b/;
+/**
+ * Sorts of a filtered page, all of bounded sets: the direct rows, the referring candidates found forwards and
+ * backwards, their chains grouped by candidate, the referrers, and the union.
+ */
+const FILTERED_SORTS = 5;
 
 async function explain(sql: string, params: (string | number)[]): Promise<string[]> {
   const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();

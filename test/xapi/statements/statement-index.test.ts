@@ -2,6 +2,7 @@
 // StatementRef filters answered at query time (query/sql.ts): a referrer writes no row for what its target holds.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { FEW_DRIVER_ROWS } from "../../../src/xapi/statements/query/sql";
 import { ROLE } from "../../../src/xapi/statements/statement-index";
 import { VERSIONS, xapi } from "../../helpers";
 import { post, statement, type Json } from "./fixtures";
@@ -36,6 +37,20 @@ async function query(params: Record<string, string>, version: string): Promise<s
 const AUTHORITY_KEY = "account:http://lrs.test test-key";
 const activity = (name: string): Json => ({ objectType: "Activity", id: `http://example.com/activities/${name}` });
 const agent = (name: string): Json => ({ objectType: "Agent", mbox: `mailto:${name}@example.com` });
+
+/** Ids of every statement a query returns, following `more` (at most 10 pages), in order. */
+async function allPages(params: Record<string, string>, version: string): Promise<string[]> {
+  const seen: string[] = [];
+  let next: string | undefined = `/statements?${new URLSearchParams({ limit: "500", ...params })}`;
+  for (let page = 0; next && page < 10; page++) {
+    const res = await xapi(next.replace(/^\/xapi/, ""), { version });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { statements: { id: string }[]; more: string };
+    seen.push(...body.statements.map((s) => s.id));
+    next = body.more || undefined;
+  }
+  return seen;
+}
 
 describe.each(VERSIONS)("query index rows (%s)", (version) => {
   it("indexes every usage of agents, activities, the verb and the registration", async () => {
@@ -267,5 +282,24 @@ describe("activities and agents tables", () => {
     expect(JSON.parse(row!.names).sort()).toEqual(["Ann", "Annie"]);
     const authority = await env.DB.prepare("SELECT 1 FROM agents WHERE agent_key = ?").bind(AUTHORITY_KEY).first();
     expect(authority).toBeNull();
+  });
+});
+
+describe("StatementRef matching for a broad driver", () => {
+  it(`walks statement_refs forwards when the driver has over ${FEW_DRIVER_ROWS} rows, and still finds referrers`, async () => {
+    const verb = { id: `http://example.com/verbs/common-${crypto.randomUUID()}` };
+    const common = Array.from({ length: FEW_DRIVER_ROWS + 1 }, () => statement({ id: crypto.randomUUID(), verb }));
+    expect((await post(common, "2.0.0")).status).toBe(200);
+    const oldTarget = (common[0] as { id: string }).id;
+    const referrer = crypto.randomUUID();
+    expect((await post(statement({ id: referrer, object: { objectType: "StatementRef", id: oldTarget } }), "2.0.0")).status).toBe(200);
+    // Newest first: the referrer is on the first page, found by the forward walk (its target is far outside it).
+    const res = await xapi(`/statements?${new URLSearchParams({ verb: verb.id, limit: "3" })}`, { version: "2.0.0" });
+    const body = (await res.json()) as { statements: { id: string }[] };
+    expect(body.statements.map((s) => s.id)).toEqual([referrer, (common.at(-1) as { id: string }).id, (common.at(-2) as { id: string }).id]);
+    // Oldest first, every page: the target on the first, the referrer on the last.
+    const asc = await allPages({ verb: verb.id, ascending: "true" }, "2.0.0");
+    expect(asc).toHaveLength(FEW_DRIVER_ROWS + 2);
+    expect([asc[0], asc.at(-1)]).toEqual([oldTarget, referrer]);
   });
 });

@@ -9,9 +9,10 @@
 // StatementRefs (1.0.3 Communication 2.1.3 "Filter Conditions for StatementRefs"; 9274.1.1 4.1.6.1): a statement
 // whose object is a StatementRef meets a filter when it, or the statement it targets (recursively, a -> b -> c),
 // meets that filter; since/until/limit apply to the referring statement. Answered at query time: besides the
-// statements matching every filter themselves, the page walks the store's statement_refs rows in seq order and
-// follows each one's chain. That walk stops at the seq of the fetch-th direct match (a page of direct matches
-// never needs a referrer beyond it), so it reads only the referring statements within the page's range.
+// statements matching every filter themselves, the page finds candidate referring statements (backwards from the
+// driver's statements when they are few, else forwards over statement_refs in seq order, stopping at the seq of
+// the fetch-th direct match: a page of direct matches never needs a referrer beyond it) and checks each filter on
+// each candidate's chain. Either way the reads are bounded by the page's range or by FEW_DRIVER_ROWS.
 import { filterTarget } from "../statement-index";
 import type { IndexFilter } from "./parameters";
 
@@ -35,6 +36,12 @@ export type QueryPlan = {
 };
 
 export type BuiltSql = { sql: string; params: (string | number)[] };
+
+/**
+ * A driver with at most this many index rows finds its referring statements backwards (its statements, then
+ * statement_refs by target); a broader one walks statement_refs forwards within the page's range.
+ */
+export const FEW_DRIVER_ROWS = 2_000;
 
 // Statement text per page (characters): with the page size capped too, this keeps a page of unusually large
 // statements from exhausting the Worker's memory; `more` continues after the last statement served.
@@ -144,15 +151,34 @@ function filteredPage(plan: QueryPlan, direction: string): BuiltSql {
   // The fetch-th direct match: no referring statement past it can be on this page.
   const edge = `SELECT seq FROM direct ORDER BY seq ${direction} LIMIT 1 OFFSET ?`;
   params.push(plan.fetch - 1);
-  const walkWhere = ["r.store_id = ?"];
+  const untilEdge = (seq: string) =>
+    // A range bound (not an OR), so a walk is a seek from the keyset to the edge.
+    `${seq} ${cmp} coalesce((SELECT seq FROM edge), ${plan.ascending ? "9223372036854775807" : "0"})`;
+  // Which way to find referrers: backwards from the driver's statements when it has few (a learner, a
+  // registration), else forwards over the store's statement_refs up to the edge (a common value fills the page
+  // with direct matches, so the edge is near).
+  const few =
+    `SELECT count(*) <= ${FEW_DRIVER_ROWS} FROM (SELECT 1 FROM index_entries AS n ` +
+    `WHERE n.value_id = ${valueIdSql(driver, params, plan.storeId)}${rolesSql(driver, "n")} LIMIT ${FEW_DRIVER_ROWS + 1})`;
+  const walkWhere = ["(SELECT yes FROM few) = 0", "r.store_id = ?"];
   params.push(plan.storeId);
-  walkWhere.push(...seqBounds(plan, "r.seq", params));
-  // A range bound (not an OR), so the walk is a seek from the keyset to the edge.
-  walkWhere.push(`r.seq ${cmp} coalesce((SELECT seq FROM edge), ${plan.ascending ? "9223372036854775807" : "0"})`);
+  walkWhere.push(...seqBounds(plan, "r.seq", params), untilEdge("r.seq"));
   const walk = `SELECT r.seq AS seq FROM statement_refs AS r WHERE ${walkWhere.join(" AND ")}`;
-  // Each walked statement with every statement its StatementRef chain reaches (UNION stops at a cycle).
+  // The driver's statements and, recursively, the statements referring to them (statement_refs by target).
+  const back =
+    `SELECT b.seq FROM index_entries AS b WHERE (SELECT yes FROM few) = 1 ` +
+    `AND b.value_id = ${valueIdSql(driver, params, plan.storeId)}${rolesSql(driver, "b")} UNION ` +
+    `SELECT br.seq FROM back AS k CROSS JOIN statements AS bt ON bt.seq = k.seq ` +
+    `CROSS JOIN statement_refs AS br INDEXED BY statement_refs_target ON br.store_id = ? AND br.target_id = bt.id`;
+  params.push(plan.storeId);
+  // Referring statements within the page's range, found either way.
+  const rootsWhere = [...seqBounds(plan, "k.seq", params), untilEdge("k.seq")];
+  rootsWhere.push("EXISTS (SELECT 1 FROM statement_refs AS kr WHERE kr.store_id = ? AND kr.seq = k.seq)");
+  params.push(plan.storeId);
+  const roots = `SELECT seq FROM walk UNION SELECT k.seq FROM back AS k WHERE ${rootsWhere.join(" AND ")}`;
+  // Each referring statement with every statement its StatementRef chain reaches (UNION stops at a cycle).
   const chain =
-    `SELECT seq, seq FROM walk UNION ` +
+    `SELECT seq, seq FROM roots UNION ` +
     `SELECT c.root, t.seq FROM chain AS c CROSS JOIN statement_refs AS cr ON cr.store_id = ? AND cr.seq = c.member ` +
     `CROSS JOIN statements AS t ON t.store_id = ? AND t.id = cr.target_id`;
   params.push(plan.storeId, plan.storeId);
@@ -162,7 +188,8 @@ function filteredPage(plan: QueryPlan, direction: string): BuiltSql {
   const pageWhere = rowConditions(plan, params);
   params.push(plan.fetch);
   const sql =
-    `WITH RECURSIVE direct(seq) AS (${direct}), edge(seq) AS (${edge}), walk(seq) AS (${walk}), ` +
+    `WITH RECURSIVE direct(seq) AS (${direct}), edge(seq) AS (${edge}), few(yes) AS (${few}), ` +
+    `walk(seq) AS (${walk}), back(seq) AS (${back}), roots(seq) AS (${roots}), ` +
     `chain(root, member) AS (${chain}), referring(seq) AS (${referring}) ` +
     `SELECT s.seq AS seq, s.stored_ms AS storedMs, s.statement AS statement ` +
     `FROM (SELECT seq FROM direct UNION SELECT seq FROM referring) AS m CROSS JOIN statements AS s ON s.seq = m.seq ` +
