@@ -14,8 +14,7 @@ const wakes = new DebouncedWakes("rollup aggregator");
 
 /** The store's aggregator (one object per store). */
 export function rollupAggregator(env: Bindings, storeId: string): DurableObjectStub<RollupAggregator> {
-  const namespace = (env as unknown as { ROLLUP_AGGREGATOR: DurableObjectNamespace<RollupAggregator> }).ROLLUP_AGGREGATOR;
-  return namespace.get(namespace.idFromName(storeId));
+  return env.ROLLUP_AGGREGATOR.get(env.ROLLUP_AGGREGATOR.idFromName(storeId));
 }
 
 /** After statements of `storeId` committed (run in waitUntil; never throws). */
