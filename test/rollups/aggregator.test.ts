@@ -2,11 +2,15 @@
 // rollup row, voiding takes back only what the cursor already counted, whatever the order of events, and a page
 // whose batch fails leaves cursor and counts as they were. Each order is arranged by holding the store's aggregator
 // (test/rollups/aggregator.ts), and every end state must equal a from-scratch rebuild.
+import { createExecutionContext, createScheduledController, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { storeWithCredential, xapiAs } from "../admin/admin-helpers";
 import { StepBudget } from "../../src/jobs/step-budget";
+import type { Bindings } from "../../src/env";
+import { rollupAggregator } from "../../src/rollups/aggregator-wake";
 import { rebuildRollups, type RebuildCursor } from "../../src/rollups/rebuild";
+import strictWorker from "../strict/strict-worker";
 import { aggregate, cursorOf, holdAggregator } from "./aggregator";
 import { actualCounts, expectedCounts, type Counts } from "./expected";
 import { variedStatements, voidingOf } from "./fixtures";
@@ -129,5 +133,23 @@ describe("rollup aggregator", () => {
     // One upsert per distinct (dimension, day, value) of a page, plus the cursor: far under one row per statement.
     expect(run.rowsWritten / 1000).toBeLessThan(1);
     await expectMatchesRebuild(store.storeId);
+  });
+
+  it("the cron wakes a store's aggregator whose wake was lost", async () => {
+    const store = await storeWithCredential("aggregator-cron");
+    const release = await holdAggregator(store.storeId);
+    await post(store, variedStatements(5));
+    // The wake's alarm is dropped, as if it never arrived: only the cron can find these statements.
+    const stub = rollupAggregator(env as unknown as Bindings, store.storeId);
+    await runInDurableObject(stub, (_instance, state) => state.storage.deleteAlarm());
+    await release();
+    expect(await cursorOf(store.storeId)).toBeUndefined();
+    const ctx = createExecutionContext();
+    await strictWorker.scheduled!(createScheduledController({ cron: "*/10 * * * *" }), env as never, ctx);
+    await waitOnExecutionContext(ctx);
+    const last = await env.DB.prepare("SELECT max(seq) AS seq FROM statements WHERE store_id = ?").bind(store.storeId).first<{ seq: number }>();
+    for (let i = 0; i < 200 && (await cursorOf(store.storeId)) !== last!.seq; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await cursorOf(store.storeId)).toBe(last!.seq);
+    expect(await actualCounts(store.storeId)).toEqual(await expectedCounts(store.storeId));
   });
 });
