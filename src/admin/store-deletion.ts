@@ -28,13 +28,23 @@ const ROW_TABLES = [
   // After the statements: a store re-created under the same id counts its statements from 0.
   "rollup_cursors",
 ];
-/** A chunk of a table's rows of the store, by rowid; index_entries (WITHOUT ROWID) by its store's dictionary values. */
-const STORE_ROWS_SQL = (table: string) =>
-  table === "index_entries"
-    ? `DELETE FROM index_entries WHERE (value_id, seq) IN (
-         SELECT e.value_id, e.seq FROM index_values v CROSS JOIN index_entries e ON e.value_id = v.id
-         WHERE v.store_id = ? LIMIT ?)`
-    : `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE store_id = ? LIMIT ?)`;
+/**
+ * A chunk of a table's rows of the store, by rowid; the WITHOUT ROWID tables by primary key (index_entries through
+ * its store's dictionary values: it has no store_id).
+ */
+const STORE_ROWS_SQL = (table: string) => {
+  switch (table) {
+    case "index_entries":
+      return `DELETE FROM index_entries WHERE (value_id, seq) IN (
+        SELECT e.value_id, e.seq FROM index_values v CROSS JOIN index_entries e ON e.value_id = v.id
+        WHERE v.store_id = ? LIMIT ?)`;
+    case "rollup_daily":
+      return `DELETE FROM rollup_daily WHERE (store_id, dimension, day, value) IN (
+        SELECT store_id, dimension, day, value FROM rollup_daily WHERE store_id = ? LIMIT ?)`;
+    default:
+      return `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE store_id = ? LIMIT ?)`;
+  }
+};
 /** Tables whose rows name an R2 object in `r2_key`. */
 const BLOB_TABLES = ["documents", "attachments"];
 /** Rows per DELETE, and rows or listed objects (so R2 keys, at most 1000 per R2 call) per blob chunk. */

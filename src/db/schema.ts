@@ -50,7 +50,6 @@ export const statements = sqliteTable(
     id: text("id").notNull(),
     storedMs: integer("stored_ms").notNull(),
     verbId: text("verb_id").notNull(),
-    registration: text("registration"),
     /** 1 once a voiding statement targeting this one has been accepted. */
     voided: integer("voided").notNull().default(0),
     /** id of the statement this one voids, when it is a voiding statement. */
@@ -72,7 +71,7 @@ export const statements = sqliteTable(
 /**
  * The query index's dictionary: each (store, kind, value) once, with a number the index rows carry instead of the
  * text (an IRI or agent key is stored once per store, not on every statement naming it). `kind` is one of
- * INDEX_KINDS in src/xapi/statements/statement-index.ts (agent, activity, verb, registration); `value` is the
+ * VALUE_KIND in src/xapi/statements/statement-index.ts (agent, activity, verb, registration); `value` is the
  * agent's identifier key (agents/identifier), the activity or verb IRI, or the registration. Agent values are
  * personal data: erasure deletes them with their rows.
  */
@@ -240,8 +239,10 @@ export const authFailures = sqliteTable("auth_failures", {
 });
 
 /**
- * Per-store, per-day counters for the console (src/rollups), kept in the same D1 batch as statement inserts,
- * voiding and erasure, so charts never scan `statements`. `day` is the UTC day of `stored` ('YYYY-MM-DD').
+ * Per-store, per-day counters for the console (src/rollups), counted off the request path by each store's rollup
+ * aggregator (voiding and erasure subtract what it has already counted), so charts never scan `statements`.
+ * `day` is the UTC day of `stored` ('YYYY-MM-DD'). WITHOUT ROWID (set in migration 0011, drizzle cannot say it):
+ * the primary key is the table, so a row is stored and written once, not twice.
  * `dimension` names what `value` is (src/rollups/dimensions.ts): total (''), verb, activity, learner,
  * activity_learner, learner_activity, activity_score, score, activity_completion, completion. Counts of voided
  * and erased statements are subtracted, and a row brought to 0 is deleted, so every row holds count > 0.

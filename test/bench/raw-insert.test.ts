@@ -50,7 +50,7 @@ describe("POST /bench/raw-insert", () => {
 
     const row = (id: string) =>
       env.DB.prepare(
-        `SELECT store_id, verb_id, registration, voided, voids_id, credential_id, version, statement FROM statements WHERE id = ?`,
+        `SELECT store_id, verb_id, voided, voids_id, credential_id, version, statement FROM statements WHERE id = ?`,
       )
         .bind(id)
         .first<Record<string, unknown>>();

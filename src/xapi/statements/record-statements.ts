@@ -105,7 +105,6 @@ export function prepareStatements(
       statement,
       json,
       verbId: statement.verb.id,
-      registration: statement.context?.registration?.toLowerCase(),
       voidsId: voidedTargetId(statement),
       refTarget: statementRefTarget(statement),
       facts: statementFacts(statement),

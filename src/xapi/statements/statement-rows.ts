@@ -16,7 +16,6 @@ export type PreparedStatement = {
   /** `statement` serialized, as stored. */
   json: string;
   verbId: string;
-  registration?: string;
   voidsId?: string;
   refTarget?: string;
   facts: StatementFacts;
@@ -36,10 +35,10 @@ export type StatementRow = {
 const NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 
 export const INSERT_STATEMENTS_SQL = `
-INSERT INTO statements (store_id, id, stored_ms, verb_id, registration, voids_id, credential_id, version, statement)
+INSERT INTO statements (store_id, id, stored_ms, verb_id, voids_id, credential_id, version, statement)
 SELECT ?1, j.value ->> 0,
   max(${NOW_MS}, coalesce((SELECT max(stored_ms) FROM statements WHERE store_id = ?1) + 1, 0)),
-  j.value ->> 1, j.value ->> 2, j.value ->> 3, ?2, ?3, j.value ->> 4
+  j.value ->> 1, j.value ->> 2, ?2, ?3, j.value ->> 3
 FROM json_each(?4) j ORDER BY j.key`;
 
 // The dictionary first: each distinct [kind, value] of the batch, once per store (an existing one writes nothing).
@@ -140,7 +139,7 @@ export function insertPlan(
     step(
       "statements",
       INSERT_STATEMENTS_SQL,
-      statements.map((s) => [s.id, s.verbId, s.registration ?? null, s.voidsId ?? null, s.json]),
+      statements.map((s) => [s.id, s.verbId, s.voidsId ?? null, s.json]),
       credentialId,
       acceptedUnder,
     ),
