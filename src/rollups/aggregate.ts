@@ -58,9 +58,3 @@ export async function countNextPage(db: D1Database, storeId: string, pageStateme
   const rowsWritten = results.reduce((sum, result) => sum + (result.meta.rows_written ?? 0), 0);
   return { cursor: state.cursor, behind: state.behind === 1, store: state.store === 1, rowsWritten };
 }
-
-/** The store's cursor and whether statements remain past it, without counting (console freshness, the cron). */
-export async function aggregationState(db: D1Database, storeId: string): Promise<Omit<PageOutcome, "rowsWritten">> {
-  const state = await db.prepare(AGGREGATION_STATE_SQL).bind(storeId).first<{ cursor: number; behind: number; store: number }>();
-  return { cursor: state!.cursor, behind: state!.behind === 1, store: state!.store === 1 };
-}
