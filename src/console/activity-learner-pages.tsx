@@ -50,7 +50,7 @@ export async function activityPage(c: Context<ConsoleEnv>): Promise<Response> {
       <h2>Canonical definition</h2>
       <pre class="json">{JSON.stringify(activity, null, 2)}</pre>
       <RangeForm action={`${base}/activity`} range={range} extra={{ activityId }} />
-      <Freshness freshness={freshness} locale={locale} />
+      <Freshness freshness={freshness} />
       <p>
         <span data-figure="activity-statements">{locale.count(stats.statements)}</span> statements by{" "}
         <span data-figure="activity-learners">{locale.count(stats.learnerCount)}</span> learners in this range.
@@ -113,7 +113,7 @@ export async function learnerPage(c: Context<ConsoleEnv>): Promise<Response> {
       <h2>Person</h2>
       <pre class="json" data-person>{JSON.stringify(person, null, 2)}</pre>
       <RangeForm action={`${base}/learner`} range={range} extra={{ agent: key }} />
-      <Freshness freshness={freshness} locale={locale} />
+      <Freshness freshness={freshness} />
       <p>
         <span data-figure="learner-statements">{locale.count(activity.statements)}</span> statements in this range.
       </p>

@@ -2,7 +2,7 @@
 // top rows (display-names.ts), numbers in the viewer's locale (viewer-locale.ts).
 import type { Context } from "hono";
 import { bucketRange } from "../rollups/dimensions";
-import { PENDING_CAP, readFreshness, type Freshness as CountedThrough } from "../rollups/freshness";
+import { readFreshness, type Freshness as CountedThrough } from "../rollups/freshness";
 import {
   completionAndPassRates,
   firstDay,
@@ -35,7 +35,7 @@ export async function overviewPage(c: Context<ConsoleEnv>): Promise<Response> {
   const resolution = readResolution(search, range);
   const locale = localeOf(c);
   const [counts, series, storage] = await Promise.all([
-    totals(db, storeId, todayAndWeekStart(now)),
+    totals(db, storeId, todayAndWeekStart(now), { freshness: true }),
     statementsSeries(db, storeId, range, resolution, now),
     storageUsed(db, storeId),
   ]);
@@ -58,7 +58,7 @@ export async function overviewPage(c: Context<ConsoleEnv>): Promise<Response> {
           </div>
         ))}
       </dl>
-      <Freshness freshness={counts.freshness} locale={locale} />
+      <Freshness freshness={counts.freshness!} />
       <RangeForm action={storeBase(storeId)} range={range} resolution={resolution} />
       <Chart
         id="statements-per-day"
@@ -110,7 +110,7 @@ export async function dashboardPage(c: Context<ConsoleEnv>): Promise<Response> {
   return c.html(
     <Layout {...frame} title="Dashboard">
       <RangeForm action={`${base}/dashboard`} range={range} />
-      <Freshness freshness={freshness} locale={locale} />
+      <Freshness freshness={freshness} />
       <div class="cards">
         <section class="card">
           <h2>Top verbs</h2>
@@ -152,14 +152,15 @@ export async function dashboardPage(c: Context<ConsoleEnv>): Promise<Response> {
  * How far the figures reach: the rollups are counted off the request path (src/rollups/aggregate.ts), usually
  * within a second of each write, so a page says up to which stored time they count and what waits.
  */
-export function Freshness(props: { freshness: CountedThrough; locale: ViewerLocale }) {
-  const { countedThroughMs, pending } = props.freshness;
-  const through = countedThroughMs === null ? undefined : `${new Date(countedThroughMs).toISOString().slice(0, 19).replace("T", " ")} UTC`;
-  const waiting = pending > PENDING_CAP ? `More than ${props.locale.count(PENDING_CAP)}` : props.locale.count(pending);
+export function Freshness(props: { freshness: CountedThrough }) {
+  const { countedThroughMs, uncountedThroughMs } = props.freshness;
+  const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
   return (
-    <p class="freshness" data-freshness data-pending={String(pending)} data-counted-through={countedThroughMs ?? ""}>
-      {through ? `Figures include statements stored up to ${through}.` : "No statement counted yet."}
-      {pending > 0 ? ` ${waiting} statement${pending === 1 ? "" : "s"} stored since not counted yet (counting runs in the background).` : ""}
+    <p class="freshness" data-freshness data-counted-through={countedThroughMs ?? ""} data-uncounted-through={uncountedThroughMs ?? ""}>
+      {countedThroughMs === null ? "No statement counted yet." : `Figures include statements stored up to ${utc(countedThroughMs)}.`}
+      {uncountedThroughMs === null
+        ? ""
+        : ` Statements stored ${countedThroughMs === null ? `up to ${utc(uncountedThroughMs)}` : `since, up to ${utc(uncountedThroughMs)},`} are not counted yet (counting runs in the background).`}
     </p>
   );
 }

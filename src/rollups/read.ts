@@ -10,8 +10,8 @@ export type DayCount = { day: string; count: number };
 export type HourCount = { hour: string; count: number };
 export type ValueCount = { value: string; count: number };
 export type Totals = {
-  /** how far the counts reach (freshness.ts), read in the same batch */
-  freshness: Freshness;
+  /** how far the counts reach (freshness.ts), read in the same batch when asked for */
+  freshness?: Freshness;
   /** statements stored on `today` */
   today: number;
   /** statements stored from `weekStart` to `today` */
@@ -85,18 +85,23 @@ export async function firstDay(db: Db, storeId: string): Promise<string | undefi
   return row?.day ?? undefined;
 }
 
-export async function totals(db: Db, storeId: string, days: { today: string; weekStart: string }): Promise<Totals> {
+export async function totals(
+  db: Db,
+  storeId: string,
+  days: { today: string; weekStart: string },
+  options: { freshness?: boolean } = {},
+): Promise<Totals> {
   const [today, thisWeek, total, learnersToday, learnersWeek, fresh] = await db.batch<{ n: number | null }>([
     sumQuery(db, storeId, "total", days.today, days.today),
     sumQuery(db, storeId, "total", days.weekStart, days.today),
     sumQuery(db, storeId, "total", "0000-00-00", "9999-99-99"),
     distinctQuery(db, storeId, "learner", days.today, days.today),
     distinctQuery(db, storeId, "learner", days.weekStart, days.today),
-    freshnessQuery(db, storeId),
+    ...(options.freshness ? [freshnessQuery(db, storeId)] : []),
   ]);
   const n = (r: D1Result<{ n: number | null }> | undefined) => Number(r?.results[0]?.n ?? 0);
   return {
-    freshness: freshnessOf(fresh),
+    ...(options.freshness ? { freshness: freshnessOf(fresh) } : {}),
     today: n(today),
     thisWeek: n(thisWeek),
     total: n(total),

@@ -85,9 +85,9 @@ describe("rollup read API", () => {
       { day: today, count: 6 },
     ]);
     const newest = await db.prepare("SELECT max(stored_ms) AS ms FROM statements WHERE store_id = ?").bind(storeId).first<{ ms: number }>();
-    expect(await totals(db, storeId, { today, weekStart: twoDaysAgo })).toEqual({
+    expect(await totals(db, storeId, { today, weekStart: twoDaysAgo }, { freshness: true })).toEqual({
       // Everything counted, up to the newest statement (the voiding statement).
-      freshness: { countedThroughMs: newest!.ms, pending: 0 },
+      freshness: { countedThroughMs: newest!.ms, uncountedThroughMs: null },
       today: 6,
       thisWeek: 6,
       total: 6,
@@ -185,8 +185,6 @@ describe("rollup read API", () => {
     ]);
     expect(await statementsPerDay(db, storeId, "2026-01-04", "2026-01-01")).toEqual([]);
     expect(await totals(db, storeId, { today: "2026-01-03", weekStart: "2026-01-02" })).toEqual({
-      // Synthetic rows, no statements: nothing counted, nothing waiting.
-      freshness: { countedThroughMs: null, pending: 0 },
       today: 2,
       thisWeek: 2,
       total: 13,
