@@ -9,10 +9,10 @@
 // StatementRefs (1.0.3 Communication 2.1.3 "Filter Conditions for StatementRefs"; 9274.1.1 4.1.6.1): a statement
 // whose object is a StatementRef meets a filter when it, or the statement it targets (recursively, a -> b -> c),
 // meets that filter; since/until/limit apply to the referring statement. Answered at query time: besides the
-// statements matching every filter themselves, the page finds candidate referring statements (backwards from the
-// driver's statements when they are few, else forwards over statement_refs in seq order, stopping at the seq of
-// the fetch-th direct match: a page of direct matches never needs a referrer beyond it) and checks each filter on
-// each candidate's chain. Either way the reads are bounded by the page's range or by FEW_DRIVER_ROWS.
+// statements matching every filter themselves, the page finds candidate referring statements (forwards over
+// statement_refs in seq order, stopping at the seq of the fetch-th direct match: a page of direct matches never
+// needs a referrer beyond it; or backwards from the driver's statements when they are fewer than those references)
+// and checks each filter on each candidate's chain. A store without StatementRefs in range pays one empty seek.
 import { filterTarget } from "../statement-index";
 import type { IndexFilter } from "./parameters";
 
@@ -38,8 +38,9 @@ export type QueryPlan = {
 export type BuiltSql = { sql: string; params: (string | number)[] };
 
 /**
- * A driver with at most this many index rows finds its referring statements backwards (its statements, then
- * statement_refs by target); a broader one walks statement_refs forwards within the page's range.
+ * A driver with fewer index rows than the page's range has StatementRefs (counted up to this many) finds its
+ * referring statements backwards (its statements, then statement_refs by target); otherwise the page walks
+ * statement_refs forwards within its range.
  */
 export const FEW_DRIVER_ROWS = 2_000;
 
@@ -154,20 +155,28 @@ function filteredPage(plan: QueryPlan, direction: string): BuiltSql {
   const untilEdge = (seq: string) =>
     // A range bound (not an OR), so a walk is a seek from the keyset to the edge.
     `${seq} ${cmp} coalesce((SELECT seq FROM edge), ${plan.ascending ? "9223372036854775807" : "0"})`;
-  // Which way to find referrers: backwards from the driver's statements when it has few (a learner, a
-  // registration), else forwards over the store's statement_refs up to the edge (a common value fills the page
-  // with direct matches, so the edge is near).
+  // Which way to find referring statements: by walking statement_refs forwards over the page's range, or backwards
+  // from the driver's statements (statement_refs by target) when the driver has fewer statements than the range has
+  // references (a learner or a registration in a store rich in StatementRefs). The counts stop at the smaller one.
+  const refsWhere = ["rc.store_id = ?"];
+  params.push(plan.storeId);
+  refsWhere.push(...seqBounds(plan, "rc.seq", params), untilEdge("rc.seq"));
+  const refs =
+    `SELECT count(*) FROM (SELECT 1 FROM statement_refs AS rc WHERE ${refsWhere.join(" AND ")} ` +
+    `LIMIT ${FEW_DRIVER_ROWS + 1})`;
   const few =
-    `SELECT count(*) <= ${FEW_DRIVER_ROWS} FROM (SELECT 1 FROM index_entries AS n ` +
-    `WHERE n.value_id = ${valueIdSql(driver, params, plan.storeId)}${rolesSql(driver, "n")} LIMIT ${FEW_DRIVER_ROWS + 1})`;
-  const walkWhere = ["(SELECT yes FROM few) = 0", "r.store_id = ?"];
+    `SELECT CASE WHEN (SELECT total FROM refs) = 0 THEN 0 ELSE (SELECT count(*) FROM (SELECT 1 FROM index_entries AS dn ` +
+    `WHERE dn.value_id = ${valueIdSql(driver, params, plan.storeId)}${rolesSql(driver, "dn")} ` +
+    `LIMIT (SELECT total FROM refs))) < (SELECT total FROM refs) END`;
+  // The branch not taken seeks NULL, so it reads nothing (a constant condition beside the seek would still walk it).
+  const walkWhere = ["r.store_id = CASE WHEN (SELECT yes FROM few) = 0 THEN ? END"];
   params.push(plan.storeId);
   walkWhere.push(...seqBounds(plan, "r.seq", params), untilEdge("r.seq"));
   const walk = `SELECT r.seq AS seq FROM statement_refs AS r WHERE ${walkWhere.join(" AND ")}`;
   // The driver's statements and, recursively, the statements referring to them (statement_refs by target).
   const back =
-    `SELECT b.seq FROM index_entries AS b WHERE (SELECT yes FROM few) = 1 ` +
-    `AND b.value_id = ${valueIdSql(driver, params, plan.storeId)}${rolesSql(driver, "b")} UNION ` +
+    `SELECT b.seq FROM index_entries AS b ` +
+    `WHERE b.value_id = CASE WHEN (SELECT yes FROM few) = 1 THEN ${valueIdSql(driver, params, plan.storeId)} END${rolesSql(driver, "b")} UNION ` +
     `SELECT br.seq FROM back AS k CROSS JOIN statements AS bt ON bt.seq = k.seq ` +
     `CROSS JOIN statement_refs AS br INDEXED BY statement_refs_target ON br.store_id = ? AND br.target_id = bt.id`;
   params.push(plan.storeId);
@@ -188,7 +197,7 @@ function filteredPage(plan: QueryPlan, direction: string): BuiltSql {
   const pageWhere = rowConditions(plan, params);
   params.push(plan.fetch);
   const sql =
-    `WITH RECURSIVE direct(seq) AS (${direct}), edge(seq) AS (${edge}), few(yes) AS (${few}), ` +
+    `WITH RECURSIVE direct(seq) AS (${direct}), edge(seq) AS (${edge}), refs(total) AS (${refs}), few(yes) AS (${few}), ` +
     `walk(seq) AS (${walk}), back(seq) AS (${back}), roots(seq) AS (${roots}), ` +
     `chain(root, member) AS (${chain}), referring(seq) AS (${referring}) ` +
     `SELECT s.seq AS seq, s.stored_ms AS storedMs, s.statement AS statement ` +
