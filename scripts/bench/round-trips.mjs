@@ -58,7 +58,7 @@ export async function roundTrips(base) {
     for (let n = 0; n < REPEATS; n++) calls.push((await callsOf(base, path, {}, 200)).calls);
     queryShapes[shape] = median(calls);
   }
-  const doc = `/xapi/activities/state?activityId=${encodeURIComponent("https://courses.example.edu/round-trips")}&agent=${agent}&stateId=bookmark`;
+  const doc = `/xapi/activities/state?activityId=${encodeURIComponent("https://courses.example.edu/round-trips")}&agent=${agent}&stateId=bookmark-${crypto.randomUUID()}`;
   await callsOf(base, doc, { method: "PUT", json: { page: 3 } }, 204);
   const getDoc = [];
   for (let n = 0; n < REPEATS; n++) getDoc.push((await callsOf(base, doc, {}, 200)).calls);
