@@ -264,7 +264,7 @@ export function costFigures(result) {
 function costSection(result) {
   const lines = ["## D1 cost, from D1's own meta (rows_written, rows_read)"];
   if (result.writeCost) {
-    lines.push("", "Rows written per stored statement, whole request (statement, index entries, Activities/Agents upserts, rollups, authentication):", "");
+    lines.push("", "Rows written per stored statement, whole request (statement, index entries, Activities/Agents upserts, authentication; the console rollups are counted later, off the request):", "");
     lines.push(table(["statements per POST", "statements", "rows written per statement", "rows read per statement"], result.writeCost.map((c) => [c.batch, c.statements, c.rowsWrittenPerStatement, c.rowsReadPerStatement])));
   }
   for (const q of result.queries) {
