@@ -39,8 +39,9 @@ export const credentials = sqliteTable(
 /**
  * One row per statement. `seq` is the monotonic order of acceptance and the keyset for paging; `stored_ms` is
  * assigned inside the insert as max(now, newest stored in the store), so it never decreases as `seq` grows and
- * `since`/`until` become `seq` bounds. `statement` is the JSON as the LRS keeps it, without `stored` (the
- * column is the truth, merged back on read).
+ * `since`/`until` become `seq` bounds (src/xapi/statements/stored-order.ts: a binary search over statements_store_seq,
+ * so no index on stored_ms). `statement` is the JSON as the LRS keeps it, without `stored` (the column is the truth,
+ * merged back on read).
  */
 export const statements = sqliteTable(
   "statements",
@@ -63,7 +64,6 @@ export const statements = sqliteTable(
   (t) => [
     uniqueIndex("statements_store_id").on(t.storeId, t.id),
     index("statements_store_seq").on(t.storeId, t.seq),
-    index("statements_store_stored").on(t.storeId, t.storedMs),
     index("statements_store_credential").on(t.storeId, t.credentialId, t.seq),
   ],
 );

@@ -6,7 +6,9 @@
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Alongside } from "../db/alongside";
+import { boundSql } from "../db/bound-sql";
 import { forwarders } from "../db/schema";
+import { firstSeqStoredAfter } from "../xapi/statements/stored-order";
 import type { ForwarderFilter } from "./forwarder-input";
 
 export type ForwarderRow = typeof forwarders.$inferSelect;
@@ -140,8 +142,7 @@ export async function rewindForwarder(
   const position =
     sinceMs === undefined
       ? sql`0`
-      : sql`coalesce((SELECT seq - 1 FROM statements INDEXED BY statements_store_stored
-          WHERE store_id = ${storeId} AND stored_ms > ${sinceMs} ORDER BY stored_ms, seq LIMIT 1),
+      : sql`coalesce(${boundSql(firstSeqStoredAfter(storeId, sinceMs))} - 1,
           (SELECT max(seq) FROM statements WHERE store_id = ${storeId}), 0)`;
   const orm = drizzle(db);
   const update = orm

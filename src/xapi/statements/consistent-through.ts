@@ -5,11 +5,13 @@
 // replica may lag and its clock is not the primary's, so there only the newest visible `stored` is claimed
 // (D1 says `served_by_primary: false`; without replication it says nothing and the primary answered).
 
+import { NEWEST_STORED_MS_SQL } from "./stored-order";
+
 export const CONSISTENT_THROUGH_HEADER = "X-Experience-API-Consistent-Through";
 
-// The bare max() subquery is one index seek (SQLite's min/max optimization); wrapped in max(a, b), a scan.
+// The newest `stored` is the store's last seq (stored-order.ts): one seek from the end of its seq index.
 const CONSISTENT_THROUGH_SQL = `
-SELECT (SELECT max(stored_ms) FROM statements WHERE store_id = ?1) AS newest,
+SELECT ${NEWEST_STORED_MS_SQL} AS newest,
        CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) AS now`;
 
 type Row = { newest: number | null; now: number };

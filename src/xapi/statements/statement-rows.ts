@@ -5,6 +5,7 @@
 // Joins from json_each are CROSS JOINs so SQLite keeps json_each as the outer loop (it cannot size it).
 import { consistentThroughOf, consistentThroughQuery } from "./consistent-through";
 import { chunkJsonArrays } from "./json-chunks";
+import { NEWEST_STORED_MS_SQL } from "./stored-order";
 import type { RecordedStatement } from "./statement";
 import type { StatementFacts } from "./statement-index";
 import { MARK_VOIDED_SQL } from "./voiding";
@@ -37,7 +38,7 @@ const NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 export const INSERT_STATEMENTS_SQL = `
 INSERT INTO statements (store_id, id, stored_ms, verb_id, voids_id, credential_id, version, statement)
 SELECT ?1, j.value ->> 0,
-  max(${NOW_MS}, coalesce((SELECT max(stored_ms) FROM statements WHERE store_id = ?1) + 1, 0)),
+  max(${NOW_MS}, coalesce(${NEWEST_STORED_MS_SQL} + 1, 0)),
   j.value ->> 1, j.value ->> 2, ?2, ?3, j.value ->> 3
 FROM json_each(?4) j ORDER BY j.key`;
 

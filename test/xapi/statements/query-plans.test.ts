@@ -38,7 +38,7 @@ function shapes(): [string, QueryPlan][] {
 }
 
 /** A scan of a table or of one of the query's aliases of a table (CTEs such as `direct` or `chain` are bounded). */
-const TABLE_SCAN = /\bSCAN (s|d|f|n|b|r|br|bt|kr|cr|t|statements|index_entries|index_values|statement_refs)\b/;
+const TABLE_SCAN = /\bSCAN (s|d|f|n|b|r|br|bt|kr|cr|t|p|rc|dn|statements|index_entries|index_values|statement_refs)\b/;
 /**
  * Sorts of a filtered page, all of bounded sets: the direct rows, the referring candidates found forwards and
  * backwards, their chains grouped by candidate, the referrers, and the union.

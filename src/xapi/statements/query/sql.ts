@@ -1,9 +1,9 @@
 // The SQL of statement queries, kept apart from execution so a test can EXPLAIN exactly what runs.
 // Shape: one filter drives (a seek on index_entries (value_id, seq) walked in seq order, the value's id looked up
 // once in index_values), every other filter is an EXISTS probe on that same primary key, and the statement row is
-// fetched by its rowid. since/until become seq bounds found by one seek on statements (store_id, stored_ms),
-// because stored_ms never decreases as seq grows. CROSS JOIN and INDEXED BY pin this plan: the planner may not turn
-// a query into a walk over the store's statements. The byte budget wraps that page in a window over its at most
+// fetched by its rowid. since/until become seq bounds, found by a binary search over the store's seq index
+// (stored-order.ts: stored_ms never decreases as seq grows). CROSS JOIN and INDEXED BY pin this plan: the planner
+// may not turn a query into a walk over the store's statements. The byte budget wraps that page in a window over its at most
 // `fetch` rows (sorted in memory by SQLite, never the store).
 //
 // StatementRefs (1.0.3 Communication 2.1.3 "Filter Conditions for StatementRefs"; 9274.1.1 4.1.6.1): a statement
@@ -14,6 +14,7 @@
 // needs a referrer beyond it; or backwards from the driver's statements when they are fewer than those references)
 // and checks each filter on each candidate's chain. A store without StatementRefs in range pays one empty seek.
 import { filterTarget } from "../statement-index";
+import { firstSeqStoredAfter } from "../stored-order";
 import type { IndexFilter } from "./parameters";
 
 export type QueryPlan = {
@@ -70,17 +71,16 @@ function meetsSql(filter: IndexFilter, seqExpr: string, params: (string | number
 function seqBounds(plan: QueryPlan, seq: string, params: (string | number)[]): string[] {
   const where: string[] = [];
   if (plan.sinceMs !== undefined) {
-    // The first statement stored after `since`; NULL (no rows) when there is none.
-    where.push(
-      `${seq} >= (SELECT seq FROM statements INDEXED BY statements_store_stored WHERE store_id = ? AND stored_ms > ? ORDER BY stored_ms, seq LIMIT 1)`,
-    );
-    params.push(plan.storeId, plan.sinceMs);
+    // From the first statement stored after `since`; NULL (no rows) when there is none.
+    const first = firstSeqStoredAfter(plan.storeId, plan.sinceMs);
+    where.push(`${seq} >= ${first.sql}`);
+    params.push(...first.params);
   }
   if (plan.untilMs !== undefined) {
-    where.push(
-      `${seq} <= (SELECT seq FROM statements INDEXED BY statements_store_stored WHERE store_id = ? AND stored_ms <= ? ORDER BY stored_ms DESC, seq DESC LIMIT 1)`,
-    );
-    params.push(plan.storeId, plan.untilMs);
+    // Before the first statement stored after `until`; every statement when there is none.
+    const first = firstSeqStoredAfter(plan.storeId, plan.untilMs);
+    where.push(`${seq} < coalesce(${first.sql}, 9223372036854775807)`);
+    params.push(...first.params);
   }
   if (plan.afterSeq !== undefined) {
     where.push(`${seq} ${plan.ascending ? ">" : "<"} ?`);
