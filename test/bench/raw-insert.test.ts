@@ -95,9 +95,9 @@ describe("POST /bench/raw-insert", () => {
       "agents",
       "one-row write transaction",
     ]);
-    // Each statement row with its four secondary index entries (unique id, seq, stored, credential), and the
+    // Each statement row with its three secondary index entries (unique id, seq, credential), and the
     // AUTOINCREMENT counter once per INSERT.
-    expect(steps.find((s) => s.step === "statements")!.rowsWritten).toBe(3 * 5 + 1);
+    expect(steps.find((s) => s.step === "statements")!.rowsWritten).toBe(3 * 4 + 1);
     const { results } = await env.DB.prepare(`SELECT count(*) AS n FROM statements WHERE id IN (?, ?, ?)`).bind(...ids).all<{ n: number }>();
     expect(results[0]!.n).toBe(3);
   });
