@@ -383,7 +383,7 @@ describe("console in a real browser", { concurrency: false }, () => {
     const total = await page.locator('[data-figure="total"]').innerText();
     assert.match(total, /^\d{1,3}(,\d{3})+$/);
     assert.ok(Number(total.replaceAll(",", "")) >= 100_000, total);
-    assert.match(await page.locator("[data-freshness]").innerText(), /^Figures as of \d\d:\d\d:\d\d UTC/);
+    assert.match(await page.locator("[data-freshness]").innerText(), /^Figures include statements stored up to \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\./);
     await page.locator("#statements-per-day canvas").waitFor();
     assert.ok(Math.max(...JSON.parse(await page.locator("#statements-per-day").getAttribute("data-values"))) >= 100_000);
     const overviewAxis = await axisInk(page, "statements-per-day");
