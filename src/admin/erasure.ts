@@ -78,8 +78,8 @@ export async function eraseAgent(
     const seqs = await statementsNaming(db, storeId, namingRoles(scope), keys, chunks.statements);
     if (seqs.length === 0) break;
     if (!budget.take(5)) return { done: false, erased };
-    const sha2s = await attachmentsOf(db, storeId, seqs);
-    await deleteStatements(db, storeId, seqs);
+    const { sha2s, entries } = await readChunk(db, storeId, seqs);
+    await deleteStatements(db, storeId, seqs, entries);
     erased.statements += seqs.length;
     erased.attachments += await deleteUnreferencedAttachments(db, env.BLOBS, storeId, sha2s);
   }
@@ -138,36 +138,51 @@ async function statementsNaming(
   return results.map((row) => row.seq);
 }
 
-async function attachmentsOf(db: D1Database, storeId: string, seqs: readonly number[]): Promise<string[]> {
-  const { results } = await db
-    .prepare(
-      "SELECT DISTINCT sha2 FROM statement_attachments WHERE store_id = ? AND seq IN (SELECT value FROM json_each(?))",
-    )
-    .bind(storeId, JSON.stringify(seqs))
-    .all<{ sha2: string }>();
-  return results.map((row) => row.sha2);
-}
+// What index rows need of a statement (statement-index.ts statementFacts): the parts that are often large and never
+// name an agent or activity id are left out of the read (results, extensions, definitions, attachments).
+const INDEXED_PARTS_SQL = `json_remove(statement, '$.result', '$.attachments', '$.context.extensions',
+  '$.object.definition', '$.object.result', '$.object.context.extensions', '$.object.object.definition')`;
 
 /**
- * One D1 batch (one transaction): the statements and every row that hangs off them. Their index rows are found
- * from the statements themselves (the index is keyed by value, not by statement): one read of the chunk.
+ * One D1 batch of reads for a chunk: the attachment contents its statements use, and their index rows (the index
+ * is keyed by value, not by statement, so they are found from the statements themselves).
  */
-async function deleteStatements(db: D1Database, storeId: string, seqs: readonly number[]): Promise<void> {
+async function readChunk(
+  db: D1Database,
+  storeId: string,
+  seqs: readonly number[],
+): Promise<{ sha2s: string[]; entries: [number, string, number][] }> {
+  const chunk = JSON.stringify(seqs);
+  const [attachments, statements] = await db.batch<Record<string, unknown>>([
+    db
+      .prepare("SELECT DISTINCT sha2 FROM statement_attachments WHERE store_id = ? AND seq IN (SELECT value FROM json_each(?))")
+      .bind(storeId, chunk),
+    db
+      .prepare(`SELECT seq, ${INDEXED_PARTS_SQL} AS statement FROM statements WHERE store_id = ? AND seq IN (SELECT value FROM json_each(?))`)
+      .bind(storeId, chunk),
+  ]);
+  const sha2s = (attachments!.results as { sha2: string }[]).map((row) => row.sha2);
+  const entries = (statements!.results as { seq: number; statement: string }[]).flatMap(({ seq, statement }) =>
+    statementFacts(JSON.parse(statement) as RecordedStatement).index.map((row): [number, string, number] => [row.kind, row.value, seq]),
+  );
+  return { sha2s, entries };
+}
+
+/** One D1 batch (one transaction): the statements and every row that hangs off them. */
+async function deleteStatements(
+  db: D1Database,
+  storeId: string,
+  seqs: readonly number[],
+  entries: readonly [number, string, number][],
+): Promise<void> {
   const bySeq = (table: string) =>
     db
       .prepare(`DELETE FROM ${table} WHERE store_id = ? AND seq IN (SELECT value FROM json_each(?))`)
       .bind(storeId, JSON.stringify(seqs));
-  const { results } = await db
-    .prepare("SELECT seq, statement FROM statements WHERE store_id = ? AND seq IN (SELECT value FROM json_each(?))")
-    .bind(storeId, JSON.stringify(seqs))
-    .all<{ seq: number; statement: string }>();
-  const entries = results.flatMap(({ seq, statement }) =>
-    statementFacts(JSON.parse(statement) as RecordedStatement).index.map((row) => [row.kind, row.value, seq]),
-  );
   await db.batch([
     // The console's counters lose the erased statements in the same transaction (src/rollups).
     ...rollupErased(db, storeId, seqs),
-    ...chunkJsonArrays(entries).map((chunk) => db.prepare(DELETE_INDEX_ENTRIES_SQL).bind(storeId, chunk)),
+    ...chunkJsonArrays([...entries]).map((chunk) => db.prepare(DELETE_INDEX_ENTRIES_SQL).bind(storeId, chunk)),
     bySeq("statement_refs"),
     bySeq("statement_attachments"),
     bySeq("statements"),

@@ -124,6 +124,11 @@ describe("erasure of an agent", () => {
       expect(await statementStatus(credential, id), id).toBe(404);
     }
     expect(await tracesIn(credential.storeId)).toEqual([]);
+    // Every index row of an erased statement went with it, not only the person's (the others name activities, verbs).
+    const orphans = await env.DB.prepare(
+      "SELECT count(*) AS n FROM index_entries e WHERE NOT EXISTS (SELECT 1 FROM statements s WHERE s.seq = e.seq)",
+    ).first<{ n: number }>();
+    expect(orphans!.n).toBe(0);
     expect(await statementStatus(credential, ids.unrelated)).toBe(200);
     expect(await statementStatus(credential, ids.sharedAttachment)).toBe(200);
   });
