@@ -8,6 +8,11 @@ export const stores = sqliteTable("stores", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   createdAt: integer("created_at").notNull(),
+  /**
+   * The D1 binding holding the store's data (src/db/store-databases.ts); NULL: the home database, DB, where every
+   * store created before there were several lives. Fixed at creation: a store never moves.
+   */
+  database: text("database"),
 });
 
 /**
