@@ -13,6 +13,8 @@ export const stores = sqliteTable("stores", {
    * store created before there were several lives. Fixed at creation: a store never moves.
    */
   database: text("database"),
+  /** Statements stored more than this many days ago move to R2 segments (src/xapi/statements/tiering); NULL: never. */
+  tierAfterDays: integer("tier_after_days"),
 });
 
 /**
@@ -184,6 +186,27 @@ export const documents = sqliteTable(
     index("documents_store_agent").on(t.storeId, t.agentKey),
     index("documents_store_agent_nocase").on(t.storeId, sql`${t.agentKey} COLLATE NOCASE`),
   ],
+);
+
+/**
+ * Immutable R2 objects holding the bodies of tiered statements (src/xapi/statements/tiering): the statements of
+ * one store with seq in first_seq..last_seq whose row points here. `id` is random (the pointer in each row names
+ * it); `rewrite` is 1 once erasure deleted a statement whose bytes it still holds (it is rewritten, then dropped).
+ */
+export const statementSegments = sqliteTable(
+  "statement_segments",
+  {
+    id: integer("id").primaryKey(),
+    storeId: text("store_id").notNull(),
+    r2Key: text("r2_key").notNull(),
+    firstSeq: integer("first_seq").notNull(),
+    lastSeq: integer("last_seq").notNull(),
+    statements: integer("statements").notNull(),
+    bytes: integer("bytes").notNull(),
+    rewrite: integer("rewrite").notNull().default(0),
+    createdMs: integer("created_ms").notNull(),
+  },
+  (t) => [index("statement_segments_store_seq").on(t.storeId, t.lastSeq)],
 );
 
 /** Attachment contents, content-addressed by sha2 within a store; bodies live in R2. */
