@@ -24,7 +24,7 @@ const ROW_TABLES = [
   "statements",
   "activities",
   "agents",
-  "rollup_daily",
+  "rollup_counts",
   // After the statements: a store re-created under the same id counts its statements from 0.
   "rollup_cursors",
 ];
@@ -38,9 +38,9 @@ const STORE_ROWS_SQL = (table: string) => {
       return `DELETE FROM index_entries WHERE (value_id, seq) IN (
         SELECT e.value_id, e.seq FROM index_values v CROSS JOIN index_entries e ON e.value_id = v.id
         WHERE v.store_id = ? LIMIT ?)`;
-    case "rollup_daily":
-      return `DELETE FROM rollup_daily WHERE (store_id, dimension, day, value) IN (
-        SELECT store_id, dimension, day, value FROM rollup_daily WHERE store_id = ? LIMIT ?)`;
+    case "rollup_counts":
+      return `DELETE FROM rollup_counts WHERE (store_id, dimension, day, a, b) IN (
+        SELECT store_id, dimension, day, a, b FROM rollup_counts WHERE store_id = ? LIMIT ?)`;
     default:
       return `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE store_id = ? LIMIT ?)`;
   }

@@ -269,30 +269,33 @@ export const authFailures = sqliteTable("auth_failures", {
 /**
  * Per-store, per-day counters for the console (src/rollups), counted off the request path by each store's rollup
  * aggregator (voiding and erasure subtract what it has already counted), so charts never scan `statements`.
- * `day` is the UTC day of `stored` ('YYYY-MM-DD'). WITHOUT ROWID (set in migration 0011, drizzle cannot say it):
- * the primary key is the table, so a row is stored and written once, not twice.
- * `dimension` names what `value` is (src/rollups/dimensions.ts): total (''), verb, activity, learner,
- * activity_learner, learner_activity, activity_score, score, activity_completion, completion. Counts of voided
- * and erased statements are subtracted, and a row brought to 0 is deleted, so every row holds count > 0.
- * The second index serves per-activity and per-learner pages (a value or value-prefix seek, then the days).
+ * Integers only (src/rollups/dimensions.ts): `dimension` a code (total, verb, activity, learner, activity_learner,
+ * learner_activity, activity_score, score, activity_completion, completion), `day` whole UTC days since 1970 of
+ * `stored`, and the parts `a`, `b`: dictionary ids (index_values) for verbs, activities and learners, small codes
+ * for the hour, score bucket and outcome, 0 when unused. The text keys these replace (rollup_daily) stored each
+ * IRI or agent key on every row of both b-trees: ~360 bytes per statement of the seed data set (issue 13).
+ * WITHOUT ROWID (set in the migration, drizzle cannot say it): the primary key is the table. Counts of voided and
+ * erased statements are subtracted, and a row brought to 0 is deleted, so every row holds count > 0. The second
+ * index serves per-activity and per-learner pages (a seek on the `a` part, then the days).
  */
-export const rollupDaily = sqliteTable(
-  "rollup_daily",
+export const rollupCounts = sqliteTable(
+  "rollup_counts",
   {
     storeId: text("store_id").notNull(),
-    dimension: text("dimension").notNull(),
-    day: text("day").notNull(),
-    value: text("value").notNull(),
+    dimension: integer("dimension").notNull(),
+    day: integer("day").notNull(),
+    a: integer("a").notNull(),
+    b: integer("b").notNull(),
     count: integer("count").notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.storeId, t.dimension, t.day, t.value] }),
-    index("rollup_daily_value").on(t.storeId, t.dimension, t.value, t.day),
+    primaryKey({ columns: [t.storeId, t.dimension, t.day, t.a, t.b] }),
+    index("rollup_counts_value").on(t.storeId, t.dimension, t.a, t.b, t.day),
   ],
 );
 
 /**
- * Where each store's rollup aggregator (src/durable/rollup-aggregator.ts) stands: `rollup_daily` counts exactly
+ * Where each store's rollup aggregator (src/durable/rollup-aggregator.ts) stands: `rollup_counts` counts exactly
  * the statements with seq <= `seq` that were not voided when the aggregator passed them. Only the aggregator
  * moves it, in the same D1 batch as the counts it adds, so a crashed or retried run never counts twice.
  */

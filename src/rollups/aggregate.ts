@@ -1,12 +1,12 @@
-// Counting new statements into rollup_daily off the request path: the store's aggregator
+// Counting new statements into rollup_counts off the request path: the store's aggregator
 // (src/durable/rollup-aggregator.ts) and the rebuild job count the next page of statements past the store's
 // cursor (schema.ts rollup_cursors) and move the cursor, in ONE D1 batch. Every bound (the cursor, the page's
 // end, which statements are voided) is read inside that batch's transaction, not before it: a statement voided
 // or erased between a read and a write cannot be counted by mistake, a failed or retried batch counts nothing
 // twice, and two runs racing (an alarm run twice, the rebuild job beside the aggregator) just count successive
-// pages. The keys come from statement-keys.ts, grouped in SQL: one upsert per distinct (dimension, day, value)
+// pages. The keys come from statement-keys.ts, grouped in SQL: one upsert per distinct (dimension, day, a, b)
 // of the page, whatever the number of statements.
-import { rollupDeltaSql } from "./statement-keys";
+import { internKeyValuesSql, rollupDeltaSql } from "./statement-keys";
 
 /** The store's cursor (?1 the store): 0 for a store never aggregated (its first seq is above 0). */
 export const CURSOR = "coalesce((SELECT seq FROM rollup_cursors WHERE store_id = ?1), 0)";
@@ -16,10 +16,9 @@ const PAGE_END = `(SELECT max(seq) FROM (SELECT seq FROM statements INDEXED BY s
   WHERE store_id = ?1 AND seq > ${CURSOR} ORDER BY seq LIMIT ?2))`;
 
 /** Voided statements are skipped: a statement voided before the cursor passes it is never counted. */
-export const COUNT_PAGE_SQL = rollupDeltaSql(
-  `s.store_id = ?1 AND s.seq > ${CURSOR} AND s.seq <= ${PAGE_END} AND s.voided = 0`,
-  1,
-);
+const PAGE_WHERE = `s.store_id = ?1 AND s.seq > ${CURSOR} AND s.seq <= ${PAGE_END} AND s.voided = 0`;
+export const INTERN_PAGE_SQL = internKeyValuesSql(PAGE_WHERE);
+export const COUNT_PAGE_SQL = rollupDeltaSql(PAGE_WHERE, 1);
 
 /** Placed after COUNT_PAGE_SQL, which reads the cursor this moves; nothing to move, no row written. */
 export const MOVE_CURSOR_SQL = `
@@ -50,11 +49,12 @@ export type PageOutcome = {
 /** Counts the next page of the store's statements and moves its cursor, in one transaction. */
 export async function countNextPage(db: D1Database, storeId: string, pageStatements = PAGE_STATEMENTS): Promise<PageOutcome> {
   const results = await db.batch<{ cursor: number; behind: number; store: number }>([
+    db.prepare(INTERN_PAGE_SQL).bind(storeId, pageStatements),
     db.prepare(COUNT_PAGE_SQL).bind(storeId, pageStatements),
     db.prepare(MOVE_CURSOR_SQL).bind(storeId, pageStatements),
     db.prepare(AGGREGATION_STATE_SQL).bind(storeId),
   ]);
-  const state = results[2]!.results[0]!;
+  const state = results[3]!.results[0]!;
   const rowsWritten = results.reduce((sum, result) => sum + (result.meta.rows_written ?? 0), 0);
   return { cursor: state.cursor, behind: state.behind === 1, store: state.store === 1, rowsWritten };
 }

@@ -1,10 +1,12 @@
-// Keeping rollup_daily in step when statements already counted leave the record: each function returns D1
+// Keeping rollup_counts in step when statements already counted leave the record: each function returns D1
 // statements to run in the SAME batch (one transaction) as the voiding or erasure they account for, so a refused
 // or failed batch changes no count. New statements are counted later, off the request path, by the store's
 // aggregator (aggregate.ts): a statement is counted iff its seq <= the store's cursor and it was not voided when
 // the cursor passed it. So only those are subtracted; one the cursor has not reached yet is simply never counted.
 import { chunkJsonArrays } from "../xapi/statements/json-chunks";
+import { VALUE_KIND } from "../xapi/statements/statement-index";
 import { CURSOR } from "./aggregate";
+import { DIMENSION_CODE } from "./dimensions";
 import { rollupDeltaSql, zeroedRowsSql } from "./statement-keys";
 
 /** Counted: reached by the cursor and not voided (statement-keys.ts selects by `s`). */
@@ -48,18 +50,21 @@ export function rollupErased(db: D1Database, storeId: string, seqs: readonly num
   );
 }
 
-// Rows naming the agent whose statements are all gone (count 0): learner, learner_activity by value prefix,
-// and activity_learner found through learner_activity (same day, parts swapped), so every DELETE is a seek.
+// Rows naming the agent whose statements are all gone (count 0): learner, learner_activity (the agent is `a`), and
+// activity_learner found through learner_activity (same day, parts swapped), so every DELETE is a seek. The agent
+// is its dictionary id (?2 its key), read before erasure forgets the key (src/admin/erasure.ts).
+const AGENT_ID = `(SELECT id FROM index_values WHERE store_id = ?1 AND kind = ${VALUE_KIND.agent} AND value = ?2)`;
 export const FORGET_ACTIVITY_LEARNER_SQL = `
-DELETE FROM rollup_daily WHERE store_id = ?1 AND dimension = 'activity_learner' AND count <= 0
-  AND (day, value) IN (
-    SELECT day, substr(value, length(?2) + 2) || char(10) || ?2 FROM rollup_daily
-    WHERE store_id = ?1 AND dimension = 'learner_activity' AND value >= ?2 || char(10) AND value < ?2 || char(11))`;
+DELETE FROM rollup_counts WHERE store_id = ?1 AND dimension = ${DIMENSION_CODE.activity_learner} AND count <= 0
+  AND (day, a, b) IN (
+    SELECT day, b, a FROM rollup_counts
+    WHERE store_id = ?1 AND dimension = ${DIMENSION_CODE.learner_activity} AND a = ${AGENT_ID})`;
 export const FORGET_LEARNER_ACTIVITY_SQL = `
-DELETE FROM rollup_daily WHERE store_id = ?1 AND dimension = 'learner_activity' AND count <= 0
-  AND value >= ?2 || char(10) AND value < ?2 || char(11)`;
+DELETE FROM rollup_counts WHERE store_id = ?1 AND dimension = ${DIMENSION_CODE.learner_activity} AND count <= 0
+  AND a = ${AGENT_ID}`;
 export const FORGET_LEARNER_SQL = `
-DELETE FROM rollup_daily WHERE store_id = ?1 AND dimension = 'learner' AND value = ?2 AND count <= 0`;
+DELETE FROM rollup_counts WHERE store_id = ?1 AND dimension = ${DIMENSION_CODE.learner} AND a = ${AGENT_ID}
+  AND count <= 0`;
 
 /**
  * Erasure (GDPR art. 17) leaves no agent key behind: once the agent's statements are erased (their counts

@@ -1,9 +1,21 @@
-// Read API of the console's counters (schema.ts rollup_daily). Every function is an index range seek on
-// (store, dimension, day range) or (store, dimension, value[-prefix], day range); none reads `statements`.
-// Days are 'YYYY-MM-DD' in UTC, both ends inclusive. No row holds 0 (maintain.ts deletes the rows a
-// subtraction empties), so a row's existence means "counted" and distinct counts read the indexes alone.
+// Read API of the console's counters (schema.ts rollup_counts). Every function is an index range seek on
+// (store, dimension, day range) or (store, dimension, a, day range); none reads `statements`. Days are
+// 'YYYY-MM-DD' in UTC here, both ends inclusive, and day numbers in the table (dimensions.ts). Verb, activity and
+// learner parts are dictionary ids (index_values): a value asked for is looked up once, a value returned is
+// joined once per distinct result, never per row. No row holds 0 (maintain.ts deletes the rows a subtraction
+// empties), so a row's existence means "counted" and distinct counts read the indexes alone.
+import { VALUE_KIND } from "../xapi/statements/statement-index";
 import { freshnessOf, freshnessQuery, type Freshness } from "./freshness";
-import { composite, OUTCOMES, type Outcome, SCORE_BUCKETS, SEPARATOR, utcDay } from "./dimensions";
+import {
+  type Dimension,
+  DIMENSION_CODE,
+  dayNumber,
+  dayOfNumber,
+  OUTCOMES,
+  type Outcome,
+  SCORE_BUCKETS,
+  utcDay,
+} from "./dimensions";
 
 export type DayCount = { day: string; count: number };
 /** `hour` is 'YYYY-MM-DDTHH' (UTC). */
@@ -54,23 +66,27 @@ type Db = D1Database;
 
 /** One count per day from `fromDay` to `toDay`, days without statements as 0 (for charts). */
 export async function statementsPerDay(db: Db, storeId: string, fromDay: string, toDay: string): Promise<DayCount[]> {
-  const { results } = await db.prepare(READ_SQL.totalPerDay).bind(storeId, fromDay, toDay).all<DayCount>();
-  const found = new Map(results.map((row) => [row.day, Math.max(0, Number(row.count))]));
-  return daysBetween(fromDay, toDay).map((day) => ({ day, count: found.get(day) ?? 0 }));
+  const { results } = await db
+    .prepare(READ_SQL.totalPerDay)
+    .bind(storeId, dayNumber(fromDay), dayNumber(toDay))
+    .all<{ day: number; count: number }>();
+  return filledDays(results, fromDay, toDay);
 }
 
 /**
  * One count per UTC hour of the days `fromDay` to `toDay` (at most MAX_HOUR_DAYS days, 24 rows each), hours
- * without statements as 0. Rows written before `total` had hours (value '') have no hour and are left out.
+ * without statements as 0.
  */
 export async function statementsPerHour(db: Db, storeId: string, fromDay: string, toDay: string): Promise<HourCount[]> {
   const days = daysBetween(fromDay, toDay).slice(-MAX_HOUR_DAYS);
   if (days.length === 0) return [];
   const { results } = await db
     .prepare(READ_SQL.totalPerHour)
-    .bind(storeId, days[0], days[days.length - 1])
-    .all<{ day: string; value: string; count: number }>();
-  const found = new Map(results.map((row) => [`${row.day}T${row.value}`, Math.max(0, Number(row.count))]));
+    .bind(storeId, dayNumber(days[0]!), dayNumber(days[days.length - 1]!))
+    .all<{ day: number; hour: number; count: number }>();
+  const found = new Map(
+    results.map((row) => [`${dayOfNumber(row.day)}T${String(row.hour).padStart(2, "0")}`, Math.max(0, Number(row.count))]),
+  );
   return days.flatMap((day) =>
     Array.from({ length: 24 }, (_, h) => {
       const hour = `${day}T${String(h).padStart(2, "0")}`;
@@ -81,8 +97,8 @@ export async function statementsPerHour(db: Db, storeId: string, fromDay: string
 
 /** The first UTC day with a counted statement, or undefined for an empty store. */
 export async function firstDay(db: Db, storeId: string): Promise<string | undefined> {
-  const row = await db.prepare(READ_SQL.firstDay).bind(storeId).first<{ day: string | null }>();
-  return row?.day ?? undefined;
+  const row = await db.prepare(READ_SQL.firstDay).bind(storeId).first<{ day: number | null }>();
+  return row?.day == null ? undefined : dayOfNumber(row.day);
 }
 
 export async function totals(
@@ -94,7 +110,7 @@ export async function totals(
   const [today, thisWeek, total, learnersToday, learnersWeek, fresh] = await db.batch<{ n: number | null }>([
     sumQuery(db, storeId, "total", days.today, days.today),
     sumQuery(db, storeId, "total", days.weekStart, days.today),
-    sumQuery(db, storeId, "total", "0000-00-00", "9999-99-99"),
+    sumQuery(db, storeId, "total", "1970-01-01", "9999-12-31"),
     distinctQuery(db, storeId, "learner", days.today, days.today),
     distinctQuery(db, storeId, "learner", days.weekStart, days.today),
     ...(options.freshness ? [freshnessQuery(db, storeId)] : []),
@@ -112,13 +128,16 @@ export async function totals(
 
 /** Distinct identified actors with a counted statement in the range. */
 export async function activeLearners(db: Db, storeId: string, from: string, to: string): Promise<number> {
-  const first = await db.prepare(READ_SQL.firstDay).bind(storeId).first<{ day: string | null }>();
-  const life = daySpan(first?.day ?? to, utcDay(Date.now()));
-  const range = daySpan(first?.day && first.day > from ? first.day : from, to);
+  const first = await firstDay(db, storeId);
+  const life = daySpan(first ?? to, utcDay(Date.now()));
+  const range = daySpan(first && first > from ? first : from, to);
   // A day-range seek sorts its rows for DISTINCT (~4x the cost of reading them); the value index reads every
   // day of the store but in value order. Past a quarter of the store's life, the second is cheaper.
   const sql = range * 4 > life ? READ_SQL.distinctByValue : READ_SQL.distinct;
-  const row = await db.prepare(sql).bind(storeId, "learner", from, to).first<{ n: number }>();
+  const row = await db
+    .prepare(sql)
+    .bind(storeId, DIMENSION_CODE.learner, dayNumber(from), dayNumber(to))
+    .first<{ n: number }>();
   return Number(row?.n ?? 0);
 }
 
@@ -228,126 +247,147 @@ export async function completionAndPassRates(
 
 // ---- queries -------------------------------------------------------------------------------------------
 
-/** The read queries (exported for the query-plan test). */
-export const READ_SQL = {
-  // `total` rows are per hour (value 'HH'); other dimensions summed here have the single value ''.
-  sum: `SELECT sum(count) AS n FROM rollup_daily
-    WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4`,
-  totalPerDay: `SELECT day, sum(count) AS count FROM rollup_daily
-    WHERE store_id = ?1 AND dimension = 'total' AND day BETWEEN ?2 AND ?3
-    GROUP BY day`,
-  totalPerHour: `SELECT day, value, count FROM rollup_daily
-    WHERE store_id = ?1 AND dimension = 'total' AND day BETWEEN ?2 AND ?3 AND value <> ''`,
-  distinct: `SELECT count(DISTINCT value) AS n FROM rollup_daily
-    WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4`,
-  // Over most of a store's life, walking the value-ordered index needs no sort for DISTINCT and wins.
-  distinctByValue: `SELECT count(*) AS n FROM (SELECT DISTINCT value FROM rollup_daily INDEXED BY rollup_daily_value
-    WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4)`,
-  firstDay: `SELECT min(day) AS day FROM rollup_daily WHERE store_id = ?1 AND dimension = 'total'`,
-  perDay: `SELECT day, sum(count) AS count FROM rollup_daily
-    WHERE store_id = ?1 AND dimension = ?2 AND value = ?3 AND day BETWEEN ?4 AND ?5
-    GROUP BY day`,
-  top: `SELECT value, sum(count) AS count FROM rollup_daily
-    WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4
-    GROUP BY value HAVING sum(count) > 0 ORDER BY count DESC, value LIMIT ?5`,
-  prefixed: `SELECT value, sum(count) AS count FROM rollup_daily
-    WHERE store_id = ?1 AND dimension = ?2 AND value >= ?3 AND value < ?4 AND day BETWEEN ?5 AND ?6
-    GROUP BY value HAVING sum(count) > 0 ORDER BY count DESC, value LIMIT ?7`,
-  prefixedDistinct: `SELECT count(DISTINCT value) AS n FROM rollup_daily
-    WHERE store_id = ?1 AND dimension = ?2 AND value >= ?3 AND value < ?4 AND day BETWEEN ?5 AND ?6`,
+/** What a dimension's `a` and `b` parts hold: a dictionary kind (index_values) or a small code (undefined). */
+const PARTS: Record<Exclude<Dimension, "total">, { a?: number; b?: number }> = {
+  verb: { a: VALUE_KIND.verb },
+  activity: { a: VALUE_KIND.activity },
+  learner: { a: VALUE_KIND.agent },
+  activity_learner: { a: VALUE_KIND.activity, b: VALUE_KIND.agent },
+  learner_activity: { a: VALUE_KIND.agent, b: VALUE_KIND.activity },
+  activity_score: { a: VALUE_KIND.activity },
+  score: {},
+  activity_completion: { a: VALUE_KIND.activity },
+  completion: {},
 };
 
-function sumQuery(db: Db, storeId: string, dimension: string, from: string, to: string): D1PreparedStatement {
-  return db
-    .prepare(
-      READ_SQL.sum,
-    )
-    .bind(storeId, dimension, from, to);
+/** The dictionary id of ?3 (a value of kind ?2) in the store ?1; NULL when the store never saw it. */
+const ID_OF = "(SELECT id FROM index_values WHERE store_id = ?1 AND kind = ?2 AND value = ?3)";
+
+/** The read queries (exported for the query-plan test). Days are day numbers; `d` is a dimension's code. */
+export const READ_SQL = {
+  sum: `SELECT sum(count) AS n FROM rollup_counts
+    WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4`,
+  totalPerDay: `SELECT day, sum(count) AS count FROM rollup_counts
+    WHERE store_id = ?1 AND dimension = ${DIMENSION_CODE.total} AND day BETWEEN ?2 AND ?3
+    GROUP BY day`,
+  totalPerHour: `SELECT day, a AS hour, count FROM rollup_counts
+    WHERE store_id = ?1 AND dimension = ${DIMENSION_CODE.total} AND day BETWEEN ?2 AND ?3`,
+  distinct: `SELECT count(DISTINCT a) AS n FROM rollup_counts
+    WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4`,
+  // Over most of a store's life, walking the value-ordered index needs no sort for DISTINCT and wins.
+  distinctByValue: `SELECT count(*) AS n FROM (SELECT DISTINCT a FROM rollup_counts INDEXED BY rollup_counts_value
+    WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4)`,
+  firstDay: `SELECT min(day) AS day FROM rollup_counts WHERE store_id = ?1 AND dimension = ${DIMENSION_CODE.total}`,
+  // ?2 the value's kind, ?3 the value, ?4 the dimension
+  perDay: `SELECT day, sum(count) AS count FROM rollup_counts
+    WHERE store_id = ?1 AND dimension = ?4 AND a = ${ID_OF} AND b = 0 AND day BETWEEN ?5 AND ?6
+    GROUP BY day`,
+  top: `SELECT a AS part, sum(count) AS count FROM rollup_counts
+    WHERE store_id = ?1 AND dimension = ?2 AND day BETWEEN ?3 AND ?4
+    GROUP BY a HAVING sum(count) > 0`,
+  prefixed: `SELECT b AS part, sum(count) AS count FROM rollup_counts
+    WHERE store_id = ?1 AND dimension = ?4 AND a = ${ID_OF} AND day BETWEEN ?5 AND ?6
+    GROUP BY b HAVING sum(count) > 0`,
+  prefixedDistinct: `SELECT count(DISTINCT b) AS n FROM rollup_counts
+    WHERE store_id = ?1 AND dimension = ?4 AND a = ${ID_OF} AND day BETWEEN ?5 AND ?6`,
+};
+
+/**
+ * The `part` column of `sql`'s groups as text, most counted first, ties by text, at most `limit`: a dictionary
+ * part joined to index_values once per group (a primary-key lookup), a code part as it is.
+ */
+function ranked(sql: string, kind: number | undefined, limit: number): string {
+  if (kind === undefined) {
+    return `SELECT CAST(g.part AS TEXT) AS value, g.count AS count FROM (${sql}) g ORDER BY g.count DESC, g.part LIMIT ${limit}`;
+  }
+  return `SELECT v.value AS value, g.count AS count FROM (${sql}) g CROSS JOIN index_values v ON v.id = g.part
+    ORDER BY g.count DESC, v.value LIMIT ${limit}`;
 }
 
-function distinctQuery(db: Db, storeId: string, dimension: string, from: string, to: string): D1PreparedStatement {
-  return db
-    .prepare(
-      READ_SQL.distinct,
-    )
-    .bind(storeId, dimension, from, to);
+/** The text of a code part: an outcome's name for the completion dimensions, the number otherwise. */
+function codeText(dimension: Dimension, value: string): string {
+  if (dimension !== "completion" && dimension !== "activity_completion") return value;
+  return OUTCOMES[Number(value) - 1] ?? value;
+}
+
+function sumQuery(db: Db, storeId: string, dimension: Dimension, from: string, to: string): D1PreparedStatement {
+  return db.prepare(READ_SQL.sum).bind(storeId, DIMENSION_CODE[dimension], dayNumber(from), dayNumber(to));
+}
+
+function distinctQuery(db: Db, storeId: string, dimension: Dimension, from: string, to: string): D1PreparedStatement {
+  return db.prepare(READ_SQL.distinct).bind(storeId, DIMENSION_CODE[dimension], dayNumber(from), dayNumber(to));
 }
 
 async function perDay(
   db: Db,
   storeId: string,
-  dimension: string,
+  dimension: "activity" | "learner",
   value: string,
   from: string,
   to: string,
 ): Promise<DayCount[]> {
   const { results } = await db
-    .prepare(
-      READ_SQL.perDay,
-    )
-    .bind(storeId, dimension, value, from, to)
-    .all<DayCount>();
-  const found = new Map(results.map((row) => [row.day, Math.max(0, Number(row.count))]));
+    .prepare(READ_SQL.perDay)
+    .bind(storeId, PARTS[dimension].a!, value, DIMENSION_CODE[dimension], dayNumber(from), dayNumber(to))
+    .all<{ day: number; count: number }>();
+  return filledDays(results, from, to);
+}
+
+/** Counts per day number, as one DayCount per day from `from` to `to` (missing days 0). */
+function filledDays(rows: readonly { day: number; count: number }[], from: string, to: string): DayCount[] {
+  const found = new Map(rows.map((row) => [dayOfNumber(row.day), Math.max(0, Number(row.count))]));
   return daysBetween(from, to).map((day) => ({ day, count: found.get(day) ?? 0 }));
 }
 
 async function top(
   db: Db,
   storeId: string,
-  dimension: string,
+  dimension: Exclude<Dimension, "total">,
   from: string,
   to: string,
   limit: number,
 ): Promise<ValueCount[]> {
   const { results } = await db
-    .prepare(
-      READ_SQL.top,
-    )
-    .bind(storeId, dimension, from, to, limit)
+    .prepare(ranked(READ_SQL.top, PARTS[dimension].a, safeLimit(limit)))
+    .bind(storeId, DIMENSION_CODE[dimension], dayNumber(from), dayNumber(to))
     .all<ValueCount>();
-  return results.map((row) => ({ value: row.value, count: Number(row.count) }));
+  return results.map((row) => ({ value: codeText(dimension, String(row.value)), count: Number(row.count) }));
 }
 
-// Values "<prefix>\n<rest>": the range [prefix + "\n", prefix + "\u000b") holds exactly them ("\n" + 1).
-const prefixRange = (prefix: string) => [composite(prefix, ""), `${prefix}\u000b`] as const;
-
-/** Rows of one prefix (an activity or learner), by the `rest` of the value, most counted first. */
+/** Rows of one activity or learner (the `a` part), by their `b` part, most counted first. */
 async function prefixed(
   db: Db,
   storeId: string,
-  dimension: string,
+  dimension: "activity_learner" | "learner_activity" | "activity_score" | "activity_completion",
   prefix: string,
   from: string,
   to: string,
   limit: number,
 ): Promise<ValueCount[]> {
-  const [low, high] = prefixRange(prefix);
   const { results } = await db
-    .prepare(
-      READ_SQL.prefixed,
-    )
-    .bind(storeId, dimension, low, high, from, to, limit)
+    .prepare(ranked(READ_SQL.prefixed, PARTS[dimension].b, safeLimit(limit)))
+    .bind(storeId, PARTS[dimension].a!, prefix, DIMENSION_CODE[dimension], dayNumber(from), dayNumber(to))
     .all<ValueCount>();
-  return results.map((row) => ({ value: row.value.slice(low.length), count: Number(row.count) }));
+  return results.map((row) => ({ value: codeText(dimension, String(row.value)), count: Number(row.count) }));
 }
 
 async function prefixedDistinct(
   db: Db,
   storeId: string,
-  dimension: string,
+  dimension: "activity_learner",
   prefix: string,
   from: string,
   to: string,
 ): Promise<number> {
-  const [low, high] = prefixRange(prefix);
   const row = await db
-    .prepare(
-      READ_SQL.prefixedDistinct,
-    )
-    .bind(storeId, dimension, low, high, from, to)
+    .prepare(READ_SQL.prefixedDistinct)
+    .bind(storeId, PARTS[dimension].a!, prefix, DIMENSION_CODE[dimension], dayNumber(from), dayNumber(to))
     .first<{ n: number }>();
   return Number(row?.n ?? 0);
 }
+
+/** A LIMIT written into the SQL text: a whole number from 0 to 1,000. */
+const safeLimit = (limit: number) => Math.max(0, Math.min(1000, Math.floor(Number.isFinite(limit) ? limit : 0)));
 
 /** Every day from `from` to `to` inclusive (at most MAX_DAYS; an inverted or invalid range gives none). */
 export function daysBetween(from: string, to: string): string[] {

@@ -1,4 +1,4 @@
-// Recounting a store's rollups from its statements, after a repair or for statements stored before rollup_daily
+// Recounting a store's rollups from its statements, after a repair or for statements stored before rollup_counts
 // existed. The one place that reads every statement of a store, so it runs as a durable job
 // (src/jobs/kinds/rollup-rebuild.ts). The first batch empties the store's rollups and puts its aggregator cursor
 // back to 0 in one transaction (counts and cursor agree: nothing counted); then the job counts pages exactly as
@@ -9,7 +9,7 @@ import type { StepBudget } from "../jobs/step-budget";
 import { countNextPage } from "./aggregate";
 
 const RESET_SQL = [
-  "DELETE FROM rollup_daily WHERE store_id = ?1",
+  "DELETE FROM rollup_counts WHERE store_id = ?1",
   `INSERT INTO rollup_cursors (store_id, seq) VALUES (?1, 0) ON CONFLICT (store_id) DO UPDATE SET seq = 0`,
 ];
 const SEQ_RANGE_SQL = "SELECT min(seq) AS low, max(seq) AS high FROM statements WHERE store_id = ?1";

@@ -1,12 +1,20 @@
-// The rollup keys of stored statements, derived in SQL from their rows (schema.ts rollup_daily), for every
+// The rollup keys of stored statements, derived in SQL from their rows (schema.ts rollup_counts), for every
 // change of a count, inside the D1 batch that causes it: the aggregator counting a page of new statements
 // (aggregate.ts), older statements voided by a voiding statement of an ingest batch, erased statements, a
 // rebuild. One definition, in SQL, so what is added and what is taken away agree by construction. The learner key
 // repeats agents/identifier.ts agentKey() in SQL (test/rollups/expected.ts checks it against a JS definition).
+// Verb, activity and learner become their ids in the query index's dictionary (index_values), which holds every
+// one of them: ingest interns the verb, the object activity and the actor's key of each statement it stores.
 //
 // Voiding statements (1.0.3 Data 2.3.2; 9274.1.1 4.2.5) are statements the Statements resource returns, so
 // they count in `total` and under their verb; they are a correction of the record, not learning, so they add
 // nothing to learner, activity, score or completion counts. Voided statements count nowhere.
+
+import { VALUE_KIND } from "../xapi/statements/statement-index";
+import { DIMENSION_CODE, type Dimension, type Outcome, outcomeCode } from "./dimensions";
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 const ACTOR = "s.statement -> '$.actor'";
 
@@ -31,47 +39,79 @@ const SCALED = `CASE
 END`;
 
 /** Bucket 0..9 of width 0.1, scores below 0 in 0 and 1.0 in 9 (CAST truncates; the value is >= 0 there). */
-const BUCKET = `CAST(min(9, CAST(max(0.0, sc.scaled) * 10 AS INTEGER)) AS TEXT)`;
+const BUCKET = `min(9, CAST(max(0.0, sc.scaled) * 10 AS INTEGER))`;
+
+/** The dictionary id of a value of `kind` (a primary-key seek on index_values_store_kind_value). */
+const valueId = (kind: number, value: string) =>
+  `(SELECT v.id FROM index_values v WHERE v.store_id = ?1 AND v.kind = ${kind} AND v.value = ${value})`;
+
+const outcome = (path: string, yes: Outcome, no: Outcome) =>
+  `CASE json_type(s.statement, '${path}') WHEN 'true' THEN ${outcomeCode(yes)} WHEN 'false' THEN ${outcomeCode(no)} END`;
 
 // Per statement, the parts its keys are made of, computed once (MATERIALIZED keeps SQLite from re-deriving
-// them for each of the key slots below).
-const PARTS = (where: string) => `parts AS MATERIALIZED (
-  SELECT date(s.stored_ms / 1000, 'unixepoch') AS day, strftime('%H', s.stored_ms / 1000, 'unixepoch') AS hour,
+// them for each of the key slots below). Days and hours in UTC, as integers (dimensions.ts dayNumber).
+const TEXTS = (where: string) => `texts AS MATERIALIZED (
+  SELECT s.stored_ms / ${DAY_MS} AS day, (s.stored_ms / ${HOUR_MS}) % 24 AS hour,
     s.verb_id AS verb, s.voids_id IS NULL AS counted,
     CASE WHEN coalesce(s.statement ->> '$.object.objectType', 'Activity') = 'Activity'
       THEN s.statement ->> '$.object.id' END AS activity,
     ${LEARNER} AS learner,
     (SELECT ${BUCKET} FROM (SELECT ${SCALED} AS scaled) sc) AS bucket,
-    CASE json_type(s.statement, '$.result.completion') WHEN 'true' THEN 'completed' WHEN 'false' THEN 'incomplete'
-    END AS completion,
-    CASE json_type(s.statement, '$.result.success') WHEN 'true' THEN 'passed' WHEN 'false' THEN 'failed'
-    END AS success
+    ${outcome("$.result.completion", "completed", "incomplete")} AS completion,
+    ${outcome("$.result.success", "passed", "failed")} AS success
   FROM statements s WHERE ${where})`;
 
-/** [dimension, value expression over `parts` p]; a NULL value means the statement has no such key. */
-const SLOTS: readonly [string, string][] = [
-  ["total", "p.hour"],
-  ["verb", "p.verb"],
-  ["activity", "p.activity"],
-  ["learner", "p.learner"],
-  ["activity_learner", "p.activity || char(10) || p.learner"],
-  ["learner_activity", "p.learner || char(10) || p.activity"],
-  ["activity_score", "p.activity || char(10) || p.bucket"],
-  ["score", "p.bucket"],
-  ["activity_completion", "p.activity || char(10) || p.completion"],
-  ["activity_completion", "p.activity || char(10) || p.success"],
-  ["completion", "p.completion"],
-  ["completion", "p.success"],
+const PARTS = (where: string) => `${TEXTS(where)},
+parts AS MATERIALIZED (
+  SELECT day, hour, counted, bucket, completion, success, ${valueId(VALUE_KIND.verb, "t.verb")} AS verb,
+    ${valueId(VALUE_KIND.activity, "t.activity")} AS activity, ${valueId(VALUE_KIND.agent, "t.learner")} AS learner
+  FROM texts t)`;
+
+/**
+ * SQL adding to the dictionary the verbs, activities and learners of the statements `where` selects that it
+ * lacks, to run just before counting them (rollupDeltaSql with +1) in the same batch. Ingest interns them all,
+ * so this normally writes nothing; it keeps the counts whole for statements stored before the dictionary
+ * existed, whose index rows a backfill may not have reached yet.
+ */
+export function internKeyValuesSql(where: string): string {
+  return `WITH ${TEXTS(where)}
+INSERT OR IGNORE INTO index_values (store_id, kind, value)
+SELECT ?1, kind, value FROM (
+  SELECT ${VALUE_KIND.verb} AS kind, verb AS value FROM texts
+  UNION SELECT ${VALUE_KIND.activity}, activity FROM texts WHERE counted
+  UNION SELECT ${VALUE_KIND.agent}, learner FROM texts WHERE counted)
+WHERE value IS NOT NULL`;
+}
+
+/**
+ * [dimension, a, b] over `parts` p; a NULL `a` or `b` means the statement has no such key (an unused part is 0).
+ * A store-wide score or outcome is `a`; per activity, the activity is `a` and the bucket or outcome `b`, so one
+ * activity's rows are a seek on (dimension, a).
+ */
+const SLOTS: readonly [Dimension, string, string][] = [
+  ["total", "p.hour", "0"],
+  ["verb", "p.verb", "0"],
+  ["activity", "p.activity", "0"],
+  ["learner", "p.learner", "0"],
+  ["activity_learner", "p.activity", "p.learner"],
+  ["learner_activity", "p.learner", "p.activity"],
+  ["activity_score", "p.activity", "p.bucket"],
+  ["score", "p.bucket", "0"],
+  ["activity_completion", "p.activity", "p.completion"],
+  ["activity_completion", "p.activity", "p.success"],
+  ["completion", "p.completion", "0"],
+  ["completion", "p.success", "0"],
 ];
 /** Slots a voiding statement counts in (see the header). */
 const VOIDING_SLOTS = 2;
 
-const SLOT_VALUES = SLOTS.map(([dimension], i) => `(${i}, '${dimension}')`).join(", ");
-const SLOT_CASE = SLOTS.map(([, value], i) => `WHEN ${i} THEN ${value}`).join(" ");
+const SLOT_VALUES = SLOTS.map(([dimension], i) => `(${i}, ${DIMENSION_CODE[dimension]})`).join(", ");
+const slotCase = (part: 1 | 2) => SLOTS.map((slot, i) => `WHEN ${i} THEN ${slot[part]}`).join(" ");
 
 const keyed = (where: string) => `WITH ${PARTS(where)},
 keyed AS (
-  SELECT d.column2 AS dimension, p.day AS day, CASE d.column1 ${SLOT_CASE} END AS value
+  SELECT d.column2 AS dimension, p.day AS day, CASE d.column1 ${slotCase(1)} END AS a,
+    CASE d.column1 ${slotCase(2)} END AS b
   FROM parts p CROSS JOIN (VALUES ${SLOT_VALUES}) d
   WHERE p.counted OR d.column1 < ${VOIDING_SLOTS}
 )`;
@@ -82,10 +122,10 @@ keyed AS (
  */
 export function rollupDeltaSql(where: string, sign: 1 | -1): string {
   return `${keyed(where)}
-INSERT INTO rollup_daily (store_id, dimension, day, value, count)
-SELECT ?1, dimension, day, value, ${sign} * count(*) FROM keyed WHERE value IS NOT NULL
-GROUP BY dimension, day, value
-ON CONFLICT (store_id, dimension, day, value) DO UPDATE SET count = rollup_daily.count + excluded.count`;
+INSERT INTO rollup_counts (store_id, dimension, day, a, b, count)
+SELECT ?1, dimension, day, a, b, ${sign} * count(*) FROM keyed WHERE a IS NOT NULL AND b IS NOT NULL
+GROUP BY dimension, day, a, b
+ON CONFLICT (store_id, dimension, day, a, b) DO UPDATE SET count = rollup_counts.count + excluded.count`;
 }
 
 /**
@@ -94,6 +134,6 @@ ON CONFLICT (store_id, dimension, day, value) DO UPDATE SET count = rollup_daily
  */
 export function zeroedRowsSql(where: string): string {
   return `${keyed(where)}
-DELETE FROM rollup_daily WHERE store_id = ?1 AND count <= 0
-  AND (dimension, day, value) IN (SELECT dimension, day, value FROM keyed WHERE value IS NOT NULL)`;
+DELETE FROM rollup_counts WHERE store_id = ?1 AND count <= 0
+  AND (dimension, day, a, b) IN (SELECT dimension, day, a, b FROM keyed WHERE a IS NOT NULL AND b IS NOT NULL)`;
 }
