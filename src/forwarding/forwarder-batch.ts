@@ -3,11 +3,14 @@
 // included (a forwarder sends every statement it has not sent, voiding ones too, issue 15). The page and the
 // store's head are read in one D1 batch (one transaction, one snapshot), so when the page holds every match up
 // to the head the cursor can move to the head: a filter that matches nothing still leaves no lag behind.
+import { env } from "cloudflare:workers";
 import type { ForwarderRow } from "./forwarder-rows";
 import { indexFilters, type ForwarderFilter } from "./forwarder-input";
 import { rankByKind } from "../xapi/statements/query/selectivity";
 import { buildStatementQuerySql } from "../xapi/statements/query/sql";
 import { storedStatement } from "../xapi/statements/stored-statement";
+import { loadAllBodies } from "../xapi/statements/tiering/load-bodies";
+import { isTiered } from "../xapi/statements/tiering/tiered-row";
 
 /**
  * Statement text per delivery (characters). Three bytes per character at worst stays under 3 MiB, the request
@@ -47,12 +50,22 @@ export function batchStatements(db: D1Database, source: BatchSource): D1Prepared
   ];
 }
 
-/** The batch from the results of batchStatements (in that order). */
-export function batchFrom(source: BatchSource, pageResult: D1Result, headResult: D1Result): Batch {
-  const results = pageResult.results as { seq: number; storedMs: number; statement: string; matched: number }[];
+type PageRow = { seq: number; storedMs: number; statement: string; matched: number };
+
+/**
+ * The batch from the results of batchStatements (in that order); undefined when the page holds tiered statements,
+ * whose bodies only readBatch fetches (the caller reads the batch again with it).
+ */
+export function batchFrom(source: BatchSource, pageResult: D1Result, headResult: D1Result): Batch | undefined {
+  const results = pageResult.results as PageRow[];
+  if (results.some((row) => isTiered(row.statement))) return undefined;
+  return assemble(source, results, headResult);
+}
+
+function assemble(source: BatchSource, results: PageRow[], headResult: D1Result, cut = false): Batch {
   const head = (headResult.results[0] as { head: number }).head;
   const rows = results.slice(0, source.batchSize);
-  const hasMore = (results[0]?.matched ?? 0) > rows.length;
+  const hasMore = cut || (results[0]?.matched ?? 0) > rows.length;
   const lastSeq = rows.at(-1)?.seq ?? source.positionSeq;
   return {
     statements: rows.map((r) => storedStatement(r)),
@@ -65,5 +78,13 @@ export function batchFrom(source: BatchSource, pageResult: D1Result, headResult:
 
 export async function readBatch(db: D1Database, source: BatchSource): Promise<Batch> {
   const [page, head] = await db.batch(batchStatements(db, source));
-  return batchFrom(source, page!, head!);
+  const rows = (page!.results as PageRow[]).slice(0, source.batchSize);
+  if (!rows.some((row) => isTiered(row.statement))) return assemble(source, page!.results as PageRow[], head!);
+  // Tiered bodies from R2 (src/xapi/statements/tiering; the Worker's env, as a Durable Object has no request).
+  // The SQL measured the rows' pointers, not their bodies: the text budget is applied again to the bodies.
+  const bodies = await loadAllBodies((env as unknown as { BLOBS: R2Bucket }).BLOBS, source.storeId, rows);
+  let text = 0;
+  const kept = bodies.filter((row, index) => (text += row.statement.length) <= BATCH_TEXT_BUDGET || index === 0);
+  const cut = kept.length < rows.length;
+  return assemble(source, cut ? kept : (page!.results as PageRow[]).map((row, i) => bodies[i] ?? row), head!, cut);
 }

@@ -4,7 +4,9 @@ import { agentErasureJob } from "./kinds/agent-erasure";
 import { orphanSweepJob } from "./kinds/orphan-sweep";
 import { rollupRebuildJob } from "./kinds/rollup-rebuild";
 import { statementExportJob } from "./kinds/statement-export";
+import { statementTieringJob } from "./kinds/statement-tiering";
 import { storeDeletionJob } from "./kinds/store-deletion";
+import { upgradeBackfillJob } from "./kinds/upgrade-backfill";
 
 export const JOB_KINDS = {
   "agent-erasure": agentErasureJob,
@@ -12,6 +14,8 @@ export const JOB_KINDS = {
   "orphan-sweep": orphanSweepJob,
   "rollup-rebuild": rollupRebuildJob,
   "statement-export": statementExportJob,
+  "statement-tiering": statementTieringJob,
+  "upgrade-backfill": upgradeBackfillJob,
 } satisfies Record<string, JobKind>;
 
 export type JobKindName = keyof typeof JOB_KINDS;

@@ -35,7 +35,7 @@ export async function ingestStatements(c: Context<AppEnv>, write: StatementWrite
       return { ...valid, prepared: prepareValidStatements(valid, principal, version, statementId) };
     },
     async ({ accepted, attachments }) => {
-      const outcome = await recordStatements(c.get("db"), principal, version, accepted.prepared, attachments);
+      const outcome = await recordStatements(c.get("db"), principal, version, accepted.prepared, attachments, c.env.BLOBS);
       if (!outcome.ok) throw conflictAt(outcome.conflict, accepted.path);
       if (outcome.consistentThrough) c.header(CONSISTENT_THROUGH_HEADER, outcome.consistentThrough);
       c.executionCtx.waitUntil(wakeStoreForwarders(c.env, c.get("db"), principal.storeId));

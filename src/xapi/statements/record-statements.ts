@@ -19,6 +19,7 @@ import type { Statement, ValidStatements } from "./statement";
 import { checkStatementRules } from "./statement-rules";
 import { parseStatement } from "./validation";
 import { voidedTargetId } from "./voiding";
+import { loadBodies } from "./tiering/load-bodies";
 
 export type RecordOutcome =
   /** consistentThrough: read in the write's own batch, when there was a write. */
@@ -117,7 +118,9 @@ export async function recordStatements(
   principal: Principal,
   version: XapiVersion,
   prepared: readonly PreparedStatement[],
-  attachments: readonly StoredAttachment[] = [],
+  attachments: readonly StoredAttachment[],
+  /** Where tiered statement bodies live (./tiering), for comparing a re-sent id with a tiered statement. */
+  blobs: R2Bucket,
 ): Promise<RecordOutcome> {
   const ids = prepared.map((s) => s.id);
   if (ids.length === 0) return { ok: true, ids };
@@ -140,7 +143,7 @@ export async function recordStatements(
     } catch (error) {
       if (!isDuplicateIdError(error) || attempt >= MAX_ATTEMPTS) throw error;
     }
-    const compared = await compareWithStored(db, principal.storeId, version, prepared);
+    const compared = await compareWithStored(db, blobs, principal.storeId, version, prepared);
     if (!compared.ok) return compared;
     if (compared.fresh.length === 0) return { ok: true, ids };
     fresh = compared.fresh;
@@ -150,11 +153,17 @@ export async function recordStatements(
 /** Splits `prepared` into statements not stored yet, or finds one stored differently (a conflict). */
 async function compareWithStored(
   db: D1Database,
+  blobs: R2Bucket,
   storeId: string,
   version: XapiVersion,
   prepared: readonly PreparedStatement[],
 ): Promise<{ ok: true; fresh: PreparedStatement[] } | Extract<RecordOutcome, { ok: false }>> {
-  const rows = await withD1Retry(() => findStatementsByIds(db, storeId, prepared.map((s) => s.id)));
+  const found = await withD1Retry(() => findStatementsByIds(db, storeId, prepared.map((s) => s.id)));
+  // Re-sent statements were stored together, so their tiered bodies sit in one or two segments; a batch whose
+  // comparison needs more reads than a request may make is refused (nothing is written).
+  const bodies = await loadBodies(blobs, storeId, found);
+  if (!bodies.complete) throw badRequest("too many re-sent statements stored long ago for one request; send fewer at a time", "id");
+  const rows = bodies.rows;
   const stored = new Map(rows.map((row) => [row.id, row]));
   const fresh: PreparedStatement[] = [];
   for (const [index, candidate] of prepared.entries()) {

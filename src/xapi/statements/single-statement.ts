@@ -7,6 +7,7 @@ import { badRequest, notFound } from "../../errors";
 import { multipartStatementResponse } from "./attachments/multipart-response";
 import { CONSISTENT_THROUGH_HEADER } from "./consistent-through";
 import { findStatementById } from "./statement-rows";
+import { loadAllBodies } from "./tiering/load-bodies";
 import { renderStatements, STATEMENT_FORMATS, type StatementFormat } from "./format";
 import { isUuid } from "./validation";
 
@@ -44,7 +45,8 @@ export async function getSingleStatement(c: Context<AppEnv>): Promise<Response> 
     mayReadStatementOf(principal, row.credentialId);
   if (!visible) throw notFound(`no ${voidedStatementId !== undefined ? "voided " : ""}statement with id ${wanted}`);
 
-  const [statement] = await renderStatements(c.get("db"), principal.storeId, [row], {
+  const [withBody] = await loadAllBodies(c.env.BLOBS, principal.storeId, [row]);
+  const [statement] = await renderStatements(c.get("db"), principal.storeId, [withBody!], {
     format: format as StatementFormat,
     version: c.get("xapiVersion"),
     acceptLanguage: c.req.header("Accept-Language"),

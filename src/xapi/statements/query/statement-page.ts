@@ -10,6 +10,8 @@ import { consistentThroughOf, consistentThroughQuery } from "../consistent-throu
 import { canonicalParameters, cursorKeyMaterial, openCursor, sealCursor } from "./cursor";
 import type { StatementQuery } from "./parameters";
 import { type QueriedRow, queryStatements } from "./index-read";
+import { loadBodies, SEGMENT_READS_PER_PAGE } from "../tiering/load-bodies";
+import { PAGE_TEXT_BUDGET } from "./sql";
 
 export type StatementPageRead = {
   rows: QueriedRow[];
@@ -48,9 +50,12 @@ export async function readStatementPage(
   const { rows, hasMore, companion } = await withD1Retry(() =>
     queryStatements(db, plan, consistentThroughQuery(db, principal.storeId)),
   );
+  // Tiered bodies come from R2 (../tiering/load-bodies.ts); a page needing more segment reads than one request
+  // may make ends early, and `more` continues after its last row.
+  const bodies = await loadBodies((env as { BLOBS: R2Bucket }).BLOBS, principal.storeId, rows, SEGMENT_READS_PER_PAGE, PAGE_TEXT_BUDGET);
   return {
-    rows,
-    hasMore,
+    rows: bodies.rows,
+    hasMore: hasMore || !bodies.complete,
     parameters,
     consistentThrough: consistentThroughOf(companion!),
     cursorAfter: (seq) => sealCursor(keyMaterial, principal.storeId, parameters, seq),

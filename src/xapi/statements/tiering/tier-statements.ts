@@ -1,0 +1,108 @@
+// Moving a store's old statement bodies to R2 (a job step, src/jobs/kinds/statement-tiering.ts): the next run of
+// untiered statements stored before the cutoff becomes one segment object (./segments.ts), and the rows keep a
+// pointer and their rollup parts (./tiered-row.ts). The object is written first, then ONE D1 batch records the
+// segment and rewrites the rows, only if every row of the run is still there and untiered (an erasure or another
+// tiering run meanwhile makes the batch change nothing, and the object is deleted; a crash in between leaves an
+// object no row names, which the segment sweep removes: ./segment-sweep.ts).
+// Only statements the rollup aggregator's cursor (rollup_cursors) has passed are tiered: src/rollups and the
+// console's display names read statement JSON in SQL, and must meet whole statements when they first count them.
+import { CURSOR } from "../../../rollups/aggregate";
+import type { StepBudget } from "../../../jobs/step-budget";
+import { firstSeqStoredAfter } from "../stored-order";
+import { buildSegment, newSegmentId, putSegment, segmentKey } from "./segments";
+import { tieredColumn, untieredSql } from "./tiered-row";
+
+/** Statements per segment: small enough that the batch's JSON parameter stays far under D1's 2,000,000 bytes. */
+const SEGMENT_STATEMENTS = 500;
+/** Bytes per segment at most (a run is cut before the statement that would pass it; never below one). */
+const SEGMENT_BYTES = 8 * 1024 * 1024;
+
+export type TieringCursor = { afterSeq: number };
+export type TieringStep = { finished: boolean; cursor: TieringCursor; tiered: number; segments: number };
+
+/** The seq after which a fresh run starts: the end of the store's newest segment. */
+export const START_SQL = "SELECT coalesce(max(last_seq), 0) AS seq FROM statement_segments WHERE store_id = ?";
+
+export async function tierStatements(
+  db: D1Database,
+  blobs: R2Bucket,
+  storeId: string,
+  cutoffMs: number,
+  cursor: TieringCursor | null,
+  budget: StepBudget,
+  segmentStatements = SEGMENT_STATEMENTS,
+): Promise<TieringStep> {
+  let place = cursor;
+  const outcome = { tiered: 0, segments: 0 };
+  if (place === null) {
+    if (!budget.take()) return { finished: false, cursor: { afterSeq: 0 }, ...outcome };
+    place = { afterSeq: (await db.prepare(START_SQL).bind(storeId).first<{ seq: number }>())?.seq ?? 0 };
+  }
+  // A run: read (1), put (1), batch (1), and the delete when the batch changed nothing (1).
+  while (budget.take(4)) {
+    const run = await readRun(db, storeId, cutoffMs, place.afterSeq, segmentStatements);
+    if (run.length === 0) return { finished: true, cursor: place, ...outcome };
+    const tiered = await writeSegment(db, blobs, storeId, run);
+    // Nothing tiered: the rows changed under us (erasure, another run); the next step reads them again.
+    if (tiered === 0) return { finished: false, cursor: place, ...outcome };
+    outcome.tiered += tiered;
+    outcome.segments++;
+    place = { afterSeq: run[run.length - 1]!.seq };
+  }
+  return { finished: false, cursor: place, ...outcome };
+}
+
+type RunRow = { seq: number; statement: string };
+
+async function readRun(db: D1Database, storeId: string, cutoffMs: number, afterSeq: number, limit: number): Promise<RunRow[]> {
+  const before = firstSeqStoredAfter(storeId, cutoffMs);
+  const { results } = await db
+    .prepare(
+      `SELECT s.seq AS seq, s.statement AS statement FROM statements AS s INDEXED BY statements_store_seq
+       WHERE s.store_id = ? AND s.seq > ? AND s.seq <= ${CURSOR.replace("?1", "?")}
+         AND s.seq < coalesce(${before.sql}, 9007199254740991) AND ${untieredSql("s")}
+       ORDER BY s.seq LIMIT ?`,
+    )
+    .bind(storeId, afterSeq, storeId, ...before.params, limit)
+    .all<RunRow>();
+  let bytes = 0;
+  const run: RunRow[] = [];
+  for (const row of results) {
+    bytes += row.statement.length * 3;
+    if (run.length > 0 && bytes > SEGMENT_BYTES) break;
+    run.push(row);
+  }
+  return run;
+}
+
+/** The segment object, then the one batch; the statements tiered (0 when the batch found the run changed). */
+async function writeSegment(db: D1Database, blobs: R2Bucket, storeId: string, run: readonly RunRow[]): Promise<number> {
+  const segment = newSegmentId();
+  const { bytes, pointers } = buildSegment(segment, run.map((row) => ({ seq: row.seq, body: row.statement })));
+  await putSegment(blobs, storeId, segment, bytes);
+  const columns = JSON.stringify(run.map((row) => [row.seq, tieredColumn(pointers.get(row.seq)!, row.statement)]));
+  const [inserted] = await db.batch([
+    db.prepare(INSERT_SEGMENT_SQL).bind(
+      segment, storeId, segmentKey(storeId, segment), run[0]!.seq, run[run.length - 1]!.seq, run.length,
+      bytes.byteLength, Date.now(), columns,
+    ),
+    db.prepare(POINT_ROWS_SQL).bind(storeId, columns, segment),
+  ]);
+  if ((inserted!.meta.changes ?? 0) === 1) return run.length;
+  await blobs.delete(segmentKey(storeId, segment));
+  return 0;
+}
+
+// ?1 id ?2 store ?3 key ?4 first ?5 last ?6 count ?7 bytes ?8 now ?9 JSON [[seq, column], ...]: recorded only when
+// every row of the run is still there and untiered.
+const INSERT_SEGMENT_SQL = `
+INSERT INTO statement_segments (id, store_id, r2_key, first_seq, last_seq, statements, bytes, rewrite, created_ms)
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8
+WHERE (SELECT count(*) FROM statements AS s WHERE s.store_id = ?2 AND s.seq IN (SELECT value ->> 0 FROM json_each(?9))
+  AND ${untieredSql("s")}) = ?6`;
+
+// ?1 store ?2 JSON [[seq, column], ...] ?3 segment: the rows point at the segment only once it is recorded.
+const POINT_ROWS_SQL = `
+UPDATE statements SET statement = j.value ->> 1 FROM json_each(?2) AS j
+WHERE statements.seq = j.value ->> 0 AND statements.store_id = ?1
+  AND EXISTS (SELECT 1 FROM statement_segments WHERE id = ?3)`;
