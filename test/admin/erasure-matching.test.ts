@@ -10,6 +10,7 @@ import { DOCUMENT_SETS_SQL, STATEMENTS_NAMING_SQL } from "../../src/admin/erasur
 import { AGENTS_SQL, DOCUMENTS_SQL, STATEMENTS_AND_ATTACHMENTS_SQL } from "../../src/admin/erasure-preview";
 import { VERSIONS } from "../helpers";
 import { runJob, storeWithCredential, xapiAs, type TestCredential } from "./admin-helpers";
+import { rollupRowsNaming } from "../rollups/expected";
 
 const VERB = { id: "http://adlnet.gov/expapi/verbs/experienced" };
 const ACTIVITY = { objectType: "Activity", id: "http://example.com/activities/matching" };
@@ -85,7 +86,6 @@ async function traces(storeId: string, sums: string[]): Promise<string[]> {
     index_values: "value",
     agents: "agent_key || identifier",
     documents: "agent_key",
-    rollup_daily: "value",
   };
   const found: string[] = [];
   for (const [table, column] of Object.entries(columns)) {
@@ -98,6 +98,13 @@ async function traces(storeId: string, sums: string[]): Promise<string[]> {
       if (row!.n > 0) found.push(`${table}: ${trace} x${row!.n}`);
     }
   }
+  // The console's counters name a learner by dictionary id: decoded, no row may name her.
+  for (const trace of ["ann@example.com", ...sums]) {
+    const n = await rollupRowsNaming(storeId, trace, true);
+    if (n > 0) found.push(`rollup_counts: ${trace} x${n}`);
+  }
+  const dangling = await rollupRowsNaming(storeId, "#missing:");
+  if (dangling > 0) found.push(`rollup_counts: ${dangling} rows keyed by a forgotten id`);
   return found;
 }
 

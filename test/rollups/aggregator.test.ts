@@ -26,7 +26,7 @@ async function post(credential: Credential, body: unknown): Promise<string[]> {
 }
 
 async function rollupRows(storeId: string): Promise<number> {
-  const row = await env.DB.prepare("SELECT count(*) AS n FROM rollup_daily WHERE store_id = ?").bind(storeId).first<{ n: number }>();
+  const row = await env.DB.prepare("SELECT count(*) AS n FROM rollup_counts WHERE store_id = ?").bind(storeId).first<{ n: number }>();
   return row!.n;
 }
 

@@ -1,6 +1,6 @@
 // Rollup counts computed directly from the statements table, in JS (a second, independent definition of the
 // keys: agentKey() from src/xapi/agents/identifier.ts, the score bucket by Math.floor), to compare with
-// rollup_daily.
+// rollup_counts, whose integer keys decodedRows() turns back into text here (independently of src/rollups/read.ts).
 import { env } from "cloudflare:workers";
 import { agentKey } from "../../src/xapi/agents/identifier";
 
@@ -66,14 +66,56 @@ export async function expectedCounts(storeId: string): Promise<Counts> {
   return counts;
 }
 
-/** rollup_daily of one store, rows at 0 left out. */
-export async function actualCounts(storeId: string): Promise<Counts> {
+/** Dimension names by stored code, and which parts are dictionary ids (the others are codes). */
+const DIMENSIONS: [string, "id" | "hour" | "code" | "outcome", "id" | "code" | "outcome" | "none"][] = [
+  ["total", "hour", "none"],
+  ["verb", "id", "none"],
+  ["activity", "id", "none"],
+  ["learner", "id", "none"],
+  ["activity_learner", "id", "id"],
+  ["learner_activity", "id", "id"],
+  ["activity_score", "id", "code"],
+  ["score", "code", "none"],
+  ["activity_completion", "id", "outcome"],
+  ["completion", "outcome", "none"],
+];
+const OUTCOMES = ["completed", "incomplete", "passed", "failed"];
+
+export type DecodedRow = { dimension: string; day: string; value: string; count: number };
+
+/**
+ * rollup_counts of one store as text keys: dictionary ids resolved through index_values ("#missing:<id>" when the
+ * id names nothing any more: a dangling row), codes spelled out, composite values joined by "\n".
+ */
+export async function decodedRows(storeId: string): Promise<DecodedRow[]> {
   const { results } = await env.DB.prepare(
-    "SELECT dimension, day, value, count FROM rollup_daily WHERE store_id = ? AND count <> 0",
+    `SELECT r.dimension, r.day, r.a, r.b, r.count, va.value AS a_text, vb.value AS b_text FROM rollup_counts r
+     LEFT JOIN index_values va ON va.id = r.a AND va.store_id = r.store_id
+     LEFT JOIN index_values vb ON vb.id = r.b AND vb.store_id = r.store_id
+     WHERE r.store_id = ?`,
   )
     .bind(storeId)
-    .all<{ dimension: string; day: string; value: string; count: number }>();
-  return Object.fromEntries(results.map((r) => [key(r.dimension, r.day, r.value), r.count]));
+    .all<{ dimension: number; day: number; a: number; b: number; count: number; a_text: string | null; b_text: string | null }>();
+  const text = (kind: string, id: number, resolved: string | null) =>
+    kind === "id" ? (resolved ?? `#missing:${id}`) : kind === "hour" ? String(id).padStart(2, "0") : kind === "outcome" ? OUTCOMES[id - 1]! : String(id);
+  return results.map((r) => {
+    const [dimension, aKind, bKind] = DIMENSIONS[r.dimension]!;
+    const a = text(aKind, r.a, r.a_text);
+    const value = bKind === "none" ? a : `${a}\n${text(bKind, r.b, r.b_text)}`;
+    return { dimension, day: new Date(r.day * 86_400_000).toISOString().slice(0, 10), value, count: r.count };
+  });
+}
+
+/** rollup_counts of one store, rows at 0 left out. */
+export async function actualCounts(storeId: string): Promise<Counts> {
+  const rows = await decodedRows(storeId);
+  return Object.fromEntries(rows.filter((r) => r.count !== 0).map((r) => [key(r.dimension, r.day, r.value), r.count]));
+}
+
+/** Rollup rows of the store whose decoded value holds `text` (case-insensitively when `lower`). */
+export async function rollupRowsNaming(storeId: string, text: string, lower = false): Promise<number> {
+  const rows = await decodedRows(storeId);
+  return rows.filter((r) => (lower ? r.value.toLowerCase() : r.value).includes(text)).length;
 }
 
 export async function testStoreId(): Promise<string> {

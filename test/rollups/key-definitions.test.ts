@@ -88,7 +88,7 @@ describe("rollup key definitions", () => {
         store.storeId,
         ids[0],
       ),
-      env.DB.prepare("DELETE FROM rollup_daily WHERE store_id = ?").bind(store.storeId),
+      env.DB.prepare("DELETE FROM rollup_counts WHERE store_id = ?").bind(store.storeId),
       env.DB.prepare("DELETE FROM rollup_cursors WHERE store_id = ?").bind(store.storeId),
     ]);
     expect(await aggregate(store.storeId)).toMatchObject({ pages: 1, behind: false });

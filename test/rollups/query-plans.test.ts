@@ -1,8 +1,9 @@
 // The counters are kept and read without scanning: every write seeks statements by the batch's own ids or
-// seqs, or (the aggregator's page) a seq range past the store's cursor, and every read seeks rollup_daily by (store, dimension, day range) or (store, dimension, value range).
+// seqs, or (the aggregator's page) a seq range past the store's cursor, and every read seeks rollup_counts by (store, dimension, day range) or (store, dimension, a[, b], day range),
+// and a dictionary value by its unique key.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { AGGREGATION_STATE_SQL, COUNT_PAGE_SQL, MOVE_CURSOR_SQL } from "../../src/rollups/aggregate";
+import { AGGREGATION_STATE_SQL, COUNT_PAGE_SQL, INTERN_PAGE_SQL, MOVE_CURSOR_SQL } from "../../src/rollups/aggregate";
 import {
   FORGET_ACTIVITY_LEARNER_SQL,
   FORGET_LEARNER_ACTIVITY_SQL,
@@ -12,9 +13,10 @@ import {
 } from "../../src/rollups/maintain";
 import { READ_SQL } from "../../src/rollups/read";
 
-const TABLES = "statements|rollup_daily|statement_index";
+const TABLES = "statements|rollup_counts|index_values";
 
 const WRITES: [string, string, unknown[]][] = [
+  ["intern a page's values", INTERN_PAGE_SQL, ["s", 500]],
   ["count a page past the cursor", COUNT_PAGE_SQL, ["s", 500]],
   ["move the cursor", MOVE_CURSOR_SQL, ["s", 500]],
   ["read where aggregation stands", AGGREGATION_STATE_SQL, ["s"]],
@@ -33,8 +35,8 @@ const READS: [string, string, unknown[]][] = Object.entries(READ_SQL).map(([name
 
 const RANGE_SEEK = new RegExp(
   // WITHOUT ROWID: the primary key is the table, so a seek on it is "USING PRIMARY KEY".
-  "^SEARCH rollup_daily USING ((COVERING )?INDEX \\S+|PRIMARY KEY) \\(store_id=\\? AND dimension=\\? AND " +
-    "(day>\\? AND day<\\?|value=\\? AND day>\\? AND day<\\?|value>\\? AND value<\\?)\\)",
+  "^SEARCH rollup_counts USING ((COVERING )?INDEX \\S+|PRIMARY KEY) \\(store_id=\\? AND dimension=\\? AND " +
+    "(day>\\? AND day<\\?|a=\\? AND b=\\? AND day>\\? AND day<\\?|a=\\?)\\)",
 );
 
 async function plan(sql: string, args: unknown[]): Promise<string[]> {
@@ -58,12 +60,12 @@ describe("rollup query plans", () => {
     const details = await plan(sql, args);
     if (name === "firstDay" || name === "distinctByValue") {
       // min(day) is the first entry of the seek; DISTINCT walks one dimension in value order, without a sort.
-      const seek = /^SEARCH rollup_daily USING (COVERING INDEX \S+|PRIMARY KEY) \(store_id=\? AND dimension=\?\)/m;
+      const seek = /^SEARCH rollup_counts USING (COVERING INDEX \S+|PRIMARY KEY) \(store_id=\? AND dimension=\?\)/m;
       expect(details.join("\n")).toMatch(seek);
       expect(details.join("\n")).not.toMatch(/TEMP B-TREE/);
       return;
     }
-    const search = details.filter((d) => /rollup_daily/.test(d));
+    const search = details.filter((d) => /rollup_counts/.test(d));
     expect(search.length, details.join("\n")).toBeGreaterThan(0);
     for (const detail of search) {
       expect(detail, details.join("\n")).toMatch(RANGE_SEEK);

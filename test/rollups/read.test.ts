@@ -1,9 +1,10 @@
-// The read API over rollup_daily: numbers seeded through HTTP (all stored today) and synthetic rows for the
+// The read API over rollup_counts: numbers seeded through HTTP (all stored today) and synthetic rows for the
 // day-range behaviour (inclusive ends, zero-filled days, rows voided down to 0 ignored).
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { storeWithCredential, xapiAs } from "../admin/admin-helpers";
-import { utcDay } from "../../src/rollups/dimensions";
+import { type Dimension, DIMENSION_CODE, dayNumber, utcDay } from "../../src/rollups/dimensions";
+import { VALUE_KIND } from "../../src/xapi/statements/statement-index";
 import {
   activeLearners,
   activityStats,
@@ -165,17 +166,7 @@ describe("rollup read API", () => {
       ["verb", "2026-01-03", "v:b", 2],
       ["verb", "2026-01-03", "v:gone", 0],
     ];
-    await env.DB.batch(
-      rows.map(([dimension, day, value, count]) =>
-        env.DB.prepare("INSERT INTO rollup_daily (store_id, dimension, day, value, count) VALUES (?, ?, ?, ?, ?)").bind(
-          storeId,
-          dimension,
-          day,
-          value,
-          count,
-        ),
-      ),
-    );
+    await insertRows(storeId, rows);
     const db = env.DB;
     expect(await statementsPerDay(db, storeId, "2026-01-01", "2026-01-04")).toEqual([
       { day: "2026-01-01", count: 4 },
@@ -207,18 +198,8 @@ describe("rollup read API", () => {
       ["2026-02-01", "23", 100_000],
       ["2026-02-02", "00", 3],
       ["2026-02-02", "07", 5],
-      ["2026-02-02", "", 2], // written before hours existed: in the day, in no hour
     ];
-    await env.DB.batch(
-      rows.map(([day, value, count]) =>
-        env.DB.prepare("INSERT INTO rollup_daily (store_id, dimension, day, value, count) VALUES (?, 'total', ?, ?, ?)").bind(
-          storeId,
-          day,
-          value,
-          count,
-        ),
-      ),
-    );
+    await insertRows(storeId, rows.map(([day, hour, count]) => ["total", day, hour, count]));
     const hours = await statementsPerHour(env.DB, storeId, "2026-02-01", "2026-02-02");
     expect(hours).toHaveLength(48);
     expect(hours[0]).toEqual({ hour: "2026-02-01T00", count: 0 });
@@ -229,10 +210,32 @@ describe("rollup read API", () => {
     ]);
     expect(await statementsPerDay(env.DB, storeId, "2026-02-01", "2026-02-02")).toEqual([
       { day: "2026-02-01", count: 100_000 },
-      { day: "2026-02-02", count: 10 },
+      { day: "2026-02-02", count: 8 },
     ]);
-    expect((await totals(env.DB, storeId, { today: "2026-02-02", weekStart: "2026-02-02" })).today).toBe(10);
+    expect((await totals(env.DB, storeId, { today: "2026-02-02", weekStart: "2026-02-02" })).today).toBe(8);
     // Never more than a week of hours.
     expect(await statementsPerHour(env.DB, storeId, "2026-01-01", "2026-02-02")).toHaveLength(7 * 24);
   });
 });
+
+/**
+ * Synthetic counter rows as the aggregator keys them: the hour of `total`, a learner or verb by its dictionary id
+ * (interned here the way ingest interns it).
+ */
+async function insertRows(storeId: string, rows: readonly [string, string, string, number][]): Promise<void> {
+  const kinds: Record<string, number> = { learner: VALUE_KIND.agent, verb: VALUE_KIND.verb };
+  for (const [dimension, day, value, count] of rows) {
+    let a = Number(value);
+    const kind = kinds[dimension];
+    if (kind !== undefined) {
+      await env.DB.prepare("INSERT OR IGNORE INTO index_values (store_id, kind, value) VALUES (?, ?, ?)").bind(storeId, kind, value).run();
+      const row = await env.DB.prepare("SELECT id FROM index_values WHERE store_id = ? AND kind = ? AND value = ?")
+        .bind(storeId, kind, value)
+        .first<{ id: number }>();
+      a = row!.id;
+    }
+    await env.DB.prepare("INSERT INTO rollup_counts (store_id, dimension, day, a, b, count) VALUES (?, ?, ?, ?, 0, ?)")
+      .bind(storeId, DIMENSION_CODE[dimension as Dimension], dayNumber(day), a, count)
+      .run();
+  }
+}

@@ -31,8 +31,8 @@ describe("rebuildRollups", () => {
     const otherBefore = await actualCounts(other.storeId);
     // As if the statements predated the rollups, plus a stray row to be replaced.
     await env.DB.batch([
-      env.DB.prepare("DELETE FROM rollup_daily WHERE store_id = ?").bind(store.storeId),
-      env.DB.prepare("INSERT INTO rollup_daily VALUES (?, 'total', '2000-01-01', '', 5)").bind(store.storeId),
+      env.DB.prepare("DELETE FROM rollup_counts WHERE store_id = ?").bind(store.storeId),
+      env.DB.prepare("INSERT INTO rollup_counts VALUES (?, 0, 10957, 0, 0, 5)").bind(store.storeId),
     ]);
     const job = await rebuild(store.storeId);
     expect(job).toMatchObject({ state: "succeeded", done: 42, total: 42, counts: { seqs: 42 } });

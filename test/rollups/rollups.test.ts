@@ -23,7 +23,7 @@ async function expectConsistent(storeId: string): Promise<void> {
   expect(Object.keys(expected).length).toBeGreaterThan(0);
   expect(await actualCounts(storeId)).toEqual(expected);
   // A subtraction that empties a row deletes it: no row holds 0 (or less).
-  const empty = await env.DB.prepare("SELECT count(*) AS n FROM rollup_daily WHERE store_id = ? AND count <= 0")
+  const empty = await env.DB.prepare("SELECT count(*) AS n FROM rollup_counts WHERE store_id = ? AND count <= 0")
     .bind(storeId)
     .first<{ n: number }>();
   expect(empty!.n).toBe(0);

@@ -53,7 +53,7 @@ async function postMultipartWith(db: D1Database, credential: TestCredential, ver
 }
 
 const ATTACHMENT_TABLES = /\b(attachments|statement_attachments)\b/;
-const STATEMENT_WRITES = /INSERT (OR IGNORE )?INTO (statements|index_values|index_entries|rollup_daily)\b/;
+const STATEMENT_WRITES = /INSERT (OR IGNORE )?INTO (statements|index_values|index_entries|rollup_counts)\b/;
 
 describe.each(VERSIONS)("ingest order (%s)", (version) => {
   it("refuses invalid statements before any attachment lookup in D1 or upload to R2", async () => {
