@@ -6,25 +6,25 @@
 // dictionary, not on every counter row (issue 13: a row of text keys took ~136 bytes in each of its two b-trees).
 
 export type Dimension =
-  /** every counted statement; value: the UTC hour of `stored`, "00".."23" ('' in rows written before hours) */
+  /** every counted statement; a: the UTC hour of `stored`, 0..23 */
   | "total"
-  /** verb IRI */
+  /** a: the verb */
   | "verb"
-  /** the object's activity id, when the object is an Activity */
+  /** a: the object's activity, when the object is an Activity */
   | "activity"
-  /** the actor's agent key (agents/identifier.ts), when the actor is identified */
+  /** a: the actor's agent key (agents/identifier.ts), when the actor is identified */
   | "learner"
-  /** activity id + "\n" + agent key */
+  /** a: the activity, b: the learner */
   | "activity_learner"
-  /** agent key + "\n" + activity id */
+  /** a: the learner, b: the activity */
   | "learner_activity"
-  /** activity id + "\n" + score bucket "0".."9" */
+  /** a: the activity, b: the score bucket 0..9 */
   | "activity_score"
-  /** score bucket "0".."9", store-wide */
+  /** a: the score bucket 0..9, store-wide */
   | "score"
-  /** activity id + "\n" + completed | incomplete | passed | failed */
+  /** a: the activity, b: the outcome's code (outcomeCode) */
   | "activity_completion"
-  /** completed | incomplete | passed | failed, store-wide */
+  /** a: the outcome's code, store-wide */
   | "completion";
 
 /** The stored code of each dimension (never renumber: rows hold them). */
