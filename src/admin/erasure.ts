@@ -23,6 +23,9 @@ import { deleteRowids, StepBudget } from "../jobs/step-budget";
 import { chunkJsonArrays } from "../xapi/statements/json-chunks";
 import type { RecordedStatement } from "../xapi/statements/statement";
 import { ROLE, statementFacts, VALUE_KIND } from "../xapi/statements/statement-index";
+import { loadAllBodies, readsNeeded } from "../xapi/statements/tiering/load-bodies";
+import { MARK_SEGMENTS_SQL, rewriteMarkedSegments } from "../xapi/statements/tiering/segment-rewrite";
+import { isTiered, pointerOf } from "../xapi/statements/tiering/tiered-row";
 
 /** Statements per D1 batch of deletions. */
 export type ErasureChunks = { statements: number };
@@ -78,11 +81,20 @@ export async function eraseAgent(
     const seqs = await statementsNaming(db, storeId, namingRoles(scope), keys, chunks.statements);
     if (seqs.length === 0) break;
     if (!budget.take(5)) return { done: false, erased };
-    const { sha2s, entries } = await readChunk(db, storeId, seqs);
-    await deleteStatements(db, storeId, seqs, entries);
+    const { sha2s, statements } = await readChunk(db, storeId, seqs);
+    // Tiered statements' bodies (src/xapi/statements/tiering) give their index rows; their segments are marked in
+    // the deleting transaction and rewritten below, so the erased bytes do not outlive the rows.
+    if (!budget.take(readsNeeded(statements))) return { done: false, erased };
+    const bodies = await loadAllBodies(env.BLOBS, storeId, statements);
+    const entries = bodies.flatMap(({ seq, statement }) =>
+      statementFacts(JSON.parse(statement) as RecordedStatement).index.map((row): [number, string, number] => [row.kind, row.value, seq]),
+    );
+    const segments = [...new Set(statements.filter((row) => isTiered(row.statement)).map((row) => pointerOf(row.statement).segment))];
+    await deleteStatements(db, storeId, seqs, entries, segments);
     erased.statements += seqs.length;
     erased.attachments += await deleteUnreferencedAttachments(db, env.BLOBS, storeId, sha2s);
   }
+  if (!(await rewriteMarkedSegments(db, env.BLOBS, storeId, budget))) return { done: false, erased };
   // Rollup rows naming a key whose statements are all gone hold 0 now (rollupErased); one batch drops them.
   if (!budget.take()) return { done: false, erased };
   await db.batch(
@@ -144,14 +156,15 @@ const INDEXED_PARTS_SQL = `json_remove(statement, '$.result', '$.attachments', '
   '$.object.definition', '$.object.result', '$.object.context.extensions', '$.object.object.definition')`;
 
 /**
- * One D1 batch of reads for a chunk: the attachment contents its statements use, and their index rows (the index
- * is keyed by value, not by statement, so they are found from the statements themselves).
+ * One D1 batch of reads for a chunk: the attachment contents its statements use, and what their index rows are
+ * found from (the index is keyed by value, not by statement): the statements' indexed parts, or a tiered one's
+ * pointer.
  */
 async function readChunk(
   db: D1Database,
   storeId: string,
   seqs: readonly number[],
-): Promise<{ sha2s: string[]; entries: [number, string, number][] }> {
+): Promise<{ sha2s: string[]; statements: { seq: number; statement: string }[] }> {
   const chunk = JSON.stringify(seqs);
   const [attachments, statements] = await db.batch<Record<string, unknown>>([
     db
@@ -162,10 +175,7 @@ async function readChunk(
       .bind(storeId, chunk),
   ]);
   const sha2s = (attachments!.results as { sha2: string }[]).map((row) => row.sha2);
-  const entries = (statements!.results as { seq: number; statement: string }[]).flatMap(({ seq, statement }) =>
-    statementFacts(JSON.parse(statement) as RecordedStatement).index.map((row): [number, string, number] => [row.kind, row.value, seq]),
-  );
-  return { sha2s, entries };
+  return { sha2s, statements: statements!.results as { seq: number; statement: string }[] };
 }
 
 /** One D1 batch (one transaction): the statements and every row that hangs off them. */
@@ -174,6 +184,7 @@ async function deleteStatements(
   storeId: string,
   seqs: readonly number[],
   entries: readonly [number, string, number][],
+  segments: readonly number[],
 ): Promise<void> {
   const bySeq = (table: string) =>
     db
@@ -186,6 +197,7 @@ async function deleteStatements(
     bySeq("statement_refs"),
     bySeq("statement_attachments"),
     bySeq("statements"),
+    ...(segments.length > 0 ? [db.prepare(MARK_SEGMENTS_SQL).bind(storeId, JSON.stringify(segments))] : []),
   ]);
 }
 

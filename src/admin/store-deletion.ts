@@ -8,6 +8,7 @@ import { deleteStoreCredentials } from "../auth/credentials";
 import { documentKeyPrefix } from "../durable/document-writer";
 import { exportPrefix } from "../jobs/kinds/statement-export";
 import { attachmentPrefix } from "../xapi/statements/attachments/attachment-blobs";
+import { segmentPrefix } from "../xapi/statements/tiering/segments";
 import { recordAudit } from "./audit";
 import { deleteStoreRow } from "./stores";
 import { deleteRowids, StepBudget } from "../jobs/step-budget";
@@ -46,7 +47,7 @@ const STORE_ROWS_SQL = (table: string) => {
   }
 };
 /** Tables whose rows name an R2 object in `r2_key`. */
-const BLOB_TABLES = ["documents", "attachments"];
+const BLOB_TABLES = ["documents", "attachments", "statement_segments"];
 /** Rows per DELETE, and rows or listed objects (so R2 keys, at most 1000 per R2 call) per blob chunk. */
 export type ChunkSizes = { rows: number; blobs: number };
 const CHUNKS: ChunkSizes = { rows: 2000, blobs: 500 };
@@ -83,7 +84,7 @@ export async function deleteStore(
 
   // Every row naming an object is gone, so no pass leaves a row whose body is missing. Listing from the start
   // each time finds what is left, as the objects listed before are deleted (R2: <= 1,000 keys per list and delete).
-  for (const prefix of [documentKeyPrefix(storeId), attachmentPrefix(storeId), exportPrefix(storeId)]) {
+  for (const prefix of [documentKeyPrefix(storeId), attachmentPrefix(storeId), exportPrefix(storeId), segmentPrefix(storeId)]) {
     for (;;) {
       if (!budget.take()) return { done: false, deleted };
       const listing = await blobs.list({ prefix, limit: chunks.blobs });

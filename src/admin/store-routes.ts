@@ -17,6 +17,8 @@ import { erasurePreview, scopeOf, startErasure } from "./erasure-request";
 import { valueOrRefusal } from "./refusal-response";
 import { readJson } from "./request-json";
 import { listStores, type StoreRow, storeFigures } from "./stores";
+import { setTierAfterDays, storeTieringSchema } from "./store-tiering";
+import { notFound } from "../errors";
 
 /** Exported for the OpenAPI description (src/openapi/admin-paths.ts). */
 export const erasureBody = z.strictObject({ agent: agentSchema(true), related: z.boolean().optional() });
@@ -43,6 +45,14 @@ storeRoutes.get("/:storeId/stats", async (c) => {
 storeRoutes.patch("/:storeId", async (c) => {
   const body = await readJson(c, storeRenameSchema);
   return c.json(valueOrRefusal(await renameStore(c.get("db"), c.req.param("storeId"), body.name)));
+});
+
+// The store's tiering setting (./store-tiering.ts); the job itself is started by the cron or POST .../jobs.
+storeRoutes.put("/:storeId/tiering", async (c) => {
+  const body = await readJson(c, storeTieringSchema);
+  const store = await setTierAfterDays(c.get("db"), c.req.param("storeId"), body.tierAfterDays);
+  if (!store) throw notFound(`no store ${c.req.param("storeId")}`);
+  return c.json(store);
 });
 
 // 202 and the deletion job (src/jobs/kinds/store-deletion.ts); a deletion already under way is answered again.

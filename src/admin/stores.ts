@@ -21,7 +21,7 @@ const storeFound = (id: string): SQL => sql`EXISTS (SELECT 1 FROM ${stores} WHER
 
 /** Inserts a store; undefined when the id is taken. */
 export async function insertStore(db: D1Database, id: string, name: string, alongside: Alongside): Promise<StoreRow | undefined> {
-  const row: StoreRow = { id, name, createdAt: Date.now() };
+  const row: StoreRow = { id, name, createdAt: Date.now(), database: null, tierAfterDays: null };
   const orm = drizzle(db);
   // The query alongside runs first: it applies only while the id is free.
   const [, inserted] = await orm.batch([

@@ -6,7 +6,6 @@ import { rollupRebuildJob } from "./kinds/rollup-rebuild";
 import { statementExportJob } from "./kinds/statement-export";
 import { statementTieringJob } from "./kinds/statement-tiering";
 import { storeDeletionJob } from "./kinds/store-deletion";
-import { upgradeBackfillJob } from "./kinds/upgrade-backfill";
 
 export const JOB_KINDS = {
   "agent-erasure": agentErasureJob,
@@ -15,7 +14,6 @@ export const JOB_KINDS = {
   "rollup-rebuild": rollupRebuildJob,
   "statement-export": statementExportJob,
   "statement-tiering": statementTieringJob,
-  "upgrade-backfill": upgradeBackfillJob,
 } satisfies Record<string, JobKind>;
 
 export type JobKindName = keyof typeof JOB_KINDS;

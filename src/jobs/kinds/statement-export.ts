@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { statementCsvHeader, statementCsvRow } from "../../shared/statement-csv.mjs";
 import { storedStatement } from "../../xapi/statements/stored-statement";
+import { loadAllBodies, readsNeeded } from "../../xapi/statements/tiering/load-bodies";
 import type { JobContext, JobKind } from "../job-kind";
 import type { StepBudget } from "../step-budget";
 
@@ -43,7 +44,11 @@ export const statementExportJob: JobKind = {
       )
         .bind(job.storeId, cursor.afterSeq, cursor.high, ROWS_PER_READ)
         .all<{ seq: number; statement: string; stored_ms: number }>();
-      const lines = results.map((row) => {
+      // Tiered bodies (src/xapi/statements/tiering): their ranged GETs come out of the budget, keeping the end's.
+      const reads = readsNeeded(results);
+      if (reads > 0 && (budget.left - reads <= 3 || !budget.take(reads))) break;
+      const rows = await loadAllBodies(env.BLOBS, job.storeId, results);
+      const lines = rows.map((row) => {
         const statement = storedStatement({ statement: row.statement, storedMs: row.stored_ms });
         return format === "csv" ? statementCsvRow(statement) : `${JSON.stringify(statement)}\n`;
       });
