@@ -3,7 +3,9 @@
 // for every store with a setting, one after another, when the job's store is ALL_STORES (the daily cron).
 // A store without a setting (NULL) is left alone.
 import { type TieringCursor, tierStatements } from "../../xapi/statements/tiering/tier-statements";
+import type { Bindings } from "../../env";
 import type { JobKind } from "../job-kind";
+import { startJob } from "../start-job";
 import type { StepBudget } from "../step-budget";
 import { ALL_STORES } from "./orphan-sweep";
 
@@ -52,6 +54,12 @@ export const statementTieringJob: JobKind = {
     }
   },
 };
+
+/** The daily cron's start: one job over every store with a setting, none when no store has one. */
+export async function startDailyTiering(env: Bindings): Promise<void> {
+  const due = await env.DB.prepare("SELECT 1 AS due FROM stores WHERE tier_after_days IS NOT NULL LIMIT 1").first();
+  if (due) await startJob(env, env.DB, { storeId: ALL_STORES, kind: "statement-tiering" });
+}
 
 async function tierAfterDays(db: D1Database, storeId: string): Promise<number | null> {
   const row = await db.prepare("SELECT tier_after_days AS days FROM stores WHERE id = ?").bind(storeId).first<{ days: number | null }>();

@@ -1,15 +1,17 @@
 // Cleanup of attachment contents nothing can reach: `attachments` rows no statement links to any more (after
 // statements were erased), with their R2 objects, then R2 objects under a store's prefix without an
 // `attachments` row (an upload whose request was then rejected or abandoned). Only things older than a grace
-// period go, so an upload whose statement batch is about to commit is never taken from under it.
+// period go, so an upload whose statement batch is about to commit is never taken from under it. Last, the
+// store's tiered-statement segment objects no row names (../tiering/segment-sweep.ts).
 // Runs as a durable job (src/jobs/kinds/orphan-sweep.ts) in bounded steps: each call here does as much as its
 // StepBudget allows and returns the cursor to go on from.
 import type { StepBudget } from "../../../jobs/step-budget";
 import { findRecordedKeys } from "./attachment-rows";
 import { attachmentPrefix, deleteKeys } from "./attachment-blobs";
+import { sweepSegmentPage } from "../tiering/segment-sweep";
 
 export type SweepOptions = { graceMs?: number; nowMs?: number };
-export type SweepCursor = { phase: "rows" | "objects"; after?: string };
+export type SweepCursor = { phase: "rows" | "objects" | "segments"; after?: string };
 export type SweepStep = { finished: boolean; cursor: SweepCursor; deletedObjects: number; deletedRows: number };
 
 const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -48,7 +50,7 @@ export async function sweepOrphanAttachments(
 
   // R2 lists in key order; `startAfter` (not an R2 cursor, which may expire) is the place to go on from.
   const prefix = attachmentPrefix(storeId);
-  for (;;) {
+  while (step.cursor.phase === "objects") {
     if (!budget.take(4)) return step;
     const listing = await bucket.list({ prefix, startAfter: step.cursor.after, limit: OBJECTS_PER_LIST });
     const old = listing.objects.filter((object) => object.uploaded.getTime() < cutoff).map((object) => object.key);
@@ -57,7 +59,14 @@ export async function sweepOrphanAttachments(
     await deleteKeys(bucket, orphans);
     step.deletedObjects += orphans.length;
     const last = listing.objects.at(-1)?.key;
-    if (!listing.truncated || last === undefined) return { ...step, finished: true, cursor: { phase: "objects" } };
-    step.cursor = { phase: "objects", after: last };
+    step.cursor = !listing.truncated || last === undefined ? { phase: "segments" } : { phase: "objects", after: last };
+  }
+
+  for (;;) {
+    if (!budget.take(3)) return step;
+    const page = await sweepSegmentPage(db, bucket, storeId, step.cursor.after, cutoff);
+    step.deletedObjects += page.deleted;
+    if (page.finished) return { ...step, finished: true, cursor: { phase: "segments" } };
+    step.cursor = { phase: "segments", after: page.after };
   }
 }

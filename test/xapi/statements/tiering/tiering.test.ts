@@ -2,11 +2,15 @@
 // answers exactly as before (GET by id, every query shape, `more` across the tiered/untiered boundary, voiding,
 // attachments=true, duplicates, export), erasure rewrites the segments it touches (no orphan, no erased byte
 // left), and a tiered row keeps at most 400 bytes in D1.
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { StepBudget } from "../../../../src/jobs/step-budget";
+import { sweepOrphanAttachments, type SweepCursor } from "../../../../src/xapi/statements/attachments/orphan-sweep";
+import { putSegment } from "../../../../src/xapi/statements/tiering/segments";
+import strictWorker from "../../../strict/strict-worker";
 import { type TieringCursor, tierStatements } from "../../../../src/xapi/statements/tiering/tier-statements";
-import { admin, adminJson, runJob, storeWithCredential, type TestCredential, xapiAs } from "../../../admin/admin-helpers";
+import { admin, adminJson, runJob, waitForJob, storeWithCredential, type TestCredential, xapiAs } from "../../../admin/admin-helpers";
 import { aggregate } from "../../../rollups/aggregator";
 import { attachmentFor, decoder, multipartBody, parseMultipartResponse, partFor, BOUNDARY } from "../attachments/multipart";
 
@@ -255,6 +259,49 @@ describe("statement bodies tiered to R2", () => {
     expect(bad.status).toBe(400);
     expect((await admin(`/stores/no-such-store/tiering`, { method: "PUT", json: { tierAfterDays: 3 } })).status).toBe(404);
     expect(await adminJson(`/stores/${credential.storeId}/tiering`, { method: "PUT", json: { tierAfterDays: 30 } })).toMatchObject({ tierAfterDays: 30 });
+  });
+});
+
+describe("tiering's lifecycle", () => {
+  it("the daily cron starts one job that tiers every store with a setting, and only those", async () => {
+    const due = await storeWithCredential("Tiering by cron");
+    const left = await storeWithCredential("Not tiered by cron");
+    await post(due, Array.from({ length: 6 }, (_, i) => statement(i)));
+    await post(left, Array.from({ length: 6 }, (_, i) => statement(i)));
+    await aggregate(due.storeId);
+    await aggregate(left.storeId);
+    await adminJson(`/stores/${due.storeId}/tiering`, { method: "PUT", json: { tierAfterDays: 0 } });
+    const ctx = createExecutionContext();
+    await strictWorker.scheduled!(createScheduledController({ cron: "17 3 * * *" }), env as never, ctx);
+    await waitOnExecutionContext(ctx);
+    const started = await env.DB.prepare("SELECT id FROM jobs WHERE kind = 'statement-tiering' AND store_id = '*'").all<{ id: string }>();
+    expect(started.results).toHaveLength(1);
+    // Earlier tests of this file left stores with settings too: the job's totals include them.
+    expect(await waitForJob("*", started.results[0]!.id)).toMatchObject({ state: "succeeded" });
+    expect(await tieredRows(due.storeId)).toBe(6);
+    expect(await tieredRows(left.storeId)).toBe(0);
+  });
+
+  it("the orphan sweep deletes segment objects no row names once past the grace period, never a named one", async () => {
+    const credential = await storeWithCredential("Tiering sweep");
+    await post(credential, Array.from({ length: 4 }, (_, i) => statement(i)));
+    await tierNow(credential);
+    const named = await segmentRows(credential.storeId);
+    // What a run cut off between its R2 write and its D1 batch leaves behind.
+    await putSegment(env.BLOBS, credential.storeId, 42, new TextEncoder().encode('{"id":"stray"}'));
+    const sweep = async (graceMs: number) => {
+      let cursor: SweepCursor = { phase: "rows" };
+      for (;;) {
+        const step = await sweepOrphanAttachments(env.DB, env.BLOBS, credential.storeId, cursor, new StepBudget(5), { graceMs });
+        if (step.finished) return;
+        cursor = step.cursor;
+      }
+    };
+    await sweep(60_000);
+    expect(await segmentObjects(credential.storeId)).toEqual([...named, `segments/${credential.storeId}/42`].sort());
+    await sweep(-1000);
+    expect(await segmentObjects(credential.storeId)).toEqual(named);
+    expect((await allPages(credential, "")).statements).toHaveLength(4);
   });
 });
 
