@@ -1,3 +1,12 @@
+-- Upgrading at any size (D1 runs each statement of a migration under its 30 s limit, PLATFORM.md): every statement
+-- here is O(schema). The first version of this migration (commit 17d5c1d) moved statement_index and statement_refs
+-- with INSERT ... SELECT over all their rows; deployments that applied it keep their result. This version creates
+-- the new tables empty and renames the old ones legacy_statement_index and legacy_statement_refs; the upgrade
+-- backfill job (src/jobs/kinds/upgrade-backfill.ts) moves their rows in bounded chunks, with the same conversion,
+-- and drops them once empty. Either way the end schema is the same. Until then queries also read
+-- legacy_statement_index (src/xapi/statements/query/legacy-index.ts).
+-- Hand-edited (drizzle-kit cannot say WITHOUT ROWID, nor keep a renamed table it does not know): index_entries is
+-- WITHOUT ROWID so each row is one b-tree entry (one D1 row written, not a table row plus its primary-key index).
 CREATE TABLE `index_entries` (
 	`value_id` integer NOT NULL,
 	`seq` integer NOT NULL,
@@ -13,45 +22,13 @@ CREATE TABLE `index_values` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `index_values_store_kind_value` ON `index_values` (`store_id`,`kind`,`value`);--> statement-breakpoint
--- Hand-added (drizzle-kit cannot say WITHOUT ROWID or move data): index_entries is WITHOUT ROWID so each row is one
--- b-tree entry (one D1 row written, not a table row plus its primary-key index). The old rows move below, before
--- statement_index is dropped: agent/related_agent and activity/related_activity become one row with a bit set of
--- roles (statement-index.ts ROLE: 1 direct, 2 mentioned other than as authority, 4 authority), and rows that were
--- only copies from a StatementRef target (usage 'statementref') are dropped: StatementRef filters are now answered
--- at query time (src/xapi/statements/query/sql.ts).
-INSERT INTO `index_values` (`store_id`, `kind`, `value`)
-SELECT DISTINCT `store_id`,
-  CASE `kind` WHEN 'agent' THEN 1 WHEN 'related_agent' THEN 1 WHEN 'activity' THEN 2 WHEN 'related_activity' THEN 2
-    WHEN 'verb' THEN 3 ELSE 4 END,
-  `value`
-FROM `statement_index` WHERE replace(',' || `usage` || ',', ',statementref,', ',') <> ',';
---> statement-breakpoint
-INSERT INTO `index_entries` (`value_id`, `seq`, `roles`)
-SELECT v.`id`, o.`seq`, max(o.`direct`) | max(o.`mentioned`) | max(o.`authority`)
-FROM (
-  SELECT `store_id`, `seq`, `value`,
-    CASE `kind` WHEN 'agent' THEN 1 WHEN 'related_agent' THEN 1 WHEN 'activity' THEN 2 WHEN 'related_activity' THEN 2
-      WHEN 'verb' THEN 3 ELSE 4 END AS `kind`,
-    CASE WHEN `kind` IN ('agent', 'activity', 'verb', 'registration') THEN 1 ELSE 0 END AS `direct`,
-    CASE WHEN replace(replace(',' || `usage` || ',', ',statementref,', ','), ',authority,', ',') <> ',' THEN 2 ELSE 0 END
-      AS `mentioned`,
-    CASE WHEN instr(',' || `usage` || ',', ',authority,') > 0 THEN 4 ELSE 0 END AS `authority`
-  FROM `statement_index` WHERE replace(',' || `usage` || ',', ',statementref,', ',') <> ','
-) o
-CROSS JOIN `index_values` v ON v.`store_id` = o.`store_id` AND v.`kind` = o.`kind` AND v.`value` = o.`value`
-GROUP BY v.`id`, o.`seq`;
---> statement-breakpoint
-DROP TABLE `statement_index`;--> statement-breakpoint
-PRAGMA foreign_keys=OFF;--> statement-breakpoint
-CREATE TABLE `__new_statement_refs` (
+ALTER TABLE `statement_index` RENAME TO `legacy_statement_index`;--> statement-breakpoint
+ALTER TABLE `statement_refs` RENAME TO `legacy_statement_refs`;--> statement-breakpoint
+CREATE TABLE `statement_refs` (
 	`store_id` text NOT NULL,
 	`seq` integer NOT NULL,
 	`target_id` text NOT NULL,
 	PRIMARY KEY(`store_id`, `seq`)
 );
 --> statement-breakpoint
-INSERT INTO `__new_statement_refs`("store_id", "seq", "target_id") SELECT "store_id", "seq", "target_id" FROM `statement_refs`;--> statement-breakpoint
-DROP TABLE `statement_refs`;--> statement-breakpoint
-ALTER TABLE `__new_statement_refs` RENAME TO `statement_refs`;--> statement-breakpoint
-PRAGMA foreign_keys=ON;--> statement-breakpoint
 CREATE INDEX `statement_refs_target` ON `statement_refs` (`store_id`,`target_id`);

@@ -6,6 +6,7 @@ import { rollupRebuildJob } from "./kinds/rollup-rebuild";
 import { statementExportJob } from "./kinds/statement-export";
 import { statementTieringJob } from "./kinds/statement-tiering";
 import { storeDeletionJob } from "./kinds/store-deletion";
+import { upgradeBackfillJob } from "./kinds/upgrade-backfill";
 
 export const JOB_KINDS = {
   "agent-erasure": agentErasureJob,
@@ -14,6 +15,7 @@ export const JOB_KINDS = {
   "rollup-rebuild": rollupRebuildJob,
   "statement-export": statementExportJob,
   "statement-tiering": statementTieringJob,
+  "upgrade-backfill": upgradeBackfillJob,
 } satisfies Record<string, JobKind>;
 
 export type JobKindName = keyof typeof JOB_KINDS;

@@ -6,6 +6,7 @@ import { eraseAgent } from "../../admin/erasure";
 import type { JobKind } from "../job-kind";
 import { addCounts } from "../job-kind";
 import type { StepBudget } from "../step-budget";
+import { backfillStoreFirst } from "../../upgrade/legacy-rows";
 import { exportPrefix } from "./statement-export";
 
 export type AgentErasureParams = { agentKeys: string[]; related: boolean; subject: string };
@@ -13,6 +14,8 @@ export type AgentErasureParams = { agentKeys: string[]; related: boolean; subjec
 export const agentErasureJob: JobKind = {
   async step(env, job, budget) {
     const params = job.params as AgentErasureParams;
+    // Statements stored before the storage change are found once the upgrade backfill moved them: move the store's first.
+    if (!(await backfillStoreFirst(env.DB, job.storeId, () => budget.take()))) return { finished: false };
     const pass = await eraseAgent(env.DB, env, job.storeId, params.agentKeys, { related: params.related }, budget);
     const progress = { counts: pass.erased, done: pass.erased.statements };
     if (!pass.done) return { finished: false, ...progress };

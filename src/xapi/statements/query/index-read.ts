@@ -1,6 +1,7 @@
 // Storage verb for statement queries: one page in seq order, read through index seeks only.
 import type { IndexFilter } from "./parameters";
 import { orderByCounts, rankByKind, SELECTIVITY_CAP } from "./selectivity";
+import { buildLegacyPageSql, legacyIndexInUse, mergePages, noteLegacyIndexGone } from "./legacy-index";
 import { buildSelectivitySql, buildStatementQuerySql, PAGE_TEXT_BUDGET, type QueryPlan } from "./sql";
 
 export type QueriedRow = { seq: number; storedMs: number; statement: string };
@@ -28,16 +29,26 @@ export async function queryStatements(
     pending = [];
     filters = orderByCounts(ranked, answered[answered.length - 1]!.results[0] as Record<string, number> | undefined);
   }
-  if (!filters) return { rows: [], hasMore: false, companion: companion && answered[0] };
-  const { sql, params } = buildStatementQuerySql({
-    ...plan,
-    filters,
-    fetch: plan.limit + 1,
-    maxBytes: plan.maxBytes ?? PAGE_TEXT_BUDGET,
-  });
-  const read = await db.batch<QueriedRow & { matched: number }>([...pending, db.prepare(sql).bind(...params)]);
+  const page = { ...plan, fetch: plan.limit + 1, maxBytes: plan.maxBytes ?? PAGE_TEXT_BUDGET };
+  // Statements not moved yet by the upgrade backfill are found in the legacy index (./legacy-index.ts).
+  const legacy = ranked.length > 0 && legacyIndexInUse() ? buildLegacyPageSql({ ...page, filters: ranked as [IndexFilter, ...IndexFilter[]] }) : undefined;
+  if (!filters && !legacy) return { rows: [], hasMore: false, companion: companion && answered[0] };
+  const pages = [
+    ...(filters ? [buildStatementQuerySql({ ...page, filters })] : []),
+    ...(legacy ? [legacy] : []),
+  ];
+  let read: D1Result<QueriedRow & { matched: number }>[];
+  try {
+    read = await db.batch<QueriedRow & { matched: number }>([...pending, ...pages.map(({ sql, params }) => db.prepare(sql).bind(...params))]);
+  } catch (error) {
+    // The backfill dropped the legacy table since this isolate last looked: the same page without it.
+    if (legacy && noteLegacyIndexGone(error)) return queryStatements(db, plan, companion);
+    throw error;
+  }
   if (pending.length > 0) answered = read;
-  const { results } = read[read.length - 1]!;
-  const rows = results.slice(0, plan.limit).map(({ seq, storedMs, statement }) => ({ seq, storedMs, statement }));
-  return { rows, hasMore: (results[0]?.matched ?? 0) > rows.length, companion: companion && answered[0] };
+  const results = read.slice(read.length - pages.length).map((result) => result.results);
+  const merged = results.length === 1 ? undefined : mergePages(results, { ...page, ascending: plan.ascending });
+  const rows = (merged?.rows ?? results[0]!.slice(0, plan.limit)).map(({ seq, storedMs, statement }) => ({ seq, storedMs, statement }));
+  const hasMore = merged ? merged.hasMore : (results[0]![0]?.matched ?? 0) > rows.length;
+  return { rows, hasMore, companion: companion && answered[0] };
 }
