@@ -3,9 +3,13 @@
 // whatever the request's version: 1.0.3 Communication 3.3.s5.b1 forbids converting a newer statement into a
 // prior version's format, and 3.3.s4.b4-b5 has clients ignore properties they do not know (contextAgents...).
 
+import { isTiered } from "./tiering/tiered-row";
+
 export type StoredStatementRow = { statement: string; storedMs: number };
 
 export function storedStatement(row: StoredStatementRow): Record<string, unknown> {
+  // A tiered row holds a pointer, not the statement: its body comes through tiering/load-bodies.ts first.
+  if (isTiered(row.statement)) throw new Error("a tiered statement was read without its body (tiering/load-bodies.ts)");
   const statement = JSON.parse(row.statement) as Record<string, unknown>;
   const stored = new Date(row.storedMs).toISOString();
   return { ...statement, timestamp: statement.timestamp ?? stored, stored };

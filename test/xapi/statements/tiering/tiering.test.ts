@@ -5,6 +5,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { batchFrom, batchStatements, readBatch } from "../../../../src/forwarding/forwarder-batch";
 import { StepBudget } from "../../../../src/jobs/step-budget";
 import { sweepOrphanAttachments, type SweepCursor } from "../../../../src/xapi/statements/attachments/orphan-sweep";
 import { putSegment } from "../../../../src/xapi/statements/tiering/segments";
@@ -223,6 +224,24 @@ describe("statement bodies tiered to R2", () => {
     }
     expect(await segmentObjects(credential.storeId)).toEqual([]);
     expect(await segmentRows(credential.storeId)).toEqual([]);
+  });
+
+  it("hands a forwarder its tiered statements whole, in seq order, across the boundary", async () => {
+    const credential = await storeWithCredential("Tiering forwarding");
+    await post(credential, Array.from({ length: 6 }, (_, i) => statement(i)));
+    await tierNow(credential);
+    await post(credential, Array.from({ length: 3 }, (_, i) => statement(50 + i)));
+    const expected = (await allPages(credential, "ascending=true")).statements;
+    const source = { storeId: credential.storeId, filter: "{}", batchSize: 4, positionSeq: 0 };
+    // The batch read beside a cursor write cannot fetch bodies: it leaves the tiered page to readBatch.
+    const [page, head] = await env.DB.batch(batchStatements(env.DB, source));
+    expect(batchFrom(source, page!, head!)).toBeUndefined();
+    const first = await readBatch(env.DB, source);
+    expect(first).toMatchObject({ hasMore: true });
+    const second = await readBatch(env.DB, { ...source, positionSeq: first.nextPosition });
+    const third = await readBatch(env.DB, { ...source, positionSeq: second.nextPosition });
+    expect([...first.statements, ...second.statements, ...third.statements]).toEqual(expected);
+    expect(third.hasMore).toBe(false);
   });
 
   it("keeps at most 400 bytes of each tiered statement in D1, and leaves a store setting null alone", async () => {
