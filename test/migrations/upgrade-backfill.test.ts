@@ -8,20 +8,17 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { upgradeBackfillJob, type BackfillCursor } from "../../src/jobs/kinds/upgrade-backfill";
 import { StepBudget } from "../../src/jobs/step-budget";
-import { ROLE, VALUE_KIND } from "../../src/xapi/statements/statement-index";
 import { xapi } from "../helpers";
 import { post, statement, voiding } from "../xapi/statements/fixtures";
+import { oldLayout, type Entry, type Ref } from "./old-layout";
 
 const STORE = "default";
-const { direct: D, mentioned: M, authority: A } = ROLE;
 const V = (name: string) => ({ id: `http://example.com/verbs/${name}`, display: { en: name } });
 const act = (name: string) => ({ objectType: "Activity", id: `http://example.com/act/${name}` });
 const who = (name: string) => ({ objectType: "Agent", mbox: `mailto:${name}@example.com` });
 const REG1 = "8f7a0b0e-51e2-4c1a-9c84-2d2f61d0c001";
 const REG2 = "8F7A0B0E-51E2-4C1A-9C84-2D2F61D0C002";
 
-type Entry = { kind: number; value: string; seq: number; roles: number };
-type Ref = { seq: number; target_id: string };
 
 async function rows<T>(sql: string, ...binds: unknown[]): Promise<T[]> {
   return (await env.DB.prepare(sql).bind(...binds).all<T>()).results;
@@ -42,50 +39,6 @@ async function answer(params: Record<string, string>): Promise<string[]> {
     path = body.more || null;
   }
   return ids;
-}
-
-/**
- * The rows the previous release wrote for these statements: from each row of the new index its old kinds
- * (direct agent/activity -> `agent`/`activity` and `related_*`; authority -> `related_agent` 'authority'), and
- * onto each StatementRef's referrer, copies of its target's rows (usage 'statementref', merged with its own).
- */
-function oldLayout(entries: Entry[], refs: Ref[], seqOf: Map<string, number>) {
-  const own = new Map<number, Map<string, string[]>>();
-  const add = (seq: number, kind: string, value: string, usage: string) => {
-    const bySeq = own.get(seq) ?? own.set(seq, new Map()).get(seq)!;
-    const key = `${kind}\n${value}`;
-    const usages = bySeq.get(key) ?? bySeq.set(key, []).get(key)!;
-    if (!usages.includes(usage)) usages.push(usage);
-  };
-  for (const { kind, value, seq, roles } of entries) {
-    if (kind === VALUE_KIND.agent) {
-      if (roles & D) add(seq, "agent", value, "actor");
-      if (roles & M) add(seq, "related_agent", value, roles & D ? "actor" : "context.instructor");
-      if (roles & A) add(seq, "related_agent", value, "authority");
-    } else if (kind === VALUE_KIND.activity) {
-      if (roles & D) add(seq, "activity", value, "object");
-      add(seq, "related_activity", value, roles & D ? "object" : "context.contextActivities.parent");
-    } else add(seq, kind === VALUE_KIND.verb ? "verb" : "registration", value, kind === VALUE_KIND.verb ? "verb" : "context.registration");
-  }
-  // Copies follow the chain (a -> b -> c), as the previous release propagated them.
-  const targetOf = new Map(refs.map((r) => [r.seq, seqOf.get(r.target_id)]));
-  const legacy: [string, string, number, string][] = [];
-  for (const seq of new Set(entries.map((e) => e.seq))) {
-    const rowsOf = new Map([...own.get(seq)!].map(([key, usages]) => [key, [...usages]]));
-    const seen = new Set([seq]);
-    for (let t = targetOf.get(seq); t !== undefined && !seen.has(t); t = targetOf.get(t)) {
-      seen.add(t);
-      for (const key of own.get(t)?.keys() ?? []) {
-        const usages = rowsOf.get(key) ?? rowsOf.set(key, []).get(key)!;
-        if (!usages.includes("statementref")) usages.push("statementref");
-      }
-    }
-    for (const [key, usages] of rowsOf) {
-      const [kind, value] = key.split("\n") as [string, string];
-      legacy.push([kind, value, seq, usages.join(",")]);
-    }
-  }
-  return legacy;
 }
 
 async function legacyTables(): Promise<string[]> {
