@@ -15,7 +15,11 @@ export default defineConfig({
           TEST_MIGRATIONS: migrations,
           LRS_BOOTSTRAP_KEY: "test-key",
           LRS_BOOTSTRAP_SECRET: "test-secret",
+          // Stores across several databases (src/db/store-databases.ts): DB_2 below holds the stores placed there
+          // by name (test/db/store-databases.test.ts); automatic placement stays in DB, which tests read directly.
+          LRS_NEW_STORE_DATABASES: "DB",
         },
+        d1Databases: { DB_2: "edge-lrs-test-2" },
         // Forwarding destinations (test/forwarding/receiver-node.ts): *.receiver.test is answered in Node.
         outboundService: receiverOutbound,
         serviceBindings: { RECEIVER: receiverControl },

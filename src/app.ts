@@ -9,7 +9,7 @@ import { XapiError } from "./errors";
 import { separateConsoleOrigin } from "./http/console-origin";
 import { browserCors } from "./http/cors";
 import { renderRejection } from "./http/error-format";
-import { useD1Session } from "./http/d1-session";
+import { useD1Session, useStoreSession } from "./http/d1-session";
 import { xapiResponseHeaders } from "./http/stored-body-headers";
 import { adminRoutes } from "./admin/routes";
 import { consoleRoutes } from "./console/routes";
@@ -52,7 +52,7 @@ export function createApp(): Hono<AppEnv> {
   });
   xapi.route("/about", aboutRoutes);
   xapi.route("/openapi.json", openapiRoutes);
-  xapi.use("*", requireXapiVersion, useD1Session, requireBasicAuth);
+  xapi.use("*", requireXapiVersion, useD1Session, requireBasicAuth, useStoreSession);
   mountXapiResources(xapi);
   xapi.notFound((c) => renderRejection(c, { status: 404, message: `no xAPI resource at ${c.req.path}` }));
 

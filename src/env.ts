@@ -20,6 +20,8 @@ export type Bindings = Env & {
   LRS_CORS_ORIGINS?: string;
   /** The xAPI versions served, comma separated ("1.0.3,2.0.0" when unset). */
   LRS_XAPI_VERSIONS?: string;
+  /** D1 bindings new stores may be placed in, comma separated; unset: all of DB, DB_2 ... (src/db/store-databases.ts). */
+  LRS_NEW_STORE_DATABASES?: string;
 };
 
 /** What authentication establishes for the rest of the request. */

@@ -11,7 +11,12 @@ export const storeIdSchema = z
 
 const nameSchema = z.string().trim().min(1, "a name of 1 to 200 characters is required").max(200, "a name of 1 to 200 characters is required");
 
-export const newStoreSchema = z.strictObject({ id: storeIdSchema.optional(), name: nameSchema });
+/** `database`: the D1 binding to hold the store (checked against the bindings by the action); else the emptiest. */
+export const newStoreSchema = z.strictObject({
+  id: storeIdSchema.optional(),
+  name: nameSchema,
+  database: z.string().regex(/^DB(_[1-9][0-9]*)?$/, "must name a D1 binding: DB, DB_2, DB_3 ...").optional(),
+});
 export const storeRenameSchema = z.strictObject({ name: nameSchema });
 
 /** At least one xAPI scope (1.0.3 Communication 4.2); repeats are dropped. */

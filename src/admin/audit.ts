@@ -29,12 +29,17 @@ export async function recordAudit(db: D1Database, storeId: string, action: strin
   await drizzle(db).insert(auditLog).values({ storeId, action, detail: JSON.stringify(detail), atMs: Date.now() });
 }
 
-export async function listAudit(db: D1Database, storeId: string | undefined, limit: number): Promise<AuditEntry[]> {
-  const query = drizzle(db).select().from(auditLog);
-  const rows = await (storeId ? query.where(eq(auditLog.storeId, storeId)) : query)
-    .orderBy(desc(auditLog.id))
-    .limit(limit);
-  return rows.map((row) => ({ ...row, detail: JSON.parse(row.detail) as unknown }));
+/**
+ * The store's newest audit entries: store and credential changes are written in the home database, forwarder
+ * changes and erasures beside the data they change, in the store's (src/db/store-databases.ts); newest first by
+ * time across both.
+ */
+export async function listAudit(home: D1Database, storeDb: D1Database, storeId: string, limit: number): Promise<AuditEntry[]> {
+  const read = (db: D1Database) =>
+    drizzle(db).select().from(auditLog).where(eq(auditLog.storeId, storeId)).orderBy(desc(auditLog.id)).limit(limit);
+  const rows = home === storeDb ? await read(home) : [...(await read(home)), ...(await read(storeDb))];
+  if (home !== storeDb) rows.sort((a, b) => b.atMs - a.atMs);
+  return rows.slice(0, limit).map((row) => ({ ...row, detail: JSON.parse(row.detail) as unknown }));
 }
 
 export async function hashSubject(secret: string, subject: string): Promise<string> {

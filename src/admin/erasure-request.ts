@@ -1,6 +1,7 @@
 // One erasure request, as the admin API and the console make it: resolve the person's agent keys and count
 // what matches (the preview's total drives the progress bar), then start the durable job that erases
 // (src/jobs/kinds/agent-erasure.ts). The job row and its audit entry hold a keyed hash of the agent only.
+import { storeSessionBeside } from "../db/store-databases";
 import type { Bindings } from "../env";
 import { startJob } from "../jobs/start-job";
 import type { JobRow } from "../jobs/job-rows";
@@ -21,8 +22,9 @@ export async function startErasure(
   agent: AgentLike,
   scope: ErasureScope,
 ): Promise<JobRow> {
-  const agentKeys = await erasureKeys(db, storeId, agent);
-  const preview = await previewErasure(db, storeId, agentKeys, scope);
+  const storeDb = await storeSessionBeside(env, storeId, db);
+  const agentKeys = await erasureKeys(storeDb, storeId, agent);
+  const preview = await previewErasure(storeDb, storeId, agentKeys, scope);
   const params: AgentErasureParams = {
     agentKeys,
     related: scope.related,

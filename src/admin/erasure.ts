@@ -10,6 +10,7 @@
 // Runs as a durable job (src/jobs/kinds/agent-erasure.ts), one bounded pass per step: each pass starts afresh
 // from what is left, so a step cut short is simply resumed. A statement about the person accepted while a pass
 // runs may survive that pass; the next pass removes it, and the job ends only with a pass that found nothing.
+import { storePrimary } from "../db/store-databases";
 import type { Bindings } from "../env";
 import type { DocumentSet } from "../xapi/documents/document-address";
 import { writeDocument } from "../xapi/documents/document-storage";
@@ -109,7 +110,7 @@ export async function eraseAgent(
   // erasure, nor a read meet a row whose body is already gone: one object call per (agent, kind, activity)
   // set, as many as the budget allows; the rest on the next pass. Read from the primary: a lagging replica
   // would list sets already cleared.
-  const primary = env.DB.withSession("first-primary");
+  const primary = await storePrimary(env, storeId);
   for (;;) {
     if (!budget.take()) return { done: false, erased };
     const { results: sets } = await primary

@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
+import { storeSessionBeside } from "../db/store-databases";
 import type { AppEnv } from "../env";
 import { orBadRequest } from "../errors";
 import { allowsHttp, parseForwarderInput } from "../forwarding/forwarder-input";
@@ -22,6 +23,12 @@ import { valueOrRefusal } from "./refusal-response";
 import { readJson } from "./request-json";
 
 export const forwarderRoutes = new Hono<AppEnv>();
+
+// Forwarders live beside the statements they send, in the store's database (src/db/store-databases.ts).
+forwarderRoutes.use("*", async function useStoreDatabase(c, next) {
+  c.set("db", await storeSessionBeside(c.env, c.req.param("storeId")!, c.get("db")));
+  await next();
+});
 
 const scopeOf = (c: Context<AppEnv>) => ({ env: c.env, db: c.get("db"), storeId: c.req.param("storeId")! });
 

@@ -9,6 +9,7 @@ const STATUS: Record<Refusal, ContentfulStatusCode> = {
   "bootstrap-credential": 409,
   "store-id-taken": 409,
   "forwarder-limit": 409,
+  "unknown-database": 400,
 };
 
 /** The action's value, or its refusal thrown as the matching 4xx. */

@@ -1,7 +1,7 @@
 // Deleting a store: its credentials first (so nothing new arrives), then every row of its data table by table
 // in chunks, R2 bodies before the rows that name them, then whatever else lies under the store's R2 prefixes
 // (objects no row names: uploads or document writes cut off before they cleaned up; export files), and the store
-// row last.
+// row last. `home` is the home database (credentials, the store row, the audit entry), `db` the store's (its data).
 // Runs as a durable job (src/jobs/kinds/store-deletion.ts), one bounded pass per step; the store stays listed
 // until the last pass.
 import { deleteStoreCredentials } from "../auth/credentials";
@@ -55,6 +55,7 @@ const CHUNKS: ChunkSizes = { rows: 2000, blobs: 500 };
 export type DeletionPass = { done: boolean; deleted: Record<string, number> };
 
 export async function deleteStore(
+  home: D1Database,
   db: D1Database,
   blobs: R2Bucket,
   storeId: string,
@@ -65,7 +66,7 @@ export async function deleteStore(
   const count = (table: string, n: number) => (deleted[table] = (deleted[table] ?? 0) + n);
 
   if (!budget.take()) return { done: false, deleted };
-  count("credentials", await deleteStoreCredentials(db, storeId));
+  count("credentials", await deleteStoreCredentials(home, storeId));
 
   for (const table of BLOB_TABLES) {
     for (;;) {
@@ -109,8 +110,11 @@ export async function deleteStore(
     }
   }
 
-  if (!budget.take(2)) return { done: false, deleted };
-  await recordAudit(db, storeId, "store.delete", { storeId });
-  await deleteStoreRow(db, storeId);
+  // The row's copy in the store's own database (src/db/store-databases.ts) first: until the home row goes, the
+  // store is listed and a repeated pass ends here again.
+  if (!budget.take(3)) return { done: false, deleted };
+  if (db !== home) await deleteStoreRow(db, storeId);
+  await recordAudit(home, storeId, "store.delete", { storeId });
+  await deleteStoreRow(home, storeId);
   return { done: true, deleted };
 }

@@ -1,7 +1,8 @@
 // /admin/stores: create, list, rename and delete stores; their figures; erasure of an agent. Thin routes: parse,
 // call the shared action (./actions/store-actions.ts) or storage verb, render. Erasure and deletion start durable
 // jobs (src/jobs) and answer 202 with the job to follow.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { storeSessionBeside } from "../db/store-databases";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { conflict } from "../errors";
@@ -29,17 +30,17 @@ storeRoutes.get("/", async (c) => c.json({ stores: await listStores(c.get("db"))
 
 storeRoutes.post("/", async (c) => {
   const body = await readJson(c, newStoreSchema);
-  return c.json(valueOrRefusal(await createStore(c.get("db"), body)), 201);
+  return c.json(valueOrRefusal(await createStore(c.env, c.get("db"), body)), 201);
 });
 
 storeRoutes.get("/:storeId", async (c) => {
   const store = await requireStore(c.get("db"), c.req.param("storeId"));
-  return c.json({ ...store, figures: await storeFigures(c.get("db"), store.id) });
+  return c.json({ ...store, figures: await storeFigures(c.get("db"), await storeDb(c, store.id), store.id) });
 });
 
 storeRoutes.get("/:storeId/stats", async (c) => {
   const store = await requireStore(c.get("db"), c.req.param("storeId"));
-  return c.json({ storeId: store.id, ...(await storeFigures(c.get("db"), store.id)) });
+  return c.json({ storeId: store.id, ...(await storeFigures(c.get("db"), await storeDb(c, store.id), store.id)) });
 });
 
 storeRoutes.patch("/:storeId", async (c) => {
@@ -76,14 +77,20 @@ storeRoutes.post("/:storeId/erase-agent", async (c) => {
 storeRoutes.post("/:storeId/erase-agent/preview", async (c) => {
   const store = await requireStore(c.get("db"), c.req.param("storeId"));
   const body = await readJson(c, erasureBody);
-  return c.json({ storeId: store.id, ...(await erasurePreview(c.get("db"), store.id, body.agent, scopeOf(body.related))) });
+  const preview = await erasurePreview(await storeDb(c, store.id), store.id, body.agent, scopeOf(body.related));
+  return c.json({ storeId: store.id, ...preview });
 });
 
 storeRoutes.get("/:storeId/audit", async (c) => {
   const store = await requireStore(c.get("db"), c.req.param("storeId"));
   const limit = Math.min(Math.max(Number(c.req.query("limit")) || 100, 1), 1000);
-  return c.json({ entries: await listAudit(c.get("db"), store.id, limit) });
+  return c.json({ entries: await listAudit(c.get("db"), await storeDb(c, store.id), store.id, limit) });
 });
+
+/** The admin's session on the store's database (the admin's own, on DB, for a store there). */
+function storeDb(c: Context<AppEnv>, storeId: string): Promise<D1Database> {
+  return storeSessionBeside(c.env, storeId, c.get("db"));
+}
 
 async function requireStore(db: D1Database, id: string): Promise<StoreRow> {
   return valueOrRefusal(await getStore(db, id));

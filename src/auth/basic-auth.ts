@@ -3,6 +3,7 @@
 // timing; repeated failures are throttled (./throttle.ts). A credential that passed recently is answered from
 // the isolate's cache (./credential-cache.ts) with no D1 round trip.
 import { createMiddleware } from "hono/factory";
+import { HOME_DATABASE, rememberPlacement } from "../db/store-databases";
 import type { AppEnv, Bindings, Principal } from "../env";
 import { unauthorized, XapiError } from "../errors";
 import {
@@ -142,6 +143,8 @@ export async function authenticateCredential(
 }
 
 function principalOf(row: CredentialLookupRow): Principal {
+  // Where the store lives, learnt with the credential: the request's store session needs no lookup of its own.
+  rememberPlacement(row.store_id, row.database ?? HOME_DATABASE);
   return {
     storeId: row.store_id,
     credentialId: row.id,
@@ -162,6 +165,7 @@ export async function lookupCredential(env: Bindings, db: D1Database, key: strin
   if (!row || row.disabled) row = await findCredentialAtPrimary(env, key);
   if (!row || row.disabled) return undefined;
   rememberCredential(key, row);
+  rememberPlacement(row.store_id, row.database ?? HOME_DATABASE);
   return row;
 }
 

@@ -24,6 +24,8 @@ export type CredentialLookupRow = {
   disabled: number;
   /** Ms; the issuer's launch tokens issued at or before it are refused (./launch-tokens/authenticate.ts). */
   tokens_not_before: number;
+  /** The D1 binding holding the store's data; NULL: DB (src/db/store-databases.ts). */
+  database?: string | null;
 };
 
 type Entry = { key: string; row: CredentialLookupRow; expiresAt: number };

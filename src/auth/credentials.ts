@@ -32,10 +32,16 @@ export function isManagedBootstrap(env: Bindings, id: string): boolean {
   return !!env.LRS_BOOTSTRAP_KEY && !!env.LRS_BOOTSTRAP_SECRET && id === `${BOOTSTRAP_ID_PREFIX}${env.LRS_BOOTSTRAP_KEY}`;
 }
 
-/** The lookup of authentication as a raw statement, so it can share one D1 batch with the throttle read. */
+/**
+ * The lookup of authentication as a raw statement, so it can share one D1 batch with the throttle read; with the
+ * store's database (src/db/store-databases.ts), so the request learns where its store lives in the same read.
+ */
 export function selectCredentialByKey(db: D1Database, key: string): D1PreparedStatement {
   return db
-    .prepare("SELECT id, store_id, secret_hash, scopes, authority, disabled, tokens_not_before FROM credentials WHERE key = ? LIMIT 1")
+    .prepare(
+      "SELECT c.*, s.database FROM (SELECT id, store_id, secret_hash, scopes, authority, disabled, tokens_not_before " +
+        "FROM credentials WHERE key = ? LIMIT 1) AS c LEFT JOIN stores AS s ON s.id = c.store_id",
+    )
     .bind(key);
 }
 

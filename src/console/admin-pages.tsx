@@ -20,6 +20,7 @@ import { credentialNameSchema, firstIssue, newStoreSchema, scopeListSchema } fro
 import { agentSchema } from "../admin/agent-input";
 import { erasurePreview, scopeOf, startErasure } from "../admin/erasure-request";
 import { findStore, listStores } from "../admin/stores";
+import { storeSessionBeside } from "../db/store-databases";
 import { agentKey } from "../xapi/agents/identifier";
 import { Csrf, type Form, frameOf, storePage, text } from "./admin-store-page";
 import { agentParameter } from "./agent-input";
@@ -43,7 +44,7 @@ async function storesPage(c: Context<ConsoleEnv>, message?: string, status: 200 
   const db = c.get("db");
   const stores = await listStores(db);
   const days = todayAndWeekStart();
-  const figures = await storeListFigures(db, stores.map((store) => store.id), days);
+  const figures = await storeListFigures(c.env, db, stores, days);
   const csrf = c.get("csrf");
   return c.html(
     <Layout {...frameOf(c, "Administration")}>
@@ -93,7 +94,7 @@ adminPages.post("/stores", async (c) => {
   const id = text(form, "id");
   const input = newStoreSchema.safeParse({ name: text(form, "name"), ...(id ? { id } : {}) });
   if (!input.success) return storesPage(c, problemOf(input.error), 400);
-  const created = await createStore(c.get("db"), input.data);
+  const created = await createStore(c.env, c.get("db"), input.data);
   if (!created.ok) return storesPage(c, created.message, 409);
   return c.redirect(`/console/admin/stores/${encodeURIComponent(created.value.id)}`, 303);
 });
@@ -199,7 +200,7 @@ adminPages.post("/stores/:storeId/erase", async (c) => {
     </>
   );
   if (text(form, "confirm") !== "yes") {
-    const preview = await erasurePreview(db, store.id, parsed.data, scope);
+    const preview = await erasurePreview(await storeSessionBeside(c.env, store.id, db), store.id, parsed.data, scope);
     return c.html(
       <Layout {...frame}>
         <p>

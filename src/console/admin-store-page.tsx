@@ -3,6 +3,7 @@
 // of ./admin-pages.tsx.
 import type { Context } from "hono";
 import { ALL_SCOPES } from "../auth/scopes";
+import { storeSessionBeside } from "../db/store-databases";
 import { type CredentialView, isManagedBootstrap, listCredentials } from "../auth/credentials";
 import { findStore } from "../admin/stores";
 import { totals } from "../rollups/read";
@@ -33,10 +34,11 @@ export async function storePage(c: Context<ConsoleEnv>, shown?: Shown, message?:
   const db = c.get("db");
   const store = await findStore(db, c.req.param("storeId") ?? "");
   if (!store) return c.text("Not found", 404);
+  const storeDb = await storeSessionBeside(c.env, store.id, db);
   const [credentials, counts, storage] = await Promise.all([
     listCredentials(db, store.id),
-    totals(db, store.id, todayAndWeekStart()),
-    storageUsed(db, store.id),
+    totals(storeDb, store.id, todayAndWeekStart()),
+    storageUsed(storeDb, store.id),
   ]);
   const csrf = c.get("csrf");
   const base = `/console/admin/stores/${encodeURIComponent(store.id)}`;

@@ -17,6 +17,7 @@ import {
 import { firstIssue } from "../admin/admin-input";
 import { forwarderReplaySchema, replayFrom } from "../admin/forwarder-input";
 import { findStore } from "../admin/stores";
+import { homePrimary, storeSessionBeside } from "../db/store-databases";
 import { allowsHttp, parseForwarderInput } from "../forwarding/forwarder-input";
 import type { ForwarderStatus } from "../forwarding/forwarders";
 import { Csrf, type Form, frameOf, text } from "./admin-store-page";
@@ -29,6 +30,8 @@ export const forwarderPages = new Hono<ConsoleEnv>();
 
 forwarderPages.use("*", async (c, next) => {
   if (c.get("viewer").kind !== "admin") return c.text("Not found", 404);
+  // Forwarders live beside the statements they send, in the store's database (src/db/store-databases.ts).
+  c.set("db", await storeSessionBeside(c.env, c.req.param("storeId") ?? "", c.get("db")));
   await next();
 });
 
@@ -38,7 +41,7 @@ const pageBase = (storeId: string) => `/console/admin/stores/${encodeURIComponen
 const scopeOf = (c: Context<ConsoleEnv>) => ({ env: c.env, db: c.get("db"), storeId: c.req.param("storeId") ?? "" });
 
 async function forwardersPage(c: Context<ConsoleEnv>, shown?: Shown, message?: string, status: 200 | 400 | 409 = 200): Promise<Response> {
-  const store = await findStore(c.get("db"), c.req.param("storeId") ?? "");
+  const store = await findStore(homePrimary(c.env), c.req.param("storeId") ?? "");
   if (!store) return c.text("Not found", 404);
   const listed = await listStoreForwarders(scopeOf(c));
   const forwarders = listed.ok ? listed.value : [];

@@ -8,6 +8,7 @@ import { findJob, listJobs, viewJob, type JobView } from "../jobs/job-rows";
 import { exportFormat } from "../jobs/kinds/statement-export";
 import { resumeIfStalled } from "../jobs/stalled-jobs";
 import { startJob } from "../jobs/start-job";
+import { homePrimary } from "../db/store-databases";
 import { Csrf } from "./admin-store-page";
 import type { ConsoleEnv } from "./console-env";
 import { Layout } from "./layout";
@@ -17,7 +18,7 @@ const RELOAD_SECONDS = 3;
 
 export async function jobListPage(c: Context<ConsoleEnv>): Promise<Response> {
   const storeId = c.get("principal").storeId;
-  const jobs = (await listJobs(c.get("db"), storeId, 50)).map(viewJob);
+  const jobs = (await listJobs(homePrimary(c.env), storeId, 50)).map(viewJob);
   const base = storeBase(storeId);
   return c.html(
     <Layout title="Jobs" viewer={c.get("viewer")} csrf={c.get("csrf")} storeId={storeId}>
@@ -64,7 +65,7 @@ export async function jobListPage(c: Context<ConsoleEnv>): Promise<Response> {
 
 export async function jobPage(c: Context<ConsoleEnv>): Promise<Response> {
   const storeId = c.get("principal").storeId;
-  const row = await findJob(c.get("db"), storeId, c.req.param("jobId") ?? "");
+  const row = await findJob(homePrimary(c.env), storeId, c.req.param("jobId") ?? "");
   if (!row) return c.text("Not found", 404);
   await resumeIfStalled(c.env, row);
   const job = viewJob(row);
@@ -105,14 +106,14 @@ export async function startExport(c: Context<ConsoleEnv>): Promise<Response> {
   const form = await c.req.parseBody();
   const format = exportFormat.safeParse(form.format);
   if (!format.success) return c.text("format: ndjson or csv", 400);
-  const job = await startJob(c.env, c.get("db"), { storeId: principal.storeId, kind: "statement-export", params: { format: format.data } });
+  const job = await startJob(c.env, homePrimary(c.env), { storeId: principal.storeId, kind: "statement-export", params: { format: format.data } });
   return c.redirect(`${storeBase(principal.storeId)}/jobs/${job.id}`, 303);
 }
 
 export async function downloadExport(c: Context<ConsoleEnv>): Promise<Response> {
   const principal = principalWith(c, "statements/read");
   if (!principal) return c.text("Forbidden", 403);
-  const row = await findJob(c.get("db"), principal.storeId, c.req.param("jobId") ?? "");
+  const row = await findJob(homePrimary(c.env), principal.storeId, c.req.param("jobId") ?? "");
   const download = row && (await exportDownload(c.env.BLOBS, viewJob(row)));
   return download || c.text("Not found", 404);
 }

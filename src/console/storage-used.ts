@@ -2,6 +2,8 @@
 // D1). Sums over the store's rows of those two tables (their primary keys start with store_id); the
 // statements table is never read.
 import { coalescedBatches } from "../db/coalesced-batches";
+import { databaseNamed, HOME_DATABASE } from "../db/store-databases";
+import type { Bindings } from "../env";
 import { totals, type Totals } from "../rollups/read";
 
 export async function storageUsed(db: D1Database, storeId: string): Promise<{ documentBytes: number; attachmentBytes: number }> {
@@ -28,17 +30,27 @@ export function formatBytes(bytes: number): string {
 
 /**
  * The stores page's figures, for every store listed: rollup totals and stored bytes. Their batches go to D1
- * together (coalescedBatches), one query for the whole page instead of two per store: 30 stores would
- * otherwise pass the 50 D1 queries an invocation may make on Free.
+ * together (coalescedBatches), one query per database for the whole page instead of two per store: 30 stores
+ * would otherwise pass the 50 D1 queries an invocation may make on Free. `home` is a session on DB.
  */
 export async function storeListFigures(
-  db: D1Database,
-  storeIds: readonly string[],
+  env: Bindings,
+  home: D1Database,
+  stores: readonly { id: string; database: string | null }[],
   days: { today: string; weekStart: string },
 ): Promise<{ counts: Totals; storage: { documentBytes: number; attachmentBytes: number } }[]> {
-  const batched = coalescedBatches(db);
+  const batchedByDatabase = new Map<string, D1Database>();
+  const batchedIn = (name: string) => {
+    let batched = batchedByDatabase.get(name);
+    if (!batched) {
+      const session = name === HOME_DATABASE ? home : (databaseNamed(env, name).withSession("first-primary") as unknown as D1Database);
+      batchedByDatabase.set(name, (batched = coalescedBatches(session)));
+    }
+    return batched;
+  };
   return Promise.all(
-    storeIds.map(async (storeId) => {
+    stores.map(async ({ id: storeId, database }) => {
+      const batched = batchedIn(database ?? HOME_DATABASE);
       const [counts, storage] = await Promise.all([totals(batched, storeId, days), storageUsed(batched, storeId)]);
       return { counts, storage };
     }),

@@ -6,6 +6,7 @@ import { createMiddleware } from "hono/factory";
 import type { Principal } from "../env";
 import { hasScope, type Scope } from "../auth/scopes";
 import { findStore } from "../admin/stores";
+import { storeSessionBeside } from "../db/store-databases";
 import type { ConsoleEnv } from "./console-env";
 
 export const ADMIN_CREDENTIAL_ID = "console-admin";
@@ -20,6 +21,9 @@ export const requireStoreAccess = createMiddleware<ConsoleEnv>(async function re
     if (!(await findStore(c.get("db"), storeId))) return c.text("Not found", 404);
     c.set("principal", { storeId, credentialId: ADMIN_CREDENTIAL_ID, scopes: ["all"], authority: {} });
   }
+  // The pages read the store's data: from here on the session is on the store's database (the job pages, which
+  // read the global jobs table, open their own on DB).
+  c.set("db", await storeSessionBeside(c.env, storeId, c.get("db")));
   await next();
 });
 

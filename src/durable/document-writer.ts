@@ -18,6 +18,7 @@
 // What it is asked and answers (commands, domain refusals) is defined beside the documents code, in
 // src/xapi/documents/document-writes.ts; the routes choose the HTTP statuses.
 import { DurableObject } from "cloudflare:workers";
+import { storeDatabase, storePrimary } from "../db/store-databases";
 import { DocumentLocks } from "./document-locks";
 import { type DocumentAddress, type DocumentSet } from "../xapi/documents/document-address";
 import {
@@ -82,7 +83,8 @@ export class DocumentWriter extends DurableObject<Env> {
   async #apply(command: WriteCommand): Promise<WriteOutcome> {
     // D1 sessions do not cross into the object, so it keeps its own, at the primary; its bookmark lets the
     // client read its own write from a replica afterwards.
-    const session = this.env.DB.withSession("first-primary");
+    const storeId = command.method === "DELETE_SET" ? command.set.storeId : command.address.storeId;
+    const session = (await storeDatabase(this.env, storeId)).withSession("first-primary");
     const db = session as unknown as D1Database;
     try {
       for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -243,14 +245,14 @@ export class DocumentWriter extends DurableObject<Env> {
 
   /** Deletes whichever body of an interrupted write D1 does not reference; keys are never reused. */
   async #settleIntents(): Promise<void> {
-    const db = this.env.DB.withSession("first-primary") as unknown as D1Database;
     const intents = this.ctx.storage.sql
       .exec<{ id: number; address: string; new_key: string | null; old_key: string | null }>(
         "SELECT id, address, new_key, old_key FROM intents ORDER BY id",
       )
       .toArray();
     for (const intent of intents) {
-      const live = (await findDocumentRow(db, JSON.parse(intent.address) as DocumentAddress))?.r2Key;
+      const address = JSON.parse(intent.address) as DocumentAddress;
+      const live = (await findDocumentRow(await storePrimary(this.env, address.storeId), address))?.r2Key;
       const orphans = [intent.new_key, intent.old_key].filter((key): key is string => key !== null && key !== live);
       if (orphans.length) await this.env.BLOBS.delete(orphans);
       this.#clearIntent(intent.id);

@@ -9,6 +9,7 @@
 // Woken after each statements write (src/rollups/aggregator-wake.ts, debounced per isolate) and by the cron.
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
+import { storeDatabase } from "../db/store-databases";
 import { countNextPage } from "../rollups/aggregate";
 import { RECHECK_MS, WakeRecheck } from "../shared/debounced-wake";
 
@@ -40,7 +41,7 @@ export class RollupAggregator extends DurableObject<Bindings> {
   async catchUp(storeId: string, pages = PAGES_PER_RUN): Promise<CatchUp> {
     const run: CatchUp = { cursor: 0, behind: true, store: true, pages: 0, rowsWritten: 0 };
     while (run.behind && run.store && run.pages < pages) {
-      const page = await countNextPage(this.env.DB, storeId);
+      const page = await countNextPage(await storeDatabase(this.env, storeId), storeId);
       run.pages++;
       run.rowsWritten += page.rowsWritten;
       Object.assign(run, { cursor: page.cursor, behind: page.behind, store: page.store });

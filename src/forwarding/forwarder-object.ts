@@ -8,6 +8,7 @@
 // object is that writer; its alarm is a durable timer that survives restarts (retries with exponential backoff
 // and jitter), and a wake is idempotent (it only arms the alarm when none is armed). Waking: ./forwarder-wake.ts.
 import { DurableObject } from "cloudflare:workers";
+import { storeDatabase } from "../db/store-databases";
 import type { Bindings } from "../env";
 import { batchFrom, batchStatements, readBatch, type Batch } from "./forwarder-batch";
 import { deliveryStatement, findForwarderById, recordDelivery, recordFailure, type ForwarderRow } from "./forwarder-rows";
@@ -47,23 +48,26 @@ export class Forwarder extends DurableObject<Bindings> {
   private readonly recheck = new WakeRecheck();
 
   /** Something may wait for delivery: run soon, unless a run or a retry is already armed (its backoff holds). */
-  async wake(forwarderId: string): Promise<void> {
+  async wake(forwarderId: string, storeId: string): Promise<void> {
     this.recheck.noteWake();
     if ((await this.ctx.storage.get<string>("id")) !== forwarderId) await this.ctx.storage.put("id", forwarderId);
+    if ((await this.ctx.storage.get<string>("storeId")) !== storeId) await this.ctx.storage.put("storeId", storeId);
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now());
   }
 
   /** As the store's hub (named `store:<id>`, no forwarder of its own): wakes each of the store's forwarders. */
-  async wakeAll(forwarderIds: string[]): Promise<void> {
+  async wakeAll(forwarderIds: string[], storeId: string): Promise<void> {
     const namespace = (this.env as unknown as { FORWARDER: DurableObjectNamespace<Forwarder> }).FORWARDER;
-    await Promise.all(forwarderIds.map((id) => namespace.get(namespace.idFromName(id)).wake(id)));
+    await Promise.all(forwarderIds.map((id) => namespace.get(namespace.idFromName(id)).wake(id, storeId)));
   }
 
   override async alarm(): Promise<void> {
     const id = await this.ctx.storage.get<string>("id");
     if (id === undefined) return;
     const startedMs = Date.now();
-    const db = this.env.DB;
+    // The object is named by the forwarder's id alone; its store (hence its database) came with the wake. An
+    // object woken before stores had databases kept no store: its store is one from then, in DB.
+    const db = await storeDatabase(this.env, (await this.ctx.storage.get<string>("storeId")) ?? "");
     let row = await findForwarderById(db, id);
     let next: Batch | undefined;
     for (let round = 0; round < BATCHES_PER_RUN; round++) {

@@ -94,15 +94,15 @@ export async function activeForwarderIds(db: D1Database, storeId: string): Promi
 }
 
 /** Active forwarders of any store with statements past their position: the cron's backstop for a lost wake. */
-export async function behindForwarderIds(db: D1Database, limit: number): Promise<string[]> {
+export async function behindForwarderIds(db: D1Database, limit: number): Promise<{ id: string; storeId: string }[]> {
   const { results } = await db
     .prepare(
-      "SELECT f.id AS id FROM forwarders AS f INDEXED BY forwarders_state WHERE f.state = 'active' AND EXISTS " +
+      "SELECT f.id AS id, f.store_id AS storeId FROM forwarders AS f INDEXED BY forwarders_state WHERE f.state = 'active' AND EXISTS " +
         "(SELECT 1 FROM statements AS s INDEXED BY statements_store_seq WHERE s.store_id = f.store_id AND s.seq > f.position_seq) LIMIT ?",
     )
     .bind(limit)
-    .all<{ id: string }>();
-  return results.map((r) => r.id);
+    .all<{ id: string; storeId: string }>();
+  return results;
 }
 
 /** Sets the state (and clears the failure run when becoming active); undefined when there is no such forwarder. */

@@ -10,6 +10,7 @@
 //
 // Debounce (issue 15: forwarding must not slow ingest): at most one wake per store per isolate in a short window,
 // made safe by the object's re-check (src/shared/debounced-wake.ts, which proves why a skipped wake is never lost).
+import { databaseNamed, databaseNames } from "../db/store-databases";
 import type { Bindings } from "../env";
 import { activeForwarderIds, behindForwarderIds } from "./forwarder-rows";
 import type { Forwarder } from "./forwarder-object";
@@ -36,8 +37,8 @@ function hub(env: Bindings, storeId: string): DurableObjectStub<Forwarder> {
 }
 
 /** Wakes one forwarder's object (create, resume, replay, the cron). */
-export async function wakeForwarder(env: Bindings, id: string): Promise<void> {
-  await stub(env, id).wake(id);
+export async function wakeForwarder(env: Bindings, id: string, storeId: string): Promise<void> {
+  await stub(env, id).wake(id, storeId);
 }
 
 /** Forgets this isolate's list of a store's active forwarders (after a change made here). */
@@ -67,13 +68,17 @@ export async function wakeStoreForwarders(env: Bindings, db: D1Database, storeId
 
 /** One wake of the store's forwarders: each directly, or through the store's hub when there are several. */
 async function sendWake(env: Bindings, storeId: string, ids: string[]): Promise<void> {
-  if (ids.length === 1) await wakeForwarder(env, ids[0]!);
-  else await hub(env, storeId).wakeAll(ids.slice(0, WAKES_PER_HUB_CALL));
+  if (ids.length === 1) await wakeForwarder(env, ids[0]!, storeId);
+  else await hub(env, storeId).wakeAll(ids.slice(0, WAKES_PER_HUB_CALL), storeId);
 }
 
-/** The cron's backstop: wake active forwarders with statements past their position. */
+/** The cron's backstop: wake active forwarders with statements past their position, in every database. */
 export async function wakeBehindForwarders(env: Bindings): Promise<number> {
-  const ids = await behindForwarderIds(env.DB, WAKES_PER_CRON);
-  await Promise.all(ids.map((id) => wakeForwarder(env, id)));
-  return ids.length;
+  const behind = [];
+  for (const name of databaseNames(env)) {
+    if (behind.length >= WAKES_PER_CRON) break;
+    behind.push(...(await behindForwarderIds(databaseNamed(env, name), WAKES_PER_CRON - behind.length)));
+  }
+  await Promise.all(behind.map(({ id, storeId }) => wakeForwarder(env, id, storeId)));
+  return behind.length;
 }

@@ -135,7 +135,7 @@ export async function resumeForwarder(
 ): Promise<ForwarderView | undefined> {
   const row = await setForwarderState(fx.db, storeId, id, "active", alongside);
   forgetActiveForwarders(storeId);
-  if (row) await wakeForwarder(fx.env, row.id);
+  if (row) await wakeForwarder(fx.env, row.id, storeId);
   return row && viewForwarder(row);
 }
 
@@ -151,7 +151,7 @@ export async function replayForwarder(
   alongside?: Alongside,
 ): Promise<ForwarderView | undefined> {
   const row = await rewindForwarder(fx.db, storeId, id, sinceMs, alongside);
-  if (row) await wakeForwarder(fx.env, row.id);
+  if (row) await wakeForwarder(fx.env, row.id, storeId);
   return row && viewForwarder(row);
 }
 

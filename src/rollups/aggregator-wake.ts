@@ -2,6 +2,7 @@
 // making ingest heavier: no D1 read or write, and at most one Durable Object call per store per isolate in the
 // debounce window (src/shared/debounced-wake.ts, the mechanism forwarding uses). A wake lost to an error only
 // delays the counts: the every-10-minutes cron wakes every store whose statements run past its cursor.
+import { databaseNamed, databaseNames } from "../db/store-databases";
 import type { Bindings } from "../env";
 import type { RollupAggregator } from "../durable/rollup-aggregator";
 import { DebouncedWakes } from "../shared/debounced-wake";
@@ -28,9 +29,20 @@ SELECT st.id AS id FROM stores st WHERE EXISTS (
   SELECT 1 FROM statements s INDEXED BY statements_store_seq
   WHERE s.store_id = st.id AND s.seq > ${CURSOR.replaceAll("?1", "st.id")}) LIMIT ?`;
 
-/** The cron's backstop: wake the aggregators of stores with statements not counted yet. */
+/**
+ * The cron's backstop: wake the aggregators of stores with statements not counted yet, in every database (a
+ * store in DB_n has its row there too: src/db/store-databases.ts).
+ */
 export async function wakeBehindAggregators(env: Bindings): Promise<number> {
-  const { results } = await env.DB.prepare(BEHIND_STORES_SQL).bind(WAKES_PER_CRON).all<{ id: string }>();
-  await Promise.all(results.map(({ id }) => rollupAggregator(env, id).wake(id)));
-  return results.length;
+  const behind: string[] = [];
+  for (const name of databaseNames(env)) {
+    if (behind.length >= WAKES_PER_CRON) break;
+    const { results } = await databaseNamed(env, name)
+      .prepare(BEHIND_STORES_SQL)
+      .bind(WAKES_PER_CRON - behind.length)
+      .all<{ id: string }>();
+    behind.push(...results.map(({ id }) => id));
+  }
+  await Promise.all(behind.map((id) => rollupAggregator(env, id).wake(id)));
+  return behind.length;
 }

@@ -1,6 +1,8 @@
 // Which D1 session a request opens (src/http/d1-session.ts): the bookmark sent back, else for a read the
 // newest bookmark of the same credential's recent writes, else any replica for reads and the primary for
-// writes; and X-LRS-Bookmark values that are not D1 bookmarks refused with a 400 naming the header.
+// writes; and X-LRS-Bookmark values that are not D1 bookmarks refused with a 400 naming the header. A bookmark is a
+// position in the store's database, so authentication reads at the constraint alone and the store's session, the
+// one opened last, at the bookmark.
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { RecentWrites, writerOf } from "../../src/http/recent-writes";
@@ -37,7 +39,7 @@ describe("X-LRS-Bookmark", () => {
     const sent = "00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683";
     const read = await fetchWith(app, recorder, "/statements?limit=1", { headers: { ...HEADERS, "X-LRS-Bookmark": sent } });
     expect(read.response.status).toBe(200);
-    expect(read.starts).toEqual([sent]);
+    expect(read.starts).toEqual(["first-unconstrained", sent]);
     // A credential with no write of its own, so nothing remembered decides its session.
     const reader = await credentialFor("default", ["all"]);
     const empty = await fetchWith(app, recorder, "/statements?limit=1", {
@@ -62,7 +64,7 @@ describe("read-your-writes without a bookmark", () => {
     const get = await fetchWith(app, recorder, path, { headers: HEADERS });
     expect(get.response.status).toBe(200);
     expect(get.text).toBe("v1");
-    expect(get.starts).toEqual([written]);
+    expect(get.starts).toEqual(["first-unconstrained", written]);
 
     const other = await credentialFor("default", ["all"]);
     const otherGet = await fetchWith(app, recorder, path, { headers: { ...HEADERS, Authorization: other } });
@@ -78,7 +80,7 @@ describe("read-your-writes without a bookmark", () => {
     const second = await fetchWith(app, recorder, statePath(), { method: "PUT", headers, body: "b" });
     const newest = second.response.headers.get("X-LRS-Bookmark")!;
     expect(newest > first.response.headers.get("X-LRS-Bookmark")!).toBe(true);
-    expect((await fetchWith(app, recorder, "/statements?limit=1", { headers })).starts[0]).toBe(newest);
+    expect((await fetchWith(app, recorder, "/statements?limit=1", { headers })).starts).toEqual(["first-unconstrained", newest]);
 
     const refuser = await credentialFor("default", ["all"]);
     const refused = await fetchWith(app, recorder, statePath(), {
@@ -88,7 +90,7 @@ describe("read-your-writes without a bookmark", () => {
     });
     expect(refused.response.status).toBe(412);
     const after = await fetchWith(app, recorder, "/statements?limit=1", { headers: { ...HEADERS, Authorization: refuser } });
-    expect(after.starts[0]).toBe("first-unconstrained");
+    expect(after.starts).toEqual(["first-unconstrained"]);
   });
 
   it("another isolate of the same data centre (a RecentWrites with empty memory) finds the bookmark in the Cache API", async () => {

@@ -233,7 +233,8 @@ describe("checking a launch token", () => {
     expect([cold.status, warm.status, own.status]).toEqual([404, 404, 404]);
     expect(lookups(cold.report.queries)).toBe(1);
     expect(cold.report.queries.filter((query) => /FROM credentials\b|token/i.test(query.sql)).map((query) => query.sql)).toEqual([
-      "SELECT id, store_id, secret_hash, scopes, authority, disabled, tokens_not_before FROM credentials WHERE key = ? LIMIT 1",
+      "SELECT c.*, s.database FROM (SELECT id, store_id, secret_hash, scopes, authority, disabled, tokens_not_before " +
+        "FROM credentials WHERE key = ? LIMIT 1) AS c LEFT JOIN stores AS s ON s.id = c.store_id",
     ]);
     expect(lookups(warm.report.queries)).toBe(0);
     expect(warm.report.d1).toBe(own.report.d1);

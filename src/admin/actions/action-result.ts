@@ -9,7 +9,9 @@ export type Refusal =
   /** A store with the requested id exists already. */
   | "store-id-taken"
   /** The store has as many forwarders as it may hold (src/admin/actions/forwarder-actions.ts). */
-  | "forwarder-limit";
+  | "forwarder-limit"
+  /** A new store names a D1 binding this Worker does not have (src/db/store-databases.ts). */
+  | "unknown-database";
 
 export type Refused = { ok: false; refusal: Refusal; message: string; property?: string };
 export type ActionResult<T> = { ok: true; value: T } | Refused;

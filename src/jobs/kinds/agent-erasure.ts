@@ -3,6 +3,7 @@
 // the audit entry with the totals and a keyed hash of the agent only (../../admin/audit.ts).
 import { recordAudit } from "../../admin/audit";
 import { eraseAgent } from "../../admin/erasure";
+import { storeDatabase } from "../../db/store-databases";
 import type { JobKind } from "../job-kind";
 import { addCounts } from "../job-kind";
 import type { StepBudget } from "../step-budget";
@@ -16,14 +17,16 @@ export const agentErasureJob: JobKind = {
     const params = job.params as AgentErasureParams;
     // Statements stored before the storage change are found once the upgrade backfill moved them: move the store's first.
     if (!(await backfillStoreFirst(env.DB, job.storeId, () => budget.take()))) return { finished: false };
-    const pass = await eraseAgent(env.DB, env, job.storeId, params.agentKeys, { related: params.related }, budget);
+    // The store's data and the erasure's audit entry are in the store's database (src/db/store-databases.ts).
+    const db = await storeDatabase(env, job.storeId);
+    const pass = await eraseAgent(db, env, job.storeId, params.agentKeys, { related: params.related }, budget);
     const progress = { counts: pass.erased, done: pass.erased.statements };
     if (!pass.done) return { finished: false, ...progress };
     const exportsLeft = await deleteExports(env.BLOBS, job.storeId, budget);
     // The audit entry needs one more call; without room for it the next step (a short pass) writes it.
     if (exportsLeft || !budget.take()) return { finished: false, ...progress };
     const erased = addCounts(job.counts, pass.erased);
-    await recordAudit(env.DB, job.storeId, "agent.erase", {
+    await recordAudit(db, job.storeId, "agent.erase", {
       subject: params.subject,
       related: params.related,
       job: job.id,

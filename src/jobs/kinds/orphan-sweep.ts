@@ -2,6 +2,7 @@
 // one store, or of every store one after another when the job's store is ALL_STORES (the daily cron). A store
 // whose sweep fails is recorded in the result and skipped, so it never hides the stores after it.
 import { sweepOrphanAttachments, type SweepCursor } from "../../xapi/statements/attachments/orphan-sweep";
+import { storeDatabase } from "../../db/store-databases";
 import type { JobKind } from "../job-kind";
 import type { StepBudget } from "../step-budget";
 
@@ -18,7 +19,7 @@ export const orphanSweepJob: JobKind = {
   async step(env, job, budget) {
     if (job.storeId !== ALL_STORES) {
       const sweep = (job.cursor as SweepCursor | null) ?? { phase: "rows" };
-      const swept = await sweepOrphanAttachments(env.DB, env.BLOBS, job.storeId, sweep, budget);
+      const swept = await sweepOrphanAttachments(await storeDatabase(env, job.storeId), env.BLOBS, job.storeId, sweep, budget);
       return { finished: swept.finished, cursor: swept.cursor, ...progressOf(swept) };
     }
     const cursor: Cursor = (job.cursor as Cursor | null) ?? { store: null, sweep: { phase: "rows" }, failed: [] };
@@ -32,7 +33,8 @@ export const orphanSweepJob: JobKind = {
         cursor.sweep = { phase: "rows" };
       }
       try {
-        const swept = await sweepOrphanAttachments(env.DB, env.BLOBS, cursor.store, cursor.sweep, budget);
+        // Stores come from the home database's list; each is swept in its own database.
+        const swept = await sweepOrphanAttachments(await storeDatabase(env, cursor.store), env.BLOBS, cursor.store, cursor.sweep, budget);
         counts.deletedObjects += swept.deletedObjects;
         counts.deletedRows += swept.deletedRows;
         cursor.sweep = swept.cursor;

@@ -8,6 +8,8 @@ import { z } from "zod";
 import { statementCsvHeader, statementCsvRow } from "../../shared/statement-csv.mjs";
 import { storedStatement } from "../../xapi/statements/stored-statement";
 import { loadAllBodies, readsNeeded } from "../../xapi/statements/tiering/load-bodies";
+import { storeDatabase } from "../../db/store-databases";
+import type { Bindings } from "../../env";
 import type { JobContext, JobKind } from "../job-kind";
 import type { StepBudget } from "../step-budget";
 
@@ -39,7 +41,7 @@ export const statementExportJob: JobKind = {
     let finished = false;
     // Calls kept back for the end of the step: the carry write, or the last part and the completion.
     while (budget.left > 3 && budget.take()) {
-      const { results } = await env.DB.prepare(
+      const { results } = await (await storeDatabase(env, job.storeId)).prepare(
         "SELECT seq, statement, stored_ms FROM statements WHERE store_id = ?1 AND seq > ?2 AND seq <= ?3 AND voided = 0 ORDER BY seq LIMIT ?4",
       )
         .bind(job.storeId, cursor.afterSeq, cursor.high, ROWS_PER_READ)
@@ -87,9 +89,9 @@ export const statementExportJob: JobKind = {
 };
 
 /** The first step: the snapshot's last seq, the multipart upload, and the CSV header as the first bytes. */
-async function begin(env: { DB: D1Database; BLOBS: R2Bucket }, job: JobContext, format: ExportFormat, budget: StepBudget): Promise<Cursor | undefined> {
+async function begin(env: Bindings, job: JobContext, format: ExportFormat, budget: StepBudget): Promise<Cursor | undefined> {
   if (!budget.take(3)) return undefined;
-  const row = await env.DB.prepare("SELECT max(seq) AS high FROM statements WHERE store_id = ?").bind(job.storeId).first<{ high: number | null }>();
+  const row = await (await storeDatabase(env, job.storeId)).prepare("SELECT max(seq) AS high FROM statements WHERE store_id = ?").bind(job.storeId).first<{ high: number | null }>();
   const key = exportKey(job.storeId, job.id, format);
   const upload = await env.BLOBS.createMultipartUpload(key, { httpMetadata: { contentType: contentTypeOf(format) } });
   const cursor: Cursor = { key, uploadId: upload.uploadId, parts: [], afterSeq: 0, high: row?.high ?? 0, carried: format === "csv" };

@@ -9,6 +9,7 @@
 // before answering 404: with read replication on, a replica may not hold a document written a moment ago by a
 // client that sent no bookmark (src/http/recent-writes.ts covers most such reads, not all).
 import type { DocumentWriter } from "../../durable/document-writer";
+import { storePrimary } from "../../db/store-databases";
 import type { Bindings } from "../../env";
 import { type DocumentAddress, type DocumentSet, writerName } from "./document-address";
 import { type DocumentRow, findDocumentRow, listDocumentIds } from "./document-rows";
@@ -28,7 +29,7 @@ export async function openDocument(
   withBody: boolean,
 ): Promise<OpenedDocument | undefined> {
   for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-    const source = attempt === 0 ? db : (env.DB.withSession("first-primary") as unknown as D1Database);
+    const source = attempt === 0 ? db : await storePrimary(env, address.storeId);
     const row = await findDocumentRow(source, address);
     if (!row && attempt === 0) continue;
     if (!row) return undefined;
@@ -56,7 +57,7 @@ export function writeDocument(
  * Returns how many contexts were cleared.
  */
 export async function deleteAgentDocuments(env: Bindings, storeId: string, agentKey: string): Promise<number> {
-  const { results } = await env.DB.withSession("first-primary")
+  const { results } = await (await storePrimary(env, storeId))
     .prepare("SELECT DISTINCT kind, activity_id FROM documents WHERE store_id = ? AND agent_key = ?")
     .bind(storeId, agentKey)
     .all<{ kind: DocumentSet["kind"]; activity_id: string }>();

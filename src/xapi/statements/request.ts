@@ -4,6 +4,7 @@
 // checked here (only this seam sees the signature parts), and what the request wrote to R2 but did not record
 // is deleted before the response (attachments/request-uploads.ts).
 import type { Context } from "hono";
+import { storePrimary } from "../../db/store-databases";
 import type { AppEnv } from "../../env";
 import { badRequest, payloadTooLarge, XapiError } from "../../errors";
 import { mediaType, readBodyText } from "../../http/body";
@@ -36,7 +37,7 @@ export async function receiveStatements<T extends ValidStatements, R>(
   record: (request: StatementRequest<T>) => Promise<R>,
 ): Promise<R> {
   // Whether a row names an upload is asked of the primary: a lagging replica could miss a row just committed.
-  const primary = c.env.DB.withSession("first-primary") as unknown as D1Database;
+  const primary = await storePrimary(c.env, c.get("principal").storeId);
   const uploads = new RequestUploads(primary, c.env.BLOBS, c.get("principal").storeId);
   try {
     return await record(await readStatementRequest(c, accept, uploads));
