@@ -7,7 +7,11 @@
 //      dashboard step), before anything else is created;
 //   3. D1: when wrangler.toml still holds the placeholder database_id, finds the database by name or creates
 //      it, and writes its id back into wrangler.toml (commit that change);
-//   4. applies the D1 migrations remotely (wrangler applies only those not yet applied);
+//   3b. `--databases N` (src/db/store-databases.ts: stores across several D1 databases): DB_2 ... DB_N, named
+//      <database_name>-2 ..., each found by name or created and its [[d1_databases]] block appended to
+//      wrangler.toml (commit it). Databases are never removed: a smaller N leaves the bound ones (stores live there);
+//   4. applies the D1 migrations remotely to every database wrangler.toml binds, DB and DB_2 ... (wrangler applies
+//      only those not yet applied);
 //   5. deploys the Worker; the Durable Object class migration is declared in wrangler.toml ([[migrations]]); an
 //      account without a workers.dev subdomain stops here with the dashboard step (D1, R2, migrations are kept);
 //   6. LRS_FORWARD_SECRET, LRS_TOKEN_SECRET (the keys sealing forwarders' destination secrets and signing launch
@@ -231,6 +235,29 @@ async function checkLogin(configAccountId) {
   return `logged in (${user.authType ?? "unknown login"}${user.email ? `, ${user.email}` : ""}); account ${accountId}${account ? ` (${account.name})` : ""}`;
 }
 
+/** `--databases N` (or `--databases=N`): how many D1 databases stores are spread over; undefined when not given. */
+function databasesWanted(argv) {
+  const at = argv.findIndex((arg) => arg === "--databases" || arg.startsWith("--databases="));
+  if (at < 0) return undefined;
+  const value = argv[at].includes("=") ? argv[at].slice(argv[at].indexOf("=") + 1) : argv[at + 1];
+  const count = Number(value);
+  if (!/^[0-9]+$/.test(value ?? "") || count < 1 || count > 50) {
+    throw new DeployStop(`--databases takes a whole number from 1 to 50 (got ${value ?? "nothing"}), e.g. npm run deploy -- --databases 2`);
+  }
+  return count;
+}
+
+/** The store databases wrangler.toml binds: DB, then DB_2 ... in number order (what the Worker discovers). */
+function boundDatabases(text) {
+  const bindings = text
+    .split(/^\[/m)
+    .filter((section) => section.startsWith("[d1_databases]]"))
+    .map((section) => section.match(/^binding\s*=\s*"([^"]*)"/m)?.[1])
+    .filter((name) => name && /^DB(_[1-9][0-9]*)?$/.test(name));
+  const number = (name) => Number(name.split("_")[1] ?? 1);
+  return bindings.sort((a, b) => number(a) - number(b));
+}
+
 /** The value of `key = "..."` inside the first [[table]] block that has it. */
 function tomlValue(text, table, key) {
   const block = text.split(/^\[/m).find((section) => section.startsWith(`[${table}]]`) && new RegExp(`^${key}\\s*=`, "m").test(section));
@@ -247,6 +274,7 @@ function step(text) {
 }
 
 async function main() {
+  const databases = databasesWanted(process.argv);
   if (process.argv.includes("--dry-run")) {
     const outdir = mkdtempSync(join(tmpdir(), "edge-lrs-dry-"));
     await wrangler(["deploy", "--dry-run", "--outdir", outdir]);
@@ -293,8 +321,40 @@ async function main() {
     process.stderr.write(`configured: ${databaseId}\n`);
   }
 
-  step("D1 migrations (remote)");
-  await wrangler(["d1", "migrations", "apply", "DB", "--remote"]);
+  for (let n = 2; n <= (databases ?? 1); n++) {
+    const binding = `DB_${n}`;
+    const name = `${databaseName}-${n}`;
+    step(`D1 database ${name} (binding ${binding})`);
+    if (boundDatabases(config).includes(binding)) {
+      process.stderr.write("configured in wrangler.toml\n");
+      continue;
+    }
+    const find = async () => JSON.parse(await wrangler(["d1", "list", "--json"], { capture: true })).find((db) => db.name === name);
+    let database = await find();
+    if (database) process.stderr.write(`exists: ${database.uuid}\n`);
+    else {
+      await wrangler(["d1", "create", name]);
+      database = await find();
+      if (!database) throw new DeployStop(`created ${name} but cannot find it in wrangler d1 list; run \`npm run deploy\` again`);
+    }
+    const block = `[[d1_databases]]\nbinding = "${binding}"\ndatabase_name = "${name}"\ndatabase_id = "${database.uuid}"\nmigrations_dir = "migrations"\n`;
+    // After the last [[d1_databases]] block, so the bindings read in order.
+    const sections = config.split(/^(?=\[)/m);
+    const last = sections.map((section) => section.startsWith("[[d1_databases]]")).lastIndexOf(true);
+    sections.splice(last + 1, 0, `${block}\n`);
+    config = sections.join("");
+    writeFileSync(configPath, config);
+    process.stderr.write(`wrote the ${binding} binding (${database.uuid}) into wrangler.toml (commit it)\n`);
+  }
+  const bound = boundDatabases(config);
+  if (databases !== undefined && bound.length > databases) {
+    process.stderr.write(`\nwrangler.toml binds ${bound.length} databases (${bound.join(", ")}); none is removed: stores live in them\n`);
+  }
+
+  for (const binding of bound) {
+    step(`D1 migrations of ${binding} (remote)`);
+    await wrangler(["d1", "migrations", "apply", binding, "--remote"]);
+  }
 
   step("deploy the Worker (Durable Object migrations are in wrangler.toml)");
   await wrangler(["deploy"]);

@@ -110,13 +110,13 @@ function workspace({ databaseId = PLACEHOLDER_ID, accountIdInToml, ...account } 
     state: () => JSON.parse(readFileSync(statePath, "utf8")),
     setAccount,
     /** Runs the copy; returns its exit status, everything it printed and the wrangler calls in order. */
-    deploy(extraEnv = {}) {
+    deploy(extraEnv = {}, args = []) {
       writeFileSync(callsPath, "");
       const env = { ...process.env, LRS_DEPLOY_WRANGLER: fake, FAKE_CALLS: callsPath, FAKE_STATE: statePath, ...extraEnv };
       for (const name of ["LRS_ADMIN_TOKEN", "CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID", "CI"]) {
         if (!(name in extraEnv)) delete env[name];
       }
-      const result = spawnSync(process.execPath, [join(dir, "scripts", "deploy.mjs")], { env, encoding: "utf8" });
+      const result = spawnSync(process.execPath, [join(dir, "scripts", "deploy.mjs"), ...args], { env, encoding: "utf8" });
       const calls = readFileSync(callsPath, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line));
       return {
         status: result.status,
@@ -386,4 +386,79 @@ test("any other wrangler failure: exit 1, the failed command named, no stack tra
   const after = account.deploy();
   assert.equal(after.status, 0, after.output);
   assert.equal(after.commands.includes("r2 bucket create edge-lrs-blobs"), false);
+});
+
+// Stores across several D1 databases (src/db/store-databases.ts): `--databases N` binds DB_2 ... DB_N.
+test("--databases 2 on a fresh account: creates edge-lrs-2, binds it as DB_2 in wrangler.toml, migrates both; re-runs create nothing", () => {
+  const account = workspace();
+  const first = account.deploy({}, ["--databases", "2"]);
+  assert.equal(first.status, 0, first.output);
+  assert.deepEqual(first.commands.slice(0, 12), [
+    "whoami --json",
+    "r2 bucket list",
+    "r2 bucket create edge-lrs-blobs",
+    "d1 list --json",
+    "d1 create edge-lrs",
+    "d1 list --json",
+    "d1 list --json",
+    "d1 create edge-lrs-2",
+    "d1 list --json",
+    "d1 migrations apply DB --remote",
+    "d1 migrations apply DB_2 --remote",
+    "deploy",
+  ]);
+  const [home, second] = account.state().d1;
+  assert.deepEqual([home.name, second.name], ["edge-lrs", "edge-lrs-2"]);
+  assert.ok(account.toml().includes(`database_id = "${home.uuid}"`));
+  assert.ok(
+    account.toml().includes(`[[d1_databases]]\nbinding = "DB_2"\ndatabase_name = "edge-lrs-2"\ndatabase_id = "${second.uuid}"\nmigrations_dir = "migrations"\n`),
+    account.toml(),
+  );
+  // The DB_2 block follows DB's, before the R2 bucket.
+  assert.ok(account.toml().indexOf('binding = "DB_2"') < account.toml().indexOf("[[r2_buckets]]"));
+
+  const again = account.deploy({}, ["--databases=2"]);
+  assert.equal(again.status, 0, again.output);
+  assert.deepEqual(again.commands.slice(0, 5), [
+    "whoami --json",
+    "r2 bucket list",
+    "d1 migrations apply DB --remote",
+    "d1 migrations apply DB_2 --remote",
+    "deploy",
+  ]);
+  assert.equal(account.state().d1.length, 2);
+  // Without the flag, every bound database is still migrated.
+  const plain = account.deploy();
+  assert.equal(plain.status, 0, plain.output);
+  assert.deepEqual(plain.commands.slice(2, 4), ["d1 migrations apply DB --remote", "d1 migrations apply DB_2 --remote"]);
+});
+
+test("--databases finds a database of that name instead of creating another, and a smaller N removes none", () => {
+  const existing = { name: "edge-lrs-2", uuid: "99999999-8888-7777-6666-555555555555" };
+  const account = workspace({ databaseId: CONFIGURED_ID, d1: [existing] });
+  const run = account.deploy({}, ["--databases", "3"]);
+  assert.equal(run.status, 0, run.output);
+  assert.equal(run.commands.includes("d1 create edge-lrs-2"), false);
+  assert.ok(run.commands.includes("d1 create edge-lrs-3"));
+  assert.ok(account.toml().includes(`binding = "DB_2"\ndatabase_name = "edge-lrs-2"\ndatabase_id = "${existing.uuid}"`));
+  assert.ok(account.toml().indexOf('binding = "DB_2"') < account.toml().indexOf('binding = "DB_3"'));
+
+  const fewer = account.deploy({}, ["--databases", "1"]);
+  assert.equal(fewer.status, 0, fewer.output);
+  assert.match(fewer.output, /binds 3 databases \(DB, DB_2, DB_3\); none is removed/);
+  assert.deepEqual(fewer.commands.filter((c) => c.startsWith("d1 ")), [
+    "d1 migrations apply DB --remote",
+    "d1 migrations apply DB_2 --remote",
+    "d1 migrations apply DB_3 --remote",
+  ]);
+});
+
+test("--databases without a whole number from 1 to 50 stops before anything is asked of Cloudflare", () => {
+  const account = workspace();
+  for (const args of [["--databases"], ["--databases", "0"], ["--databases", "two"], ["--databases=51"], ["--databases", "1.5"]]) {
+    const run = account.deploy({}, args);
+    assertStopped(run, /--databases takes a whole number from 1 to 50/);
+    assert.deepEqual(run.commands, [], args.join(" "));
+  }
+  assert.equal(account.toml(), account.config);
 });

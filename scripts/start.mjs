@@ -6,7 +6,7 @@
 // start/worker-vars-file.mjs), never wrangler's command line, which every user of the machine can read (ps).
 // Runs unattended (stdin ignored) and stops its whole process group on SIGTERM/SIGINT.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { removeWorkerVarsFile, writeWorkerVarsFile } from "./start/worker-vars-file.mjs";
 
@@ -59,7 +59,12 @@ setInterval(() => {
 }, 500).unref();
 
 try {
-  await run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir]);
+  // Every database wrangler.toml binds for stores: DB, and DB_2 ... after `npm run deploy -- --databases N`.
+  const bindings = [...readFileSync(join(root, "wrangler.toml"), "utf8").matchAll(/^binding\s*=\s*"(DB(?:_[1-9][0-9]*)?)"/gm)];
+  for (const [, binding] of bindings) {
+    await run(["d1", "migrations", "apply", binding, "--local", "--persist-to", persistDir]);
+    if (stopping) process.exit(0);
+  }
   if (stopping) process.exit(0);
   const vars = {};
   if (key && secret) Object.assign(vars, { LRS_BOOTSTRAP_KEY: key, LRS_BOOTSTRAP_SECRET: secret });
