@@ -14,7 +14,8 @@ const USAGE = `usage: npm run lrs -- <command> [options]
 
 admin commands (LRS_ADMIN_TOKEN, or --token-file <file>):
   stores list
-  stores create <name> [--id <id>]
+  stores create <name> [--id <id>] [--database <binding>]
+                                             in that D1 database (DB, DB_2 ...); default: the emptiest
   stores rename <store> <name>
   stores delete <store>                      deletes all of the store's data (asks for --yes); a job
   stats <store>
@@ -51,6 +52,7 @@ const { values: options, positionals } = parseArgs({
     key: { type: "string", default: process.env.LRS_KEY },
     "xapi-version": { type: "string", default: "2.0.0" },
     id: { type: "string" },
+    database: { type: "string" },
     name: { type: "string" },
     scopes: { type: "string", default: "all" },
     authority: { type: "string" },
@@ -106,7 +108,8 @@ const commands = {
     if (action === "list") return print((await request("GET", "/stores")).body.stores);
     if (action === "create") {
       const name = need(rest[0], "<name>");
-      return print((await request("POST", "/stores", { name, ...(options.id ? { id: options.id } : {}) })).body);
+      const placed = options.database ? { database: options.database } : {};
+      return print((await request("POST", "/stores", { name, ...(options.id ? { id: options.id } : {}), ...placed })).body);
     }
     if (action === "rename") {
       const store = need(rest[0], "<store>");
