@@ -5,6 +5,7 @@
 //   POST            /admin/stores/:storeId/erase-agent    {agent, related?} (202: a job)
 //   GET/POST        /admin/stores/:storeId/jobs[/:jobId]  durable jobs (src/jobs/job-routes.ts); GET /admin/jobs
 //   GET             /admin/stores/:storeId/audit          the store's audit log
+//   POST            /admin/upgrade-backfill               move rows kept from before the storage change (202: a job)
 //   GET/POST        /admin/stores/:storeId/credentials    list, create {name?, scopes, authority?}
 //   GET/PATCH/DELETE /admin/stores/:storeId/credentials/:credentialId
 //   POST            .../credentials/:credentialId/disable | enable | rotate
@@ -17,6 +18,7 @@ import { allJobRoutes, storeJobRoutes } from "../jobs/job-routes";
 import { credentialRoutes } from "./credential-routes";
 import { forwarderRoutes } from "./forwarder-routes";
 import { storeRoutes } from "./store-routes";
+import { backfillRoutes } from "../upgrade/backfill-routes";
 
 export const adminRoutes = new Hono<AppEnv>();
 
@@ -25,4 +27,5 @@ adminRoutes.route("/stores/:storeId/credentials", credentialRoutes);
 adminRoutes.route("/stores/:storeId/forwarders", forwarderRoutes);
 adminRoutes.route("/stores/:storeId/jobs", storeJobRoutes);
 adminRoutes.route("/jobs", allJobRoutes);
+adminRoutes.route("/upgrade-backfill", backfillRoutes);
 adminRoutes.route("/stores", storeRoutes);

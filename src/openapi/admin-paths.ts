@@ -192,5 +192,11 @@ export function adminPaths(): Record<string, PathItem> {
     "/admin/jobs": {
       get: admin(jobs, "the latest jobs of every store", ok("jobs", listOf("jobs", schemaRef("Job"))), { parameters: [limit] }),
     },
+    "/admin/upgrade-backfill": {
+      post: admin(jobs, "move the rows a deployment kept from before the storage change (a durable job; the cron starts it too)", {
+        ...accepted,
+        ...ok("nothing left to move", { type: "object", properties: { job: { type: "null" } } }),
+      }),
+    },
   };
 }

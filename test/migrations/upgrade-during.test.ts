@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { ALL_STORES } from "../../src/jobs/kinds/orphan-sweep";
 import { moveIndexChunk, moveRefsChunk } from "../../src/upgrade/legacy-rows";
 import { startBackfillIfNeeded } from "../../src/upgrade/start-backfill";
-import { runJob, storeWithCredential, waitForJob, xapiAs, type TestCredential } from "../admin/admin-helpers";
+import { admin, runJob, storeWithCredential, waitForJob, xapiAs, type JobBody, type TestCredential } from "../admin/admin-helpers";
 import { toOldLayout } from "./old-layout";
 
 const VERB = { id: "http://adlnet.gov/expapi/verbs/experienced" };
@@ -76,14 +76,21 @@ describe("upgrade backfill beside erasure, store deletion and the cron", () => {
     const credential = await storeWithCredential("Cron during the upgrade");
     const ids = await seed(credential);
     await toOldLayout(credential.storeId);
-    const started = await startBackfillIfNeeded(env);
+    // By hand (the cron calls startBackfillIfNeeded): 202 and the job.
+    const res = await admin("/upgrade-backfill", { method: "POST" });
+    expect(res.status).toBe(202);
+    const started = ((await res.json()) as { job: JobBody }).job;
     expect(started).toMatchObject({ storeId: ALL_STORES, kind: "upgrade-backfill" });
-    // While it is queued or running, no second one.
+    expect(res.headers.get("Location")).toBe(`/admin/stores/*/jobs/${started.id}`);
+    // While it is queued or running (or once it has dropped the tables), no second one.
     expect(await startBackfillIfNeeded(env)).toBeUndefined();
-    const job = await waitForJob(ALL_STORES, started!.id);
+    const job = await waitForJob(ALL_STORES, started.id);
     expect(job).toMatchObject({ state: "succeeded", counts: { tablesDropped: 3 } });
     expect(await count("SELECT count(*) AS n FROM sqlite_schema WHERE name LIKE 'legacy_%'")).toBe(0);
     expect(await idsOf(credential, { agent: JSON.stringify(TESS), related_agents: "true" })).toEqual([ids[0], ids[1], ids[2], ids[5]].sort());
     expect(await startBackfillIfNeeded(env)).toBeUndefined();
+    const none = await admin("/upgrade-backfill", { method: "POST" });
+    expect(none.status).toBe(200);
+    expect(await none.json()).toEqual({ job: null });
   });
 });

@@ -90,7 +90,7 @@ describe("GET /xapi/openapi.json", () => {
       "DELETE /xapi/agents/profile",
     ]);
     expect(operations.filter((op) => op.includes(" /tokens"))).toEqual(["POST /tokens", "POST /tokens/fetch/{handle}"]);
-    expect(operations.filter((op) => op.includes(" /admin/") && !op.includes("/forwarders")).length).toBe(22);
+    expect(operations.filter((op) => op.includes(" /admin/") && !op.includes("/forwarders")).length).toBe(23);
     expect(operations.filter((op) => op.includes("/forwarders"))).toEqual([
       "GET /admin/stores/{storeId}/forwarders",
       "POST /admin/stores/{storeId}/forwarders",
