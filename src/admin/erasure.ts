@@ -77,15 +77,23 @@ export async function eraseAgent(
   const erased: ErasureCounts = { statements: 0, attachments: 0, documents: 0, agents: 0 };
   const keys = JSON.stringify(agentKeys);
 
+  let limit = chunks.statements;
   for (;;) {
     if (!budget.take()) return { done: false, erased };
-    const seqs = await statementsNaming(db, storeId, namingRoles(scope), keys, chunks.statements);
+    const seqs = await statementsNaming(db, storeId, namingRoles(scope), keys, limit);
     if (seqs.length === 0) break;
     if (!budget.take(5)) return { done: false, erased };
     const { sha2s, statements } = await readChunk(db, storeId, seqs);
     // Tiered statements' bodies (src/xapi/statements/tiering) give their index rows; their segments are marked in
-    // the deleting transaction and rewritten below, so the erased bytes do not outlive the rows.
-    if (!budget.take(readsNeeded(statements))) return { done: false, erased };
+    // the deleting transaction and rewritten below, so the erased bytes do not outlive the rows. A chunk whose
+    // ranged reads do not fit what is left of the step is read again smaller (a person's statements spread over
+    // many segments would otherwise never fit a step).
+    const reads = readsNeeded(statements);
+    if (!budget.take(reads)) {
+      if (limit === 1 || seqs.length === 1) return { done: false, erased };
+      limit = Math.max(1, Math.floor((seqs.length * budget.left) / reads / 2));
+      continue;
+    }
     const bodies = await loadAllBodies(env.BLOBS, storeId, statements);
     const entries = bodies.flatMap(({ seq, statement }) =>
       statementFacts(JSON.parse(statement) as RecordedStatement).index.map((row): [number, string, number] => [row.kind, row.value, seq]),

@@ -1,8 +1,10 @@
 // Job kind "statement-tiering": moves the bodies of statements older than the store's tier_after_days to R2
 // segments (../../xapi/statements/tiering/tier-statements.ts). For one store (POST /admin/stores/:id/jobs), or
 // for every store with a setting, one after another, when the job's store is ALL_STORES (the daily cron).
-// A store without a setting (NULL) is left alone.
+// A store without a setting (NULL) is left alone. The setting is read from the home database (DB, with the
+// stores list); the statements and their segments' rows live in the store's own (src/db/store-databases.ts).
 import { type TieringCursor, tierStatements } from "../../xapi/statements/tiering/tier-statements";
+import { storeDatabase } from "../../db/store-databases";
 import type { Bindings } from "../../env";
 import type { JobKind } from "../job-kind";
 import { startJob } from "../start-job";
@@ -22,7 +24,8 @@ export const statementTieringJob: JobKind = {
       if (!budget.take()) return { finished: false, cursor };
       const days = await tierAfterDays(env.DB, job.storeId);
       if (days === null) return { finished: true, result: { tiered: false, reason: "the store has no tier_after_days" } };
-      const step = await tierStatements(env.DB, env.BLOBS, job.storeId, Date.now() - days * DAY_MS, cursor.tiering, budget);
+      const db = await storeDatabase(env, job.storeId);
+      const step = await tierStatements(db, env.BLOBS, job.storeId, Date.now() - days * DAY_MS, cursor.tiering, budget);
       return {
         finished: step.finished,
         cursor: { tiering: step.cursor },
@@ -42,7 +45,7 @@ export const statementTieringJob: JobKind = {
         cursor.tiering = null;
       }
       const step = await tierStatements(
-        env.DB, env.BLOBS, cursor.store.id, Date.now() - cursor.store.days * DAY_MS, cursor.tiering, budget,
+        await storeDatabase(env, cursor.store.id), env.BLOBS, cursor.store.id, Date.now() - cursor.store.days * DAY_MS, cursor.tiering, budget,
       );
       counts.statements += step.tiered;
       counts.segments += step.segments;

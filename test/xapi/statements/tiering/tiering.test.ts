@@ -11,7 +11,7 @@ import { sweepOrphanAttachments, type SweepCursor } from "../../../../src/xapi/s
 import { putSegment } from "../../../../src/xapi/statements/tiering/segments";
 import strictWorker from "../../../strict/strict-worker";
 import { type TieringCursor, tierStatements } from "../../../../src/xapi/statements/tiering/tier-statements";
-import { admin, adminJson, runJob, waitForJob, storeWithCredential, type TestCredential, xapiAs } from "../../../admin/admin-helpers";
+import { admin, adminJson, createCredential, runJob, waitForJob, storeWithCredential, type TestCredential, xapiAs } from "../../../admin/admin-helpers";
 import { aggregate } from "../../../rollups/aggregator";
 import { attachmentFor, decoder, multipartBody, parseMultipartResponse, partFor, BOUNDARY } from "../attachments/multipart";
 
@@ -63,11 +63,11 @@ async function tierNow(credential: TestCredential): Promise<Json> {
   return (await runJob(`/stores/${credential.storeId}/jobs`, { method: "POST", json: { kind: "statement-tiering" } })) as unknown as Json;
 }
 
-const tieredRows = async (storeId: string) =>
-  (await env.DB.prepare(`SELECT count(*) AS n FROM statements WHERE store_id = ? AND statement LIKE '{"$segment":%'`).bind(storeId).first<{ n: number }>())!.n;
+const tieredRows = async (storeId: string, db: D1Database = env.DB) =>
+  (await db.prepare(`SELECT count(*) AS n FROM statements WHERE store_id = ? AND statement LIKE '{"$segment":%'`).bind(storeId).first<{ n: number }>())!.n;
 const segmentObjects = async (storeId: string) => (await env.BLOBS.list({ prefix: `segments/${storeId}/` })).objects.map((o) => o.key).sort();
-const segmentRows = async (storeId: string) =>
-  (await env.DB.prepare("SELECT r2_key FROM statement_segments WHERE store_id = ? ORDER BY r2_key").bind(storeId).all<{ r2_key: string }>()).results.map((r) => r.r2_key);
+const segmentRows = async (storeId: string, db: D1Database = env.DB) =>
+  (await db.prepare("SELECT r2_key FROM statement_segments WHERE store_id = ? ORDER BY r2_key").bind(storeId).all<{ r2_key: string }>()).results.map((r) => r.r2_key);
 
 const QUERIES = [
   "",
@@ -244,6 +244,23 @@ describe("statement bodies tiered to R2", () => {
     expect(third.hasMore).toBe(false);
   });
 
+  it("erases a person whose statements lie in more segments than one step may read", { timeout: 60_000 }, async () => {
+    const credential = await storeWithCredential("Tiering erasure, scattered");
+    await post(credential, Array.from({ length: 120 }, (_, i) => statement(i)));
+    await aggregate(credential.storeId);
+    // One statement per segment: learner1's 40 statements need 40 ranged reads, more than a step's 40 calls allow.
+    let cursor: TieringCursor | null = null;
+    for (let finished = false; !finished; ) {
+      ({ cursor, finished } = await tierStatements(env.DB, env.BLOBS, credential.storeId, Date.now() + 1000, cursor, new StepBudget(), 1));
+    }
+    expect(await segmentRows(credential.storeId)).toHaveLength(120);
+    const job = await runJob(`/stores/${credential.storeId}/erase-agent`, { method: "POST", json: { agent: { mbox: "mailto:learner1@example.com" } } });
+    expect(job).toMatchObject({ state: "succeeded", counts: { statements: 40 } });
+    expect(await segmentRows(credential.storeId)).toHaveLength(80);
+    expect(await segmentObjects(credential.storeId)).toEqual(await segmentRows(credential.storeId));
+    expect((await allPages(credential, "")).statements).toHaveLength(80);
+  });
+
   it("keeps at most 400 bytes of each tiered statement in D1, and leaves a store setting null alone", async () => {
     const credential = await storeWithCredential("Tiering bytes");
     await post(credential, Array.from({ length: 20 }, (_, i) => statement(i)));
@@ -299,6 +316,22 @@ describe("tiering's lifecycle", () => {
     expect(await waitForJob("*", started.results[0]!.id)).toMatchObject({ state: "succeeded" });
     expect(await tieredRows(due.storeId)).toBe(6);
     expect(await tieredRows(left.storeId)).toBe(0);
+  });
+
+  it("tiers a store placed in another D1 database there, and erases from it", async () => {
+    const DB_2 = (env as unknown as { DB_2: D1Database }).DB_2;
+    const store = await adminJson<{ id: string }>("/stores", { method: "POST", json: { name: "Tiering in DB_2", database: "DB_2" } });
+    const credential = await createCredential(store.id);
+    await post(credential, Array.from({ length: 9 }, (_, i) => statement(i)));
+    const before = (await allPages(credential, "ascending=true")).statements;
+    expect(await tierNow(credential)).toMatchObject({ state: "succeeded", counts: { statements: 9, segments: 1 } });
+    expect(await tieredRows(store.id, DB_2)).toBe(9);
+    expect(await segmentRows(store.id, DB_2)).toEqual(await segmentObjects(store.id));
+    expect(await segmentRows(store.id)).toEqual([]);
+    expect((await allPages(credential, "ascending=true")).statements).toEqual(before);
+    await runJob(`/stores/${store.id}/erase-agent`, { method: "POST", json: { agent: { mbox: "mailto:learner0@example.com" } } });
+    expect((await allPages(credential, "ascending=true")).statements).toEqual(before.filter((s) => (s.actor as Json).mbox !== "mailto:learner0@example.com"));
+    expect(await segmentRows(store.id, DB_2)).toEqual(await segmentObjects(store.id));
   });
 
   it("the orphan sweep deletes segment objects no row names once past the grace period, never a named one", async () => {
