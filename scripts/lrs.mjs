@@ -27,6 +27,8 @@ admin commands (LRS_ADMIN_TOKEN, or --token-file <file>):
   audit <store>
   rebuild-rollups <store>                    recounts the console's figures from the statements; a job
   sweep-orphans <store>                      removes attachment contents no statement references; a job
+  upgrade-backfill                           moves the rows kept from before the storage change (the cron
+                                             starts it too); a job, or "nothing to move"
   jobs list <store> | jobs show|wait <store> <job-id>
                                              long work runs as durable jobs: commands that start one wait
                                              for it with a progress bar (--no-wait prints it and returns)
@@ -178,6 +180,13 @@ const commands = {
 
   async "sweep-orphans"([store]) {
     print(await startJob("POST", `/stores/${enc(need(store, "<store>"))}/jobs`, { kind: "orphan-sweep" }));
+  },
+
+  async "upgrade-backfill"() {
+    const request = admin();
+    const { body } = await request("POST", "/upgrade-backfill");
+    if (!body.job) return print({ job: null, note: "nothing to move: no legacy table is left" });
+    print(options["no-wait"] ? body.job : await followJob(request, body));
   },
 
   async jobs([action, store, id]) {
