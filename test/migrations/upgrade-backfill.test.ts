@@ -6,7 +6,7 @@
 // index and StatementRef rows are the fresh store's, and the legacy tables are gone.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { upgradeBackfillJob, type BackfillCursor } from "../../src/jobs/kinds/upgrade-backfill";
+import { upgradeBackfillJob, upgradeDatabases, type BackfillCursor } from "../../src/jobs/kinds/upgrade-backfill";
 import { StepBudget } from "../../src/jobs/step-budget";
 import { xapi } from "../helpers";
 import { post, statement, voiding } from "../xapi/statements/fixtures";
@@ -135,7 +135,9 @@ describe("upgrade backfill: legacy rows into the new index, queries answered the
     // Every legacy row was removed once (the repeated step found its chunk gone); the total was an upper bound.
     expect(moved.indexRows + moved.statementRefs).toBeLessThanOrEqual(legacy.length + 4);
     expect(moved.rollupRows).toBe(9);
-    expect(moved.tablesDropped).toBe(3);
+    // Three in each database (DB_2 got the migrations too, its legacy tables empty).
+    expect(moved.tablesDropped).toBe(3 * upgradeDatabases(env).length);
+    expect(upgradeDatabases(env)).toHaveLength(2);
     expect(job.total).toBeGreaterThanOrEqual(legacy.length + 4 + 9);
 
     expect(await legacyTables()).toEqual([]);

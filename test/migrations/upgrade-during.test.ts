@@ -5,6 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ALL_STORES } from "../../src/jobs/kinds/orphan-sweep";
+import { upgradeDatabases } from "../../src/jobs/kinds/upgrade-backfill";
 import { moveIndexChunk, moveRefsChunk } from "../../src/upgrade/legacy-rows";
 import { startBackfillIfNeeded } from "../../src/upgrade/start-backfill";
 import { admin, runJob, storeWithCredential, waitForJob, xapiAs, type JobBody, type TestCredential } from "../admin/admin-helpers";
@@ -85,8 +86,11 @@ describe("upgrade backfill beside erasure, store deletion and the cron", () => {
     // While it is queued or running (or once it has dropped the tables), no second one.
     expect(await startBackfillIfNeeded(env)).toBeUndefined();
     const job = await waitForJob(ALL_STORES, started.id);
-    expect(job).toMatchObject({ state: "succeeded", counts: { tablesDropped: 3 } });
-    expect(await count("SELECT count(*) AS n FROM sqlite_schema WHERE name LIKE 'legacy_%'")).toBe(0);
+    // Three in each database: DB_2 got the migrations too (its legacy tables empty).
+    expect(job).toMatchObject({ state: "succeeded", counts: { tablesDropped: 6 } });
+    for (const db of upgradeDatabases(env)) {
+      expect((await db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name LIKE 'legacy_%'").first<{ n: number }>())!.n).toBe(0);
+    }
     expect(await idsOf(credential, { agent: JSON.stringify(TESS), related_agents: "true" })).toEqual([ids[0], ids[1], ids[2], ids[5]].sort());
     expect(await startBackfillIfNeeded(env)).toBeUndefined();
     const none = await admin("/upgrade-backfill", { method: "POST" });

@@ -15,10 +15,10 @@ export type AgentErasureParams = { agentKeys: string[]; related: boolean; subjec
 export const agentErasureJob: JobKind = {
   async step(env, job, budget) {
     const params = job.params as AgentErasureParams;
-    // Statements stored before the storage change are found once the upgrade backfill moved them: move the store's first.
-    if (!(await backfillStoreFirst(env.DB, job.storeId, () => budget.take()))) return { finished: false };
     // The store's data and the erasure's audit entry are in the store's database (src/db/store-databases.ts).
     const db = await storeDatabase(env, job.storeId);
+    // Statements stored before the storage change are found once the upgrade backfill moved them: move the store's first.
+    if (!(await backfillStoreFirst(db, job.storeId, () => budget.take()))) return { finished: false };
     const pass = await eraseAgent(db, env, job.storeId, params.agentKeys, { related: params.related }, budget);
     const progress = { counts: pass.erased, done: pass.erased.statements };
     if (!pass.done) return { finished: false, ...progress };

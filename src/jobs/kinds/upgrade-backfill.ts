@@ -6,6 +6,7 @@
 // so the rows left ARE the place, and a step repeated after a crash or deploy finds its chunk already gone.
 // The cursor only says which database is being worked through.
 import type { Bindings } from "../../env";
+import { databaseNamed, databaseNames } from "../../db/store-databases";
 import {
   backfillStore,
   deleteRollupChunk,
@@ -28,11 +29,11 @@ export type BackfillParams = { chunkRows?: number } | null | undefined;
 export type BackfillCursor = { database: number; started?: boolean; phase?: "stores" | "rollups" | "drop" };
 
 /**
- * The databases to upgrade. Every deployment from before the storage change had one, DB; databases added later
- * get the migrations fresh, so their legacy tables are empty (the job only drops them).
+ * The databases to upgrade, DB first. Every deployment from before the storage change had one, DB; databases added
+ * later get the migrations fresh, so their legacy tables are empty (the job only drops them).
  */
 export function upgradeDatabases(env: Bindings): D1Database[] {
-  return [env.DB];
+  return databaseNames(env).map((name) => databaseNamed(env, name));
 }
 
 export const upgradeBackfillJob: JobKind = {
