@@ -17,6 +17,8 @@ admin commands (LRS_ADMIN_TOKEN, or --token-file <file>):
   stores create <name> [--id <id>] [--database <binding>]
                                              in that D1 database (DB, DB_2 ...); default: the emptiest
   stores rename <store> <name>
+  stores tiering <store> <days|off>          statement bodies older than <days> move to R2 segments (daily);
+                                             off: no more tiering
   stores delete <store>                      deletes all of the store's data (asks for --yes); a job
   stats <store>
   credentials list <store>
@@ -27,6 +29,7 @@ admin commands (LRS_ADMIN_TOKEN, or --token-file <file>):
   audit <store>
   rebuild-rollups <store>                    recounts the console's figures from the statements; a job
   sweep-orphans <store>                      removes attachment contents no statement references; a job
+  tier-statements <store>                    tiers the store's statement bodies now, by its setting; a job
   upgrade-backfill                           moves the rows kept from before the storage change (the cron
                                              starts it too); a job, or "nothing to move"
   jobs list <store> | jobs show|wait <store> <job-id>
@@ -117,6 +120,12 @@ const commands = {
       const store = need(rest[0], "<store>");
       return print((await request("PATCH", `/stores/${enc(store)}`, { name: need(rest[1], "<name>") })).body);
     }
+    if (action === "tiering") {
+      const store = need(rest[0], "<store>");
+      const days = need(rest[1], "<days|off>");
+      if (days !== "off" && !/^\d+$/.test(days)) throw new Error(`<days|off> must be a whole number of days or off, not ${days}`);
+      return print((await request("PUT", `/stores/${enc(store)}/tiering`, { tierAfterDays: days === "off" ? null : Number(days) })).body);
+    }
     if (action === "delete") {
       const store = need(rest[0], "<store>");
       confirm(`deleting store ${store}`);
@@ -180,6 +189,10 @@ const commands = {
 
   async "sweep-orphans"([store]) {
     print(await startJob("POST", `/stores/${enc(need(store, "<store>"))}/jobs`, { kind: "orphan-sweep" }));
+  },
+
+  async "tier-statements"([store]) {
+    print(await startJob("POST", `/stores/${enc(need(store, "<store>"))}/jobs`, { kind: "statement-tiering" }));
   },
 
   async "upgrade-backfill"() {

@@ -263,6 +263,12 @@ test("erase-agent, a rollup rebuild and store deletion run as jobs to completion
   const jobs = lrsJson(["jobs", "list", "erase"]);
   assert.deepEqual(jobs.map((job) => job.kind), ["rollup-rebuild", "agent-erasure"]);
   assert.equal(lrsJson(["jobs", "show", "erase", erased.id]).state, "succeeded");
+  assert.equal(lrsJson(["stores", "tiering", "erase", "0"]).tierAfterDays, 0);
+  assert.match(run(["stores", "tiering", "erase", "soon"]).stderr, /must be a whole number of days or off/);
+  const tiered = lrsJson(["tier-statements", "erase"]);
+  assert.deepEqual([tiered.kind, tiered.state], ["statement-tiering", "succeeded"]);
+  assert.equal(lrsJson(["stats", "erase"]).statements, 12);
+  assert.equal(lrsJson(["stores", "tiering", "erase", "off"]).tierAfterDays, null);
   const deleted = lrsJson(["stores", "delete", "erase", "--yes"]);
   assert.deepEqual([deleted.kind, deleted.state, deleted.counts.statements], ["store-deletion", "succeeded", 12]);
   assert.ok(!lrsJson(["stores", "list"]).some((store) => store.id === "erase"));
