@@ -3,6 +3,7 @@
 // description cannot drift from what the routes accept. Responses are TypeScript types, described by hand.
 import { z } from "zod";
 import { storeIdSchema, newStoreSchema, storeRenameSchema } from "../admin/admin-input";
+import { storeTieringSchema } from "../admin/store-tiering";
 import { credentialBody, credentialChangeBody } from "../admin/credential-routes";
 import { erasureBody } from "../admin/store-routes";
 import { jobStartBody } from "../jobs/job-routes";
@@ -31,6 +32,7 @@ export function adminSchemas(): Record<string, JsonSchema> {
   return {
     NewStore: requestSchema(newStoreSchema),
     StoreRename: requestSchema(storeRenameSchema),
+    StoreTiering: requestSchema(storeTieringSchema),
     NewCredential: withAgent(requestSchema(credentialBody), "authority", false),
     CredentialChange: requestSchema(credentialChangeBody),
     Erasure: withAgent(requestSchema(erasureBody), "agent", true),
@@ -121,6 +123,15 @@ export function adminPaths(): Record<string, PathItem> {
       get: admin(stores, "the store with its figures", { ...ok("the store", store), ...rejections(404) }),
       patch: admin(stores, "rename the store", { ...ok("renamed", store), ...rejections(400, 404) }, body("StoreRename")),
       delete: admin(stores, "delete the store and all it holds (a durable job)", { ...accepted, ...rejections(404, 409) }),
+    },
+    "/admin/stores/{storeId}/tiering": {
+      parameters: [storeId],
+      put: admin(
+        stores,
+        "statement bodies older than tierAfterDays move to R2 segments (daily, or the statement-tiering job); null: never",
+        { ...ok("the store", store), ...rejections(400, 404) },
+        body("StoreTiering"),
+      ),
     },
     "/admin/stores/{storeId}/stats": {
       parameters: [storeId],

@@ -90,7 +90,7 @@ describe("GET /xapi/openapi.json", () => {
       "DELETE /xapi/agents/profile",
     ]);
     expect(operations.filter((op) => op.includes(" /tokens"))).toEqual(["POST /tokens", "POST /tokens/fetch/{handle}"]);
-    expect(operations.filter((op) => op.includes(" /admin/") && !op.includes("/forwarders")).length).toBe(23);
+    expect(operations.filter((op) => op.includes(" /admin/") && !op.includes("/forwarders")).length).toBe(24);
     expect(operations.filter((op) => op.includes("/forwarders"))).toEqual([
       "GET /admin/stores/{storeId}/forwarders",
       "POST /admin/stores/{storeId}/forwarders",
@@ -126,7 +126,7 @@ describe("GET /xapi/openapi.json", () => {
     expect(schemas.NewCredential.properties.authority).toEqual({ $ref: "#/components/schemas/Agent" });
     expect(schemas.NewStore.properties.id.pattern).toBe("^[a-z0-9][a-z0-9_-]{0,62}$");
     expect(schemas.NewStore.properties.name).toEqual({ type: "string", minLength: 1, maxLength: 200 });
-    expect(schemas.JobStart.properties.kind.enum).toEqual(["orphan-sweep", "rollup-rebuild", "statement-export"]);
+    expect(schemas.JobStart.properties.kind.enum).toEqual(["orphan-sweep", "rollup-rebuild", "statement-export", "statement-tiering"]);
     expect(schemas.NewForwarder.oneOf.map((kind: any) => [kind.properties.kind.const, kind.required])).toEqual([
       ["webhook", ["kind", "url"]],
       ["xapi", ["kind", "endpoint", "key", "secret"]],
