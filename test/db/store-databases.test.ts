@@ -85,6 +85,13 @@ describe("a store placed in DB_2", () => {
     expect(figure((await browser.get(`/console/s/${storeId}`)).html, "total")).toBe("3");
     const storePage = await browser.get(`/console/admin/stores/${storeId}`);
     expect(storePage.status).toBe(200);
+    // The stores page: one coalesced read per database; this store's row counted from DB_2.
+    const row = /<tr data-store-id="([^"]+)">([\s\S]*?)<\/tr>/g;
+    const cells = [...(await browser.get("/console/admin")).html.matchAll(row)]
+      .find((match) => match[1] === storeId)![2]!
+      .match(/<td>([^<]*)<\/td>/g)!
+      .map((cell) => cell.replace(/<\/?td>/g, ""));
+    expect(cells).toEqual(["3", "3", "2", "5 B"]);
     const figures = (await adminJson<{ figures: Record<string, number> }>(`/stores/${storeId}`)).figures;
     expect([figures.statements, figures.documents, figures.agents, figures.credentials]).toEqual([3, 1, 2, 1]);
 
