@@ -7,6 +7,7 @@
 // calls leaves either the old or the new object unnamed by any row, which the segment sweep removes.
 import type { StepBudget } from "../../../jobs/step-budget";
 import { bodyAt, buildSegment, newSegmentId, putSegment, readWholeSegment, segmentKey } from "./segments";
+import { POINT_ROWS_SQL } from "./tier-statements";
 import { pointerOf, type SegmentPointer, TIERED_PREFIX } from "./tiered-row";
 
 /** SQL (?1 store, ?2 JSON array of segment ids): the segments of erased statements, to rewrite. */
@@ -62,10 +63,7 @@ async function rewriteSegment(db: D1Database, blobs: R2Bucket, storeId: string, 
       .bind(storeId, old.first_seq, old.last_seq, prefix, rows.length, old.id, segment, segmentKey(storeId, segment),
         rows[0]!.seq, rows[rows.length - 1]!.seq, bytes.byteLength, Date.now()),
     db
-      .prepare(
-        `UPDATE statements SET statement = j.value ->> 1 FROM json_each(?2) AS j
-         WHERE statements.seq = j.value ->> 0 AND statements.store_id = ?1 AND EXISTS (SELECT 1 FROM statement_segments WHERE id = ?3)`,
-      )
+      .prepare(POINT_ROWS_SQL)
       .bind(storeId, columns, segment),
     db.prepare("DELETE FROM statement_segments WHERE id = ?1 AND EXISTS (SELECT 1 FROM statement_segments WHERE id = ?2)").bind(old.id, segment),
   ]);

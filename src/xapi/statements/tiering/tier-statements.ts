@@ -102,7 +102,10 @@ WHERE (SELECT count(*) FROM statements AS s WHERE s.store_id = ?2 AND s.seq IN (
   AND ${untieredSql("s")}) = ?6`;
 
 // ?1 store ?2 JSON [[seq, column], ...] ?3 segment: the rows point at the segment only once it is recorded.
-const POINT_ROWS_SQL = `
+// The unary + keeps SQLite from walking the store's statements (an index on store_id) with json_each probed for
+// each: a run's rows are found by rowid from json_each instead (500 seeks, not a pass over the store: at
+// 1,000,000 statements that pass never ended, and D1 stops a statement at 30 s).
+export const POINT_ROWS_SQL = `
 UPDATE statements SET statement = j.value ->> 1 FROM json_each(?2) AS j
-WHERE statements.seq = j.value ->> 0 AND statements.store_id = ?1
+WHERE statements.seq = j.value ->> 0 AND +statements.store_id = ?1
   AND EXISTS (SELECT 1 FROM statement_segments WHERE id = ?3)`;
