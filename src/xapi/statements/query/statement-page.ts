@@ -10,7 +10,7 @@ import { consistentThroughOf, consistentThroughQuery } from "../consistent-throu
 import { canonicalParameters, cursorKeyMaterial, openCursor, sealCursor } from "./cursor";
 import type { StatementQuery } from "./parameters";
 import { type QueriedRow, queryStatements } from "./index-read";
-import { loadBodies, SEGMENT_READS_PER_PAGE } from "../tiering/load-bodies";
+import { loadBodies, SEGMENT_READS_PER_PAGE, SEGMENT_READS_PER_PLAIN_PAGE } from "../tiering/load-bodies";
 import { PAGE_TEXT_BUDGET } from "./sql";
 
 export type StatementPageRead = {
@@ -29,7 +29,8 @@ export async function readStatementPage(
   env: object,
   principal: Principal,
   entries: [string, string][],
-  query: Pick<StatementQuery, "filters" | "sinceMs" | "untilMs" | "limit" | "ascending" | "cursor">,
+  query: Pick<StatementQuery, "filters" | "sinceMs" | "untilMs" | "limit" | "ascending" | "cursor"> &
+    Partial<Pick<StatementQuery, "attachments">>,
   /** A position to read after instead of a cursor (the console's live view). */
   afterSeq?: number,
 ): Promise<StatementPageRead> {
@@ -52,7 +53,8 @@ export async function readStatementPage(
   );
   // Tiered bodies come from R2 (../tiering/load-bodies.ts); a page needing more segment reads than one request
   // may make ends early, and `more` continues after its last row.
-  const bodies = await loadBodies((env as { BLOBS: R2Bucket }).BLOBS, principal.storeId, rows, SEGMENT_READS_PER_PAGE, PAGE_TEXT_BUDGET);
+  const reads = query.attachments ? SEGMENT_READS_PER_PAGE : SEGMENT_READS_PER_PLAIN_PAGE;
+  const bodies = await loadBodies((env as { BLOBS: R2Bucket }).BLOBS, principal.storeId, rows, reads, PAGE_TEXT_BUDGET);
   return {
     rows: bodies.rows,
     hasMore: hasMore || !bodies.complete,

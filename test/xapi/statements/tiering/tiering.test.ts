@@ -115,12 +115,12 @@ describe("statement bodies tiered to R2", () => {
     expect((await xapiAs(credential, "/statements", { method: "POST", json: { ...resend, actor: { mbox: "mailto:other@example.com" } } })).status).toBe(409);
   });
 
-  it("serves the statements of many segments in a page with at most 8 ranged reads, `more` going on from there", async () => {
+  it("serves the statements of many segments in a page with at most 32 ranged reads, `more` going on from there", { timeout: 60_000 }, async () => {
     const credential = await storeWithCredential("Tiering many segments");
-    const ids = await post(credential, Array.from({ length: 30 }, (_, i) => statement(i)));
+    const ids = await post(credential, Array.from({ length: 80 }, (_, i) => statement(i)));
     const before = await allPages(credential, "");
     await aggregate(credential.storeId);
-    // Segments of 2 statements (the job writes up to 500): 15 segments, so a page of 30 needs 15 reads.
+    // Segments of 2 statements (the job writes up to 500): 40 segments, so a page of 80 needs 40 reads.
     const totals = { tiered: 0, segments: 0, steps: 0 };
     let cursor: TieringCursor | null = null;
     for (let finished = false; !finished; totals.steps++) {
@@ -129,14 +129,14 @@ describe("statement bodies tiered to R2", () => {
       ({ cursor, finished } = step);
     }
     // A step's 40 calls hold 9 segments of 4 calls each (read, put, batch, and a delete kept in reserve).
-    expect(totals).toEqual({ tiered: 30, segments: 15, steps: 2 });
+    expect(totals).toEqual({ tiered: 80, segments: 40, steps: 5 });
     const after = await allPages(credential, "");
     expect(after.statements).toEqual(before.statements);
     expect(after.statements.map((s) => s.id)).toEqual([...ids].reverse());
-    // 8 segments of 2 per page: 16, then 14.
+    // 32 segments of 2 per page: 64, then 16.
     expect(after.pages).toBe(2);
     const first = (await getJson(credential, "/statements")) as { statements: Json[] };
-    expect(first.statements).toHaveLength(16);
+    expect(first.statements).toHaveLength(64);
   });
 
   it("voids a tiered statement, keeps the rollups as an untiered store's, and a rebuild recounts them the same", async () => {
