@@ -19,7 +19,7 @@ import type { Statement, ValidStatements } from "./statement";
 import { checkStatementRules } from "./statement-rules";
 import { parseStatement } from "./validation";
 import { voidedTargetId } from "./voiding";
-import { loadBodies } from "./tiering/load-bodies";
+import { loadBodies, SEGMENT_READS_PER_PAGE, SEGMENT_READS_PER_PLAIN_PAGE } from "./tiering/load-bodies";
 
 export type RecordOutcome =
   /** consistentThrough: read in the write's own batch, when there was a write. */
@@ -143,7 +143,10 @@ export async function recordStatements(
     } catch (error) {
       if (!isDuplicateIdError(error) || attempt >= MAX_ATTEMPTS) throw error;
     }
-    const compared = await compareWithStored(db, blobs, principal.storeId, version, prepared);
+    // R2 reads the comparison may make: a request that wrote attachment contents has spent up to 32 R2 calls
+    // already (attachments/upload-budget.ts), one without has all of a plain page's (PLATFORM.md: 45 in all).
+    const reads = attachments.length > 0 ? SEGMENT_READS_PER_PAGE : SEGMENT_READS_PER_PLAIN_PAGE;
+    const compared = await compareWithStored(db, blobs, principal.storeId, version, prepared, reads);
     if (!compared.ok) return compared;
     if (compared.fresh.length === 0) return { ok: true, ids };
     fresh = compared.fresh;
@@ -157,11 +160,12 @@ async function compareWithStored(
   storeId: string,
   version: XapiVersion,
   prepared: readonly PreparedStatement[],
+  maxReads: number,
 ): Promise<{ ok: true; fresh: PreparedStatement[] } | Extract<RecordOutcome, { ok: false }>> {
   const found = await withD1Retry(() => findStatementsByIds(db, storeId, prepared.map((s) => s.id)));
-  // Re-sent statements were stored together, so their tiered bodies sit in one or two segments; a batch whose
+  // Re-sent statements were usually stored together, so their tiered bodies sit in a few segments; a batch whose
   // comparison needs more reads than a request may make is refused (nothing is written).
-  const bodies = await loadBodies(blobs, storeId, found);
+  const bodies = await loadBodies(blobs, storeId, found, maxReads);
   if (!bodies.complete) throw badRequest("too many re-sent statements stored long ago for one request; send fewer at a time", "id");
   const rows = bodies.rows;
   const stored = new Map(rows.map((row) => [row.id, row]));

@@ -139,6 +139,32 @@ describe("statement bodies tiered to R2", () => {
     expect(first.statements).toHaveLength(64);
   });
 
+  it("accepts a re-sent batch whose tiered bodies lie in up to 32 segments; refuses one in more and writes nothing", { timeout: 60_000 }, async () => {
+    const credential = await storeWithCredential("Tiering re-sent");
+    const sent = Array.from({ length: 80 }, (_, i) => statement(i));
+    await post(credential, sent);
+    await aggregate(credential.storeId);
+    let cursor: TieringCursor | null = null;
+    for (let finished = false; !finished; ) {
+      ({ cursor, finished } = await tierStatements(env.DB, env.BLOBS, credential.storeId, Date.now() + 1000, cursor, new StepBudget(), 2));
+    }
+    expect(await tieredRows(credential.storeId)).toBe(80);
+    const count = async () =>
+      (await env.DB.prepare("SELECT count(*) AS n FROM statements WHERE store_id = ?").bind(credential.storeId).first<{ n: number }>())!.n;
+    // 40 statements in 20 segments of 2: more reads than an attachments request may make (8), within a plain one's.
+    const resent = [...sent.slice(0, 40), statement(1000)];
+    expect(await post(credential, resent)).toEqual(resent.map((s) => s.id));
+    expect(await count()).toBe(81);
+    // A changed body among them is still found (1.0.3 Communication 2.1.2: 409 Conflict).
+    const changed = { ...sent[39]!, result: { score: { scaled: 0.99 } } };
+    expect((await xapiAs(credential, "/statements", { method: "POST", json: [...sent.slice(0, 39), changed] })).status).toBe(409);
+    // All 80: 40 segments, over the 32 reads a request may make; the new statement in the batch is not written.
+    const tooMany = await xapiAs(credential, "/statements", { method: "POST", json: [...sent, statement(1001)] });
+    expect(tooMany.status).toBe(400);
+    expect(((await tooMany.json()) as { error: { path?: string } }).error.path).toBe("id");
+    expect(await count()).toBe(81);
+  });
+
   it("voids a tiered statement, keeps the rollups as an untiered store's, and a rebuild recounts them the same", async () => {
     const tiered = await storeWithCredential("Tiering voiding");
     const plain = await storeWithCredential("Tiering voiding, untiered twin");
