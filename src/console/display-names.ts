@@ -1,14 +1,17 @@
 // Names for the identifiers the rollups count (verb IRIs, activity IRIs, agent keys), for the few rows a page
 // shows: one D1 batch, each query a primary-key or index seek per identifier (json_each of at most ~50 ids).
 import { VALUE_KIND } from "../xapi/statements/statement-index";
+import { loadBodies } from "../xapi/statements/tiering/load-bodies";
+import { isTiered, untieredSql } from "../xapi/statements/tiering/tiered-row";
 import type { ViewerLocale } from "./viewer-locale";
 
 type Db = D1Database;
 
 export const NAMES_SQL = {
   // The verb's display as the newest statement with that verb sent it (a seek on the query index's dictionary, then
-  // the newest of its rows).
-  verbs: `SELECT j.value AS id, (SELECT s.statement -> '$.verb.display' FROM index_values v
+  // the newest of its rows); a tiered row answers with its pointer, and the display comes from its segment.
+  verbs: `SELECT j.value AS id, (SELECT CASE WHEN ${untieredSql("s")} THEN s.statement -> '$.verb.display'
+      ELSE s.statement END FROM index_values v
       CROSS JOIN index_entries e ON e.value_id = v.id
       CROSS JOIN statements s ON s.seq = e.seq
       WHERE v.store_id = ?1 AND v.kind = ${VALUE_KIND.verb} AND v.value = j.value
@@ -25,12 +28,23 @@ export type Names = { verb(id: string): string; activity(id: string): string; le
 
 type Row = { id: string; name: string | null };
 
-/** Looks the names up in one batch; identifiers without one read as a short form of themselves. */
-export async function lookUpNames(db: Db, storeId: string, request: NameRequest, locale: ViewerLocale): Promise<Names> {
+/**
+ * Looks the names up in one batch; identifiers without one read as a short form of themselves. `blobs` serves the
+ * verbs whose newest statement is tiered (one ranged GET each: a page asks for at most ten verbs).
+ */
+export async function lookUpNames(
+  db: Db,
+  storeId: string,
+  request: NameRequest,
+  locale: ViewerLocale,
+  blobs?: R2Bucket,
+): Promise<Names> {
   const kinds = (["verbs", "activities", "learners"] as const).filter((k) => (request[k]?.length ?? 0) > 0);
   const results = kinds.length
     ? await db.batch<Row>(kinds.map((k) => db.prepare(NAMES_SQL[k]).bind(storeId, JSON.stringify(request[k]))))
     : [];
+  const verbs = results[kinds.indexOf("verbs")];
+  if (verbs && blobs) await displaysFromSegments(blobs, storeId, verbs.results);
   const found = Object.fromEntries(
     kinds.map((k, i) => [k, new Map((results[i]?.results ?? []).map((row) => [row.id, parse(row.name)]))]),
   ) as Partial<Record<(typeof kinds)[number], Map<string, unknown>>>;
@@ -39,6 +53,17 @@ export async function lookUpNames(db: Db, storeId: string, request: NameRequest,
     activity: (id) => locale.pick(found.activities?.get(id)) ?? id,
     learner: (key) => firstName(found.learners?.get(key)) ?? keyLabel(key),
   };
+}
+
+/** Replaces each tiered row's pointer by its body's `verb.display` (as JSON, like the SQL's `->`). */
+async function displaysFromSegments(blobs: R2Bucket, storeId: string, rows: Row[]): Promise<void> {
+  const tiered = rows.filter((row): row is Row & { name: string } => row.name !== null && isTiered(row.name));
+  if (tiered.length === 0) return;
+  const bodies = await loadBodies(blobs, storeId, tiered.map((row) => ({ statement: row.name })), tiered.length);
+  bodies.rows.forEach((body, index) => {
+    const display = (parse(body.statement) as { verb?: { display?: unknown } } | undefined)?.verb?.display;
+    (tiered[index] as Row).name = display === undefined ? null : JSON.stringify(display);
+  });
 }
 
 function parse(json: string | null): unknown {

@@ -105,6 +105,7 @@ export async function dashboardPage(c: Context<ConsoleEnv>): Promise<Response> {
     storeId,
     { verbs: verbs.map((v) => v.value), activities: activities.map((a) => a.value) },
     locale,
+    c.env.BLOBS,
   );
   const base = storeBase(storeId);
   return c.html(

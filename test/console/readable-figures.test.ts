@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NAMES_SQL } from "../../src/console/display-names";
-import { storeWithCredential, xapiAs } from "../admin/admin-helpers";
+import { admin, runJob, storeWithCredential, xapiAs } from "../admin/admin-helpers";
 import { aggregate } from "../rollups/aggregator";
 import { Browser, figure } from "./console-helpers";
 
@@ -61,6 +61,21 @@ describe("readable figures", () => {
     const german = await (await signedIn("de")).get(`${base}/dashboard`);
     expect(german.html).toContain(`data-rank-name="true">beendete</a>`);
     expect(german.html).toContain(`data-rank-name="true">Kurs 15 Einheit 0</a>`);
+  });
+
+  it("names a verb whose statements are all tiered to R2 from its segment, not from its IRI", async () => {
+    const tiered = await storeWithCredential("readable-figures tiered");
+    const body = Array.from({ length: 6 }, (_, i) => statement(i));
+    expect((await xapiAs(tiered, "/statements", { method: "POST", json: body })).status).toBe(200);
+    await aggregate(tiered.storeId);
+    expect((await admin(`/stores/${tiered.storeId}/tiering`, { method: "PUT", json: { tierAfterDays: 0 } })).status).toBe(200);
+    await runJob(`/stores/${tiered.storeId}/jobs`, { method: "POST", json: { kind: "statement-tiering" } });
+    const untiered = await env.DB.prepare(`SELECT count(*) AS n FROM statements WHERE store_id = ? AND statement NOT LIKE '{"$segment":%'`)
+      .bind(tiered.storeId)
+      .first<{ n: number }>();
+    expect(untiered!.n).toBe(0);
+    const german = await (await signedIn("de")).get(`/console/s/${tiered.storeId}/dashboard`);
+    expect(german.html).toContain(`title="${FINISHED}" data-rank-name="true">beendete</a>`);
   });
 
   it("the activity page names its learners, the learner page its activities", async () => {
