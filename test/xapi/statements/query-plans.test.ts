@@ -77,6 +77,17 @@ describe("statement query plans", () => {
     expect(details.filter((d) => /COVERING INDEX|PRIMARY KEY/.test(d)).length).toBeGreaterThan(0);
   });
 
+  it.each(shapes().filter(([, p]) => p.filters.length > 0 && p.sinceMs !== undefined))(
+    "%s: since/until are each searched once (one bounds row for the four walks)",
+    async (_name, plan) => {
+      const { sql, params } = buildStatementQuerySql(plan);
+      const details = await explain(sql, params);
+      expect(details.filter((d) => d === "MATERIALIZE bounds")).toHaveLength(1);
+      // One binary search (stored-order.ts) per bound given.
+      expect(details.filter((d) => d === "CO-ROUTINE bs")).toHaveLength(plan.untilMs === undefined ? 1 : 2);
+    },
+  );
+
   it("prints the plan of each shape", async () => {
     const lines: string[] = [];
     for (const [name, plan] of shapes().filter(([, p]) => !p.ascending && p.filters.length <= 2)) {
