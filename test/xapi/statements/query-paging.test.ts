@@ -62,6 +62,22 @@ describe.each(VERSIONS)("paging with more (%s)", (version) => {
     expect(ascending).toEqual([...whole].reverse());
   });
 
+  it("a referring statement past the cursor is found though a filter has no rows of its own past it", async () => {
+    // R (verb V) refers to T, stored after it; X and T meet both filters themselves. Paged one at a time
+    // (descending: T, X, R), the last page's range holds no statement with the activity, only R, which meets
+    // it through T (1.0.3 Communication 2.1.3 StatementRefs): the driver probe must not read "none ahead" as "none".
+    const v = verb();
+    const activity = { objectType: "Activity", id: `http://example.com/activities/${uid()}` };
+    const target = statement(v, { object: activity });
+    const referring = statement(v, { object: { objectType: "StatementRef", id: target.id } });
+    const direct = statement(v, { object: activity });
+    await store(version, [referring]);
+    await store(version, [direct]);
+    await store(version, [target]);
+    const query = `verb=${encodeURIComponent(v.id)}&activity=${encodeURIComponent(activity.id)}`;
+    expect(await pageThrough(version, `/xapi/statements?${query}&limit=1`)).toEqual([target.id, direct.id, referring.id]);
+  });
+
   it("keeps filters and format across pages", async () => {
     const v = verb();
     await store(version, [statement(v), statement(v), statement(verb()), statement(v)]);

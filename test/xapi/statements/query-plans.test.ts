@@ -77,6 +77,15 @@ describe("statement query plans", () => {
     expect(details.filter((d) => /COVERING INDEX|PRIMARY KEY/.test(d)).length).toBeGreaterThan(0);
   });
 
+  it.each([false, true])("past a cursor (ascending %s) the probe seeks from the cursor, in the page's order", async (ascending) => {
+    const { sql, params } = buildSelectivitySql("default", FILTERS.slice(0, 3), 256, { afterSeq: 10, ascending });
+    const details = await explain(sql, params);
+    expect(details.join("\n")).not.toMatch(/\bSCAN (statements|index_entries|index_values|f)\b/);
+    expect(details.filter((d) => d === `SEARCH f USING PRIMARY KEY (value_id=? AND seq${ascending ? ">" : "<"}?)`)).toHaveLength(3);
+    // Walked in seq order by the key itself, never sorted.
+    expect(details.filter((d) => /TEMP B-TREE/.test(d))).toHaveLength(0);
+  });
+
   it.each(shapes().filter(([, p]) => p.filters.length > 0 && p.sinceMs !== undefined))(
     "%s: since/until are each searched once (one bounds row for the four walks)",
     async (_name, plan) => {

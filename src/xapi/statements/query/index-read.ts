@@ -1,6 +1,6 @@
 // Storage verb for statement queries: one page in seq order, read through index seeks only.
 import type { IndexFilter } from "./parameters";
-import { orderByCounts, rankByKind, SELECTIVITY_CAP } from "./selectivity";
+import { orderByCounts, rankByKind, SELECTIVITY_DEPTH } from "./selectivity";
 import { buildLegacyPageSql, legacyIndexInUse, mergePages, noteLegacyIndexGone } from "./legacy-index";
 import { buildSelectivitySql, buildStatementQuerySql, PAGE_TEXT_BUDGET, type QueryPlan } from "./sql";
 
@@ -23,11 +23,13 @@ export async function queryStatements(
   const ranked = rankByKind(plan.filters);
   let filters: IndexFilter[] | undefined = ranked;
   if (ranked.length >= 2) {
-    // The rarest filter drives, counted by one probe (./selectivity.ts).
-    const probe = buildSelectivitySql(plan.storeId, ranked, SELECTIVITY_CAP);
+    // The sparsest filter where the page reads drives, found by one probe (./selectivity.ts).
+    const position = { afterSeq: plan.afterSeq, ascending: plan.ascending };
+    const probe = buildSelectivitySql(plan.storeId, ranked, SELECTIVITY_DEPTH, position);
     answered = await db.batch<unknown>([...pending, db.prepare(probe.sql).bind(...probe.params)]);
     pending = [];
-    filters = orderByCounts(ranked, answered[answered.length - 1]!.results[0] as Record<string, number> | undefined);
+    const counts = answered[answered.length - 1]!.results[0] as Record<string, number | null> | undefined;
+    filters = orderByCounts(ranked, counts, { ascending: plan.ascending, fromStart: plan.afterSeq === undefined });
   }
   const page = { ...plan, fetch: plan.limit + 1, maxBytes: plan.maxBytes ?? PAGE_TEXT_BUDGET };
   // Statements not moved yet by the upgrade backfill are found in the legacy index (./legacy-index.ts).

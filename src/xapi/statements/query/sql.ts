@@ -234,19 +234,38 @@ function filteredPage(plan: QueryPlan, direction: string): BuiltSql {
   return { sql, params };
 }
 
-/** Rows counted per filter, at most `cap` each: enough to pick the most selective filter to drive. */
-export function buildSelectivitySql(storeId: string, filters: readonly IndexFilter[], cap: number): BuiltSql {
+/**
+ * Per filter, its next `depth` index rows from where the page starts (the keyset, in the query's direction):
+ * `c<i>` how many there are, `r<i>` the seq of the last of them. Enough to pick the filter that is sparsest where
+ * the page walks (selectivity.ts) for ~depth rows read per filter, where counting whole index ranges read up to
+ * 20,000 (at 1,000,000 statements, a course and a common verb both past any cap, tied, and the denser one drove).
+ */
+export function buildSelectivitySql(
+  storeId: string,
+  filters: readonly IndexFilter[],
+  depth: number,
+  position: { afterSeq?: number; ascending?: boolean } = {},
+): BuiltSql {
   const params: (string | number)[] = [];
-  // Each filter is counted only up to one past the smallest count before it: a filter with more rows than that
-  // cannot drive, so reading further would only cost rows read (an agent and a common verb: 623 + 624 rows, not
-  // 623 + 10,000).
+  const direction = position.ascending ? "ASC" : "DESC";
+  const last = position.ascending ? "max" : "min";
+  // Each filter is read only up to one past the smallest count before it: a filter with more rows than that
+  // cannot drive, so reading further would only cost rows read (an agent and a common verb: 40 + 41 rows).
   const counts = filters.map((filter, i) => {
     const id = valueIdSql(filter, params, storeId);
-    params.push(cap);
+    let after = "";
+    if (position.afterSeq !== undefined) {
+      after = ` AND f.seq ${position.ascending ? ">" : "<"} ?`;
+      params.push(position.afterSeq);
+    }
+    params.push(depth);
     const before = filters.slice(0, i).map((_, j) => `(SELECT n FROM c${j}) + 1`);
     const limit = before.length > 0 ? `min(?, ${before.join(", ")})` : "?";
-    return `c${i}(n) AS (SELECT count(*) FROM (SELECT 1 FROM index_entries AS f WHERE f.value_id = ${id}${rolesSql(filter, "f")} LIMIT ${limit}))`;
+    return (
+      `c${i}(n, reach) AS (SELECT count(*), ${last}(seq) FROM (SELECT f.seq AS seq FROM index_entries AS f ` +
+      `WHERE f.value_id = ${id}${rolesSql(filter, "f")}${after} ORDER BY f.seq ${direction} LIMIT ${limit}))`
+    );
   });
-  const columns = filters.map((_, i) => `(SELECT n FROM c${i}) AS c${i}`);
+  const columns = filters.map((_, i) => `(SELECT n FROM c${i}) AS c${i}, (SELECT reach FROM c${i}) AS r${i}`);
   return { sql: `WITH ${counts.join(", ")} SELECT ${columns.join(", ")}`, params };
 }
