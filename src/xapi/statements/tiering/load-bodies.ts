@@ -10,9 +10,9 @@ import { isTiered, pointerOf, type SegmentPointer } from "./tiered-row";
 /** R2 GETs for the bodies of one page: with a page's 32 attachment GETs and its D1 calls, still under 45. */
 export const SEGMENT_READS_PER_PAGE = 8;
 /**
- * The same for a page without attachments (no attachment GETs): with its few D1 calls, still under 45. A filtered
- * page over a large tiered store has its matches in many segments (at 1,000,000 statements, pages of a sparse
- * filter held 10 to 58 statements with 8 reads); more reads per page mean fewer requests for the same results.
+ * The same for a request without attachments (no attachment GETs): with its few D1 calls, still under 45 (a POST
+ * re-sending tiered statements compares them with their bodies in up to this many segments). Query pages read
+ * fewer, for latency (../query/statement-page.ts SEGMENT_READS_PER_QUERY_PAGE).
  */
 export const SEGMENT_READS_PER_PLAIN_PAGE = 32;
 /** Bodies closer than this in a segment share one ranged GET (reading the gap is cheaper than another call). */
