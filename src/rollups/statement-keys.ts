@@ -48,23 +48,44 @@ const valueId = (kind: number, value: string) =>
 const outcome = (path: string, yes: Outcome, no: Outcome) =>
   `CASE json_type(s.statement, '${path}') WHEN 'true' THEN ${outcomeCode(yes)} WHEN 'false' THEN ${outcomeCode(no)} END`;
 
+const ACTIVITY = `CASE WHEN coalesce(s.statement ->> '$.object.objectType', 'Activity') = 'Activity'
+  THEN s.statement ->> '$.object.id' END`;
+const BUCKET_OF_ROW = `(SELECT ${BUCKET} FROM (SELECT ${SCALED} AS scaled) sc)`;
+const COMPLETION = outcome("$.result.completion", "completed", "incomplete");
+const SUCCESS = outcome("$.result.success", "passed", "failed");
+
+/**
+ * The keys of an untiered row `s` (?1 its store) as a tiered row keeps them (src/xapi/statements/tiering/
+ * tiered-row.ts): [verb id, activity id, learner id, bucket, completion, success], ids from the dictionary and
+ * NULL where the statement has no such key. Tiering writes it from this very SQL, so the keys a tiered statement
+ * is later subtracted with are the ones it was counted with.
+ */
+export const TIERED_KEYS_SQL = `json_array(${valueId(VALUE_KIND.verb, "s.verb_id")}, ${valueId(VALUE_KIND.activity, ACTIVITY)},
+  ${valueId(VALUE_KIND.agent, LEARNER)}, ${BUCKET_OF_ROW}, ${COMPLETION}, ${SUCCESS})`;
+/** Key `i` of a tiered row (NULL on an untiered one: a statement has no top-level `k`). */
+const tieredKey = (i: number) => `s.statement ->> '$.k[${i}]'`;
+
 // Per statement, the parts its keys are made of, computed once (MATERIALIZED keeps SQLite from re-deriving
-// them for each of the key slots below). Days and hours in UTC, as integers (dimensions.ts dayNumber).
+// them for each of the key slots below). Days and hours in UTC, as integers (dimensions.ts dayNumber). A tiered
+// row holds its keys already (TIERED_KEYS_SQL; its texts are all NULL, its verb_id empty); an untiered row has
+// none of them, so each coalesce takes the one side that is there.
 const TEXTS = (where: string) => `texts AS MATERIALIZED (
   SELECT s.stored_ms / ${DAY_MS} AS day, (s.stored_ms / ${HOUR_MS}) % 24 AS hour,
-    s.verb_id AS verb, s.voids_id IS NULL AS counted,
-    CASE WHEN coalesce(s.statement ->> '$.object.objectType', 'Activity') = 'Activity'
-      THEN s.statement ->> '$.object.id' END AS activity,
+    nullif(s.verb_id, '') AS verb, s.voids_id IS NULL AS counted,
+    ${ACTIVITY} AS activity,
     ${LEARNER} AS learner,
-    (SELECT ${BUCKET} FROM (SELECT ${SCALED} AS scaled) sc) AS bucket,
-    ${outcome("$.result.completion", "completed", "incomplete")} AS completion,
-    ${outcome("$.result.success", "passed", "failed")} AS success
+    coalesce(${tieredKey(3)}, ${BUCKET_OF_ROW}) AS bucket,
+    coalesce(${tieredKey(4)}, ${COMPLETION}) AS completion,
+    coalesce(${tieredKey(5)}, ${SUCCESS}) AS success,
+    ${tieredKey(0)} AS tiered_verb, ${tieredKey(1)} AS tiered_activity, ${tieredKey(2)} AS tiered_learner
   FROM statements s WHERE ${where})`;
 
 const PARTS = (where: string) => `${TEXTS(where)},
 parts AS MATERIALIZED (
-  SELECT day, hour, counted, bucket, completion, success, ${valueId(VALUE_KIND.verb, "t.verb")} AS verb,
-    ${valueId(VALUE_KIND.activity, "t.activity")} AS activity, ${valueId(VALUE_KIND.agent, "t.learner")} AS learner
+  SELECT day, hour, counted, bucket, completion, success,
+    coalesce(t.tiered_verb, ${valueId(VALUE_KIND.verb, "t.verb")}) AS verb,
+    coalesce(t.tiered_activity, ${valueId(VALUE_KIND.activity, "t.activity")}) AS activity,
+    coalesce(t.tiered_learner, ${valueId(VALUE_KIND.agent, "t.learner")}) AS learner
   FROM texts t)`;
 
 /**

@@ -7,8 +7,8 @@
 // calls leaves either the old or the new object unnamed by any row, which the segment sweep removes.
 import type { StepBudget } from "../../../jobs/step-budget";
 import { bodyAt, buildSegment, newSegmentId, putSegment, readWholeSegment, segmentKey } from "./segments";
-import { POINT_ROWS_SQL } from "./tier-statements";
-import { pointerOf, type SegmentPointer, TIERED_PREFIX } from "./tiered-row";
+import { pointersJson, REPOINT_ROWS_SQL } from "./tier-statements";
+import { pointerOf, TIERED_PREFIX } from "./tiered-row";
 
 /** SQL (?1 store, ?2 JSON array of segment ids): the segments of erased statements, to rewrite. */
 export const MARK_SEGMENTS_SQL =
@@ -53,7 +53,7 @@ async function rewriteSegment(db: D1Database, blobs: R2Bucket, storeId: string, 
   const segment = newSegmentId();
   const { bytes, pointers } = buildSegment(segment, bodies);
   await putSegment(blobs, storeId, segment, bytes);
-  const columns = JSON.stringify(rows.map((row) => [row.seq, repointed(row.statement, pointers.get(row.seq)!)]));
+  const columns = pointersJson(pointers);
   const [inserted] = await db.batch([
     db
       .prepare(
@@ -63,17 +63,10 @@ async function rewriteSegment(db: D1Database, blobs: R2Bucket, storeId: string, 
       .bind(storeId, old.first_seq, old.last_seq, prefix, rows.length, old.id, segment, segmentKey(storeId, segment),
         rows[0]!.seq, rows[rows.length - 1]!.seq, bytes.byteLength, Date.now()),
     db
-      .prepare(POINT_ROWS_SQL)
+      .prepare(REPOINT_ROWS_SQL)
       .bind(storeId, columns, segment),
     db.prepare("DELETE FROM statement_segments WHERE id = ?1 AND EXISTS (SELECT 1 FROM statement_segments WHERE id = ?2)").bind(old.id, segment),
   ]);
   const replaced = (inserted!.meta.changes ?? 0) === 1;
   await blobs.delete(segmentKey(storeId, replaced ? old.id : segment));
-}
-
-/** A tiered row's column with its pointer moved to the new segment (the rollup parts unchanged). */
-function repointed(column: string, pointer: SegmentPointer): string {
-  const parsed = JSON.parse(column) as Record<string, unknown>;
-  parsed.$segment = [pointer.segment, pointer.offset, pointer.length];
-  return JSON.stringify(parsed);
 }

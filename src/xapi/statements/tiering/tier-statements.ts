@@ -1,6 +1,6 @@
 // Moving a store's old statement bodies to R2 (a job step, src/jobs/kinds/statement-tiering.ts): the next run of
 // untiered statements stored before the cutoff becomes one segment object (./segments.ts), and the rows keep a
-// pointer and their rollup parts (./tiered-row.ts). The object is written first, then ONE D1 batch records the
+// pointer and their rollup keys (./tiered-row.ts). The object is written first, then ONE D1 batch records the
 // segment and rewrites the rows, only if every row of the run is still there and untiered (an erasure or another
 // tiering run meanwhile makes the batch change nothing, and the object is deleted; a crash in between leaves an
 // object no row names, which the segment sweep removes: ./segment-sweep.ts).
@@ -10,7 +10,8 @@ import { CURSOR } from "../../../rollups/aggregate";
 import type { StepBudget } from "../../../jobs/step-budget";
 import { firstSeqStoredAfter } from "../stored-order";
 import { buildSegment, newSegmentId, putSegment, segmentKey } from "./segments";
-import { tieredColumn, untieredSql } from "./tiered-row";
+import { TIERED_KEYS_SQL } from "../../../rollups/statement-keys";
+import { type SegmentPointer, untieredSql } from "./tiered-row";
 
 /** Statements per segment: small enough that the batch's JSON parameter stays far under D1's 2,000,000 bytes. */
 const SEGMENT_STATEMENTS = 500;
@@ -80,7 +81,7 @@ async function writeSegment(db: D1Database, blobs: R2Bucket, storeId: string, ru
   const segment = newSegmentId();
   const { bytes, pointers } = buildSegment(segment, run.map((row) => ({ seq: row.seq, body: row.statement })));
   await putSegment(blobs, storeId, segment, bytes);
-  const columns = JSON.stringify(run.map((row) => [row.seq, tieredColumn(pointers.get(row.seq)!, row.statement)]));
+  const columns = pointersJson(pointers);
   const [inserted] = await db.batch([
     db.prepare(INSERT_SEGMENT_SQL).bind(
       segment, storeId, segmentKey(storeId, segment), run[0]!.seq, run[run.length - 1]!.seq, run.length,
@@ -93,7 +94,7 @@ async function writeSegment(db: D1Database, blobs: R2Bucket, storeId: string, ru
   return 0;
 }
 
-// ?1 id ?2 store ?3 key ?4 first ?5 last ?6 count ?7 bytes ?8 now ?9 JSON [[seq, column], ...]: recorded only when
+// ?1 id ?2 store ?3 key ?4 first ?5 last ?6 count ?7 bytes ?8 now ?9 JSON [[seq, pointer], ...]: recorded only when
 // every row of the run is still there and untiered.
 const INSERT_SEGMENT_SQL = `
 INSERT INTO statement_segments (id, store_id, r2_key, first_seq, last_seq, statements, bytes, rewrite, created_ms)
@@ -101,11 +102,26 @@ SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8
 WHERE (SELECT count(*) FROM statements AS s WHERE s.store_id = ?2 AND s.seq IN (SELECT value ->> 0 FROM json_each(?9))
   AND ${untieredSql("s")}) = ?6`;
 
-// ?1 store ?2 JSON [[seq, column], ...] ?3 segment: the rows point at the segment only once it is recorded.
+// ?1 store ?2 JSON [[seq, [segment, offset, length]], ...] ?3 segment: the rows point at the segment only once it
+// is recorded, and keep their rollup keys, computed here from the body they still hold (./tiered-row.ts).
 // The unary + keeps SQLite from walking the store's statements (an index on store_id) with json_each probed for
 // each: a run's rows are found by rowid from json_each instead (500 seeks, not a pass over the store: at
 // 1,000,000 statements that pass never ended, and D1 stops a statement at 30 s).
 export const POINT_ROWS_SQL = `
-UPDATE statements SET statement = j.value ->> 1 FROM json_each(?2) AS j
-WHERE statements.seq = j.value ->> 0 AND +statements.store_id = ?1
+UPDATE statements AS s SET statement = json_object('$segment', j.value -> '$[1]', 'k', ${TIERED_KEYS_SQL}), verb_id = ''
+FROM json_each(?2) AS j
+WHERE s.seq = j.value ->> 0 AND +s.store_id = ?1
   AND EXISTS (SELECT 1 FROM statement_segments WHERE id = ?3)`;
+
+// The same rows moved to another segment (an erasure's rewrite, ./segment-rewrite.ts): only the pointer changes
+// (json_set keeps `$segment` first, so the row still reads as tiered).
+export const REPOINT_ROWS_SQL = `
+UPDATE statements AS s SET statement = json_set(s.statement, '$."$segment"', j.value -> '$[1]')
+FROM json_each(?2) AS j
+WHERE s.seq = j.value ->> 0 AND +s.store_id = ?1
+  AND EXISTS (SELECT 1 FROM statement_segments WHERE id = ?3)`;
+
+/** ?2 of POINT_ROWS_SQL and REPOINT_ROWS_SQL. */
+export function pointersJson(pointers: ReadonlyMap<number, SegmentPointer>): string {
+  return JSON.stringify([...pointers].map(([seq, p]) => [seq, [p.segment, p.offset, p.length]]));
+}
