@@ -5,7 +5,9 @@
 // (Node 22) or the sqlite3 CLI; without either the WAL's size is added instead (an upper bound: a page written
 // twice is in the log twice). Never opened while workerd runs: its SQLite may not share our locks.
 import { spawnSync } from "node:child_process";
-import { statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { d1Bytes, d1Files } from "./d1-cost.mjs";
 
 /** A way to run SQL on a database file: node:sqlite when this Node has it, else the sqlite3 CLI, else undefined. */
@@ -90,4 +92,25 @@ function breakdown(sqlite, files) {
     }
   }
   return Object.fromEntries([...entries].sort(([, a], [, b]) => b.bytes - a.bytes));
+}
+
+/**
+ * The same once free pages are dropped (`VACUUM INTO` a copy; the LRS's own files are left as they are): what a
+ * store holds at steady state after a change that empties pages in place, such as tiering statement bodies
+ * (SQLite reuses freed pages for new rows but never shrinks the file by itself). Undefined without SQLite.
+ */
+export async function compactedFootprint(stateDir) {
+  const sqlite = await sqliteRunner();
+  if (!sqlite) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), "d1-compacted-"));
+  try {
+    const copies = d1Files(stateDir).map((file, i) => {
+      const copy = join(dir, `${i}.sqlite`);
+      sqlite.all(file, `VACUUM INTO '${copy.replaceAll("'", "''")}'`);
+      return copy;
+    });
+    return { bytes: copies.reduce((sum, file) => sum + sizeOf(file), 0), tables: breakdown(sqlite, copies) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

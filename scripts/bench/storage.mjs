@@ -7,7 +7,7 @@
 // queries only: rows a Durable Object or job writes later for them are not in it, so the entries the database
 // holds per statement are reported beside it, a floor under rows written by every path.
 import { d1Rows } from "./d1-cost.mjs";
-import { d1Footprint } from "./d1-footprint.mjs";
+import { compactedFootprint, d1Footprint } from "./d1-footprint.mjs";
 import { call } from "./http.mjs";
 import { freshStateDir, removeStateDir, startLrs } from "./lrs-process.mjs";
 import { learner, VERBS } from "./statements.mjs";
@@ -102,6 +102,17 @@ export async function storageCost({ port, statements = 10_000, log = () => {}, k
     }
     if (footprint.tablesUnavailable) result.tablesUnavailable = footprint.tablesUnavailable;
     log(`storage: ${statements} seed statements: ${result.rowsWrittenPerStatement} rows written, ${result.bytesPerStatement} bytes per statement`);
+    lrs = await startLrs({ port, stateDir, env: { LRS_BENCH: "1", LRS_ADMIN_TOKEN: BENCH_ADMIN_TOKEN } });
+    try {
+      result.tiered = { seconds: await tierEverything(lrs.base, statements) };
+    } finally {
+      await lrs.stop();
+    }
+    const compacted = await compactedFootprint(stateDir);
+    if (compacted) {
+      Object.assign(result.tiered, { bytesPerStatement: Math.round(compacted.bytes / statements), bytes: compacted.bytes, tables: perStatement(compacted.tables, statements) });
+      log(`storage: every body tiered to R2: ${result.tiered.bytesPerStatement} bytes per statement (free pages dropped)`);
+    }
     lrs = await startLrs({ port, stateDir, env: { LRS_BENCH: "1" } });
     try {
       result.statementRefFanout = await statementRefFanout(lrs.base);
@@ -119,6 +130,38 @@ export async function storageCost({ port, statements = 10_000, log = () => {}, k
   } finally {
     if (!keepState) removeStateDir(stateDir);
   }
+}
+
+const BENCH_ADMIN_TOKEN = "bench-admin-token-0123456789abcdef0123456789";
+
+/**
+ * Every statement of the default store tiered to R2 (tierAfterDays 0, the statement-tiering job run until all
+ * `statements` are; only statements the rollup aggregator has counted tier, so a round may tier fewer). Seconds.
+ */
+async function tierEverything(base, statements) {
+  const started = performance.now();
+  const admin = async (method, path, json) => {
+    const r = await call(base, `/admin${path}`, { method, json, headers: { Authorization: `Bearer ${BENCH_ADMIN_TOKEN}` } });
+    if (r.status >= 300) throw new Error(`storage: ${method} /admin${path} answered ${r.status}: ${r.text.slice(0, 300)}`);
+    return r.text ? JSON.parse(r.text) : undefined;
+  };
+  await admin("PUT", "/stores/default/tiering", { tierAfterDays: 0 });
+  let tiered = 0;
+  for (let round = 0; round < 60 && tiered < statements; round++) {
+    const { job } = await admin("POST", "/stores/default/jobs", { kind: "statement-tiering" });
+    for (let polls = 0; ; polls++) {
+      if (polls > 600) throw new Error("storage: the tiering job did not finish in 5 minutes");
+      await new Promise((done) => setTimeout(done, 500));
+      const state = await admin("GET", `/stores/default/jobs/${job.id}`);
+      if (state.state === "failed") throw new Error(`storage: tiering failed: ${JSON.stringify(state).slice(0, 300)}`);
+      if (state.state !== "succeeded") continue;
+      tiered += state.counts?.statements ?? 0;
+      break;
+    }
+    if (tiered < statements) await new Promise((done) => setTimeout(done, 3000)); // the aggregator is still counting
+  }
+  if (tiered < statements) throw new Error(`storage: only ${tiered} of ${statements} statements tiered`);
+  return Math.round((performance.now() - started) / 1000);
 }
 
 /** {name: {type, table, bytesPerStatement, entriesPerStatement}}: the breakdown per seed statement. */
@@ -171,6 +214,9 @@ export function storageSection(s) {
       ? [row(["table and index entries held per statement (each written at least once, by any path)", s.storedEntriesPerStatement, "–", "–"])]
       : []),
     row(["bytes per statement", grouped(s.bytesPerStatement), `≤ ${grouped(s.goals.bytesPerStatement)}`, verdict(s.met.bytesPerStatement)]),
+    ...(s.tiered?.bytesPerStatement !== undefined
+      ? [row(["bytes per statement with every body tiered to R2 (free pages dropped: VACUUM INTO a copy)", grouped(s.tiered.bytesPerStatement), "–", "–"])]
+      : []),
   );
   const f = s.statementRefFanout;
   if (f) {
@@ -181,6 +227,7 @@ export function storageSection(s) {
     );
   }
   if (s.tables) lines.push("", ...breakdownTable(s));
+  if (s.tiered?.tables) lines.push("", `With every body tiered to R2 (${s.tiered.seconds} s to tier them all):`, "", ...breakdownTable(s.tiered));
   else if (s.tablesUnavailable) lines.push("", `No per-table breakdown: ${s.tablesUnavailable}.`);
   return lines;
 }
