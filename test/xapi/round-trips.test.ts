@@ -73,11 +73,24 @@ describe("D1 round trips per request", () => {
     expect(filtered.report.d1).toBe(1);
   });
 
-  it("a query page with two filters: two (the selectivity probe with Consistent-Through, then the page)", async () => {
+  it("a query page with two filters: two (the selectivity probe with Consistent-Through, then the page); its next pages one", async () => {
     const both = await metered(() => xapi(`/statements?verb=${encodeURIComponent(verb(1))}&agent=${encodeURIComponent(agent(1))}`));
     expect(both.status).toBe(200);
     expect(both.report.d1).toBe(2);
     expect(both.report.queries.map((query) => CONSISTENT_THROUGH_READ.test(query.sql))).toEqual([true, false, false]);
+    // Its `more` page is driven as the cursor says (the first page's choice): no probe, one round trip.
+    expect((await xapi("/statements", { method: "POST", json: [6, 12].map((n) => statement(n)) })).status).toBe(200);
+    const firstPage = await xapi(`/statements?verb=${encodeURIComponent(verb(0))}&agent=${encodeURIComponent(agent(0))}&limit=1`);
+    const { statements: firstStatements, more } = (await firstPage.json()) as { statements: { id: string }[]; more: string };
+    expect(firstStatements).toHaveLength(1);
+    expect(more).toMatch(/cursor=\d+d[01]\./);
+    const next = await metered(() => xapi(more.replace(/^\/xapi/, "")));
+    expect(next.status).toBe(200);
+    expect(next.report.d1).toBe(1);
+    expect(next.report.queries.map((query) => CONSISTENT_THROUGH_READ.test(query.sql))).toEqual([true, false]);
+    const nextStatements = (JSON.parse(next.text) as { statements: { id: string }[] }).statements;
+    expect(nextStatements).toHaveLength(1);
+    expect(nextStatements[0]!.id).not.toBe(firstStatements[0]!.id);
     // A filter that matches nothing answers the query from the probe alone.
     const none = await metered(() => xapi(`/statements?verb=${encodeURIComponent(verb(1))}&agent=${encodeURIComponent(agent(99))}`));
     expect(none.status).toBe(200);

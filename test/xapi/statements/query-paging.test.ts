@@ -162,8 +162,8 @@ describe.each(VERSIONS)("paging with more (%s)", (version) => {
 describe("cursor seal", () => {
   it("opens only for the same key, store and parameters, and any changed character is refused", async () => {
     const key = "material";
-    const cursor = await sealCursor(key, "default", "verb=x", 41);
-    expect(await openCursor(key, "default", "verb=x", cursor)).toBe(41);
+    const cursor = await sealCursor(key, "default", "verb=x", { seq: 41 });
+    expect(await openCursor(key, "default", "verb=x", cursor)).toEqual({ seq: 41 });
     await expect(openCursor("other", "default", "verb=x", cursor)).rejects.toThrow();
     await expect(openCursor(key, "other-store", "verb=x", cursor)).rejects.toThrow();
     await expect(openCursor(key, "default", "verb=y", cursor)).rejects.toThrow();
@@ -175,6 +175,16 @@ describe("cursor seal", () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("carries the filter that drove the first page, sealed like the position", async () => {
+    const key = "material";
+    const cursor = await sealCursor(key, "default", "agent=a&verb=x", { seq: 41, driver: 1 });
+    expect(cursor).toMatch(/^41d1\.[A-Za-z0-9_-]{22}$/);
+    expect(await openCursor(key, "default", "agent=a&verb=x", cursor)).toEqual({ seq: 41, driver: 1 });
+    // Another driver, or none, with the same MAC: refused.
+    await expect(openCursor(key, "default", "agent=a&verb=x", cursor.replace("41d1", "41d0"))).rejects.toThrow(/cursor does not belong/);
+    await expect(openCursor(key, "default", "agent=a&verb=x", cursor.replace("41d1", "41"))).rejects.toThrow(/cursor does not belong/);
   });
 });
 

@@ -1,5 +1,7 @@
 // The `more` IRL (1.0.3 Data 2.5; 9274.1.1 4.2.4.3): the original query parameters plus `cursor`, a keyset
-// position (the seq of the last statement served) sealed with an HMAC over the store and the parameters.
+// position (the seq of the last statement served) and, for a query of two or more filters, which of them drove
+// the first page (so the next pages skip the selectivity probe: one D1 round trip instead of two), sealed with an
+// HMAC over the store and the parameters.
 // Paging by position, not offset, keeps pages stable while statements arrive; nothing is kept on the server,
 // so a `more` IRL lives as long as the key (well past the required 24 hours).
 //
@@ -44,24 +46,32 @@ export function canonicalParameters(entries: Iterable<[string, string]>): string
     .join("&");
 }
 
-async function mac(material: string, storeId: string, parameters: string, seq: number): Promise<Uint8Array> {
-  const data = encoder.encode(`${storeId}\n${parameters}\n${seq}`);
+/** Where a `more` page starts: after `seq`, driven by the filter at `driver` in rankByKind's order (selectivity.ts). */
+export type CursorPosition = { seq: number; driver?: number };
+
+async function mac(material: string, storeId: string, parameters: string, { seq, driver }: CursorPosition): Promise<Uint8Array> {
+  const data = encoder.encode(`${storeId}\n${parameters}\n${seq}${driver === undefined ? "" : `\n${driver}`}`);
   const signature = await crypto.subtle.sign("HMAC", await hmacKey(material), data);
   return new Uint8Array(signature).slice(0, MAC_BYTES);
 }
 
-export async function sealCursor(material: string, storeId: string, parameters: string, seq: number): Promise<string> {
-  return `${seq}.${toBase64Url(await mac(material, storeId, parameters, seq))}`;
+export async function sealCursor(material: string, storeId: string, parameters: string, position: CursorPosition): Promise<string> {
+  const driver = position.driver === undefined ? "" : `d${position.driver}`;
+  return `${position.seq}${driver}.${toBase64Url(await mac(material, storeId, parameters, position))}`;
 }
 
-/** The seq a cursor carries; 400 when it was not issued by this LRS for exactly this store and query. */
-export async function openCursor(material: string, storeId: string, parameters: string, cursor: string): Promise<number> {
-  const match = /^(\d{1,15})\.([A-Za-z0-9_-]{22})$/.exec(cursor);
+/**
+ * The position a cursor carries; 400 when it was not issued by this LRS for exactly this store and query. A cursor
+ * without a driver (issued before drivers were sealed, or for fewer than two filters) still opens.
+ */
+export async function openCursor(material: string, storeId: string, parameters: string, cursor: string): Promise<CursorPosition> {
+  const match = /^(\d{1,15})(?:d(\d))?\.([A-Za-z0-9_-]{22})$/.exec(cursor);
   const seq = match ? Number(match[1]) : NaN;
   if (!match || !Number.isSafeInteger(seq)) throw badRequest("malformed cursor", "cursor");
-  const expected = toBase64Url(await mac(material, storeId, parameters, seq));
+  const position: CursorPosition = match[2] === undefined ? { seq } : { seq, driver: Number(match[2]) };
+  const expected = toBase64Url(await mac(material, storeId, parameters, position));
   let diff = 0;
-  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ match[2]!.charCodeAt(i);
+  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ match[3]!.charCodeAt(i);
   if (diff !== 0) throw badRequest("the cursor does not belong to this query (tampered or from another query)", "cursor");
-  return seq;
+  return position;
 }

@@ -6,23 +6,29 @@ import { buildSelectivitySql, buildStatementQuerySql, PAGE_TEXT_BUDGET, type Que
 
 export type QueriedRow = { seq: number; storedMs: number; statement: string };
 
-export type StatementPage = { rows: QueriedRow[]; hasMore: boolean };
+/** `driver`: which filter drove (its index in rankByKind's order), for the `more` cursor (./cursor.ts). */
+export type StatementPage = { rows: QueriedRow[]; hasMore: boolean; driver?: number };
 
 /**
  * One page of at most `limit` statements in seq order, and whether the query has more after it, with
  * `companion`'s result: it rides in the first round trip (the probe's batch, or the page's), so a page costs
- * one D1 call, or two when filters are ranked first. It runs before the page, never after it.
+ * one D1 call, or two when filters are ranked first (the first page of a query of two or more filters; later
+ * pages are driven as the cursor says, `plan.driver`). It runs before the page, never after it.
  */
 export async function queryStatements(
   db: D1Database,
-  plan: Omit<QueryPlan, "fetch" | "maxBytes"> & { limit: number; maxBytes?: number },
+  plan: Omit<QueryPlan, "fetch" | "maxBytes"> & { limit: number; maxBytes?: number; driver?: number },
   companion?: D1PreparedStatement,
 ): Promise<StatementPage & { companion?: D1Result }> {
   let pending = companion ? [companion] : [];
   let answered: D1Result[] = [];
   const ranked = rankByKind(plan.filters);
   let filters: IndexFilter[] | undefined = ranked;
-  if (ranked.length >= 2) {
+  const kept = plan.driver !== undefined && ranked.length >= 2 ? ranked[plan.driver] : undefined;
+  if (kept) {
+    // Any driver answers the same rows (the others are checked); the first page's choice stays good for the next.
+    filters = [kept, ...ranked.filter((filter) => filter !== kept)];
+  } else if (ranked.length >= 2) {
     // The sparsest filter where the page reads drives, found by one probe (./selectivity.ts).
     const position = { afterSeq: plan.afterSeq, ascending: plan.ascending };
     const probe = buildSelectivitySql(plan.storeId, ranked, SELECTIVITY_DEPTH, position);
@@ -52,5 +58,6 @@ export async function queryStatements(
   const merged = results.length === 1 ? undefined : mergePages(results, { ...page, ascending: plan.ascending });
   const rows = (merged?.rows ?? results[0]!.slice(0, plan.limit)).map(({ seq, storedMs, statement }) => ({ seq, storedMs, statement }));
   const hasMore = merged ? merged.hasMore : (results[0]![0]?.matched ?? 0) > rows.length;
-  return { rows, hasMore, companion: companion && answered[0] };
+  const driver = ranked.length >= 2 && filters ? ranked.indexOf(filters[0]!) : undefined;
+  return { rows, hasMore, ...(driver === undefined ? {} : { driver }), companion: companion && answered[0] };
 }

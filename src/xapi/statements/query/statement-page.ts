@@ -45,19 +45,20 @@ export async function readStatementPage(
 ): Promise<StatementPageRead> {
   const keyMaterial = cursorKeyMaterial(env as Record<string, unknown>);
   const parameters = canonicalParameters(entries);
-  const after = query.cursor !== undefined ? await openCursor(keyMaterial, principal.storeId, parameters, query.cursor) : afterSeq;
+  const position = query.cursor !== undefined ? await openCursor(keyMaterial, principal.storeId, parameters, query.cursor) : undefined;
   // Read-only, so a transient D1 error is simply tried again (src/db/transient-errors.ts).
   const plan = {
     storeId: principal.storeId,
     filters: query.filters,
     sinceMs: query.sinceMs,
     untilMs: query.untilMs,
-    afterSeq: after,
+    afterSeq: position ? position.seq : afterSeq,
+    driver: position?.driver,
     ascending: query.ascending,
     limit: query.limit,
     credentialId: readsOnlyOwnStatements(principal) ? principal.credentialId : undefined,
   };
-  const { rows, hasMore, companion } = await withD1Retry(() =>
+  const { rows, hasMore, driver, companion } = await withD1Retry(() =>
     queryStatements(db, plan, consistentThroughQuery(db, principal.storeId)),
   );
   // Tiered bodies come from R2 (../tiering/load-bodies.ts); a page needing more segment reads than one request
@@ -69,6 +70,6 @@ export async function readStatementPage(
     hasMore: hasMore || !bodies.complete,
     parameters,
     consistentThrough: consistentThroughOf(companion!),
-    cursorAfter: (seq) => sealCursor(keyMaterial, principal.storeId, parameters, seq),
+    cursorAfter: (seq) => sealCursor(keyMaterial, principal.storeId, parameters, { seq, driver }),
   };
 }
