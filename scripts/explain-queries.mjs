@@ -3,7 +3,7 @@
 // TypeScript and node:sqlite): shows that every statement query
 // shape is an index seek plus a bounded walk on a real (seeded, see scripts/seed.mjs) local store. It opens the
 // store's D1 database file in DIR read-only (node:sqlite) and, for each shape, prints EXPLAIN QUERY PLAN of exactly
-// the SQL the query builder (src/xapi/statements/query/sql.ts) generates, then times that SQL (median of --runs,
+// the SQL the query builder (src/statement-store/query/sql.ts) generates, then times that SQL (median of --runs,
 // with the selectivity probe when the shape has two or more filters). It exits 1 if a plan scans statements,
 // index_entries, index_values or statement_refs (under any of the query's aliases), or sorts more than the bounded
 // sets the query test allows (test/xapi/statements/query-plans.test.ts: FILTERED_SORTS, plus the byte budget's
@@ -36,8 +36,8 @@ const { buildSelectivitySql, buildStatementQuerySql, PAGE_TEXT_BUDGET, orderByCo
 async function importQueryModules() {
   const { build } = await import("esbuild");
   const entry =
-    `export { buildSelectivitySql, buildStatementQuerySql, PAGE_TEXT_BUDGET } from "./src/xapi/statements/query/sql.ts";\n` +
-    `export { orderByCounts, rankByKind, SELECTIVITY_CAP } from "./src/xapi/statements/query/selectivity.ts";\n`;
+    `export { buildSelectivitySql, buildStatementQuerySql, PAGE_TEXT_BUDGET } from "./src/statement-store/query/sql.ts";\n` +
+    `export { orderByCounts, rankByKind, SELECTIVITY_CAP } from "./src/statement-store/query/selectivity.ts";\n`;
   const out = await build({
     stdin: { contents: entry, resolveDir: resolve(import.meta.dirname, ".."), loader: "ts" },
     bundle: true,
@@ -96,7 +96,7 @@ const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length
 let bad = 0;
 console.log("SQL on the store file (median ms over", runs, "runs, rows; the probe is included for 2+ filters)");
 for (const shape of SHAPES) {
-  // The driving filter is chosen as src/xapi/statements/query/index-read.ts does: a probe, then the rarest first.
+  // The driving filter is chosen as src/statement-store/query/index-read.ts does: a probe, then the rarest first.
   const ranked = rankByKind(shape.plan.filters.map(([kind, value]) => ({ kind, value })));
   const probe = ranked.length > 1 ? buildSelectivitySql("default", ranked, SELECTIVITY_CAP) : undefined;
   const filters = probe ? orderByCounts(ranked, db.prepare(probe.sql).get(...probe.params)) ?? ranked : ranked;

@@ -19,7 +19,7 @@ import { activityRoutes } from "./xapi/activities/routes";
 import { agentRoutes } from "./xapi/agents/routes";
 import { rewriteAlternateRequest } from "./xapi/alternate-syntax";
 import { documentRoutes } from "./xapi/documents/routes";
-import { CONSISTENT_THROUGH_HEADER } from "./xapi/statements/consistent-through";
+import { CONSISTENT_THROUGH_HEADER } from "./statement-store/consistent-through";
 import { statementRoutes } from "./xapi/statements/routes";
 import { requireXapiVersion, responseVersion, servedVersions, VERSION_HEADER } from "./xapi/version";
 

@@ -8,7 +8,7 @@ import { startJob } from "./jobs/start-job";
 import { startDailyTiering } from "./jobs/kinds/statement-tiering";
 import { startBackfillIfNeeded } from "./upgrade/start-backfill";
 import { wakeBehindForwarders } from "./forwarding/forwarder-wake";
-import { wakeBehindAggregators } from "./rollups/aggregator-wake";
+import { wakeBehindAggregators } from "./statement-store/rollups/aggregator-wake";
 
 export { DocumentWriter } from "./durable/document-writer";
 export { JobWorkflow } from "./jobs/job-workflow";
@@ -31,11 +31,11 @@ export default {
       await startDailyTiering(env);
     }
     await resumeStalledJobs(env);
-    // A deployment upgraded from before the storage change moves its legacy rows (src/upgrade/legacy-rows.ts).
+    // A deployment upgraded from before the storage change moves its legacy rows (src/statement-store/legacy-rows.ts).
     await startBackfillIfNeeded(env);
     // The backstop of forwarding's wakes (src/forwarding/forwarder-wake.ts): a lost wake delays, never drops.
     await wakeBehindForwarders(env);
-    // The backstop of the rollup aggregators' wakes (src/rollups/aggregator-wake.ts): counts lag, never drift.
+    // The backstop of the rollup aggregators' wakes (src/statement-store/rollups/aggregator-wake.ts): counts lag, never drift.
     await wakeBehindAggregators(env);
   },
 } satisfies ExportedHandler<Bindings>;

@@ -17,9 +17,9 @@ import { declaredAttachments, requireAttachmentData } from "../../src/xapi/state
 import { requestLimits } from "../../src/http/request-limits";
 import type { Bindings } from "../../src/env";
 import { renderStatements } from "../../src/xapi/statements/format";
-import { PAGE_TEXT_BUDGET } from "../../src/xapi/statements/query/sql";
+import { PAGE_TEXT_BUDGET } from "../../src/statement-store/query/sql";
 import { acceptSingleStatement, acceptStatements, MAX_STATEMENT_BYTES } from "../../src/xapi/statements/record-statements";
-import { insertStatements } from "../../src/xapi/statements/statement-rows";
+import { insertStatements } from "../../src/statement-store/statement-rows";
 import { makeStatement } from "./statements.mjs";
 
 declare const gc: () => void;

@@ -19,14 +19,14 @@ import {
   FORGET_LEARNER_ACTIVITY_SQL,
   FORGET_LEARNER_SQL,
   rollupErased,
-} from "../rollups/maintain";
+} from "../statement-store/rollups/maintain";
 import { deleteRowids, StepBudget } from "../jobs/step-budget";
 import { chunkJsonArrays } from "../xapi/statements/json-chunks";
 import type { RecordedStatement } from "../xapi/statements/statement";
-import { ROLE, statementFacts, VALUE_KIND } from "../xapi/statements/statement-index";
-import { loadAllBodies, readsNeeded } from "../xapi/statements/tiering/load-bodies";
-import { MARK_SEGMENTS_SQL, rewriteMarkedSegments } from "../xapi/statements/tiering/segment-rewrite";
-import { isTiered, pointerOf } from "../xapi/statements/tiering/tiered-row";
+import { ROLE, statementFacts, VALUE_KIND } from "../statement-store/statement-index";
+import { loadAllBodies, readsNeeded } from "../statement-store/tiering/load-bodies";
+import { MARK_SEGMENTS_SQL, rewriteMarkedSegments } from "../statement-store/tiering/segment-rewrite";
+import { isTiered, pointerOf } from "../statement-store/tiering/tiered-row";
 
 /** Statements per D1 batch of deletions. */
 export type ErasureChunks = { statements: number };
@@ -84,7 +84,7 @@ export async function eraseAgent(
     if (seqs.length === 0) break;
     if (!budget.take(5)) return { done: false, erased };
     const { sha2s, statements } = await readChunk(db, storeId, seqs);
-    // Tiered statements' bodies (src/xapi/statements/tiering) give their index rows; their segments are marked in
+    // Tiered statements' bodies (src/statement-store/tiering) give their index rows; their segments are marked in
     // the deleting transaction and rewritten below, so the erased bytes do not outlive the rows. A chunk whose
     // ranged reads do not fit what is left of the step is read again smaller (a person's statements spread over
     // many segments would otherwise never fit a step).

@@ -8,7 +8,7 @@ import { deleteStoreCredentials } from "../auth/credentials";
 import { documentKeyPrefix } from "../durable/document-writer";
 import { exportPrefix } from "../jobs/kinds/statement-export";
 import { attachmentPrefix } from "../xapi/statements/attachments/attachment-blobs";
-import { segmentPrefix } from "../xapi/statements/tiering/segments";
+import { segmentPrefix } from "../statement-store/tiering/segments";
 import { recordAudit } from "./audit";
 import { deleteStoreRow } from "./stores";
 import { deleteRowids, StepBudget } from "../jobs/step-budget";

@@ -1,4 +1,4 @@
-// A store's tiering setting (src/xapi/statements/tiering): statements stored more than `tierAfterDays` days ago
+// A store's tiering setting (src/statement-store/tiering): statements stored more than `tierAfterDays` days ago
 // move to R2 segments when the daily cron's tiering job (or one started now through /admin/stores/:id/jobs)
 // runs; null stops further tiering (statements already tiered stay where they are: reads do not care).
 import { eq, sql } from "drizzle-orm";

@@ -1,7 +1,7 @@
 // Bench-only diagnosis of where the raw-D1 ingest time goes: POST /bench/insert-breakdown runs the steps of the
-// statements insert (insertPlan in src/xapi/statements/statement-rows.ts, the very SQL and bound rows
+// statements insert (insertPlan in src/statement-store/statement-rows.ts, the very SQL and bound rows
 // insertStatements sends as one batch) one transaction each, and reports the time and D1 rows written of each.
-import { insertPlan, type PreparedStatement } from "../xapi/statements/statement-rows";
+import { insertPlan, type PreparedStatement } from "../statement-store/statement-rows";
 
 type Step = { step: string; rowsWritten: number; ms: number };
 

@@ -1,6 +1,6 @@
 // Bench-only: the limit the ingest benchmark compares against (scripts/bench.mjs). POST /bench/raw-insert takes
 // a JSON array of statements and writes them with the very same storage insert function as POST /statements
-// (insertStatements in src/xapi/statements/statement-rows.ts), `batch` rows per transaction, under the bootstrap
+// (insertStatements in src/statement-store/statement-rows.ts), `batch` rows per transaction, under the bootstrap
 // credential, but without per-batch HTTP, authentication, validation or the stored-id comparison. It answers
 // 404 unless the Worker runs with LRS_BENCH=1, so mounting it in production exposes nothing.
 import { type Context, Hono } from "hono";
@@ -8,7 +8,7 @@ import { assignedAuthority, defaultAuthority, DEFAULT_STORE_ID } from "../auth/c
 import type { AppEnv, Principal } from "../env";
 import { badRequest, notFound } from "../errors";
 import { prepareStatements } from "../xapi/statements/record-statements";
-import { insertStatements, type PreparedStatement } from "../xapi/statements/statement-rows";
+import { insertStatements, type PreparedStatement } from "../statement-store/statement-rows";
 import { insertBreakdown } from "./insert-breakdown";
 
 export const benchRoutes = new Hono<AppEnv>();

@@ -3,7 +3,7 @@
 // filtered by the agent, and documents are read through the document store.
 import type { Context } from "hono";
 import { hasScope } from "../auth/scopes";
-import { activityStats, learnerActivity } from "../rollups/read";
+import { activityStats, learnerActivity } from "../statement-store/rollups/read";
 import { findCanonicalActivity } from "../xapi/activities/canonical-activity";
 import { findPerson } from "../xapi/agents/person";
 import type { DocumentKind } from "../xapi/documents/document-address";
@@ -14,7 +14,7 @@ import type { ConsoleEnv } from "./console-env";
 import { readDateRange } from "./date-range";
 import { readExplorerPage, readFilters } from "./explorer-query";
 import { lookUpNames } from "./display-names";
-import { readFreshness } from "../rollups/freshness";
+import { readFreshness } from "../statement-store/rollups/freshness";
 import { Freshness, Outcomes, RangeForm, RankTable, ScoreChart } from "./figure-pages";
 import { Chart, Layout } from "./layout";
 import { StatementList } from "./statement-list";

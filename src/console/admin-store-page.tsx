@@ -6,7 +6,7 @@ import { ALL_SCOPES } from "../auth/scopes";
 import { storeSessionBeside } from "../db/store-databases";
 import { type CredentialView, isManagedBootstrap, listCredentials } from "../auth/credentials";
 import { findStore } from "../admin/stores";
-import { totals } from "../rollups/read";
+import { totals } from "../statement-store/rollups/read";
 import type { ConsoleEnv } from "./console-env";
 import { todayAndWeekStart } from "./date-range";
 import { Layout } from "./layout";

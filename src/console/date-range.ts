@@ -1,8 +1,8 @@
 // The date range of figure pages: ?from=YYYY-MM-DD&to=YYYY-MM-DD (UTC days, both inclusive, as the rollups
 // key them), 30 days up to today by default, at most two years so a chart stays readable and cheap; and the
 // resolution of a statements chart, ?by=day|hour (hours for ranges of at most a week).
-import { utcDay } from "../rollups/dimensions";
-import { MAX_HOUR_DAYS } from "../rollups/read";
+import { utcDay } from "../statement-store/rollups/dimensions";
+import { MAX_HOUR_DAYS } from "../statement-store/rollups/read";
 
 const DAY_MS = 86_400_000;
 const MAX_DAYS = 731;

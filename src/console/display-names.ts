@@ -1,8 +1,8 @@
 // Names for the identifiers the rollups count (verb IRIs, activity IRIs, agent keys), for the few rows a page
 // shows: one D1 batch, each query a primary-key or index seek per identifier (json_each of at most ~50 ids).
-import { VALUE_KIND } from "../xapi/statements/statement-index";
-import { loadBodies } from "../xapi/statements/tiering/load-bodies";
-import { isTiered, untieredSql } from "../xapi/statements/tiering/tiered-row";
+import { VALUE_KIND } from "../statement-store/statement-index";
+import { loadBodies } from "../statement-store/tiering/load-bodies";
+import { isTiered, untieredSql } from "../statement-store/tiering/tiered-row";
 import type { ViewerLocale } from "./viewer-locale";
 
 type Db = D1Database;
@@ -77,7 +77,7 @@ function parse(json: string | null): unknown {
 
 const lastSegment = (iri: string) => iri.split(/[/#]/).filter(Boolean).pop() ?? iri;
 
-/** The agents row keeps the names seen, oldest first (at most 20, statements/statement-rows.ts); the first stands for all. */
+/** The agents row keeps the names seen, oldest first (at most 20, src/statement-store/statement-rows.ts); the first stands for all. */
 function firstName(names: unknown): string | undefined {
   if (!Array.isArray(names)) return undefined;
   const strings = names.filter((n): n is string => typeof n === "string" && n.trim() !== "");

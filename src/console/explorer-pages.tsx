@@ -5,7 +5,7 @@ import type { Context } from "hono";
 import type { Principal } from "../env";
 import { XapiError } from "../errors";
 import { mayReadStatementOf } from "../auth/scopes";
-import { findStatementsByIds } from "../xapi/statements/statement-rows";
+import { findStatementsByIds } from "../statement-store/statement-rows";
 import { isUuid } from "../xapi/statements/validation";
 import { storedStatement } from "../xapi/statements/stored-statement";
 import type { ConsoleEnv } from "./console-env";

@@ -4,7 +4,7 @@
 import type { Principal } from "../env";
 import { parseStatementQuery } from "../xapi/statements/query/parameters";
 import { readStatementPage } from "../xapi/statements/query/statement-page";
-import type { QueriedRow } from "../xapi/statements/query/index-read";
+import type { QueriedRow } from "../statement-store/query/index-read";
 import { agentParameter } from "./agent-input";
 
 export const FILTER_FIELDS = ["agent", "verb", "activity", "registration", "since", "until"] as const;

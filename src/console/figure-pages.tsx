@@ -1,8 +1,8 @@
-// Overview and Dashboard of a store: counters and charts from the rollups (src/rollups/read.ts), names for the
+// Overview and Dashboard of a store: counters and charts from the rollups (src/statement-store/rollups/read.ts), names for the
 // top rows (display-names.ts), numbers in the viewer's locale (viewer-locale.ts).
 import type { Context } from "hono";
-import { bucketRange } from "../rollups/dimensions";
-import { readFreshness, type Freshness as CountedThrough } from "../rollups/freshness";
+import { bucketRange } from "../statement-store/rollups/dimensions";
+import { readFreshness, type Freshness as CountedThrough } from "../statement-store/rollups/freshness";
 import {
   completionAndPassRates,
   firstDay,
@@ -12,7 +12,7 @@ import {
   topActivities,
   topVerbs,
   totals,
-} from "../rollups/read";
+} from "../statement-store/rollups/read";
 import type { ConsoleEnv } from "./console-env";
 import { type DateRange, dataRange, namesRange, readDateRange, readResolution, type Resolution, todayAndWeekStart } from "./date-range";
 import { lookUpNames } from "./display-names";
@@ -150,7 +150,7 @@ export async function dashboardPage(c: Context<ConsoleEnv>): Promise<Response> {
 }
 
 /**
- * How far the figures reach: the rollups are counted off the request path (src/rollups/aggregate.ts), usually
+ * How far the figures reach: the rollups are counted off the request path (src/statement-store/rollups/aggregate.ts), usually
  * within a second of each write, so a page says up to which stored time they count and what waits.
  */
 export function Freshness(props: { freshness: CountedThrough }) {

@@ -1,7 +1,7 @@
 // Statements as a list of sentences, each opening (a <details>, no script) to its pretty-printed JSON.
 import { agentKey } from "../xapi/agents/identifier";
 import { storedStatement } from "../xapi/statements/stored-statement";
-import type { QueriedRow } from "../xapi/statements/query/index-read";
+import type { QueriedRow } from "../statement-store/query/index-read";
 import { statementSentence, voidedTarget } from "./statement-sentence";
 import type { Json } from "../json";
 

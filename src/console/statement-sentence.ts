@@ -1,7 +1,7 @@
 // A statement as one readable sentence for people ("Ana completed Course 1 with 92%"): display names where the
 // statement has them (en-US / en first, then any language), identifiers where it does not.
 import { type Json, isObject } from "../json";
-import { VOIDED_VERB } from "../xapi/statements/voiding";
+import { VOIDED_VERB } from "../statement-store/voiding";
 
 /** The best entry of a language map for an English reader, or undefined. */
 export function pickLanguage(map: unknown): string | undefined {

@@ -4,7 +4,7 @@
 import { coalescedBatches } from "../db/coalesced-batches";
 import { databaseNamed, HOME_DATABASE } from "../db/store-databases";
 import type { Bindings } from "../env";
-import { totals, type Totals } from "../rollups/read";
+import { totals, type Totals } from "../statement-store/rollups/read";
 
 export async function storageUsed(db: D1Database, storeId: string): Promise<{ documentBytes: number; attachmentBytes: number }> {
   const [documents, attachments] = await db.batch<{ bytes: number | null }>([

@@ -13,7 +13,7 @@ export const stores = sqliteTable("stores", {
    * store created before there were several lives. Fixed at creation: a store never moves.
    */
   database: text("database"),
-  /** Statements stored more than this many days ago move to R2 segments (src/xapi/statements/tiering); NULL: never. */
+  /** Statements stored more than this many days ago move to R2 segments (src/statement-store/tiering); NULL: never. */
   tierAfterDays: integer("tier_after_days"),
 });
 
@@ -46,7 +46,7 @@ export const credentials = sqliteTable(
 /**
  * One row per statement. `seq` is the monotonic order of acceptance and the keyset for paging; `stored_ms` is
  * assigned inside the insert as max(now, newest stored in the store), so it never decreases as `seq` grows and
- * `since`/`until` become `seq` bounds (src/xapi/statements/stored-order.ts: a binary search over statements_store_seq,
+ * `since`/`until` become `seq` bounds (src/statement-store/stored-order.ts: a binary search over statements_store_seq,
  * so no index on stored_ms). `statement` is the JSON as the LRS keeps it, without `stored` (the column is the truth,
  * merged back on read).
  */
@@ -78,7 +78,7 @@ export const statements = sqliteTable(
 /**
  * The query index's dictionary: each (store, kind, value) once, with a number the index rows carry instead of the
  * text (an IRI or agent key is stored once per store, not on every statement naming it). `kind` is one of
- * VALUE_KIND in src/xapi/statements/statement-index.ts (agent, activity, verb, registration); `value` is the
+ * VALUE_KIND in src/statement-store/statement-index.ts (agent, activity, verb, registration); `value` is the
  * agent's identifier key (agents/identifier), the activity or verb IRI, or the registration. Agent values are
  * personal data: erasure deletes them with their rows.
  */
@@ -189,7 +189,7 @@ export const documents = sqliteTable(
 );
 
 /**
- * Immutable R2 objects holding the bodies of tiered statements (src/xapi/statements/tiering): the statements of
+ * Immutable R2 objects holding the bodies of tiered statements (src/statement-store/tiering): the statements of
  * one store with seq in first_seq..last_seq whose row points here. `id` is random (the pointer in each row names
  * it); `rewrite` is 1 once erasure deleted a statement whose bytes it still holds (it is rewritten, then dropped).
  */
@@ -269,7 +269,7 @@ export const authFailures = sqliteTable("auth_failures", {
 /**
  * Per-store, per-day counters for the console (src/rollups), counted off the request path by each store's rollup
  * aggregator (voiding and erasure subtract what it has already counted), so charts never scan `statements`.
- * Integers only (src/rollups/dimensions.ts): `dimension` a code (total, verb, activity, learner, activity_learner,
+ * Integers only (src/statement-store/rollups/dimensions.ts): `dimension` a code (total, verb, activity, learner, activity_learner,
  * learner_activity, activity_score, score, activity_completion, completion), `day` whole UTC days since 1970 of
  * `stored`, and the parts `a`, `b`: dictionary ids (index_values) for verbs, activities and learners, small codes
  * for the hour, score bucket and outcome, 0 when unused. The text keys these replace (rollup_daily) stored each

@@ -1,16 +1,16 @@
 // The rollup aggregator: one Durable Object per store (named by its id) counts the store's new statements into
-// rollup_daily off the request path (src/rollups/aggregate.ts), page by page from the store's D1 cursor.
+// rollup_daily off the request path (src/statement-store/rollups/aggregate.ts), page by page from the store's D1 cursor.
 // The race it prevents is wasted work, not wrong counts: each page and its cursor move are one D1 transaction
 // that reads its own bounds, so two runs at once (an alarm delivered twice, the rebuild job) stay correct; one
 // object per store makes the normal case a single writer, so runs do not contend for the same page.
 // Why a Durable Object and not a Queue: the wake needs no queue created at deploy, the alarm is a durable timer
 // that survives restarts and runs at least once, and a wake is idempotent (it arms the alarm only when none is
 // armed), where a queue would deliver one message per request to several consumers at once.
-// Woken after each statements write (src/rollups/aggregator-wake.ts, debounced per isolate) and by the cron.
+// Woken after each statements write (src/statement-store/rollups/aggregator-wake.ts, debounced per isolate) and by the cron.
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
 import { storeDatabase } from "../db/store-databases";
-import { countNextPage } from "../rollups/aggregate";
+import { countNextPage } from "../statement-store/rollups/aggregate";
 import { RECHECK_MS, WakeRecheck } from "../shared/debounced-wake";
 
 /** Pages per alarm run, one D1 call each: within the 45 calls we allow one invocation (test/strict/limits.ts). */

@@ -6,11 +6,11 @@
 import { env } from "cloudflare:workers";
 import type { ForwarderRow } from "./forwarder-rows";
 import { indexFilters, type ForwarderFilter } from "./forwarder-input";
-import { rankByKind } from "../xapi/statements/query/selectivity";
-import { buildStatementQuerySql } from "../xapi/statements/query/sql";
+import { rankByKind } from "../statement-store/query/selectivity";
+import { buildStatementQuerySql } from "../statement-store/query/sql";
 import { storedStatement } from "../xapi/statements/stored-statement";
-import { loadAllBodies } from "../xapi/statements/tiering/load-bodies";
-import { isTiered } from "../xapi/statements/tiering/tiered-row";
+import { loadAllBodies } from "../statement-store/tiering/load-bodies";
+import { isTiered } from "../statement-store/tiering/tiered-row";
 
 /**
  * Statement text per delivery (characters). Three bytes per character at worst stays under 3 MiB, the request
@@ -80,7 +80,7 @@ export async function readBatch(db: D1Database, source: BatchSource): Promise<Ba
   const [page, head] = await db.batch(batchStatements(db, source));
   const rows = (page!.results as PageRow[]).slice(0, source.batchSize);
   if (!rows.some((row) => isTiered(row.statement))) return assemble(source, page!.results as PageRow[], head!);
-  // Tiered bodies from R2 (src/xapi/statements/tiering; the Worker's env, as a Durable Object has no request).
+  // Tiered bodies from R2 (src/statement-store/tiering; the Worker's env, as a Durable Object has no request).
   // The SQL measured the rows' pointers, not their bodies: the text budget is applied again to the bodies.
   const bodies = await loadAllBodies((env as unknown as { BLOBS: R2Bucket }).BLOBS, source.storeId, rows);
   let text = 0;

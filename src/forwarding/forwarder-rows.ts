@@ -8,7 +8,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { Alongside } from "../db/alongside";
 import { boundSql } from "../db/bound-sql";
 import { forwarders } from "../db/schema";
-import { firstSeqStoredAfter } from "../xapi/statements/stored-order";
+import { firstSeqStoredAfter } from "../statement-store/stored-order";
 import type { ForwarderFilter } from "./forwarder-input";
 
 export type ForwarderRow = typeof forwarders.$inferSelect;

@@ -5,7 +5,7 @@
 // they may use credentials); reflecting any Origin with credentials would let every site act as a signed-in user.
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
-import { CONSISTENT_THROUGH_HEADER } from "../xapi/statements/consistent-through";
+import { CONSISTENT_THROUGH_HEADER } from "../statement-store/consistent-through";
 import { VERSION_HEADER } from "../xapi/version";
 import { BOOKMARK_HEADER } from "./bookmark";
 

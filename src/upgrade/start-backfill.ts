@@ -6,7 +6,7 @@ import { ALL_STORES } from "../jobs/kinds/orphan-sweep";
 import { upgradeDatabases } from "../jobs/kinds/upgrade-backfill";
 import { activeJob, type JobRow } from "../jobs/job-rows";
 import { startJob } from "../jobs/start-job";
-import { legacyTablesOf } from "./legacy-rows";
+import { legacyTablesOf } from "../statement-store/legacy-rows";
 
 export const BACKFILL_KIND = "upgrade-backfill";
 

@@ -2,7 +2,7 @@
 // statement_index rows with usage text, a StatementRef's referrer carrying copies of its target's rows, and
 // statement_refs keyed by target, in the legacy_* tables migration 0010 leaves.
 import { env } from "cloudflare:workers";
-import { ROLE, VALUE_KIND } from "../../src/xapi/statements/statement-index";
+import { ROLE, VALUE_KIND } from "../../src/statement-store/statement-index";
 
 const { direct: D, mentioned: M, authority: A } = ROLE;
 

@@ -1,12 +1,12 @@
-// The upgrade backfill (src/upgrade/legacy-rows.ts) moves a deployment's old query index (legacy_statement_index,
+// The upgrade backfill (src/statement-store/legacy-rows.ts) moves a deployment's old query index (legacy_statement_index,
 // renamed by migration 0010: text kind, usage text, StatementRef copies) into index_values + index_entries. This
 // runs it on old-layout rows written as the previous code wrote them, then checks the rows and the queries that read
 // them: nothing is lost, copies made for StatementRefs are dropped (matched at query time now), roles come from the
 // usages.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { moveIndexChunk } from "../../src/upgrade/legacy-rows";
-import { ROLE } from "../../src/xapi/statements/statement-index";
+import { moveIndexChunk } from "../../src/statement-store/legacy-rows";
+import { ROLE } from "../../src/statement-store/statement-index";
 import { xapi } from "../helpers";
 import { post, statement } from "../xapi/statements/fixtures";
 
@@ -72,7 +72,7 @@ describe("upgrade backfill: the old query index into the dictionary and role row
         env.DB.prepare("INSERT INTO legacy_statement_index VALUES ('default', ?, ?, ?, ?)").bind(kind, value, seq, usage),
       ),
     ]);
-    // Found through the legacy rows while they are there (src/xapi/statements/query/legacy-index.ts).
+    // Found through the legacy rows while they are there (src/statement-store/query/legacy-index.ts).
     expect(await ids({ agent: JSON.stringify(actor) })).toEqual([target, referrer].sort());
 
     expect(await moveIndexChunk(env.DB, "default")).toBe(old.length);

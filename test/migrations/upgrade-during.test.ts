@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ALL_STORES } from "../../src/jobs/kinds/orphan-sweep";
 import { upgradeDatabases } from "../../src/jobs/kinds/upgrade-backfill";
-import { moveIndexChunk, moveRefsChunk } from "../../src/upgrade/legacy-rows";
+import { moveIndexChunk, moveRefsChunk } from "../../src/statement-store/legacy-rows";
 import { startBackfillIfNeeded } from "../../src/upgrade/start-backfill";
 import { admin, runJob, storeWithCredential, waitForJob, xapiAs, type JobBody, type TestCredential } from "../admin/admin-helpers";
 import { toOldLayout } from "./old-layout";

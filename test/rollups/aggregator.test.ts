@@ -1,4 +1,4 @@
-// The aggregator counts statements off the request path (src/rollups/aggregate.ts): the ingest batch writes no
+// The aggregator counts statements off the request path (src/statement-store/rollups/aggregate.ts): the ingest batch writes no
 // rollup row, voiding takes back only what the cursor already counted, whatever the order of events, and a page
 // whose batch fails leaves cursor and counts as they were. Each order is arranged by holding the store's aggregator
 // (test/rollups/aggregator.ts), and every end state must equal a from-scratch rebuild.
@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest";
 import { storeWithCredential, xapiAs } from "../admin/admin-helpers";
 import { StepBudget } from "../../src/jobs/step-budget";
 import type { Bindings } from "../../src/env";
-import { rollupAggregator } from "../../src/rollups/aggregator-wake";
-import { rebuildRollups, type RebuildCursor } from "../../src/rollups/rebuild";
+import { rollupAggregator } from "../../src/statement-store/rollups/aggregator-wake";
+import { rebuildRollups, type RebuildCursor } from "../../src/statement-store/rollups/rebuild";
 import strictWorker from "../strict/strict-worker";
 import { aggregate, cursorOf, holdAggregator } from "./aggregator";
 import { actualCounts, expectedCounts, type Counts } from "./expected";

@@ -4,7 +4,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { Bindings } from "../../src/env";
 import type { CatchUp, RollupAggregator } from "../../src/durable/rollup-aggregator";
-import { rollupAggregator } from "../../src/rollups/aggregator-wake";
+import { rollupAggregator } from "../../src/statement-store/rollups/aggregator-wake";
 
 const stubOf = (storeId: string) => rollupAggregator(env as unknown as Bindings, storeId);
 

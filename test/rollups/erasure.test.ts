@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runJob, storeWithCredential, xapiAs } from "../admin/admin-helpers";
 import type { Bindings } from "../../src/env";
-import { rollupAggregator } from "../../src/rollups/aggregator-wake";
+import { rollupAggregator } from "../../src/statement-store/rollups/aggregator-wake";
 import { aggregate, cursorOf, holdAggregator } from "./aggregator";
 import { actualCounts, expectedCounts, rollupRowsNaming } from "./expected";
 import { variedStatements, voidingOf } from "./fixtures";

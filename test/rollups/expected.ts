@@ -1,6 +1,6 @@
 // Rollup counts computed directly from the statements table, in JS (a second, independent definition of the
 // keys: agentKey() from src/xapi/agents/identifier.ts, the score bucket by Math.floor), to compare with
-// rollup_counts, whose integer keys decodedRows() turns back into text here (independently of src/rollups/read.ts).
+// rollup_counts, whose integer keys decodedRows() turns back into text here (independently of src/statement-store/rollups/read.ts).
 import { env } from "cloudflare:workers";
 import { agentKey } from "../../src/xapi/agents/identifier";
 

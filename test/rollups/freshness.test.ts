@@ -1,5 +1,5 @@
 // The console says how far its figures reach: up to which stored time the aggregator has counted, and up to which
-// stored time statements wait to be counted (src/rollups/freshness.ts, rendered by the figure pages).
+// stored time statements wait to be counted (src/statement-store/rollups/freshness.ts, rendered by the figure pages).
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { storeWithCredential, xapiAs } from "../admin/admin-helpers";

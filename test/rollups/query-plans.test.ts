@@ -3,15 +3,15 @@
 // and a dictionary value by its unique key.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { AGGREGATION_STATE_SQL, COUNT_PAGE_SQL, INTERN_PAGE_SQL, MOVE_CURSOR_SQL } from "../../src/rollups/aggregate";
+import { AGGREGATION_STATE_SQL, COUNT_PAGE_SQL, INTERN_PAGE_SQL, MOVE_CURSOR_SQL } from "../../src/statement-store/rollups/aggregate";
 import {
   FORGET_ACTIVITY_LEARNER_SQL,
   FORGET_LEARNER_ACTIVITY_SQL,
   FORGET_LEARNER_SQL,
   SUBTRACT_ERASED_SQL,
   SUBTRACT_VOIDED_SQL,
-} from "../../src/rollups/maintain";
-import { READ_SQL } from "../../src/rollups/read";
+} from "../../src/statement-store/rollups/maintain";
+import { READ_SQL } from "../../src/statement-store/rollups/read";
 
 const TABLES = "statements|rollup_counts|index_values";
 

@@ -3,8 +3,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { storeWithCredential, xapiAs } from "../admin/admin-helpers";
-import { type Dimension, DIMENSION_CODE, dayNumber, utcDay } from "../../src/rollups/dimensions";
-import { VALUE_KIND } from "../../src/xapi/statements/statement-index";
+import { type Dimension, DIMENSION_CODE, dayNumber, utcDay } from "../../src/statement-store/rollups/dimensions";
+import { VALUE_KIND } from "../../src/statement-store/statement-index";
 import {
   activeLearners,
   activityStats,
@@ -17,7 +17,7 @@ import {
   topActivities,
   topVerbs,
   totals,
-} from "../../src/rollups/read";
+} from "../../src/statement-store/rollups/read";
 import { aggregate } from "./aggregator";
 import { voidingOf } from "./fixtures";
 

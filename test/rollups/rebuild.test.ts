@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runJob, storeWithCredential, xapiAs } from "../admin/admin-helpers";
 import { StepBudget } from "../../src/jobs/step-budget";
-import { rebuildRollups, type RebuildCursor } from "../../src/rollups/rebuild";
+import { rebuildRollups, type RebuildCursor } from "../../src/statement-store/rollups/rebuild";
 import { aggregate, cursorOf } from "./aggregator";
 import { actualCounts, expectedCounts } from "./expected";
 import { variedStatements, voidingOf } from "./fixtures";

@@ -25,7 +25,7 @@ beforeAll(async () => {
   const warm = await xapi("/statements", { method: "POST", json: [0, 1, 2, 3, 4, 5].map((n) => statement(n)) });
   expect(warm.status).toBe(200);
   // A deployment past its upgrade: the migrations leave empty legacy tables, which queries read beside the new index
-  // (src/xapi/statements/query/legacy-index.ts) until the upgrade backfill drops them; the first query after that
+  // (src/statement-store/query/legacy-index.ts) until the upgrade backfill drops them; the first query after that
   // finds them gone (one failed batch in the isolate's life).
   const job = { id: "trips", storeId: "*", params: {}, cursor: null, counts: {}, done: 0, total: null };
   expect(await upgradeBackfillJob.step(env, job, new StepBudget())).toMatchObject({ finished: true });

@@ -7,7 +7,7 @@ import { storeDatabase } from "../../db/store-databases";
 import type { JobKind } from "../job-kind";
 import { addCounts } from "../job-kind";
 import type { StepBudget } from "../step-budget";
-import { backfillStoreFirst } from "../../upgrade/legacy-rows";
+import { backfillStoreFirst } from "../../statement-store/legacy-rows";
 import { exportPrefix } from "./statement-export";
 
 export type AgentErasureParams = { agentKeys: string[]; related: boolean; subject: string };

@@ -1,6 +1,6 @@
 // Job kind "rollup-rebuild": recounts a store's console rollups from its statements (../../rollups/rebuild.ts).
 // Progress is in seqs (statement numbers), which is what the steps walk.
-import { rebuildRollups, type RebuildCursor } from "../../rollups/rebuild";
+import { rebuildRollups, type RebuildCursor } from "../../statement-store/rollups/rebuild";
 import { storeDatabase } from "../../db/store-databases";
 import type { JobKind } from "../job-kind";
 

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { statementCsvHeader, statementCsvRow } from "../../shared/statement-csv.mjs";
 import { storedStatement } from "../../xapi/statements/stored-statement";
-import { loadAllBodies, readsNeeded } from "../../xapi/statements/tiering/load-bodies";
+import { loadAllBodies, readsNeeded } from "../../statement-store/tiering/load-bodies";
 import { storeDatabase } from "../../db/store-databases";
 import type { Bindings } from "../../env";
 import type { JobContext, JobKind } from "../job-kind";
@@ -46,7 +46,7 @@ export const statementExportJob: JobKind = {
       )
         .bind(job.storeId, cursor.afterSeq, cursor.high, ROWS_PER_READ)
         .all<{ seq: number; statement: string; stored_ms: number }>();
-      // Tiered bodies (src/xapi/statements/tiering): their ranged GETs come out of the budget, keeping the end's.
+      // Tiered bodies (src/statement-store/tiering): their ranged GETs come out of the budget, keeping the end's.
       const reads = readsNeeded(results);
       if (reads > 0 && (budget.left - reads <= 3 || !budget.take(reads))) break;
       const rows = await loadAllBodies(env.BLOBS, job.storeId, results);

@@ -1,9 +1,9 @@
 // Job kind "statement-tiering": moves the bodies of statements older than the store's tier_after_days to R2
-// segments (../../xapi/statements/tiering/tier-statements.ts). For one store (POST /admin/stores/:id/jobs), or
+// segments (../../statement-store/tiering/tier-statements.ts). For one store (POST /admin/stores/:id/jobs), or
 // for every store with a setting, one after another, when the job's store is ALL_STORES (the daily cron).
 // A store without a setting (NULL) is left alone. The setting is read from the home database (DB, with the
 // stores list); the statements and their segments' rows live in the store's own (src/db/store-databases.ts).
-import { type TieringCursor, tierStatements } from "../../xapi/statements/tiering/tier-statements";
+import { type TieringCursor, tierStatements } from "../../statement-store/tiering/tier-statements";
 import { storeDatabase } from "../../db/store-databases";
 import type { Bindings } from "../../env";
 import type { JobKind } from "../job-kind";

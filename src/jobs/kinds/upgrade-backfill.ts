@@ -16,7 +16,7 @@ import {
   legacyTablesOf,
   nextLegacyStoreSql,
   ROWS_PER_CHUNK,
-} from "../../upgrade/legacy-rows";
+} from "../../statement-store/legacy-rows";
 import type { JobKind, StepOutcome } from "../job-kind";
 
 /** Rows per chunk, when not the defaults (tests move a few statements per chunk). */

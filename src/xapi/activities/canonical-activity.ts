@@ -1,5 +1,5 @@
 // The canonical Activity of the Activities resource (1.0.3 Communication 2.5; 9274.1.1 4.1.6.4): the
-// definition merged from every statement this store accepted for the id (see statements/statement-rows.ts), or just
+// definition merged from every statement this store accepted for the id (see src/statement-store/statement-rows.ts), or just
 // the id when none is known — still an Activity, never a 404 (2.5.s2.b1, a SHALL in 2.0).
 import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";

@@ -8,17 +8,17 @@
 //   6. record         record-statements.ts: one D1 batch with the statements, their attachment rows and the
 //                     derived writes (derived-writes.ts)
 //   7. wake           forwarding (src/forwarding/forwarder-wake.ts) and the rollup aggregator
-//                     (src/rollups/aggregator-wake.ts) after the commit, off the response path
+//                     (src/statement-store/rollups/aggregator-wake.ts) after the commit, off the response path
 // Steps 2-4 are pure and run on the statement part before any attachment part is read: a request they refuse
 // has read nothing from D1 and written nothing to R2.
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { conflict } from "../../errors";
-import { CONSISTENT_THROUGH_HEADER } from "./consistent-through";
+import { CONSISTENT_THROUGH_HEADER } from "../../statement-store/consistent-through";
 import { prepareValidStatements, recordStatements, validateStatements } from "./record-statements";
 import { receiveStatements } from "./request";
 import { wakeStoreForwarders } from "../../forwarding/forwarder-wake";
-import { wakeRollupAggregator } from "../../rollups/aggregator-wake";
+import { wakeRollupAggregator } from "../../statement-store/rollups/aggregator-wake";
 
 /** PUT names its one statement's id; POST does not. */
 export type StatementWrite = { statementId: string } | { statementId?: undefined };

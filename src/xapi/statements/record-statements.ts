@@ -8,18 +8,18 @@ import { withD1Retry } from "../../db/transient-errors";
 import { badRequest, orBadRequest, XapiError } from "../../errors";
 import { isObject, type Json } from "../../json";
 import { sameStatement } from "./comparison";
-import { derivedStatements } from "./derived-writes";
+import { derivedStatements } from "../../statement-store/derived-writes";
 import { attachmentRowsStatements } from "./attachments/attachment-rows";
 import type { StoredAttachment } from "./attachments/attachment-blobs";
 import { assignLrsProperties } from "./lrs-properties";
-import { assertIndexRowsFit, statementFacts } from "./statement-index";
-import { statementRefTarget } from "./statement-refs";
-import { findStatementsByIds, insertStatements, isDuplicateIdError, type PreparedStatement } from "./statement-rows";
+import { assertIndexRowsFit, statementFacts } from "../../statement-store/statement-index";
+import { statementRefTarget } from "../../statement-store/statement-refs";
+import { findStatementsByIds, insertStatements, isDuplicateIdError, type PreparedStatement } from "../../statement-store/statement-rows";
 import type { Statement, ValidStatements } from "./statement";
 import { checkStatementRules } from "./statement-rules";
 import { parseStatement } from "./validation";
-import { voidedTargetId } from "./voiding";
-import { loadBodies, SEGMENT_READS_PER_PAGE, SEGMENT_READS_PER_PLAIN_PAGE } from "./tiering/load-bodies";
+import { voidedTargetId } from "../../statement-store/voiding";
+import { loadBodies, SEGMENT_READS_PER_PAGE, SEGMENT_READS_PER_PLAIN_PAGE } from "../../statement-store/tiering/load-bodies";
 
 export type RecordOutcome =
   /** consistentThrough: read in the write's own batch, when there was a write. */

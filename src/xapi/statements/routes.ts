@@ -6,7 +6,7 @@ import { requireScope } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
 import { badRequest } from "../../errors";
 import { withD1Retry } from "../../db/transient-errors";
-import { CONSISTENT_THROUGH_HEADER, consistentThrough } from "./consistent-through";
+import { CONSISTENT_THROUGH_HEADER, consistentThrough } from "../../statement-store/consistent-through";
 import { ingestStatements } from "./ingest";
 import { handleStatementQuery } from "./query/handler";
 import { getSingleStatement, SINGLE_STATEMENT_PARAMS } from "./single-statement";

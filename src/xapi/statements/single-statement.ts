@@ -5,9 +5,9 @@ import { mayReadStatementOf } from "../../auth/scopes";
 import type { AppEnv } from "../../env";
 import { badRequest, notFound } from "../../errors";
 import { multipartStatementResponse } from "./attachments/multipart-response";
-import { CONSISTENT_THROUGH_HEADER } from "./consistent-through";
-import { findStatementById } from "./statement-rows";
-import { loadAllBodies } from "./tiering/load-bodies";
+import { CONSISTENT_THROUGH_HEADER } from "../../statement-store/consistent-through";
+import { findStatementById } from "../../statement-store/statement-rows";
+import { loadAllBodies } from "../../statement-store/tiering/load-bodies";
 import { renderStatements, STATEMENT_FORMATS, type StatementFormat } from "./format";
 import { isUuid } from "./validation";
 

@@ -5,7 +5,7 @@ import type { LaunchBinding, XapiVersion } from "../../env";
 import type { Issue } from "../../parsed";
 import { agentKey } from "../agents/identifier";
 import type { Activity, ContextActivities, Statement } from "./statement";
-import { voidedTargetId } from "./voiding";
+import { voidedTargetId } from "../../statement-store/voiding";
 
 export type StatementRequest = {
   version: XapiVersion;

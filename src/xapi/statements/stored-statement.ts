@@ -3,7 +3,7 @@
 // whatever the request's version: 1.0.3 Communication 3.3.s5.b1 forbids converting a newer statement into a
 // prior version's format, and 3.3.s4.b4-b5 has clients ignore properties they do not know (contextAgents...).
 
-import { isTiered } from "./tiering/tiered-row";
+import { isTiered } from "../../statement-store/tiering/tiered-row";
 
 export type StoredStatementRow = { statement: string; storedMs: number };
 

@@ -3,7 +3,7 @@
 // entries would not fit one bound value, or whose JSON is over the statement cap, is a 413 naming the property.
 import { describe, expect, it } from "vitest";
 import { VERSIONS, xapi } from "../../helpers";
-import { MAX_INDEX_BYTES, oversizeIndexProperty, ROLE, VALUE_KIND, type StatementFacts } from "../../../src/xapi/statements/statement-index";
+import { MAX_INDEX_BYTES, oversizeIndexProperty, ROLE, VALUE_KIND, type StatementFacts } from "../../../src/statement-store/statement-index";
 import { post, statement } from "./fixtures";
 
 /** A valid statement with `count` short context activity ids under contextActivities.parent. */

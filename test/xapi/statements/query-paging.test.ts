@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { openCursor, sealCursor } from "../../../src/xapi/statements/query/cursor";
 import { hashSecret } from "../../../src/auth/secrets";
-import { queryStatements } from "../../../src/xapi/statements/query/index-read";
+import { queryStatements } from "../../../src/statement-store/query/index-read";
 import { basic, VERSIONS, xapi } from "../../helpers";
 
 type Json = Record<string, unknown>;

@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { IndexFilter } from "../../../src/xapi/statements/query/parameters";
-import { buildSelectivitySql, buildStatementQuerySql, type QueryPlan } from "../../../src/xapi/statements/query/sql";
+import { buildSelectivitySql, buildStatementQuerySql, type QueryPlan } from "../../../src/statement-store/query/sql";
 
 const FILTERS: IndexFilter[] = [
   { kind: "agent", value: "mbox:mailto:a@example.com" },

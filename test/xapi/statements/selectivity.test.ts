@@ -1,8 +1,8 @@
-// Which filter drives (src/xapi/statements/query/selectivity.ts): the sparsest where the page reads, from the
+// Which filter drives (src/statement-store/query/selectivity.ts): the sparsest where the page reads, from the
 // probe's per-filter rows (c<i>, at most SELECTIVITY_DEPTH) and the seq of the last of them (r<i>).
 import { describe, expect, it } from "vitest";
 import type { IndexFilter } from "../../../src/xapi/statements/query/parameters";
-import { orderByCounts, SELECTIVITY_DEPTH } from "../../../src/xapi/statements/query/selectivity";
+import { orderByCounts, SELECTIVITY_DEPTH } from "../../../src/statement-store/query/selectivity";
 
 const VERB: IndexFilter = { kind: "verb", value: "http://adlnet.gov/expapi/verbs/completed" };
 const COURSE: IndexFilter = { kind: "related_activity", value: "http://example.com/course/1" };

@@ -2,8 +2,8 @@
 // StatementRef filters answered at query time (query/sql.ts): a referrer writes no row for what its target holds.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { FEW_DRIVER_ROWS } from "../../../src/xapi/statements/query/sql";
-import { ROLE } from "../../../src/xapi/statements/statement-index";
+import { FEW_DRIVER_ROWS } from "../../../src/statement-store/query/sql";
+import { ROLE } from "../../../src/statement-store/statement-index";
 import { VERSIONS, xapi } from "../../helpers";
 import { post, statement, type Json } from "./fixtures";
 

@@ -1,9 +1,9 @@
-// since/until as seq positions (src/xapi/statements/stored-order.ts): the binary search over a store's seq index
+// since/until as seq positions (src/statement-store/stored-order.ts): the binary search over a store's seq index
 // must find exactly what a scan of its stored times finds, with statements of another store interleaved in the
 // seq order, batches sharing one stored time, and times before, between, at and after every stored one.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { firstSeqStoredAfter } from "../../../src/xapi/statements/stored-order";
+import { firstSeqStoredAfter } from "../../../src/statement-store/stored-order";
 import { storeWithCredential, xapiAs } from "../../admin/admin-helpers";
 import { statement } from "./fixtures";
 

@@ -10,8 +10,8 @@ import {
   INSERT_STATEMENTS_SQL,
   UPSERT_ACTIVITIES_SQL,
   UPSERT_AGENTS_SQL,
-} from "../../../src/xapi/statements/statement-rows";
-import { MARK_VOIDED_SQL } from "../../../src/xapi/statements/voiding";
+} from "../../../src/statement-store/statement-rows";
+import { MARK_VOIDED_SQL } from "../../../src/statement-store/voiding";
 
 const TABLES = "statements|index_values|index_entries|statement_refs|activities|agents";
 

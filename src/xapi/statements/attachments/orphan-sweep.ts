@@ -8,7 +8,7 @@
 import type { StepBudget } from "../../../jobs/step-budget";
 import { findRecordedKeys } from "./attachment-rows";
 import { attachmentPrefix, deleteKeys } from "./attachment-blobs";
-import { sweepSegmentPage } from "../tiering/segment-sweep";
+import { sweepSegmentPage } from "../../../statement-store/tiering/segment-sweep";
 
 export type SweepOptions = { graceMs?: number; nowMs?: number };
 export type SweepCursor = { phase: "rows" | "objects" | "segments"; after?: string };

@@ -4,7 +4,7 @@
 // X-Experience-API-Consistent-Through comes with the page (./statement-page.ts); routes.ts sets it on the others.
 import type { Context } from "hono";
 import type { AppEnv } from "../../../env";
-import { CONSISTENT_THROUGH_HEADER } from "../consistent-through";
+import { CONSISTENT_THROUGH_HEADER } from "../../../statement-store/consistent-through";
 import { renderStatements } from "../format";
 import { pageWithinAttachmentReads, respondWithAttachments } from "./multipart-result";
 import { parseStatementQuery } from "./parameters";

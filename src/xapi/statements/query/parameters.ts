@@ -6,7 +6,7 @@ import type { XapiVersion } from "../../../env";
 import { badRequest } from "../../../errors";
 import { parseAgentParameter } from "../../agents/agent-parameter";
 import { STATEMENT_FORMATS, type StatementFormat } from "../format";
-import type { FilterKind } from "../statement-index";
+import type { FilterKind } from "../../../statement-store/statement-index";
 import { parseTimestampParameter } from "../../timestamp-parameter";
 import { isIri, isUuid } from "../validation";
 

@@ -6,12 +6,12 @@
 import type { Principal } from "../../../env";
 import { readsOnlyOwnStatements } from "../../../auth/scopes";
 import { withD1Retry } from "../../../db/transient-errors";
-import { consistentThroughOf, consistentThroughQuery } from "../consistent-through";
+import { consistentThroughOf, consistentThroughQuery } from "../../../statement-store/consistent-through";
 import { canonicalParameters, cursorKeyMaterial, openCursor, sealCursor } from "./cursor";
 import type { StatementQuery } from "./parameters";
-import { type QueriedRow, queryStatements } from "./index-read";
-import { loadBodies, SEGMENT_READS_PER_PAGE } from "../tiering/load-bodies";
-import { PAGE_TEXT_BUDGET } from "./sql";
+import { type QueriedRow, queryStatements } from "../../../statement-store/query/index-read";
+import { loadBodies, SEGMENT_READS_PER_PAGE } from "../../../statement-store/tiering/load-bodies";
+import { PAGE_TEXT_BUDGET } from "../../../statement-store/query/sql";
 
 /**
  * Segment reads (ranged R2 GETs) for a query page without attachments. A page's time grows with its reads, not

@@ -3,7 +3,7 @@
 import type { XapiVersion } from "../../../env";
 import { invalid } from "./issues";
 import type { Statement } from "../statement";
-import { VOIDED_VERB } from "../voiding";
+import { VOIDED_VERB } from "../../../statement-store/voiding";
 import { validateActivity } from "./activity";
 import { validateActor, validateAgentOnly, validateAuthority, validateGroup } from "./agent";
 import { validateAttachments } from "./attachments";

@@ -4,7 +4,7 @@
 // statement at 30 s).
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { POINT_ROWS_SQL, REPOINT_ROWS_SQL } from "../../../../src/xapi/statements/tiering/tier-statements";
+import { POINT_ROWS_SQL, REPOINT_ROWS_SQL } from "../../../../src/statement-store/tiering/tier-statements";
 
 async function plan(sql: string, args: unknown[]): Promise<string[]> {
   const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)

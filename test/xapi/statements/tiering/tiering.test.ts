@@ -1,4 +1,4 @@
-// Statement bodies tiered to R2 segments (src/xapi/statements/tiering): after the tiering job, every reader
+// Statement bodies tiered to R2 segments (src/statement-store/tiering): after the tiering job, every reader
 // answers exactly as before (GET by id, every query shape, `more` across the tiered/untiered boundary, voiding,
 // attachments=true, duplicates, export), erasure rewrites the segments it touches (no orphan, no erased byte
 // left), and a tiered row keeps at most 400 bytes in D1.
@@ -8,9 +8,9 @@ import { describe, expect, it } from "vitest";
 import { batchFrom, batchStatements, readBatch } from "../../../../src/forwarding/forwarder-batch";
 import { StepBudget } from "../../../../src/jobs/step-budget";
 import { sweepOrphanAttachments, type SweepCursor } from "../../../../src/xapi/statements/attachments/orphan-sweep";
-import { putSegment } from "../../../../src/xapi/statements/tiering/segments";
+import { putSegment } from "../../../../src/statement-store/tiering/segments";
 import strictWorker from "../../../strict/strict-worker";
-import { type TieringCursor, tierStatements } from "../../../../src/xapi/statements/tiering/tier-statements";
+import { type TieringCursor, tierStatements } from "../../../../src/statement-store/tiering/tier-statements";
 import { admin, adminJson, createCredential, runJob, waitForJob, storeWithCredential, type TestCredential, xapiAs } from "../../../admin/admin-helpers";
 import { aggregate } from "../../../rollups/aggregator";
 import { attachmentFor, decoder, multipartBody, parseMultipartResponse, partFor, BOUNDARY } from "../attachments/multipart";

@@ -8,7 +8,7 @@
 // (the backfill job, an erasure driving its store first) only share the work. Rows whose statement is gone, or
 // whose store is gone or being deleted, are deleted without being moved (a deletion job already passed the new
 // tables, or will). The conversion is the one the first version of migration 0010 ran over the whole table.
-import { ROLE, VALUE_KIND } from "../xapi/statements/statement-index";
+import { ROLE, VALUE_KIND } from "./statement-index";
 
 export const LEGACY_TABLES = ["legacy_statement_refs", "legacy_statement_index", "legacy_rollup_daily"] as const;
 export type LegacyTable = (typeof LEGACY_TABLES)[number];

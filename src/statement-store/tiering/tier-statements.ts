@@ -6,11 +6,11 @@
 // object no row names, which the segment sweep removes: ./segment-sweep.ts).
 // Only statements the rollup aggregator's cursor (rollup_cursors) has passed are tiered: src/rollups and the
 // console's display names read statement JSON in SQL, and must meet whole statements when they first count them.
-import { CURSOR } from "../../../rollups/aggregate";
-import type { StepBudget } from "../../../jobs/step-budget";
+import { CURSOR } from "../rollups/aggregate";
+import type { StepBudget } from "../../jobs/step-budget";
 import { firstSeqStoredAfter } from "../stored-order";
 import { buildSegment, newSegmentId, putSegment, segmentKey } from "./segments";
-import { TIERED_KEYS_SQL } from "../../../rollups/statement-keys";
+import { TIERED_KEYS_SQL } from "../rollups/statement-keys";
 import { type SegmentPointer, untieredSql } from "./tiered-row";
 
 /** Statements per segment: small enough that the batch's JSON parameter stays far under D1's 2,000,000 bytes. */

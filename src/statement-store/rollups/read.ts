@@ -4,7 +4,7 @@
 // learner parts are dictionary ids (index_values): a value asked for is looked up once, a value returned is
 // joined once per distinct result, never per row. No row holds 0 (maintain.ts deletes the rows a subtraction
 // empties), so a row's existence means "counted" and distinct counts read the indexes alone.
-import { VALUE_KIND } from "../xapi/statements/statement-index";
+import { VALUE_KIND } from "../statement-index";
 import { freshnessOf, freshnessQuery, type Freshness } from "./freshness";
 import {
   type Dimension,

@@ -4,9 +4,9 @@
 // (store_id, id). Per-row statements would cost a round of SQL per row and miss the ingest goal.
 // Joins from json_each are CROSS JOINs so SQLite keeps json_each as the outer loop (it cannot size it).
 import { consistentThroughOf, consistentThroughQuery } from "./consistent-through";
-import { chunkJsonArrays } from "./json-chunks";
+import { chunkJsonArrays } from "../xapi/statements/json-chunks";
 import { NEWEST_STORED_MS_SQL } from "./stored-order";
-import type { RecordedStatement } from "./statement";
+import type { RecordedStatement } from "../xapi/statements/statement";
 import type { StatementFacts } from "./statement-index";
 import { MARK_VOIDED_SQL } from "./voiding";
 

@@ -15,7 +15,7 @@
 // and checks each filter on each candidate's chain. A store without StatementRefs in range pays one empty seek.
 import { filterTarget } from "../statement-index";
 import { firstSeqStoredAfter } from "../stored-order";
-import type { IndexFilter } from "./parameters";
+import type { IndexFilter } from "../../xapi/statements/query/parameters";
 
 export type QueryPlan = {
   storeId: string;

@@ -3,8 +3,8 @@
 // or failed batch changes no count. New statements are counted later, off the request path, by the store's
 // aggregator (aggregate.ts): a statement is counted iff its seq <= the store's cursor and it was not voided when
 // the cursor passed it. So only those are subtracted; one the cursor has not reached yet is simply never counted.
-import { chunkJsonArrays } from "../xapi/statements/json-chunks";
-import { VALUE_KIND } from "../xapi/statements/statement-index";
+import { chunkJsonArrays } from "../../xapi/statements/json-chunks";
+import { VALUE_KIND } from "../statement-index";
 import { CURSOR } from "./aggregate";
 import { DIMENSION_CODE } from "./dimensions";
 import { rollupDeltaSql, zeroedRowsSql } from "./statement-keys";

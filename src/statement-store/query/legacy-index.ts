@@ -1,4 +1,4 @@
-// Queries while the upgrade backfill runs (src/upgrade/legacy-rows.ts): a statement stored before the storage
+// Queries while the upgrade backfill runs (src/statement-store/legacy-rows.ts): a statement stored before the storage
 // change keeps its old index rows in legacy_statement_index until the backfill moves it, and each chunk moves
 // whole statements in one transaction, so every statement is in exactly one of the two indexes. A filtered page
 // is then the merge of two pages read in ONE batch (one snapshot): the new index's (sql.ts) and this one over the
@@ -8,7 +8,7 @@
 // Not covered meanwhile: a statement stored after the upgrade whose StatementRef targets a statement not moved yet
 // is found through its own properties only, not its target's, until the target is moved.
 import { firstSeqStoredAfter } from "../stored-order";
-import type { IndexFilter } from "./parameters";
+import type { IndexFilter } from "../../xapi/statements/query/parameters";
 import type { BuiltSql, QueryPlan } from "./sql";
 
 let legacyGone = false;

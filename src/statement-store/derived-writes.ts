@@ -1,10 +1,10 @@
 // Writes derived from a batch of new statements that must commit with it or not at all: they run in the
 // statements' own D1 batch (one transaction), so a refused or failed batch changes none of them. Readers that
 // only need the log keep none here: the statements table ordered by seq is read from a cursor, off the request
-// path, by forwarding (src/forwarding) and by the rollup aggregator (src/rollups/aggregate.ts), which counts new
+// path, by forwarding (src/forwarding) and by the rollup aggregator (src/statement-store/rollups/aggregate.ts), which counts new
 // statements, so no outbox row or counter is written with the statements. What stays: uncounting a statement
 // the aggregator already counted when this batch voids it, which must move with the voided flag.
-import { rollupVoided } from "../../rollups/maintain";
+import { rollupVoided } from "./rollups/maintain";
 import type { PreparedStatement } from "./statement-rows";
 
 export type DerivedWrite = {

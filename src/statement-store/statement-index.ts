@@ -2,9 +2,9 @@
 // and the Agents resource. Pure: the rows are computed here and written in bulk by statement-rows.ts.
 // Filter semantics: 1.0.3 Communication 2.1.3 (agent, verb, activity, registration, related_agents,
 // related_activities); 9274.1.1 4.1.6.1 adds contextAgents / contextGroups to related_agents.
-import { XapiError } from "../../errors";
-import { agentIdentifier, agentKey } from "../agents/identifier";
-import type { Activity, Actor, RecordedStatement, Statement, SubStatement } from "./statement";
+import { XapiError } from "../errors";
+import { agentIdentifier, agentKey } from "../xapi/agents/identifier";
+import type { Activity, Actor, RecordedStatement, Statement, SubStatement } from "../xapi/statements/statement";
 
 /** What a query filters on (one per filter parameter). */
 export type FilterKind = "agent" | "related_agent" | "activity" | "related_activity" | "verb" | "registration";

@@ -2,10 +2,10 @@
 // making ingest heavier: no D1 read or write, and at most one Durable Object call per store per isolate in the
 // debounce window (src/shared/debounced-wake.ts, the mechanism forwarding uses). A wake lost to an error only
 // delays the counts: the every-10-minutes cron wakes every store whose statements run past its cursor.
-import { databaseNamed, databaseNames } from "../db/store-databases";
-import type { Bindings } from "../env";
-import type { RollupAggregator } from "../durable/rollup-aggregator";
-import { DebouncedWakes } from "../shared/debounced-wake";
+import { databaseNamed, databaseNames } from "../../db/store-databases";
+import type { Bindings } from "../../env";
+import type { RollupAggregator } from "../../durable/rollup-aggregator";
+import { DebouncedWakes } from "../../shared/debounced-wake";
 import { CURSOR } from "./aggregate";
 
 /** DO calls the cron backstop makes (it shares its invocation with the stalled-jobs check and forwarding's). */

@@ -1,5 +1,5 @@
 // Storage verb for statement queries: one page in seq order, read through index seeks only.
-import type { IndexFilter } from "./parameters";
+import type { IndexFilter } from "../../xapi/statements/query/parameters";
 import { orderByCounts, rankByKind, SELECTIVITY_DEPTH } from "./selectivity";
 import { buildLegacyPageSql, legacyIndexInUse, mergePages, noteLegacyIndexGone } from "./legacy-index";
 import { buildSelectivitySql, buildStatementQuerySql, PAGE_TEXT_BUDGET, type QueryPlan } from "./sql";

@@ -5,7 +5,7 @@
 // holds exactly the rows read: a concurrent erasure makes it change nothing, and the next round starts again),
 // then the old object is deleted. A segment left with no row is dropped with its object. A crash between the
 // calls leaves either the old or the new object unnamed by any row, which the segment sweep removes.
-import type { StepBudget } from "../../../jobs/step-budget";
+import type { StepBudget } from "../../jobs/step-budget";
 import { bodyAt, buildSegment, newSegmentId, putSegment, readWholeSegment, segmentKey } from "./segments";
 import { pointersJson, REPOINT_ROWS_SQL } from "./tier-statements";
 import { pointerOf, TIERED_PREFIX } from "./tiered-row";

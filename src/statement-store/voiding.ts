@@ -2,7 +2,7 @@
 // its target. A statement counts as voided only when it is not itself a voiding statement, so voiding a
 // voiding statement is accepted and voids nothing. The target may arrive before, after or in the same batch
 // as the voiding statement, so `markVoided` runs after every insert over both directions.
-import type { Statement } from "./statement";
+import type { Statement } from "../xapi/statements/statement";
 
 export const VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided";
 

@@ -2,7 +2,7 @@
 // statement whose object is a StatementRef gets one statement_refs row (statement-rows.ts), whatever its target
 // holds, and queries follow those rows at query time (query/sql.ts), so either side may arrive first and writing a
 // referring statement costs O(1) rows.
-import type { Statement } from "./statement";
+import type { Statement } from "../xapi/statements/statement";
 
 /** The id of the statement this one's object refers to (lower-cased), if its object is a StatementRef. */
 export function statementRefTarget({ object }: Statement): string | undefined {

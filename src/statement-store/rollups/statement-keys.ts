@@ -10,7 +10,7 @@
 // they count in `total` and under their verb; they are a correction of the record, not learning, so they add
 // nothing to learner, activity, score or completion counts. Voided statements count nowhere.
 
-import { VALUE_KIND } from "../xapi/statements/statement-index";
+import { VALUE_KIND } from "../statement-index";
 import { DIMENSION_CODE, type Dimension, type Outcome, outcomeCode } from "./dimensions";
 
 const DAY_MS = 86_400_000;
@@ -55,7 +55,7 @@ const COMPLETION = outcome("$.result.completion", "completed", "incomplete");
 const SUCCESS = outcome("$.result.success", "passed", "failed");
 
 /**
- * The keys of an untiered row `s` (?1 its store) as a tiered row keeps them (src/xapi/statements/tiering/
+ * The keys of an untiered row `s` (?1 its store) as a tiered row keeps them (src/statement-store/tiering/
  * tiered-row.ts): [verb id, activity id, learner id, bucket, completion, success], ids from the dictionary and
  * NULL where the statement has no such key. Tiering writes it from this very SQL, so the keys a tiered statement
  * is later subtracted with are the ones it was counted with.

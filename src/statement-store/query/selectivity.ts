@@ -2,7 +2,7 @@
 // filter is dense where the page reads, so with two or more filters the sparsest there drives: one probe reads
 // each filter's next SELECTIVITY_DEPTH index rows from the page's start (sql.ts buildSelectivitySql); fewer rows
 // than that, or the same number spread over more seqs, is sparser. Pure, no I/O.
-import type { IndexFilter } from "./parameters";
+import type { IndexFilter } from "../../xapi/statements/query/parameters";
 
 /** Index rows the probe reads per filter (at most): more than a page's direct matches need to be told apart. */
 export const SELECTIVITY_DEPTH = 256;

@@ -5,7 +5,7 @@
 // the aggregator does (aggregate.ts), each page and its cursor move in one batch, so the store's aggregator
 // working beside it only shares the pages, and a statement voided or erased meanwhile is counted correctly
 // whichever side of the cursor it is. The job ends with the cursor at or past the highest seq it found.
-import type { StepBudget } from "../jobs/step-budget";
+import type { StepBudget } from "../../jobs/step-budget";
 import { countNextPage } from "./aggregate";
 
 const RESET_SQL = [
