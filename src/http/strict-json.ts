@@ -3,7 +3,8 @@
 // unpaired surrogates would not survive storage as UTF-8 unchanged. Syntax is checked by the native
 // JSON.parse (fast, and iterative in V8, so deep input cannot overflow the stack); then one linear scan of
 // the already-valid text finds repeated keys and excessive nesting. Strings are skipped with indexOf, so
-// the scan costs a fraction of the parse.
+// the scan costs a fraction of the parse; a body that passes (nearly all) is cleared by counting colons, and
+// only one that does not is scanned again with key tracking, for the first problem's path.
 import { badRequest, XapiError } from "../errors";
 
 export const DEFAULT_MAX_DEPTH = 128;
@@ -36,9 +37,66 @@ export function parseStrictJson(text: string, path = "", maxDepth = DEFAULT_MAX_
   } catch (error) {
     throw badRequest(`malformed JSON: ${String((error as Error).message).slice(0, 160)}`, path || undefined);
   }
-  scanStructure(text, path, { maxDepth, uniqueKeys: true, numbers: MAYBE_OUT_OF_RANGE.test(text) });
+  const numbers = MAYBE_OUT_OF_RANGE.test(text);
+  // The common case, a body with nothing to report, is proved by the cheap count below; only a body it cannot
+  // clear takes the full scan, which finds the first problem and its path.
+  if (!passesQuickChecks(text, value, maxDepth, numbers)) {
+    scanStructure(text, path, { maxDepth, uniqueKeys: true, numbers });
+  }
   if (ESCAPED_SURROGATE.test(text)) rejectLoneSurrogates(value, path);
   return value;
+}
+
+/**
+ * True when the well-formed `text` (parsed as `value`) nests at most `maxDepth` deep and repeats no key in any
+ * object, without tracking keys: every key in the text is followed by the only `:` outside strings, and
+ * JSON.parse keeps one property per distinct key, so the text repeats a key exactly when it has more colons than
+ * the parsed value has properties. False also for a number literal that may be out of range: the full scan decides.
+ */
+function passesQuickChecks(text: string, value: unknown, maxDepth: number, numbers: boolean): boolean {
+  let colons = 0;
+  let depth = 0;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let end = text.indexOf('"', i + 1);
+      while (isEscaped(text, end)) end = text.indexOf('"', end + 1);
+      i = end;
+    } else if (c === 0x3a /* : */) {
+      colons++;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++depth > maxDepth) return false;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      depth--;
+    } else if (numbers && (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39))) {
+      // MAYBE_OUT_OF_RANGE also matches inside strings (a UUID's "e123"), so most batches get here: only a
+      // literal with an exponent or of 200+ characters can be out of range, and those go to the full scan.
+      let end = i + 1;
+      for (; end < length; end++) {
+        const d = text.charCodeAt(end);
+        if (d === 0x65 /* e */ || d === 0x45 /* E */) return false;
+        if (!((d >= 0x30 && d <= 0x39) || d === 0x2e /* . */)) break;
+      }
+      if (end - i >= 200) return false;
+      i = end - 1;
+    }
+  }
+  return colons === countProperties(value);
+}
+
+/** Own properties of every object in a JSON.parse result (depth already bounded by the caller's scan). */
+function countProperties(value: unknown): number {
+  if (typeof value !== "object" || value === null) return 0;
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) count += countProperties(value[i]);
+    return count;
+  }
+  const record = value as Record<string, unknown>;
+  // JSON.parse makes plain objects: for-in sees exactly their own keys (none inherited are enumerable).
+  for (const key in record) count += 1 + countProperties(record[key]);
+  return count;
 }
 
 /**

@@ -59,6 +59,17 @@ describe("parseStrictJson", () => {
     expect(parseStrictJson(String.raw`{"e":"\ud83d\ude00"}`)).toEqual({ e: "😀" });
   });
 
+  it("counts only the keys outside strings, whatever numbers and punctuation the strings hold", () => {
+    // Bodies the quick check (colons vs parsed properties) clears, and the ones it must hand to the full scan.
+    const tricky = String.raw`{"id":"5e123a00-0000-4000-8000-000000000000","s":"a:b,{\"c\":[1]}","n":[-0.5,12,1e2,1E-3],"o":{"x:y":":"}}`;
+    expect(parseStrictJson(tricky)).toEqual(JSON.parse(tricky));
+    expect(rejection('{"s":"a:b:c","o":{"k":"1:2","k":3}}').path).toBe("o.k");
+    expect(rejection('{"id":"e123","n":[1.5,2e3],"o":{"k":1,"k":1}}').path).toBe("o.k");
+    expect(rejection('{"__proto__":{},"__proto__":{}}').path).toBe("__proto__");
+    expect(parseStrictJson('{"__proto__":{"a":1},"b":{"__proto__":2}}')).toEqual(JSON.parse('{"__proto__":{"a":1},"b":{"__proto__":2}}'));
+    expect(rejection('{"id":"e123","n":[0.5,1e400]}', "statement").path).toBe("statement.n[1]");
+  });
+
   it("rejects nesting deeper than the limit with a 400 instead of recursing", () => {
     const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
     expect(JSON.stringify(parseStrictJson(deep(128)))).toBe(deep(128));
