@@ -6,6 +6,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { Alongside } from "../db/alongside";
 import { stores } from "../db/schema";
 import { HOME_DATABASE } from "../db/store-databases";
+import { statementCountQuery } from "../statement-store/statement-log";
 
 export type StoreRow = typeof stores.$inferSelect;
 
@@ -79,7 +80,7 @@ export async function storeFigures(home: D1Database, storeDb: D1Database, storeI
   const one = (db: D1Database, sql: string) => db.prepare(sql).bind(storeId);
   const credentials = one(home, "SELECT COUNT(*) AS n FROM credentials WHERE store_id = ?");
   const data = [
-    one(storeDb, "SELECT COUNT(*) AS n, COALESCE(SUM(voided), 0) AS voided FROM statements WHERE store_id = ?"),
+    statementCountQuery(storeDb, storeId),
     one(storeDb, "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM documents WHERE store_id = ?"),
     one(storeDb, "SELECT COUNT(*) AS n, COALESCE(SUM(length), 0) AS bytes FROM attachments WHERE store_id = ?"),
     one(storeDb, "SELECT COUNT(*) AS n FROM activities WHERE store_id = ?"),

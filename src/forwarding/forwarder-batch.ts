@@ -8,6 +8,7 @@ import type { ForwarderRow } from "./forwarder-rows";
 import { indexFilters, type ForwarderFilter } from "./forwarder-input";
 import { rankByKind } from "../statement-store/query/selectivity";
 import { buildStatementQuerySql } from "../statement-store/query/sql";
+import { headSeqQuery } from "../statement-store/statement-log";
 import { storedStatement } from "../xapi/statements/stored-statement";
 import { loadAllBodies } from "../statement-store/tiering/load-bodies";
 import { isTiered } from "../statement-store/tiering/tiered-row";
@@ -46,7 +47,7 @@ export function batchStatements(db: D1Database, source: BatchSource): D1Prepared
   });
   return [
     db.prepare(page.sql).bind(...page.params),
-    db.prepare("SELECT coalesce(max(seq), 0) AS head FROM statements WHERE store_id = ?").bind(source.storeId),
+    headSeqQuery(db, source.storeId),
   ];
 }
 

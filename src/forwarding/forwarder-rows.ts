@@ -9,6 +9,7 @@ import type { Alongside } from "../db/alongside";
 import { boundSql } from "../db/bound-sql";
 import { forwarders } from "../db/schema";
 import { firstSeqStoredAfter } from "../statement-store/stored-order";
+import { backlogAfter, hasStatementsAfterSql, headSeqSql } from "../statement-store/statement-log";
 import type { ForwarderFilter } from "./forwarder-input";
 
 export type ForwarderRow = typeof forwarders.$inferSelect;
@@ -97,8 +98,8 @@ export async function activeForwarderIds(db: D1Database, storeId: string): Promi
 export async function behindForwarderIds(db: D1Database, limit: number): Promise<{ id: string; storeId: string }[]> {
   const { results } = await db
     .prepare(
-      "SELECT f.id AS id, f.store_id AS storeId FROM forwarders AS f INDEXED BY forwarders_state WHERE f.state = 'active' AND EXISTS " +
-        "(SELECT 1 FROM statements AS s INDEXED BY statements_store_seq WHERE s.store_id = f.store_id AND s.seq > f.position_seq) LIMIT ?",
+      "SELECT f.id AS id, f.store_id AS storeId FROM forwarders AS f INDEXED BY forwarders_state WHERE f.state = 'active' AND " +
+        `${hasStatementsAfterSql("f.store_id", "f.position_seq")} LIMIT ?`,
     )
     .bind(limit)
     .all<{ id: string; storeId: string }>();
@@ -143,7 +144,7 @@ export async function rewindForwarder(
     sinceMs === undefined
       ? sql`0`
       : sql`coalesce(${boundSql(firstSeqStoredAfter(storeId, sinceMs))} - 1,
-          (SELECT max(seq) FROM statements WHERE store_id = ${storeId}), 0)`;
+          ${headSeqSql(storeId)}, 0)`;
   const orm = drizzle(db);
   const update = orm
     .update(forwarders)
@@ -165,29 +166,14 @@ export async function deleteForwarderRow(db: D1Database, storeId: string, id: st
   return rows.length === 1;
 }
 
-/** The store's newest seq (0 when empty): a new forwarder starts there, forwarding what arrives from now on. */
-export async function storeHeadSeq(db: D1Database, storeId: string): Promise<number> {
-  const row = await db
-    .prepare("SELECT coalesce(max(seq), 0) AS head FROM statements WHERE store_id = ?")
-    .bind(storeId)
-    .first<{ head: number }>();
-  return row?.head ?? 0;
-}
-
 /** Lag, bounded: at most `cap` statements are counted (a forwarder far behind shows `cap`, capped). */
 export type Lag = { statements: number; capped: boolean; seconds: number };
 export const LAG_COUNT_CAP = 10_000;
 
 export async function forwarderLag(db: D1Database, row: ForwarderRow, now = Date.now()): Promise<Lag> {
-  const result = await db
-    .prepare(
-      "SELECT (SELECT count(*) FROM (SELECT 1 FROM statements INDEXED BY statements_store_seq WHERE store_id = ?1 AND seq > ?2 LIMIT ?3)) AS behind, " +
-        "(SELECT stored_ms FROM statements INDEXED BY statements_store_seq WHERE store_id = ?1 AND seq > ?2 ORDER BY seq LIMIT 1) AS oldest",
-    )
-    .bind(row.storeId, row.positionSeq, LAG_COUNT_CAP)
-    .first<{ behind: number; oldest: number | null }>();
-  const behind = result?.behind ?? 0;
-  const oldest = result?.oldest ?? null;
+  const backlog = await backlogAfter(db, row.storeId, row.positionSeq, LAG_COUNT_CAP);
+  const behind = backlog.statements;
+  const oldest = backlog.oldestStoredMs;
   return {
     statements: behind,
     capped: behind >= LAG_COUNT_CAP,

@@ -13,7 +13,6 @@ import {
   listForwarderRows,
   rewindForwarder,
   setForwarderState,
-  storeHeadSeq,
   type ForwarderRow,
   type ForwarderState,
   type Lag,
@@ -21,6 +20,7 @@ import {
   type WebhookDestination,
   type XapiDestination,
 } from "./forwarder-rows";
+import { headSeq } from "../statement-store/statement-log";
 import { forgetActiveForwarders, wakeForwarder } from "./forwarder-wake";
 import { randomToken } from "../auth/secrets";
 import { sealSecret } from "./sealed-secret";
@@ -99,7 +99,8 @@ export async function createForwarder(
     filter: input.filter,
     batchSize: input.batchSize,
     failingAfterSeconds: input.failingAfterSeconds,
-    positionSeq: await storeHeadSeq(fx.db, storeId),
+    // A new forwarder starts at the head, forwarding what arrives from now on.
+    positionSeq: await headSeq(fx.db, storeId),
   }, alongside?.(id));
   forgetActiveForwarders(storeId);
   return { forwarder: viewForwarder(row), ...(input.kind === "webhook" ? { secret } : {}) };

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { statementCsvHeader, statementCsvRow } from "../../shared/statement-csv.mjs";
 import { storedStatement } from "../../xapi/statements/stored-statement";
 import { loadAllBodies, readsNeeded } from "../../statement-store/tiering/load-bodies";
+import { headSeq, unvoidedStatementsAfter } from "../../statement-store/statement-log";
 import { storeDatabase } from "../../db/store-databases";
 import type { Bindings } from "../../env";
 import type { JobContext, JobKind } from "../job-kind";
@@ -41,11 +42,8 @@ export const statementExportJob: JobKind = {
     let finished = false;
     // Calls kept back for the end of the step: the carry write, or the last part and the completion.
     while (budget.left > 3 && budget.take()) {
-      const { results } = await (await storeDatabase(env, job.storeId)).prepare(
-        "SELECT seq, statement, stored_ms FROM statements WHERE store_id = ?1 AND seq > ?2 AND seq <= ?3 AND voided = 0 ORDER BY seq LIMIT ?4",
-      )
-        .bind(job.storeId, cursor.afterSeq, cursor.high, ROWS_PER_READ)
-        .all<{ seq: number; statement: string; stored_ms: number }>();
+      const db = await storeDatabase(env, job.storeId);
+      const results = await unvoidedStatementsAfter(db, job.storeId, cursor.afterSeq, cursor.high, ROWS_PER_READ);
       // Tiered bodies (src/statement-store/tiering): their ranged GETs come out of the budget, keeping the end's.
       const reads = readsNeeded(results);
       if (reads > 0 && (budget.left - reads <= 3 || !budget.take(reads))) break;
@@ -91,10 +89,10 @@ export const statementExportJob: JobKind = {
 /** The first step: the snapshot's last seq, the multipart upload, and the CSV header as the first bytes. */
 async function begin(env: Bindings, job: JobContext, format: ExportFormat, budget: StepBudget): Promise<Cursor | undefined> {
   if (!budget.take(3)) return undefined;
-  const row = await (await storeDatabase(env, job.storeId)).prepare("SELECT max(seq) AS high FROM statements WHERE store_id = ?").bind(job.storeId).first<{ high: number | null }>();
+  const high = await headSeq(await storeDatabase(env, job.storeId), job.storeId);
   const key = exportKey(job.storeId, job.id, format);
   const upload = await env.BLOBS.createMultipartUpload(key, { httpMetadata: { contentType: contentTypeOf(format) } });
-  const cursor: Cursor = { key, uploadId: upload.uploadId, parts: [], afterSeq: 0, high: row?.high ?? 0, carried: format === "csv" };
+  const cursor: Cursor = { key, uploadId: upload.uploadId, parts: [], afterSeq: 0, high, carried: format === "csv" };
   if (format === "csv") await env.BLOBS.put(carryKey(cursor), statementCsvHeader());
   return cursor;
 }
