@@ -2,7 +2,7 @@
 // One D1 batch of index seeks over the same selection as ./erasure.ts. The statements are counted up to a cap
 // so the preview's reads stay bounded for a prolific learner; past it `more` is true and the statement and
 // attachment counts are lower bounds.
-import { namingRoles, STATEMENTS_NAMING_SQL, type ErasureScope } from "./erasure";
+import { namingRoles, STATEMENTS_NAMING_SQL, type ErasureScope } from "../statement-store/erase-statements";
 
 export const PREVIEW_CAP = 10_000;
 

@@ -8,7 +8,7 @@ import type { JobRow } from "../jobs/job-rows";
 import type { AgentErasureParams } from "../jobs/kinds/agent-erasure";
 import { agentKey, type AgentLike } from "../xapi/agents/identifier";
 import { hashSubject } from "./audit";
-import type { ErasureScope } from "./erasure";
+import type { ErasureScope } from "../statement-store/erase-statements";
 import { previewErasure, type ErasurePreview } from "./erasure-preview";
 import { erasureKeys } from "./erasure-subject";
 

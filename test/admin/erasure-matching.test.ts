@@ -6,7 +6,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { CASE_VARIANTS_SQL } from "../../src/admin/erasure-subject";
-import { DOCUMENT_SETS_SQL, STATEMENTS_NAMING_SQL } from "../../src/admin/erasure";
+import { DOCUMENT_SETS_SQL } from "../../src/admin/erasure";
+import { STATEMENTS_NAMING_SQL } from "../../src/statement-store/erase-statements";
 import { AGENTS_SQL, DOCUMENTS_SQL, STATEMENTS_AND_ATTACHMENTS_SQL } from "../../src/admin/erasure-preview";
 import { VERSIONS } from "../helpers";
 import { runJob, storeWithCredential, xapiAs, type TestCredential } from "./admin-helpers";
