@@ -8,6 +8,7 @@ import { deleteStoreCredentials } from "../auth/credentials";
 import { documentKeyPrefix } from "../durable/document-writer";
 import { exportPrefix } from "../jobs/kinds/statement-export";
 import { attachmentPrefix } from "../xapi/statements/attachments/attachment-blobs";
+import { deleteStoreChunkSql, STATEMENT_STORE_TABLES } from "../statement-store/store-rows";
 import { segmentPrefix } from "../statement-store/tiering/segments";
 import { recordAudit } from "./audit";
 import { deleteStoreRow } from "./stores";
@@ -18,34 +19,8 @@ const ROW_TABLES = [
   // Forwarders first: a store re-created under the same id must not inherit them (and their destinations).
   "forwarders",
   "statement_attachments",
-  // Index rows before the dictionary values they point at (index_entries has no store_id: see STORE_ROWS_SQL).
-  "index_entries",
-  "index_values",
-  "statement_refs",
-  "statements",
-  "activities",
-  "agents",
-  "rollup_counts",
-  // After the statements: a store re-created under the same id counts its statements from 0.
-  "rollup_cursors",
+  ...STATEMENT_STORE_TABLES,
 ];
-/**
- * A chunk of a table's rows of the store, by rowid; the WITHOUT ROWID tables by primary key (index_entries through
- * its store's dictionary values: it has no store_id).
- */
-const STORE_ROWS_SQL = (table: string) => {
-  switch (table) {
-    case "index_entries":
-      return `DELETE FROM index_entries WHERE (value_id, seq) IN (
-        SELECT e.value_id, e.seq FROM index_values v CROSS JOIN index_entries e ON e.value_id = v.id
-        WHERE v.store_id = ? LIMIT ?)`;
-    case "rollup_counts":
-      return `DELETE FROM rollup_counts WHERE (store_id, dimension, day, a, b) IN (
-        SELECT store_id, dimension, day, a, b FROM rollup_counts WHERE store_id = ? LIMIT ?)`;
-    default:
-      return `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE store_id = ? LIMIT ?)`;
-  }
-};
 /** Tables whose rows name an R2 object in `r2_key`. */
 const BLOB_TABLES = ["documents", "attachments", "statement_segments"];
 /** Rows per DELETE, and rows or listed objects (so R2 keys, at most 1000 per R2 call) per blob chunk. */
@@ -101,7 +76,7 @@ export async function deleteStore(
     for (;;) {
       if (!budget.take()) return { done: false, deleted };
       const result = await db
-        .prepare(STORE_ROWS_SQL(table))
+        .prepare(deleteStoreChunkSql(table))
         .bind(storeId, chunks.rows)
         .run();
       const changes = result.meta.changes ?? 0;

@@ -1,22 +1,12 @@
 // Names for the identifiers the rollups count (verb IRIs, activity IRIs, agent keys), for the few rows a page
 // shows: one D1 batch, each query a primary-key or index seek per identifier (json_each of at most ~50 ids).
-import { VALUE_KIND } from "../statement-store/statement-index";
-import { loadBodies } from "../statement-store/tiering/load-bodies";
-import { isTiered, untieredSql } from "../statement-store/tiering/tiered-row";
+import { displaysFromSegments, VERB_DISPLAY_SQL } from "../statement-store/verb-display";
 import type { ViewerLocale } from "./viewer-locale";
 
 type Db = D1Database;
 
 export const NAMES_SQL = {
-  // The verb's display as the newest statement with that verb sent it (a seek on the query index's dictionary, then
-  // the newest of its rows); a tiered row answers with its pointer, and the display comes from its segment.
-  verbs: `SELECT j.value AS id, (SELECT CASE WHEN ${untieredSql("s")} THEN s.statement -> '$.verb.display'
-      ELSE s.statement END FROM index_values v
-      CROSS JOIN index_entries e ON e.value_id = v.id
-      CROSS JOIN statements s ON s.seq = e.seq
-      WHERE v.store_id = ?1 AND v.kind = ${VALUE_KIND.verb} AND v.value = j.value
-      ORDER BY e.seq DESC LIMIT 1) AS name
-    FROM json_each(?2) j`,
+  verbs: VERB_DISPLAY_SQL,
   activities: `SELECT activity_id AS id, definition -> '$.name' AS name FROM activities
     WHERE store_id = ?1 AND activity_id IN (SELECT value FROM json_each(?2))`,
   learners: `SELECT agent_key AS id, names AS name FROM agents
@@ -53,17 +43,6 @@ export async function lookUpNames(
     activity: (id) => locale.pick(found.activities?.get(id)) ?? id,
     learner: (key) => firstName(found.learners?.get(key)) ?? keyLabel(key),
   };
-}
-
-/** Replaces each tiered row's pointer by its body's `verb.display` (as JSON, like the SQL's `->`). */
-async function displaysFromSegments(blobs: R2Bucket, storeId: string, rows: Row[]): Promise<void> {
-  const tiered = rows.filter((row): row is Row & { name: string } => row.name !== null && isTiered(row.name));
-  if (tiered.length === 0) return;
-  const bodies = await loadBodies(blobs, storeId, tiered.map((row) => ({ statement: row.name })), tiered.length);
-  bodies.rows.forEach((body, index) => {
-    const display = (parse(body.statement) as { verb?: { display?: unknown } } | undefined)?.verb?.display;
-    (tiered[index] as Row).name = display === undefined ? null : JSON.stringify(display);
-  });
 }
 
 function parse(json: string | null): unknown {
