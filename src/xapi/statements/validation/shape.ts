@@ -8,12 +8,28 @@ export type JsonObject = Json;
 
 const PLAIN_KEY = /^[A-Za-z_$][\w$]*$/;
 
+// Every checked property's path is built whether or not it is reported, so the suffix of a key (`.mbox`,
+// `["en-US"]`) is worked out once per key. The keys seen are the spec's and the language tags in use; the
+// bound keeps a body of made-up keys from growing the isolate's memory.
+const SEGMENTS = new Map<string, { plain: boolean; suffix: string }>();
+const MAX_SEGMENTS = 1_000;
+
+function segmentOf(key: string): { plain: boolean; suffix: string } {
+  let segment = SEGMENTS.get(key);
+  if (segment === undefined) {
+    const plain = PLAIN_KEY.test(key);
+    segment = { plain, suffix: plain ? `.${key}` : `[${JSON.stringify(key)}]` };
+    if (SEGMENTS.size < MAX_SEGMENTS) SEGMENTS.set(key, segment);
+  }
+  return segment;
+}
+
 /** `statement.actor` + `mbox` -> `statement.actor.mbox`; odd keys are quoted: `extensions["not an iri"]`. */
 export function at(path: string, key: string | number): string {
   if (typeof key === "number") return `${path}[${key}]`;
-  const segment = PLAIN_KEY.test(key) ? key : `[${JSON.stringify(key)}]`;
-  if (!path) return segment;
-  return segment.startsWith("[") ? `${path}${segment}` : `${path}.${segment}`;
+  const segment = segmentOf(key);
+  if (path) return path + segment.suffix;
+  return segment.plain ? key : segment.suffix;
 }
 
 function describe(value: unknown): string {
