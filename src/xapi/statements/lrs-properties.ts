@@ -20,35 +20,41 @@ export type LrsPropertyOptions = {
 
 /** A copy of a valid statement with id, authority and version set and `stored` removed. */
 export function assignLrsProperties(statement: Statement, options: LrsPropertyOptions): RecordedStatement {
-  const { stored: _stored, ...rest } = normalizedBody(statement) as Statement;
-  const id = rest.id ?? options.statementId ?? crypto.randomUUID();
-  return {
-    ...rest,
-    // UUIDs compare case-insensitively; one spelling keeps the unique index and lookups exact.
-    id: id.toLowerCase(),
-    // The credential's authority was checked when it was set (admin/agent-input.ts, by the same IFI rule).
-    authority: options.authority as Actor,
-    version: rest.version ?? defaultStatementVersion(options.version),
-  };
+  const out = normalizedBody(statement, true);
+  const id = (out.id as string | undefined) ?? options.statementId ?? crypto.randomUUID();
+  // Assigned in place, so a property the client sent keeps its position and a new one follows the others.
+  // UUIDs compare case-insensitively; one spelling keeps the unique index and lookups exact.
+  out.id = id.toLowerCase();
+  // The credential's authority was checked when it was set (admin/agent-input.ts, by the same IFI rule).
+  out.authority = options.authority as Actor;
+  out.version = (out.version as string | undefined) ?? defaultStatementVersion(options.version);
+  return out as RecordedStatement;
 }
 
-/** The stored form of a Statement or SubStatement body. */
-function normalizedBody(statement: Json): Json {
-  const { timestamp, ...out } = statement;
+/**
+ * The stored form of a Statement (`topLevel`, without `stored`) or SubStatement body, copied in one pass (this
+ * runs for every statement ingested): properties in the order sent, `timestamp` moved last.
+ */
+function normalizedBody(statement: Json, topLevel: boolean): Json {
+  const out: Json = {};
+  for (const key in statement) {
+    if (key === "timestamp" || (topLevel && key === "stored")) continue;
+    out[key] = statement[key];
+  }
   // `"timestamp": null` reads as absent: the 2.0 suite sends it and expects `stored` to be filled in.
+  const timestamp = statement.timestamp;
   if (typeof timestamp === "string") out.timestamp = inUtc(timestamp);
   // 1.0.3 Data 2.4.6.2: a single Activity is accepted as a contextActivities value, but the LRS returns
   // every value as an array, so it is stored as one.
   const context = out.context as Json | undefined;
   const activities = context?.contextActivities;
   if (activities && typeof activities === "object" && !Array.isArray(activities)) {
-    const arrays = Object.fromEntries(
-      Object.entries(activities).map(([name, value]) => [name, Array.isArray(value) ? value : [value]]),
-    );
+    const arrays: Json = {};
+    for (const [name, value] of Object.entries(activities)) arrays[name] = Array.isArray(value) ? value : [value];
     out.context = { ...context, contextActivities: arrays };
   }
   const object = out.object as Json | undefined;
-  if (object?.objectType === "SubStatement") out.object = normalizedBody(object);
+  if (object?.objectType === "SubStatement") out.object = normalizedBody(object, false);
   return out;
 }
 
