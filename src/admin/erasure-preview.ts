@@ -2,6 +2,7 @@
 // One D1 batch of index seeks over the same selection as ./erasure.ts. The statements are counted up to a cap
 // so the preview's reads stay bounded for a prolific learner; past it `more` is true and the statement and
 // attachment counts are lower bounds.
+import { AGENTS_KNOWN_SQL } from "../statement-store/agent-names";
 import { namingRoles, STATEMENTS_NAMING_SQL, type ErasureScope } from "../statement-store/erase-statements";
 
 export const PREVIEW_CAP = 10_000;
@@ -30,9 +31,6 @@ SELECT (SELECT COUNT(*) FROM matched) AS statements,
 export const DOCUMENTS_SQL = `
 SELECT COUNT(*) AS n FROM documents WHERE store_id = ?1 AND agent_key IN (SELECT value FROM json_each(?2))`;
 
-export const AGENTS_SQL = `
-SELECT COUNT(*) AS n FROM agents WHERE store_id = ?1 AND agent_key IN (SELECT value FROM json_each(?2))`;
-
 export async function previewErasure(
   db: D1Database,
   storeId: string,
@@ -44,7 +42,7 @@ export async function previewErasure(
   const [counted, documents, agents] = await db.batch<Record<string, number>>([
     db.prepare(STATEMENTS_AND_ATTACHMENTS_SQL).bind(storeId, namingRoles(scope), keys, cap + 1),
     db.prepare(DOCUMENTS_SQL).bind(storeId, keys),
-    db.prepare(AGENTS_SQL).bind(storeId, keys),
+    db.prepare(AGENTS_KNOWN_SQL).bind(storeId, keys),
   ]);
   const row = counted!.results[0]!;
   const statements = row.statements!;

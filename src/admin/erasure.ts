@@ -16,6 +16,7 @@ import type { DocumentSet } from "../xapi/documents/document-address";
 import { writeDocument } from "../xapi/documents/document-storage";
 import { deleteRowids, StepBudget } from "../jobs/step-budget";
 import type { RecordedStatement } from "../xapi/statements/statement";
+import { deleteAgentsQuery } from "../statement-store/agent-names";
 import {
   deleteStatementsQueries,
   type ErasureScope,
@@ -110,7 +111,7 @@ export async function eraseAgent(
 
   if (!budget.take()) return { done: false, erased };
   const [agentRows] = await db.batch([
-    db.prepare("DELETE FROM agents WHERE store_id = ? AND agent_key IN (SELECT value FROM json_each(?))").bind(storeId, keys),
+    deleteAgentsQuery(db, storeId, keys),
     forgetKeysInIndexQuery(db, storeId, keys),
   ]);
   erased.agents += agentRows!.meta.changes ?? 0;

@@ -6,6 +6,8 @@ import { drizzle } from "drizzle-orm/d1";
 import type { Alongside } from "../db/alongside";
 import { stores } from "../db/schema";
 import { HOME_DATABASE } from "../db/store-databases";
+import { activityCountQuery } from "../statement-store/activity-definitions";
+import { agentCountQuery } from "../statement-store/agent-names";
 import { statementCountQuery } from "../statement-store/statement-log";
 
 export type StoreRow = typeof stores.$inferSelect;
@@ -83,8 +85,8 @@ export async function storeFigures(home: D1Database, storeDb: D1Database, storeI
     statementCountQuery(storeDb, storeId),
     one(storeDb, "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM documents WHERE store_id = ?"),
     one(storeDb, "SELECT COUNT(*) AS n, COALESCE(SUM(length), 0) AS bytes FROM attachments WHERE store_id = ?"),
-    one(storeDb, "SELECT COUNT(*) AS n FROM activities WHERE store_id = ?"),
-    one(storeDb, "SELECT COUNT(*) AS n FROM agents WHERE store_id = ?"),
+    activityCountQuery(storeDb, storeId),
+    agentCountQuery(storeDb, storeId),
   ];
   const results =
     home === storeDb

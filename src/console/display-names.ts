@@ -1,5 +1,7 @@
 // Names for the identifiers the rollups count (verb IRIs, activity IRIs, agent keys), for the few rows a page
 // shows: one D1 batch, each query a primary-key or index seek per identifier (json_each of at most ~50 ids).
+import { ACTIVITY_NAMES_SQL } from "../statement-store/activity-definitions";
+import { LEARNER_NAMES_SQL } from "../statement-store/agent-names";
 import { displaysFromSegments, VERB_DISPLAY_SQL } from "../statement-store/verb-display";
 import type { ViewerLocale } from "./viewer-locale";
 
@@ -7,10 +9,8 @@ type Db = D1Database;
 
 export const NAMES_SQL = {
   verbs: VERB_DISPLAY_SQL,
-  activities: `SELECT activity_id AS id, definition -> '$.name' AS name FROM activities
-    WHERE store_id = ?1 AND activity_id IN (SELECT value FROM json_each(?2))`,
-  learners: `SELECT agent_key AS id, names AS name FROM agents
-    WHERE store_id = ?1 AND agent_key IN (SELECT value FROM json_each(?2))`,
+  activities: ACTIVITY_NAMES_SQL,
+  learners: LEARNER_NAMES_SQL,
 };
 
 export type NameRequest = { verbs?: readonly string[]; activities?: readonly string[]; learners?: readonly string[] };

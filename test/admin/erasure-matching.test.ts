@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { CASE_VARIANTS_SQL } from "../../src/admin/erasure-subject";
 import { DOCUMENT_SETS_SQL } from "../../src/admin/erasure";
 import { STATEMENTS_NAMING_SQL } from "../../src/statement-store/erase-statements";
-import { AGENTS_SQL, DOCUMENTS_SQL, STATEMENTS_AND_ATTACHMENTS_SQL } from "../../src/admin/erasure-preview";
+import { DOCUMENTS_SQL, STATEMENTS_AND_ATTACHMENTS_SQL } from "../../src/admin/erasure-preview";
+import { AGENTS_KNOWN_SQL } from "../../src/statement-store/agent-names";
 import { VERSIONS } from "../helpers";
 import { runJob, storeWithCredential, xapiAs, type TestCredential } from "./admin-helpers";
 import { rollupRowsNaming } from "../rollups/expected";
@@ -161,7 +162,7 @@ describe("erasure lookups are index seeks", () => {
   it.each([
     ["preview of statements and attachments", STATEMENTS_AND_ATTACHMENTS_SQL, ["s", 2, '["a"]', 10]],
     ["preview of documents", DOCUMENTS_SQL, ["s", '["a"]']],
-    ["preview of agents", AGENTS_SQL, ["s", '["a"]']],
+    ["preview of agents", AGENTS_KNOWN_SQL, ["s", '["a"]']],
     ["document sets to erase", DOCUMENT_SETS_SQL, ["s", '["a"]', 20]],
   ] as const)("the %s never scans a table", async (_name, sql, params) => {
     const details = await planOf(sql, ...params);

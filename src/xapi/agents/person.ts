@@ -1,9 +1,7 @@
 // The Person object of the Agents resource (1.0.3 Communication 2.4; 9274.1.1 4.1.6.3): everything this store
 // knows about one agent identifier — its names from accepted statements — in the array form of a Person.
 // Other identifiers of the same human are never merged in: the LRS has no trusted directory to link them.
-import { and, eq } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
-import { agents } from "../../db/schema";
+import { findAgentNames } from "../../statement-store/agent-names";
 import { agentIdentifier } from "./identifier";
 
 export type Person = { objectType: "Person"; name?: string[] } & Record<string, unknown>;
@@ -14,12 +12,8 @@ export async function findPerson(
   agent: Record<string, unknown>,
   key: string,
 ): Promise<Person> {
-  const rows = await drizzle(db)
-    .select({ names: agents.names })
-    .from(agents)
-    .where(and(eq(agents.storeId, storeId), eq(agents.agentKey, key)))
-    .limit(1);
-  const names = new Set<string>(rows[0] ? (JSON.parse(rows[0].names) as string[]) : []);
+  const stored = await findAgentNames(db, storeId, key);
+  const names = new Set<string>(stored === undefined ? [] : (JSON.parse(stored) as string[]));
   if (typeof agent.name === "string") names.add(agent.name);
   // Each Person property is an array of what the same-named Agent property holds (Communication 2.4.s6.b1).
   const identifier = Object.fromEntries(Object.entries(agentIdentifier(agent)).map(([ifi, value]) => [ifi, [value]]));

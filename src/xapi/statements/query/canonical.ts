@@ -4,10 +4,9 @@
 // Agents and Groups stay exactly as received.
 import { filterLanguageMap, type LanguageRange } from "./accept-language";
 import { type Json, isObject } from "../../../json";
+import { findDefinitions } from "../../../statement-store/activity-definitions";
 
 
-// D1 allows 100 bound parameters per statement: the store id plus at most 99 activity ids.
-const IDS_PER_LOOKUP = 90;
 const INTERACTION_COMPONENTS = ["choices", "scale", "source", "target", "steps"] as const;
 
 export async function renderCanonical(
@@ -53,23 +52,10 @@ function collectFromStatement(statement: Json, activities: Json[], verbs: Json[]
 // chunk would pass Free's 50 D1 queries per request (a batch counts as one).
 async function loadDefinitions(db: D1Database, storeId: string, ids: string[]): Promise<Map<string, Json>> {
   const found = new Map<string, Json>();
-  if (ids.length === 0) return found;
-  const lookups: D1PreparedStatement[] = [];
-  for (let start = 0; start < ids.length; start += IDS_PER_LOOKUP) {
-    const chunk = ids.slice(start, start + IDS_PER_LOOKUP);
-    lookups.push(
-      db
-        .prepare(
-          `SELECT activity_id, definition FROM activities WHERE store_id = ? AND activity_id IN (${chunk.map(() => "?").join(",")})`,
-        )
-        .bind(storeId, ...chunk),
-    );
-  }
-  const answers = await db.batch<{ activity_id: string; definition: string }>(lookups);
-  for (const row of answers.flatMap((answer) => answer.results)) {
+  for (const [id, text] of await findDefinitions(db, storeId, ids)) {
     try {
-      const definition = JSON.parse(row.definition) as unknown;
-      if (isObject(definition)) found.set(row.activity_id, definition);
+      const definition = JSON.parse(text) as unknown;
+      if (isObject(definition)) found.set(id, definition);
     } catch {
       // A definition that cannot be read is skipped: the statement's own definition is still served.
     }
