@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 // The statement store's seam (issue 13): every table a statement writes or is counted in is read and written only
 // by src/statement-store, so a reader finds that SQL in one place and a storage change touches one module.
 // Sources come in through Vite's import.meta.glob (raw text, bundled into the test), as workerd has no file system.
