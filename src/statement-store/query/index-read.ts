@@ -30,12 +30,15 @@ export async function queryStatements(
     filters = [kept, ...ranked.filter((filter) => filter !== kept)];
   } else if (ranked.length >= 2) {
     // The sparsest filter where the page reads drives, found by one probe (./selectivity.ts).
-    const position = { afterSeq: plan.afterSeq, ascending: plan.ascending };
+    const position = { afterSeq: plan.afterSeq, ascending: plan.ascending, sinceMs: plan.sinceMs, untilMs: plan.untilMs };
     const probe = buildSelectivitySql(plan.storeId, ranked, SELECTIVITY_DEPTH, position);
     answered = await db.batch<unknown>([...pending, db.prepare(probe.sql).bind(...probe.params)]);
     pending = [];
     const counts = answered[answered.length - 1]!.results[0] as Record<string, number | null> | undefined;
-    filters = orderByCounts(ranked, counts, { ascending: plan.ascending, fromStart: plan.afterSeq === undefined });
+    // Counted within since/until, a filter without rows there still drives: a StatementRef inside the range may
+    // target a match outside it, so only a count over the whole store can answer "nothing matches".
+    const whole = plan.afterSeq === undefined && plan.sinceMs === undefined && plan.untilMs === undefined;
+    filters = orderByCounts(ranked, counts, { ascending: plan.ascending, fromStart: whole });
   }
   const page = { ...plan, fetch: plan.limit + 1, maxBytes: plan.maxBytes ?? PAGE_TEXT_BUDGET };
   // Statements not moved yet by the upgrade backfill are found in the legacy index (./legacy-index.ts).

@@ -244,9 +244,16 @@ export function buildSelectivitySql(
   storeId: string,
   filters: readonly IndexFilter[],
   depth: number,
-  position: { afterSeq?: number; ascending?: boolean } = {},
+  position: { afterSeq?: number; ascending?: boolean; sinceMs?: number; untilMs?: number } = {},
 ): BuiltSql {
   const params: (string | number)[] = [];
+  // Counted inside since/until too (the bounds searched once, as the page does): a filter dense outside the range
+  // but sparse inside it is the one to drive.
+  const range = boundsCte({ storeId, sinceMs: position.sinceMs, untilMs: position.untilMs, filters: [], ascending: false, fetch: 0 }, params);
+  const inRange = [
+    ...(position.sinceMs === undefined ? [] : [" AND f.seq >= (SELECT lo FROM bounds)"]),
+    ...(position.untilMs === undefined ? [] : [" AND f.seq < (SELECT hi FROM bounds)"]),
+  ].join("");
   const direction = position.ascending ? "ASC" : "DESC";
   const last = position.ascending ? "max" : "min";
   // Each filter is read only up to one past the smallest count before it: a filter with more rows than that
@@ -263,9 +270,9 @@ export function buildSelectivitySql(
     const limit = before.length > 0 ? `min(?, ${before.join(", ")})` : "?";
     return (
       `c${i}(n, reach) AS (SELECT count(*), ${last}(seq) FROM (SELECT f.seq AS seq FROM index_entries AS f ` +
-      `WHERE f.value_id = ${id}${rolesSql(filter, "f")}${after} ORDER BY f.seq ${direction} LIMIT ${limit}))`
+      `WHERE f.value_id = ${id}${rolesSql(filter, "f")}${after}${inRange} ORDER BY f.seq ${direction} LIMIT ${limit}))`
     );
   });
   const columns = filters.map((_, i) => `(SELECT n FROM c${i}) AS c${i}, (SELECT reach FROM c${i}) AS r${i}`);
-  return { sql: `WITH ${counts.join(", ")} SELECT ${columns.join(", ")}`, params };
+  return { sql: `WITH ${range ? `${range}, ` : ""}${counts.join(", ")} SELECT ${columns.join(", ")}`, params };
 }

@@ -177,6 +177,33 @@ describe("cursor seal", () => {
     );
   });
 
+  it("with until, the filter sparsest inside the range drives, not the one sparsest from the newest", async () => {
+    // Inside the range the learner did 12 things and the verb only 2 of them; after it, 12 more with the verb and
+    // without the learner. Counted from the newest, both filters have 14 rows (a tie the agent wins by kind); counted
+    // within until, the verb has 2 and drives (queryStatements' `driver`: its index in rankByKind's order).
+    const v = verb();
+    const learner = { objectType: "Agent", mbox: `mailto:${uid()}@example.com` };
+    await store("2.0.0", [
+      ...Array.from({ length: 10 }, () => statement(verb(), { actor: learner })),
+      ...Array.from({ length: 2 }, () => statement(v, { actor: learner })),
+    ]);
+    const until = Date.parse(String((await get("2.0.0", `/xapi/statements?verb=${encodeURIComponent(v.id)}&limit=1`)).statements[0]!.stored));
+    await store("2.0.0", Array.from({ length: 12 }, () => statement(v)));
+    const filters = [
+      { kind: "verb" as const, value: v.id },
+      { kind: "agent" as const, value: `mbox:${learner.mbox}` },
+    ];
+    const plan = { storeId: "default", filters, ascending: false, limit: 1 };
+    expect((await queryStatements(env.DB, plan)).driver).toBe(0); // the agent: rankByKind puts it first
+    const ranged = await queryStatements(env.DB, { ...plan, untilMs: until });
+    expect(ranged.driver).toBe(1);
+    expect(ranged.hasMore).toBe(true);
+    // The same choice through HTTP: the `more` cursor names the driver.
+    const page = await get("2.0.0", `/xapi/statements?verb=${encodeURIComponent(v.id)}&agent=${encodeURIComponent(JSON.stringify(learner))}&until=${new Date(until).toISOString()}&limit=1`);
+    expect(page.statements).toHaveLength(1);
+    expect(decodeURIComponent(page.more)).toMatch(/cursor=\d+d1\./);
+  });
+
   it("carries the filter that drove the first page, sealed like the position", async () => {
     const key = "material";
     const cursor = await sealCursor(key, "default", "agent=a&verb=x", { seq: 41, driver: 1 });

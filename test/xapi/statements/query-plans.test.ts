@@ -86,6 +86,18 @@ describe("statement query plans", () => {
     expect(details.filter((d) => /TEMP B-TREE/.test(d))).toHaveLength(0);
   });
 
+  it.each([false, true])("within since/until (ascending %s) the probe seeks inside the bounds, searched once", async (ascending) => {
+    const range = { sinceMs: 1_000, untilMs: 2_000 };
+    const { sql, params } = buildSelectivitySql("default", FILTERS.slice(0, 3), 256, { afterSeq: 10, ascending, ...range });
+    const details = await explain(sql, params);
+    expect(details.join("\n")).not.toMatch(/\bSCAN (statements|index_entries|index_values|f)\b/);
+    expect(details.filter((d) => d === "MATERIALIZE bounds")).toHaveLength(1);
+    expect(details.filter((d) => d === "CO-ROUTINE bs")).toHaveLength(2);
+    // Each filter one seek on (value_id, seq) bounded on both sides, walked in seq order, never sorted.
+    expect(details.filter((d) => d === "SEARCH f USING PRIMARY KEY (value_id=? AND seq>? AND seq<?)")).toHaveLength(3);
+    expect(details.filter((d) => /TEMP B-TREE/.test(d))).toHaveLength(0);
+  });
+
   it.each(shapes().filter(([, p]) => p.filters.length > 0 && p.sinceMs !== undefined))(
     "%s: since/until are each searched once (one bounds row for the four walks)",
     async (_name, plan) => {
