@@ -147,7 +147,7 @@ export function markdown(result) {
     lines.push("Raw D1: the same statements, as the rows the storage insert function writes, sent up to 1,000 per request to the bench-only route (LRS_BENCH=1), inserted in transactions of `batch` rows.");
     if (Array.isArray(result.insertBreakdown)) {
       lines.push("");
-      lines.push("Where the raw-D1 time goes, for 1,000 statements (each SQL group of the insert run as its own transaction, median of 3):");
+      lines.push("Where the raw-D1 time goes, for 1,000 statements (each SQL group of the insert run as its own transaction, median of 3). The rollups row is the work the statements cause later, off the request path but in the same database: counting them into the console's rollups as the aggregator does, in pages of 500.");
       lines.push("");
       lines.push(table(["SQL step (insertPlan)", "D1 rows written", "ms", "µs per statement"], result.insertBreakdown.map((s) => [s.step, s.rowsWritten, s.ms, s.step.startsWith("one-row") ? "–" : Math.round((s.ms * 1000) / 1000)])));
     }

@@ -1,6 +1,7 @@
 // Bench-only diagnosis of where the raw-D1 ingest time goes: POST /bench/insert-breakdown runs the steps of the
 // statements insert (insertPlan in src/statement-store/statement-rows.ts, the very SQL and bound rows
 // insertStatements sends as one batch) one transaction each, and reports the time and D1 rows written of each.
+import { countNextPage, PAGE_STATEMENTS } from "../statement-store/rollups/aggregate";
 import { insertPlan, type PreparedStatement } from "../statement-store/statement-rows";
 
 type Step = { step: string; rowsWritten: number; ms: number };
@@ -18,9 +19,35 @@ export async function insertBreakdown(
     const rowsWritten = results.reduce((n, r) => n + (r.meta.rows_written ?? 0), 0);
     steps.push({ step: name, rowsWritten, ms: Date.now() - started });
   }
+  steps.push(...(await rollupCost(db, storeId)));
   // The fixed cost of one write transaction, for comparison.
   const empty = Date.now();
   await db.batch([db.prepare("UPDATE stores SET name = name WHERE id = ?1").bind(storeId)]);
   steps.push({ step: "one-row write transaction", rowsWritten: 1, ms: Date.now() - empty });
   return steps;
+}
+
+/** Full pages the rollup measurement counts at most (each one D1 batch of PAGE_STATEMENTS statements). */
+const ROLLUP_PAGES = 4;
+
+/**
+ * What counting statements into the console's rollups costs the same database, off the request path
+ * (src/statement-store/rollups/aggregate.ts, as the aggregator runs it): full pages only (a page that leaves
+ * statements behind held PAGE_STATEMENTS), scaled to 1,000 statements. None when the store is caught up.
+ */
+async function rollupCost(db: D1Database, storeId: string): Promise<Step[]> {
+  let ms = 0;
+  let rowsWritten = 0;
+  let pages = 0;
+  for (let n = 0; n < ROLLUP_PAGES; n++) {
+    const started = Date.now();
+    const page = await countNextPage(db, storeId);
+    if (!page.behind) break;
+    ms += Date.now() - started;
+    rowsWritten += page.rowsWritten;
+    pages++;
+  }
+  if (pages === 0) return [];
+  const per1000 = 1000 / (pages * PAGE_STATEMENTS);
+  return [{ step: "rollups per 1,000 statements (off the request path)", rowsWritten: Math.round(rowsWritten * per1000), ms: Math.round(ms * per1000) }];
 }

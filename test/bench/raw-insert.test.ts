@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { benchRoutes } from "../../src/bench/raw-insert";
 import type { AppEnv } from "../../src/env";
+import { DIMENSION_CODE } from "../../src/statement-store/rollups/dimensions";
 import { XapiError } from "../../src/errors";
 import { xapi } from "../helpers";
 
@@ -100,5 +101,26 @@ describe("POST /bench/raw-insert", () => {
     expect(steps.find((s) => s.step === "statements")!.rowsWritten).toBe(3 * 4 + 1);
     const { results } = await env.DB.prepare(`SELECT count(*) AS n FROM statements WHERE id IN (?, ?, ?)`).bind(...ids).all<{ n: number }>();
     expect(results[0]!.n).toBe(3);
+  });
+
+  it("adds what counting the statements into the rollups costs, from full pages, and counts them all", async () => {
+    // 1,100 new statements: two full pages of 500 are measured, the rest counted without being measured.
+    const ids = Array.from({ length: 1100 }, () => crypto.randomUUID());
+    const response = await appWith("1")(
+      new Request("http://lrs.test/bench/insert-breakdown", { method: "POST", body: JSON.stringify(ids.map(statement)) }),
+    );
+    expect(response.status).toBe(200);
+    const steps = (await response.json()) as { step: string; rowsWritten: number; ms: number }[];
+    expect(steps.map((s) => s.step).slice(-2)).toEqual(["rollups per 1,000 statements (off the request path)", "one-row write transaction"]);
+    const rollups = steps.find((s) => s.step.startsWith("rollups"))!;
+    expect(Number.isInteger(rollups.rowsWritten) && Number.isInteger(rollups.ms)).toBe(true);
+    expect(rollups.rowsWritten).toBeGreaterThan(0);
+    const counted = await env.DB.prepare(
+      `SELECT (SELECT sum(count) FROM rollup_counts WHERE store_id = 'default' AND dimension = ?) AS total,
+        (SELECT count(*) FROM statements WHERE store_id = 'default') AS stored`,
+    )
+      .bind(DIMENSION_CODE.total)
+      .first<{ total: number; stored: number }>();
+    expect(counted!.total).toBe(counted!.stored);
   });
 });
