@@ -60,9 +60,7 @@ function passesQuickChecks(text: string, value: unknown, maxDepth: number, numbe
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
-      let end = text.indexOf('"', i + 1);
-      while (isEscaped(text, end)) end = text.indexOf('"', end + 1);
-      i = end;
+      i = closingQuote(text, i);
     } else if (c === 0x3a /* : */) {
       colons++;
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
@@ -138,8 +136,7 @@ function scanStructure(text: string, root: string, { maxDepth, uniqueKeys, numbe
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
-      let end = text.indexOf('"', i + 1);
-      while (isEscaped(text, end)) end = text.indexOf('"', end + 1);
+      const end = closingQuote(text, i);
       if (expectKey && top) {
         const raw = text.slice(i + 1, end);
         const key = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
@@ -185,6 +182,13 @@ function hasKey(keys: string[] | Set<string>, key: string): boolean {
 }
 
 /** A quote at `index` is escaped when an odd number of backslashes precede it. */
+/** The index of the quote closing the string that opens at `open` (the text already parsed as JSON, so there is one). */
+function closingQuote(text: string, open: number): number {
+  let end = text.indexOf('"', open + 1);
+  while (isEscaped(text, end)) end = text.indexOf('"', end + 1);
+  return end;
+}
+
 function isEscaped(text: string, index: number): boolean {
   let backslashes = 0;
   for (let k = index - 1; text.charCodeAt(k) === 0x5c; k--) backslashes++;
