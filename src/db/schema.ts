@@ -46,9 +46,9 @@ export const credentials = sqliteTable(
 /**
  * One row per statement. `seq` is the monotonic order of acceptance and the keyset for paging; `stored_ms` is
  * assigned inside the insert as max(now, newest stored in the store), so it never decreases as `seq` grows and
- * `since`/`until` become `seq` bounds (src/statement-store/stored-order.ts: a binary search over statements_store_seq,
- * so no index on stored_ms). `statement` is the JSON as the LRS keeps it, without `stored` (the column is the truth,
- * merged back on read).
+ * `since`/`until` become `seq` bounds (src/statement-store/stored-order.ts: a binary search over the store's walk,
+ * so no index on stored_ms). A store's walks go through statement_runs, not an index (store-walk.ts). `statement`
+ * is the JSON as the LRS keeps it, without `stored` (the column is the truth, merged back on read).
  */
 export const statements = sqliteTable(
   "statements",
@@ -68,11 +68,34 @@ export const statements = sqliteTable(
     version: text("version").notNull(),
     statement: text("statement").notNull(),
   },
-  (t) => [
-    uniqueIndex("statements_store_id").on(t.storeId, t.id),
-    index("statements_store_seq").on(t.storeId, t.seq),
-    index("statements_store_credential").on(t.storeId, t.credentialId, t.seq),
-  ],
+  (t) => [uniqueIndex("statements_store_id").on(t.storeId, t.id)],
+);
+
+/**
+ * A store's statements in seq order, one row per accepted batch (its statements take consecutive seqs): walks
+ * (src/statement-store/store-walk.ts) seek a run, then read its seqs off the statements rowid. One row per batch
+ * where a (store_id, seq) index wrote one per statement. WITHOUT ROWID (hand-set in the migration).
+ */
+export const statementRuns = sqliteTable(
+  "statement_runs",
+  {
+    storeId: text("store_id").notNull(),
+    firstSeq: integer("first_seq").notNull(),
+    lastSeq: integer("last_seq").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.firstSeq] })],
+);
+
+/** The same per credential, for `statements/read/mine` walks. WITHOUT ROWID (hand-set in the migration). */
+export const credentialRuns = sqliteTable(
+  "credential_runs",
+  {
+    storeId: text("store_id").notNull(),
+    credentialId: text("credential_id").notNull(),
+    firstSeq: integer("first_seq").notNull(),
+    lastSeq: integer("last_seq").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.credentialId, t.firstSeq] })],
 );
 
 /**

@@ -55,7 +55,7 @@ const INDEXED_PARTS_SQL = `json_remove(statement, '$.result', '$.attachments', '
 /** The statements' indexed parts (or a tiered one's pointer), as a statement for the caller's batch: `{ seq, statement }`. */
 export function indexedPartsQuery(db: D1Database, storeId: string, seqs: readonly number[]): D1PreparedStatement {
   return db
-    .prepare(`SELECT seq, ${INDEXED_PARTS_SQL} AS statement FROM statements WHERE store_id = ? AND seq IN (SELECT value FROM json_each(?))`)
+    .prepare(`SELECT seq, ${INDEXED_PARTS_SQL} AS statement FROM statements NOT INDEXED WHERE store_id = ? AND seq IN (SELECT value FROM json_each(?))`)
     .bind(storeId, JSON.stringify(seqs));
 }
 
@@ -77,9 +77,10 @@ export function deleteStatementsQueries(
   entries: readonly [number, string, number][],
   segments: readonly number[],
 ): D1PreparedStatement[] {
+  // statements by rowid (NOT INDEXED: its only secondary index, (store_id, id), would walk the whole store).
   const bySeq = (table: string) =>
     db
-      .prepare(`DELETE FROM ${table} WHERE store_id = ? AND seq IN (SELECT value FROM json_each(?))`)
+      .prepare(`DELETE FROM ${table}${table === "statements" ? " NOT INDEXED" : ""} WHERE store_id = ? AND seq IN (SELECT value FROM json_each(?))`)
       .bind(storeId, JSON.stringify(seqs));
   return [
     // The console's counters lose the erased statements in the same transaction (rollups/maintain.ts).

@@ -1,13 +1,14 @@
 // The statement log: a store's statements in acceptance order (`seq`), as the readers that follow it see it —
 // forwarders (src/forwarding), export jobs (src/jobs/kinds/statement-export.ts) and the admin's figures. Every
-// walk is a range of statements_store_seq, so none of them scans another store's rows.
+// walk goes through the store's runs (store-walk.ts), so none of them scans another store's rows.
 import { type SQL, sql } from "drizzle-orm";
+import { walkEnd, walkFrom, walkHasAny, walkOrder } from "./store-walk";
 
 export type LogRow = { seq: number; statement: string; stored_ms: number };
 
 /** The store's newest seq (0 when it has none), as a statement a caller can put in its own batch: `{ head }`. */
 export function headSeqQuery(db: D1Database, storeId: string): D1PreparedStatement {
-  return db.prepare("SELECT coalesce(max(seq), 0) AS head FROM statements WHERE store_id = ?").bind(storeId);
+  return db.prepare(`SELECT coalesce(${walkEnd({ store: "?1" }, "seq", true)}, 0) AS head`).bind(storeId);
 }
 
 export async function headSeq(db: D1Database, storeId: string): Promise<number> {
@@ -16,7 +17,9 @@ export async function headSeq(db: D1Database, storeId: string): Promise<number> 
 
 /** The store's newest seq as a subquery (NULL when it has none), for SQL that places a cursor. */
 export function headSeqSql(storeId: string): SQL {
-  return sql`(SELECT max(seq) FROM statements WHERE store_id = ${storeId})`;
+  // The store is the walk's only parameter (it appears more than once).
+  const text = walkEnd({ store: "?" }, "seq", true);
+  return sql.join(text.split("?").map((part) => sql.raw(part)), sql`${storeId}`);
 }
 
 /**
@@ -24,8 +27,11 @@ export function headSeqSql(storeId: string): SQL {
  * columns of the caller's row, e.g. a forwarder's store and position).
  */
 export function hasStatementsAfterSql(storeColumn: string, seqColumn: string): string {
-  return `EXISTS (SELECT 1 FROM statements AS s INDEXED BY statements_store_seq WHERE s.store_id = ${storeColumn} AND s.seq > ${seqColumn})`;
+  return walkHasAny({ store: storeColumn, from: `${seqColumn} + 1` });
 }
+
+/** The store's statements after ?2 (?1 the store). */
+const AFTER = { store: "?1", from: "?2 + 1" };
 
 /** What lies after `afterSeq`: the statements counted up to `cap` (a bounded walk), and the oldest one's stored time. */
 export async function backlogAfter(
@@ -36,8 +42,8 @@ export async function backlogAfter(
 ): Promise<{ statements: number; oldestStoredMs: number | null }> {
   const row = await db
     .prepare(
-      "SELECT (SELECT count(*) FROM (SELECT 1 FROM statements INDEXED BY statements_store_seq WHERE store_id = ?1 AND seq > ?2 LIMIT ?3)) AS behind, " +
-        "(SELECT stored_ms FROM statements INDEXED BY statements_store_seq WHERE store_id = ?1 AND seq > ?2 ORDER BY seq LIMIT 1) AS oldest",
+      `SELECT (SELECT count(*) FROM (SELECT 1 ${walkFrom(AFTER)} LIMIT ?3)) AS behind, ` +
+        `${walkEnd(AFTER, "stored_ms")} AS oldest`,
     )
     .bind(storeId, afterSeq, cap)
     .first<{ behind: number; oldest: number | null }>();
@@ -54,7 +60,8 @@ export async function unvoidedStatementsAfter(
 ): Promise<LogRow[]> {
   const { results } = await db
     .prepare(
-      "SELECT seq, statement, stored_ms FROM statements WHERE store_id = ?1 AND seq > ?2 AND seq <= ?3 AND voided = 0 ORDER BY seq LIMIT ?4",
+      `SELECT s.seq AS seq, s.statement AS statement, s.stored_ms AS stored_ms ${walkFrom({ ...AFTER, through: "?3" })} ` +
+        `AND s.voided = 0 ORDER BY ${walkOrder()} LIMIT ?4`,
     )
     .bind(storeId, afterSeq, throughSeq, limit)
     .all<LogRow>();

@@ -8,6 +8,7 @@ import { chunkJsonArrays } from "../xapi/statements/json-chunks";
 import { NEWEST_STORED_MS_SQL } from "./stored-order";
 import type { RecordedStatement } from "../xapi/statements/statement";
 import type { StatementFacts } from "./statement-index";
+import { INSERT_CREDENTIAL_RUN_SQL, INSERT_STATEMENT_RUN_SQL } from "./store-walk";
 import { MARK_VOIDED_SQL } from "./voiding";
 
 export type PreparedStatement = {
@@ -115,7 +116,15 @@ WHERE json_array_length(excluded.names) > 0
 
 /** One named group of the insert's SQL, in batch order. */
 export type InsertStep = {
-  name: "statements" | "index values" | "index entries" | "statement refs" | "voiding" | "activities" | "agents";
+  name:
+    | "statements"
+    | "statement runs"
+    | "index values"
+    | "index entries"
+    | "statement refs"
+    | "voiding"
+    | "activities"
+    | "agents";
   bound: D1PreparedStatement[];
 };
 
@@ -144,6 +153,14 @@ export function insertPlan(
       credentialId,
       acceptedUnder,
     ),
+    {
+      // The walks' runs (store-walk.ts): one row each per chunk of ids, in place of two index entries per statement.
+      name: "statement runs",
+      bound: chunkJsonArrays(statements.map((s) => s.id)).flatMap((ids) => [
+        db.prepare(INSERT_STATEMENT_RUN_SQL).bind(storeId, ids),
+        db.prepare(INSERT_CREDENTIAL_RUN_SQL).bind(storeId, ids, credentialId),
+      ]),
+    },
     step("index values", INSERT_INDEX_VALUES_SQL, distinctIndexValues(statements)),
     step(
       "index entries",

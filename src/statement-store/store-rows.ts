@@ -7,6 +7,9 @@ export const STATEMENT_STORE_TABLES = [
   "index_values",
   "statement_refs",
   "statements",
+  // After the statements: a run left behind only spans seqs no longer there (store-walk.ts checks each row's store).
+  "statement_runs",
+  "credential_runs",
   "activities",
   "agents",
   "rollup_counts",
@@ -25,6 +28,12 @@ export function deleteStoreChunkSql(table: string): string {
       return `DELETE FROM index_entries WHERE (value_id, seq) IN (
         SELECT e.value_id, e.seq FROM index_values v CROSS JOIN index_entries e ON e.value_id = v.id
         WHERE v.store_id = ?1 LIMIT ?2)`;
+    case "statement_runs":
+      return `DELETE FROM statement_runs WHERE (store_id, first_seq) IN (
+        SELECT store_id, first_seq FROM statement_runs WHERE store_id = ?1 LIMIT ?2)`;
+    case "credential_runs":
+      return `DELETE FROM credential_runs WHERE (store_id, credential_id, first_seq) IN (
+        SELECT store_id, credential_id, first_seq FROM credential_runs WHERE store_id = ?1 LIMIT ?2)`;
     case "rollup_counts":
       return `DELETE FROM rollup_counts WHERE (store_id, dimension, day, a, b) IN (
         SELECT store_id, dimension, day, a, b FROM rollup_counts WHERE store_id = ?1 LIMIT ?2)`;

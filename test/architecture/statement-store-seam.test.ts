@@ -8,6 +8,8 @@ const SOURCES = import.meta.glob<string>("../../src/**/*.{ts,tsx}", { query: "?r
 
 const STORE_TABLES = [
   "statements",
+  "statement_runs",
+  "credential_runs",
   "index_values",
   "index_entries",
   "statement_refs",
@@ -22,7 +24,7 @@ const STORE_TABLES = [
 const TOUCH = new RegExp(`\\b(?:FROM|JOIN|INTO|UPDATE)\\s+(${STORE_TABLES.join("|")})\\b`, "g");
 
 /** drizzle's names of those tables, imported from the schema (a query through drizzle instead of SQL text). */
-const SCHEMA_NAMES = ["statements", "indexValues", "indexEntries", "statementRefs", "statementSegments", "activities", "agents", "rollupCounts", "rollupCursors"];
+const SCHEMA_NAMES = ["statements", "statementRuns", "credentialRuns", "indexValues", "indexEntries", "statementRefs", "statementSegments", "activities", "agents", "rollupCounts", "rollupCursors"];
 const SCHEMA_IMPORT = /import\s*\{([^}]*)\}\s*from\s*"[./]*db\/schema"/g;
 
 /** Outside the module on purpose, each for a reason. */

@@ -9,7 +9,7 @@ import { StepBudget } from "../../src/jobs/step-budget";
 import { xapi } from "../helpers";
 import { metered } from "../limits/limits-helpers";
 
-const CONSISTENT_THROUGH_READ = /^\s*SELECT \(SELECT stored_ms FROM statements INDEXED BY statements_store_seq WHERE store_id = \?1 ORDER BY seq DESC LIMIT 1\) AS newest/;
+const CONSISTENT_THROUGH_READ = /^\s*SELECT \(SELECT s\.stored_ms FROM statement_runs AS r .* LIMIT 1\) AS newest/;
 const realClock = credentialCacheClock.now;
 const agent = (n: number) => JSON.stringify({ mbox: `mailto:trips-${n}@example.com` });
 const verb = (n: number) => `http://example.com/verbs/trips-${n}`;

@@ -40,7 +40,7 @@ export async function authenticateLaunchToken(
   return {
     storeId: issuer.store_id,
     // Statements written with the token carry this id, so its reads are `statements/read/mine` over the
-    // statements_store_credential index: cheap, and nothing of its issuer or of other tokens.
+    // credential's runs (src/statement-store/store-walk.ts): cheap, and nothing of its issuer or of other tokens.
     credentialId: `${issuer.id}#${tokenId}`,
     // Scopes taken from the issuer since the token was issued are gone from the token too.
     scopes: read.claims.scopes.filter((scope) => hasScope(issuerPrincipal, scope)),

@@ -15,6 +15,7 @@
 // and checks each filter on each candidate's chain. A store without StatementRefs in range pays one empty seek.
 import { filterTarget } from "../statement-index";
 import { firstSeqStoredAfter } from "../stored-order";
+import { WALK_MAX_SEQ, walkFrom, walkOrder } from "../store-walk";
 import type { IndexFilter } from "../../xapi/statements/query/parameters";
 
 export type QueryPlan = {
@@ -143,16 +144,41 @@ export function buildStatementQuerySql(plan: QueryPlan): BuiltSql {
   return { sql, params };
 }
 
-/** No filter: the store's statements in seq order (StatementRefs play no part). */
+/**
+ * No filter: the store's statements in seq order (StatementRefs play no part), a walk of its runs (or of the
+ * credential's, for `statements/read/mine`) between bounds worked out once: since/until and the keyset.
+ */
 function unfilteredPage(plan: QueryPlan, direction: string): BuiltSql {
-  const params: (string | number)[] = [];
-  const index = plan.credentialId ? "statements_store_credential" : "statements_store_seq";
-  const where = [...rowConditions(plan, params), ...seqBounds(plan, "s.seq", params)];
+  // Each side's SQL with its parameters, in text order.
+  const lows: BuiltSql[] = [];
+  const highs: BuiltSql[] = [];
+  if (plan.sinceMs !== undefined) lows.push(firstSeqStoredAfter(plan.storeId, plan.sinceMs));
+  if (plan.untilMs !== undefined) {
+    const first = firstSeqStoredAfter(plan.storeId, plan.untilMs);
+    highs.push({ sql: `coalesce(${first.sql}, ${WALK_MAX_SEQ}) - 1`, params: first.params });
+  }
+  if (plan.afterSeq !== undefined) {
+    if (plan.ascending) lows.push({ sql: "? + 1", params: [plan.afterSeq] });
+    else highs.push({ sql: "? - 1", params: [plan.afterSeq] });
+  }
+  // A since with no statement after it is NULL, and so is max() or min() of it: the walk then finds nothing.
+  const bound = (parts: BuiltSql[], fn: string) =>
+    parts.length === 0 ? "NULL" : parts.length === 1 ? parts[0]!.sql : `${fn}(${parts.map((part) => part.sql).join(", ")})`;
+  const cte = `walk_bounds(store, credential, lo, hi) AS MATERIALIZED (SELECT ?, ?, ${bound(lows, "max")}, ${bound(highs, "min")})`;
+  const params = [plan.storeId, plan.credentialId ?? "", ...lows.flatMap((p) => p.params), ...highs.flatMap((p) => p.params)];
+  const walk = walkFrom({
+    store: "(SELECT store FROM walk_bounds)",
+    ...(plan.credentialId === undefined ? {} : { credential: "(SELECT credential FROM walk_bounds)" }),
+    ...(lows.length === 0 ? {} : { from: "(SELECT lo FROM walk_bounds)" }),
+    ...(highs.length === 0 ? {} : { through: "(SELECT hi FROM walk_bounds)" }),
+  });
+  // 1.0.3 Communication 2.1.4.s1.b1: voided statements never appear in query results.
+  const voided = plan.includeVoided ? "" : " AND s.voided = 0";
   params.push(plan.fetch);
   return {
     sql:
-      `SELECT s.seq AS seq, s.stored_ms AS storedMs, s.statement AS statement FROM statements AS s INDEXED BY ${index} ` +
-      `WHERE ${where.join(" AND ")} ORDER BY s.seq ${direction} LIMIT ?`,
+      `WITH ${cte} SELECT s.seq AS seq, s.stored_ms AS storedMs, s.statement AS statement ${walk}${voided} ` +
+      `ORDER BY ${walkOrder(direction === "DESC")} LIMIT ?`,
     params,
   };
 }

@@ -6,19 +6,22 @@
 // twice, and two runs racing (an alarm run twice, the rebuild job beside the aggregator) just count successive
 // pages. The keys come from statement-keys.ts, grouped in SQL: one upsert per distinct (dimension, day, a, b)
 // of the page, whatever the number of statements.
+import { walkFrom, walkHasAny, walkOrder } from "../store-walk";
 import { internKeyValuesSql, rollupDeltaSql } from "./statement-keys";
 
 /** The store's cursor (?1 the store): 0 for a store never aggregated (its first seq is above 0). */
 export const CURSOR = "coalesce((SELECT seq FROM rollup_cursors WHERE store_id = ?1), 0)";
 
-/** The last seq of the next page of ?2 statements past the cursor (a seek on statements_store_seq). */
-const PAGE_END = `(SELECT max(seq) FROM (SELECT seq FROM statements INDEXED BY statements_store_seq
-  WHERE store_id = ?1 AND seq > ${CURSOR} ORDER BY seq LIMIT ?2))`;
+/** The store's statements past its cursor. */
+const PAST_CURSOR = { store: "?1", from: `${CURSOR} + 1` };
+
+/** The last seq of the next page of ?2 statements past the cursor (a walk of the store's runs). */
+const PAGE_END = `(SELECT max(seq) FROM (SELECT s.seq AS seq ${walkFrom(PAST_CURSOR)} ORDER BY ${walkOrder()} LIMIT ?2))`;
 
 /** Voided statements are skipped: a statement voided before the cursor passes it is never counted. */
-const PAGE_WHERE = `s.store_id = ?1 AND s.seq > ${CURSOR} AND s.seq <= ${PAGE_END} AND s.voided = 0`;
-export const INTERN_PAGE_SQL = internKeyValuesSql(PAGE_WHERE);
-export const COUNT_PAGE_SQL = rollupDeltaSql(PAGE_WHERE, 1);
+const PAGE_SOURCE = `${walkFrom({ ...PAST_CURSOR, through: PAGE_END })} AND s.voided = 0`;
+export const INTERN_PAGE_SQL = internKeyValuesSql(PAGE_SOURCE);
+export const COUNT_PAGE_SQL = rollupDeltaSql(PAGE_SOURCE, 1);
 
 /** Placed after COUNT_PAGE_SQL, which reads the cursor this moves; nothing to move, no row written. */
 export const MOVE_CURSOR_SQL = `
@@ -29,7 +32,7 @@ ON CONFLICT (store_id) DO UPDATE SET seq = excluded.seq`;
 /** Where the store stands once the page is counted. */
 export const AGGREGATION_STATE_SQL = `
 SELECT ${CURSOR} AS cursor,
-  EXISTS (SELECT 1 FROM statements WHERE store_id = ?1 AND seq > ${CURSOR}) AS behind,
+  ${walkHasAny(PAST_CURSOR)} AS behind,
   EXISTS (SELECT 1 FROM stores WHERE id = ?1) AS store`;
 
 /** Statements per page: a page is one D1 batch reading about this many statements (D1: 30 s per batch). */

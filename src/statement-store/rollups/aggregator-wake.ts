@@ -6,6 +6,7 @@ import { databaseNamed, databaseNames } from "../../db/store-databases";
 import type { Bindings } from "../../env";
 import type { RollupAggregator } from "../../durable/rollup-aggregator";
 import { DebouncedWakes } from "../../shared/debounced-wake";
+import { walkHasAny } from "../store-walk";
 import { CURSOR } from "./aggregate";
 
 /** DO calls the cron backstop makes (it shares its invocation with the stalled-jobs check and forwarding's). */
@@ -23,11 +24,9 @@ export async function wakeRollupAggregator(env: Bindings, storeId: string): Prom
   await wakes.wake(storeId, () => rollupAggregator(env, storeId).wake(storeId));
 }
 
-// One seek per store: its first statement past its cursor (statements_store_seq).
+// One seek per store: its first statement past its cursor (store-walk.ts).
 const BEHIND_STORES_SQL = `
-SELECT st.id AS id FROM stores st WHERE EXISTS (
-  SELECT 1 FROM statements s INDEXED BY statements_store_seq
-  WHERE s.store_id = st.id AND s.seq > ${CURSOR.replaceAll("?1", "st.id")}) LIMIT ?`;
+SELECT st.id AS id FROM stores st WHERE ${walkHasAny({ store: "st.id", from: `${CURSOR.replaceAll("?1", "st.id")} + 1` })} LIMIT ?`;
 
 /**
  * The cron's backstop: wake the aggregators of stores with statements not counted yet, in every database (a

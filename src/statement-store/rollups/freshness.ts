@@ -1,15 +1,14 @@
 // How fresh the console's figures are: the rollups count statements up to the store's aggregator cursor
 // (aggregate.ts), so a figure page says up to which stored time they count and, when the aggregator is behind,
 // up to which stored time statements wait to be counted. Seeks only, whatever the lag (no count of the waiting
-// statements: that would walk them): the cursor by primary key, then one step on statements_store_seq each way
-// from it, about four rows read.
+// statements: that would walk them): the cursor by primary key, then one step of the store's walk each way
+// from it (store-walk.ts), a few rows read.
+import { walkEnd } from "../store-walk";
 import { CURSOR } from "./aggregate";
 
 const FRESHNESS_SQL = `
-SELECT (SELECT stored_ms FROM statements INDEXED BY statements_store_seq
-    WHERE store_id = ?1 AND seq <= c.seq ORDER BY seq DESC LIMIT 1) AS counted_ms,
-  (SELECT stored_ms FROM statements INDEXED BY statements_store_seq
-    WHERE store_id = ?1 AND seq > c.seq ORDER BY seq DESC LIMIT 1) AS uncounted_ms
+SELECT ${walkEnd({ store: "?1", through: "c.seq" }, "stored_ms", true)} AS counted_ms,
+  ${walkEnd({ store: "?1", from: "c.seq + 1" }, "stored_ms", true)} AS uncounted_ms
 FROM (SELECT ${CURSOR} AS seq) c`;
 
 export type Freshness = {

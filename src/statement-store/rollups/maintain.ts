@@ -14,12 +14,13 @@ const COUNTED = `s.voided = 0 AND s.seq <= ${CURSOR}`;
 
 // Runs BEFORE the voided flags are set: the earlier statements this batch voids, while still counted.
 // The same guard as MARK_VOIDED_SQL (not voided yet, not itself a voiding statement) decides what gets voided.
-const SUBTRACT_VOIDED_WHERE = `s.store_id = ?1 AND s.id IN (SELECT value FROM json_each(?2)) AND s.voids_id IS NULL AND ${COUNTED}`;
+const SUBTRACT_VOIDED_WHERE = `FROM statements s WHERE s.store_id = ?1 AND s.id IN (SELECT value FROM json_each(?2)) AND s.voids_id IS NULL AND ${COUNTED}`;
 export const SUBTRACT_VOIDED_SQL = rollupDeltaSql(SUBTRACT_VOIDED_WHERE, -1);
 export const SUBTRACT_VOIDED_ZEROED_SQL = zeroedRowsSql(SUBTRACT_VOIDED_WHERE);
 
 // Runs before the statements are deleted; voided ones were subtracted when they were voided (or never counted).
-const SUBTRACT_ERASED_WHERE = `s.store_id = ?1 AND s.seq IN (SELECT value FROM json_each(?2)) AND ${COUNTED}`;
+// By rowid (NOT INDEXED: the (store_id, id) index would walk the whole store).
+const SUBTRACT_ERASED_WHERE = `FROM statements s NOT INDEXED WHERE s.store_id = ?1 AND s.seq IN (SELECT value FROM json_each(?2)) AND ${COUNTED}`;
 export const SUBTRACT_ERASED_SQL = rollupDeltaSql(SUBTRACT_ERASED_WHERE, -1);
 export const SUBTRACT_ERASED_ZEROED_SQL = zeroedRowsSql(SUBTRACT_ERASED_WHERE);
 

@@ -12,7 +12,8 @@ const RESET_SQL = [
   "DELETE FROM rollup_counts WHERE store_id = ?1",
   `INSERT INTO rollup_cursors (store_id, seq) VALUES (?1, 0) ON CONFLICT (store_id) DO UPDATE SET seq = 0`,
 ];
-const SEQ_RANGE_SQL = "SELECT min(seq) AS low, max(seq) AS high FROM statements WHERE store_id = ?1";
+// The runs' span (store-walk.ts): it may reach past statements since erased, which only costs an empty page.
+const SEQ_RANGE_SQL = "SELECT min(first_seq) AS low, max(last_seq) AS high FROM statement_runs WHERE store_id = ?1";
 /** Statements per page (one D1 batch), larger than the aggregator's: a rebuild is all backlog. */
 const PAGE_STATEMENTS = 5000;
 

@@ -69,7 +69,7 @@ const tieredKey = (i: number) => `s.statement ->> '$.k[${i}]'`;
 // them for each of the key slots below). Days and hours in UTC, as integers (dimensions.ts dayNumber). A tiered
 // row holds its keys already (TIERED_KEYS_SQL; its texts are all NULL, its verb_id empty); an untiered row has
 // none of them, so each coalesce takes the one side that is there.
-const TEXTS = (where: string) => `texts AS MATERIALIZED (
+const TEXTS = (source: string) => `texts AS MATERIALIZED (
   SELECT s.stored_ms / ${DAY_MS} AS day, (s.stored_ms / ${HOUR_MS}) % 24 AS hour,
     nullif(s.verb_id, '') AS verb, s.voids_id IS NULL AS counted,
     ${ACTIVITY} AS activity,
@@ -78,9 +78,9 @@ const TEXTS = (where: string) => `texts AS MATERIALIZED (
     coalesce(${tieredKey(4)}, ${COMPLETION}) AS completion,
     coalesce(${tieredKey(5)}, ${SUCCESS}) AS success,
     ${tieredKey(0)} AS tiered_verb, ${tieredKey(1)} AS tiered_activity, ${tieredKey(2)} AS tiered_learner
-  FROM statements s WHERE ${where})`;
+  ${source})`;
 
-const PARTS = (where: string) => `${TEXTS(where)},
+const PARTS = (source: string) => `${TEXTS(source)},
 parts AS MATERIALIZED (
   SELECT day, hour, counted, bucket, completion, success,
     coalesce(t.tiered_verb, ${valueId(VALUE_KIND.verb, "t.verb")}) AS verb,
@@ -89,13 +89,13 @@ parts AS MATERIALIZED (
   FROM texts t)`;
 
 /**
- * SQL adding to the dictionary the verbs, activities and learners of the statements `where` selects that it
+ * SQL adding to the dictionary the verbs, activities and learners of the statements `source` selects that it
  * lacks, to run just before counting them (rollupDeltaSql with +1) in the same batch. Ingest interns them all,
  * so this normally writes nothing; it keeps the counts whole for statements stored before the dictionary
  * existed, whose index rows a backfill may not have reached yet.
  */
-export function internKeyValuesSql(where: string): string {
-  return `WITH ${TEXTS(where)}
+export function internKeyValuesSql(source: string): string {
+  return `WITH ${TEXTS(source)}
 INSERT OR IGNORE INTO index_values (store_id, kind, value)
 SELECT ?1, kind, value FROM (
   SELECT ${VALUE_KIND.verb} AS kind, verb AS value FROM texts
@@ -129,7 +129,7 @@ const VOIDING_SLOTS = 2;
 const SLOT_VALUES = SLOTS.map(([dimension], i) => `(${i}, ${DIMENSION_CODE[dimension]})`).join(", ");
 const slotCase = (part: 1 | 2) => SLOTS.map((slot, i) => `WHEN ${i} THEN ${slot[part]}`).join(" ");
 
-const keyed = (where: string) => `WITH ${PARTS(where)},
+const keyed = (source: string) => `WITH ${PARTS(source)},
 keyed AS (
   SELECT d.column2 AS dimension, p.day AS day, CASE d.column1 ${slotCase(1)} END AS a,
     CASE d.column1 ${slotCase(2)} END AS b
@@ -138,11 +138,11 @@ keyed AS (
 )`;
 
 /**
- * SQL adding `sign` (+1 or -1) to every key of the statements `where` selects (alias `s`; ?1 is the store id,
- * which `where` must constrain). One upsert per call, grouped, so a batch of statements costs one statement.
+ * SQL adding `sign` (+1 or -1) to every key of the statements `source` selects (a `FROM … WHERE …` with the
+ * statement row as `s`; ?1 is the store id, which it must constrain). One upsert per call, grouped, so a batch of statements costs one statement.
  */
-export function rollupDeltaSql(where: string, sign: 1 | -1): string {
-  return `${keyed(where)}
+export function rollupDeltaSql(source: string, sign: 1 | -1): string {
+  return `${keyed(source)}
 INSERT INTO rollup_counts (store_id, dimension, day, a, b, count)
 SELECT ?1, dimension, day, a, b, ${sign} * count(*) FROM keyed WHERE a IS NOT NULL AND b IS NOT NULL
 GROUP BY dimension, day, a, b
@@ -153,8 +153,8 @@ ON CONFLICT (store_id, dimension, day, a, b) DO UPDATE SET count = rollup_counts
  * SQL deleting the rows of those keys that a subtraction brought to 0, so that no row holds 0: "a row exists"
  * then means "counted", and distinct counts (active learners) read the primary key alone.
  */
-export function zeroedRowsSql(where: string): string {
-  return `${keyed(where)}
+export function zeroedRowsSql(source: string): string {
+  return `${keyed(source)}
 DELETE FROM rollup_counts WHERE store_id = ?1 AND count <= 0
   AND (dimension, day, a, b) IN (SELECT dimension, day, a, b FROM keyed WHERE a IS NOT NULL AND b IS NOT NULL)`;
 }

@@ -37,10 +37,10 @@ export async function rewriteMarkedSegments(db: D1Database, blobs: R2Bucket, sto
 async function rewriteSegment(db: D1Database, blobs: R2Bucket, storeId: string, old: Segment): Promise<void> {
   const prefix = pointerPrefix(old.id);
   const { results: rows } = await db
-    .prepare(`SELECT s.seq AS seq, s.statement AS statement FROM statements AS s WHERE ${POINTING_SQL} ORDER BY s.seq`)
+    .prepare(`SELECT s.seq AS seq, s.statement AS statement FROM statements AS s NOT INDEXED WHERE ${POINTING_SQL} ORDER BY s.seq`)
     .bind(storeId, old.first_seq, old.last_seq, prefix)
     .all<{ seq: number; statement: string }>();
-  const stillNamed = `(SELECT count(*) FROM statements AS s WHERE ${POINTING_SQL}) = ?5`;
+  const stillNamed = `(SELECT count(*) FROM statements AS s NOT INDEXED WHERE ${POINTING_SQL}) = ?5`;
   if (rows.length === 0) {
     const [dropped] = await db.batch([
       db.prepare(`DELETE FROM statement_segments WHERE id = ?6 AND ${stillNamed}`).bind(storeId, old.first_seq, old.last_seq, prefix, 0, old.id),

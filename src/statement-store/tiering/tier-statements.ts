@@ -9,6 +9,7 @@
 import { CURSOR } from "../rollups/aggregate";
 import type { StepBudget } from "../../jobs/step-budget";
 import { firstSeqStoredAfter } from "../stored-order";
+import { WALK_MAX_SEQ, walkFrom, walkOrder } from "../store-walk";
 import { buildSegment, newSegmentId, putSegment, segmentKey } from "./segments";
 import { TIERED_KEYS_SQL } from "../rollups/statement-keys";
 import { type SegmentPointer, untieredSql } from "./tiered-row";
@@ -57,14 +58,17 @@ type RunRow = { seq: number; statement: string };
 
 async function readRun(db: D1Database, storeId: string, cutoffMs: number, afterSeq: number, limit: number): Promise<RunRow[]> {
   const before = firstSeqStoredAfter(storeId, cutoffMs);
+  // Its positional parameters follow ?1-?3.
+  let n = 4;
+  const beforeSql = before.sql.replace(/\?/g, () => `?${n++}`);
   const { results } = await db
     .prepare(
-      `SELECT s.seq AS seq, s.statement AS statement FROM statements AS s INDEXED BY statements_store_seq
-       WHERE s.store_id = ? AND s.seq > ? AND s.seq <= ${CURSOR.replace("?1", "?")}
-         AND s.seq < coalesce(${before.sql}, 9007199254740991) AND ${untieredSql("s")}
-       ORDER BY s.seq LIMIT ?`,
+      // Up to the aggregator's cursor (counted statements only) and before the cutoff, searched once.
+      `WITH edge(seq) AS MATERIALIZED (SELECT min(${CURSOR}, coalesce(${beforeSql}, ${WALK_MAX_SEQ}) - 1))
+       SELECT s.seq AS seq, s.statement AS statement ${walkFrom({ store: "?1", from: "?2 + 1", through: "(SELECT seq FROM edge)" })}
+         AND ${untieredSql("s")} ORDER BY ${walkOrder()} LIMIT ?3`,
     )
-    .bind(storeId, afterSeq, storeId, ...before.params, limit)
+    .bind(storeId, afterSeq, limit, ...before.params)
     .all<RunRow>();
   let bytes = 0;
   const run: RunRow[] = [];
@@ -99,7 +103,7 @@ async function writeSegment(db: D1Database, blobs: R2Bucket, storeId: string, ru
 const INSERT_SEGMENT_SQL = `
 INSERT INTO statement_segments (id, store_id, r2_key, first_seq, last_seq, statements, bytes, rewrite, created_ms)
 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8
-WHERE (SELECT count(*) FROM statements AS s WHERE s.store_id = ?2 AND s.seq IN (SELECT value ->> 0 FROM json_each(?9))
+WHERE (SELECT count(*) FROM statements AS s NOT INDEXED WHERE s.store_id = ?2 AND s.seq IN (SELECT value ->> 0 FROM json_each(?9))
   AND ${untieredSql("s")}) = ?6`;
 
 // ?1 store ?2 JSON [[seq, [segment, offset, length]], ...] ?3 segment: the rows point at the segment only once it

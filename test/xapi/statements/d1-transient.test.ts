@@ -195,7 +195,7 @@ describe("transient D1 errors on GET /statements", () => {
   });
 
   it("when the Consistent-Through read fails too: still 503, with the header (the time of the answer)", async () => {
-    const reads = /SELECT seq, storedMs, statement, matched FROM|SELECT \(SELECT stored_ms FROM statements INDEXED BY statements_store_seq/;
+    const reads = /SELECT seq, storedMs, statement, matched FROM|SELECT \(SELECT s\.stored_ms FROM statement_runs AS r/;
     const { db } = faultyDb({ failures: 0, message: LOST, reads: { sql: reads, failures: Infinity } });
     const before = Date.now();
     const res = await postWith(db, undefined, { method: "GET", query: `?registration=${crypto.randomUUID()}` });

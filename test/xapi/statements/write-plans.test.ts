@@ -11,12 +11,15 @@ import {
   UPSERT_ACTIVITIES_SQL,
   UPSERT_AGENTS_SQL,
 } from "../../../src/statement-store/statement-rows";
+import { INSERT_CREDENTIAL_RUN_SQL, INSERT_STATEMENT_RUN_SQL } from "../../../src/statement-store/store-walk";
 import { MARK_VOIDED_SQL } from "../../../src/statement-store/voiding";
 
-const TABLES = "statements|index_values|index_entries|statement_refs|activities|agents";
+const TABLES = "statements|statement_runs|credential_runs|index_values|index_entries|statement_refs|activities|agents";
 
 const SHAPES: [string, string, unknown[]][] = [
   ["insert statements", INSERT_STATEMENTS_SQL, ["default", "c", "2.0.0", "[]"]],
+  ["insert statement run", INSERT_STATEMENT_RUN_SQL, ["default", "[]"]],
+  ["insert credential run", INSERT_CREDENTIAL_RUN_SQL, ["default", "[]", "c"]],
   ["insert index values", INSERT_INDEX_VALUES_SQL, ["default", "[]"]],
   ["insert index rows", INSERT_INDEX_SQL, ["default", "[]"]],
   ["insert refs", INSERT_REFS_SQL, ["default", "[]"]],
@@ -33,9 +36,9 @@ describe("write path query plans", () => {
     const details = results.map((row) => row.detail);
     for (const detail of details) {
       expect(detail, details.join("\n")).not.toMatch(new RegExp(`^SCAN (${TABLES})\\b`));
-      // A seek on the store prefix alone walks the whole store, except the newest-stored lookup (the last entry of
-      // the store's seq index, ORDER BY seq DESC LIMIT 1).
-      if (/\(store_id=\?\)$/.test(detail)) expect(detail, details.join("\n")).toMatch(/statements_store_seq/);
+      // A seek on the store prefix alone walks the whole store, except the newest-stored lookup: the store's runs
+      // from the newest end, ORDER BY … DESC LIMIT 1 (store-walk.ts).
+      if (/\(store_id=\?\)$/.test(detail)) expect(detail, details.join("\n")).toMatch(/^SEARCH r USING PRIMARY KEY \(store_id=\?\)$/);
     }
   });
 });

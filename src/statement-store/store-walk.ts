@@ -1,0 +1,81 @@
+// Walking one store's statements in seq order. Each accepted batch's statements take consecutive seqs (one INSERT
+// inside one transaction, nothing interleaves), so the batch writes ONE row in `statement_runs` (store, first_seq,
+// last_seq) and one in `credential_runs`, where a (store_id, seq) and a (store_id, credential_id, seq) index would
+// each write one entry per statement (D1 bills each as a row written, and keeps ~60 bytes). A walk seeks the
+// runs, then reads each run's seq range straight off the statements table's rowid.
+//
+// A run may hold other stores' statements: the one per store (and per credential) the upgrade made for the rows
+// stored before runs existed (migrations/0016) spans the store's whole history then. So every walk also checks
+// the row's own store (and credential), and a run of one store alone costs nothing more.
+
+/** Where a walk reads, as SQL expressions (columns, `?n` parameters or scalar subqueries; each may appear more than once). */
+export type WalkRange = {
+  /** The store (an expression: "?1", "st.id"). */
+  store: string;
+  /** Lowest seq wanted, inclusive. */
+  from?: string;
+  /** Highest seq wanted, inclusive. */
+  through?: string;
+  /** Only statements this credential wrote (`statements/read/mine`): walks credential_runs. */
+  credential?: string;
+};
+
+const MAX_SEQ = "9007199254740991";
+
+/**
+ * `FROM … WHERE …` of the walk: the statement row is `s` (the run `r`); a caller appends `AND` conditions, then
+ * `ORDER BY ${walkOrder(…)}`. Both seeks are on primary keys: runs by (store[, credential], first_seq), the rows
+ * by rowid.
+ */
+export function walkFrom(range: WalkRange): string {
+  const runs = range.credential === undefined ? "statement_runs" : "credential_runs";
+  const key = (alias: string) =>
+    `${alias}.store_id = ${range.store}` + (range.credential === undefined ? "" : ` AND ${alias}.credential_id = ${range.credential}`);
+  const where = [key("r")];
+  if (range.from !== undefined) {
+    // From the run holding `from` (the last to start at or before it): a seek, whichever the direction.
+    const start = key("q");
+    where.push(`r.first_seq >= coalesce((SELECT max(q.first_seq) FROM ${runs} AS q WHERE ${start} AND q.first_seq <= ${range.from}), 0)`);
+    where.push(`r.last_seq >= ${range.from}`);
+  }
+  if (range.through !== undefined) where.push(`r.first_seq <= ${range.through}`);
+  where.push(`s.store_id = ${range.store}`);
+  if (range.credential !== undefined) where.push(`s.credential_id = ${range.credential}`);
+  const low = range.from === undefined ? "r.first_seq" : `max(r.first_seq, ${range.from})`;
+  const high = range.through === undefined ? "r.last_seq" : `min(r.last_seq, ${range.through})`;
+  return (
+    `FROM ${runs} AS r CROSS JOIN statements AS s NOT INDEXED ON s.seq BETWEEN ${low} AND ${high} ` +
+    `WHERE ${where.join(" AND ")}`
+  );
+}
+
+/** The walk's order (runs do not overlap, so run order then seq is seq order, with no sort). */
+export function walkOrder(descending = false): string {
+  const direction = descending ? "DESC" : "ASC";
+  return `r.first_seq ${direction}, s.seq ${direction}`;
+}
+
+/** A scalar subquery: the store's first (or last) statement's `column` within the range; NULL when none is. */
+export function walkEnd(range: WalkRange, column: string, last = false): string {
+  return `(SELECT s.${column} ${walkFrom(range)} ORDER BY ${walkOrder(last)} LIMIT 1)`;
+}
+
+/** SQL true when the range holds a statement of the store. */
+export function walkHasAny(range: WalkRange): string {
+  return `EXISTS (SELECT 1 ${walkFrom(range)})`;
+}
+
+/** The largest seq a range may name (JavaScript's safe integer limit: seqs travel as numbers). */
+export const WALK_MAX_SEQ = MAX_SEQ;
+
+// The runs of one accepted batch, from the ids it inserted (?1 the store, ?2 the ids, ?3 the credential). Every id
+// was inserted by this batch (a stored one fails the insert), so min..max is exactly the batch's seqs.
+const BATCH_SEQS = `FROM json_each(?2) j CROSS JOIN statements s ON s.store_id = ?1 AND s.id = j.value`;
+
+export const INSERT_STATEMENT_RUN_SQL = `
+INSERT INTO statement_runs (store_id, first_seq, last_seq)
+SELECT ?1, first, last FROM (SELECT min(s.seq) AS first, max(s.seq) AS last ${BATCH_SEQS}) WHERE first IS NOT NULL`;
+
+export const INSERT_CREDENTIAL_RUN_SQL = `
+INSERT INTO credential_runs (store_id, credential_id, first_seq, last_seq)
+SELECT ?1, ?3, first, last FROM (SELECT min(s.seq) AS first, max(s.seq) AS last ${BATCH_SEQS}) WHERE first IS NOT NULL`;

@@ -1,0 +1,109 @@
+// A store's statements are walked through runs (src/statement-store/store-walk.ts): one statement_runs and one
+// credential_runs row per accepted batch, no per-statement (store, seq) or (store, credential, seq) index entry.
+// Batches of two stores and two credentials interleave here, so a walk that trusted a run's range without checking
+// each row's store and credential would show another's statements; the runs the upgrade made for statements
+// stored before runs existed (migrations/0016, one per store and per credential, spanning the others' rows) must
+// page exactly as new runs do.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createCredential, storeWithCredential, xapiAs, type TestCredential } from "../../admin/admin-helpers";
+
+type Migration = { name: string; queries: string[] };
+const migrations = (env as unknown as { TEST_MIGRATIONS: Migration[] }).TEST_MIGRATIONS;
+
+const VERB = { id: "http://adlnet.gov/expapi/verbs/experienced" };
+
+function batch(n: number, tag: string): { id: string; actor: object; verb: object; object: object }[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: crypto.randomUUID(),
+    actor: { mbox: `mailto:${tag}-${i}@example.com` },
+    verb: VERB,
+    object: { id: `http://example.com/${tag}` },
+  }));
+}
+
+async function post(credential: TestCredential, statements: { id: string }[]): Promise<string[]> {
+  const res = await xapiAs(credential, "/statements", { method: "POST", json: statements });
+  expect(res.status).toBe(200);
+  return statements.map((s) => s.id);
+}
+
+/** Every statement a credential sees unfiltered, paged by `more` in pages of `limit`. */
+async function pageAll(credential: TestCredential, params: Record<string, string> = {}, limit = 3): Promise<string[]> {
+  const seen: string[] = [];
+  let path: string | null = `/statements?${new URLSearchParams({ limit: String(limit), ...params })}`;
+  for (let pages = 0; path; pages++) {
+    expect(pages).toBeLessThan(100);
+    const res = await xapiAs(credential, path);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { statements: { id: string }[]; more: string };
+    seen.push(...body.statements.map((s) => s.id));
+    path = body.more ? body.more.replace(/^\/xapi/, "") : null;
+  }
+  return seen;
+}
+
+async function count(sql: string, ...binds: unknown[]): Promise<number> {
+  return (await env.DB.prepare(sql).bind(...binds).first<{ n: number }>())!.n;
+}
+
+/** Two stores, store A with a second credential that may only read its own; batches interleaved. */
+async function interleaved() {
+  const a = await storeWithCredential("walk A");
+  const mine = await createCredential(a.storeId, ["statements/write", "statements/read/mine"]);
+  const b = await storeWithCredential("walk B");
+  const order: { a: string[]; mine: string[]; b: string[] } = { a: [], mine: [], b: [] };
+  for (let round = 0; round < 3; round++) {
+    order.a.push(...(await post(a, batch(2, `a${round}`))));
+    order.b.push(...(await post(b, batch(3, `b${round}`))));
+    order.mine.push(...(await post(mine, batch(1, `m${round}`))));
+  }
+  return { a, mine, b, order };
+}
+
+describe("store walks through runs", () => {
+  it("writes one run per batch, and no per-statement store index", async () => {
+    const { a, mine } = await interleaved();
+    expect(await count("SELECT count(*) AS n FROM statement_runs WHERE store_id = ?", a.storeId)).toBe(6);
+    expect(await count("SELECT count(*) AS n FROM credential_runs WHERE store_id = ? AND credential_id = ?", a.storeId, mine.id)).toBe(3);
+    const indexes = await env.DB.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'statements'").all<{ name: string }>();
+    expect(indexes.results.map((row) => row.name)).toEqual(["statements_store_id"]);
+  });
+
+  it("pages exactly a store's own statements, each way, and a credential's own with read/mine", async () => {
+    const { a, mine, b, order } = await interleaved();
+    const all = [...order.a, ...order.mine];
+    // Newest first by default: compare as sets, then check the order against `ascending`.
+    expect((await pageAll(a)).sort()).toEqual([...all].sort());
+    expect(await pageAll(b, { ascending: "true" })).toEqual(order.b);
+    expect((await pageAll(b)).reverse()).toEqual(order.b);
+    expect(await pageAll(mine, { ascending: "true" }, 2)).toEqual(order.mine);
+    expect((await pageAll(mine, {}, 2)).reverse()).toEqual(order.mine);
+  });
+
+  it("statements stored before runs existed: the upgrade's spanning runs page exactly, and new batches follow them", async () => {
+    const { a, mine, b, order } = await interleaved();
+    // Back to the layout before migrations/0016 (its indexes, no runs), then its own statements again.
+    await env.DB.batch([
+      env.DB.prepare("CREATE INDEX statements_store_seq ON statements (store_id, seq)"),
+      env.DB.prepare("CREATE INDEX statements_store_credential ON statements (store_id, credential_id, seq)"),
+      env.DB.prepare("DELETE FROM statement_runs"),
+      env.DB.prepare("DELETE FROM credential_runs"),
+    ]);
+    const upgrade = migrations.find((m) => m.name.startsWith("0016"))!;
+    await env.DB.batch(upgrade.queries.filter((q) => !/CREATE TABLE/.test(q)).map((q) => env.DB.prepare(q)));
+    // One run per store and per (store, credential), spanning the interleaved rows of the others.
+    const runs = await env.DB.prepare("SELECT first_seq AS first, last_seq AS last FROM statement_runs WHERE store_id = ?").bind(b.storeId).all<{ first: number; last: number }>();
+    expect(runs.results).toHaveLength(1);
+    expect(await count("SELECT count(*) AS n FROM statements WHERE seq BETWEEN ? AND ? AND store_id <> ?", runs.results[0]!.first, runs.results[0]!.last, b.storeId)).toBeGreaterThan(0);
+    expect(await count("SELECT count(*) AS n FROM credential_runs WHERE store_id = ?", a.storeId)).toBe(2);
+
+    // New batches after the upgrade take new runs past the spanning ones.
+    order.b.push(...(await post(b, batch(2, "b-new"))));
+    order.mine.push(...(await post(mine, batch(2, "m-new"))));
+    expect(await pageAll(b, { ascending: "true" })).toEqual(order.b);
+    expect((await pageAll(b, {}, 4)).reverse()).toEqual(order.b);
+    expect(await pageAll(mine, { ascending: "true" }, 2)).toEqual(order.mine);
+    expect((await pageAll(a)).sort()).toEqual([...order.a, ...order.mine].sort());
+  });
+});
