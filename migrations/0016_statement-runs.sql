@@ -18,6 +18,7 @@ CREATE TABLE `statement_runs` (
 	`store_id` text NOT NULL,
 	`first_seq` integer NOT NULL,
 	`last_seq` integer NOT NULL,
+	`credential_id` text,
 	PRIMARY KEY(`store_id`, `first_seq`)
 ) WITHOUT ROWID;
 --> statement-breakpoint

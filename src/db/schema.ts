@@ -62,7 +62,10 @@ export const statements = sqliteTable(
     voided: integer("voided").notNull().default(0),
     /** id of the statement this one voids, when it is a voiding statement. */
     voidsId: text("voids_id"),
-    /** id of the credential whose authority was set (for `statements/read/mine`). */
+    /**
+     * id of the credential whose authority was set (for `statements/read/mine`), on statements stored before runs;
+     * NULL since, the batch's statement_runs row holding it (src/statement-store/store-walk.ts rowCredentialSql).
+     */
     credentialId: text("credential_id"),
     /** the xAPI version the statement was accepted under ("1.0.3" rules or "2.0.0" rules). */
     version: text("version").notNull(),
@@ -82,6 +85,8 @@ export const statementRuns = sqliteTable(
     storeId: text("store_id").notNull(),
     firstSeq: integer("first_seq").notNull(),
     lastSeq: integer("last_seq").notNull(),
+    /** The batch's credential; NULL on a run the upgrade made, spanning several (each row has its own then). */
+    credentialId: text("credential_id"),
   },
   (t) => [primaryKey({ columns: [t.storeId, t.firstSeq] })],
 );

@@ -8,7 +8,7 @@ import { chunkJsonArrays } from "../xapi/statements/json-chunks";
 import { NEWEST_STORED_MS_SQL } from "./stored-order";
 import type { RecordedStatement } from "../xapi/statements/statement";
 import type { StatementFacts } from "./statement-index";
-import { INSERT_CREDENTIAL_RUN_SQL, INSERT_STATEMENT_RUN_SQL } from "./store-walk";
+import { INSERT_CREDENTIAL_RUN_SQL, INSERT_STATEMENT_RUN_SQL, rowCredentialSql } from "./store-walk";
 import { MARK_VOIDED_SQL } from "./voiding";
 
 export type PreparedStatement = {
@@ -37,11 +37,11 @@ export type StatementRow = {
 const NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 
 export const INSERT_STATEMENTS_SQL = `
-INSERT INTO statements (store_id, id, stored_ms, verb_id, voids_id, credential_id, version, statement)
+INSERT INTO statements (store_id, id, stored_ms, verb_id, voids_id, version, statement)
 SELECT ?1, j.value ->> 0,
   max(${NOW_MS}, coalesce(${NEWEST_STORED_MS_SQL} + 1, 0)),
-  j.value ->> 1, j.value ->> 2, ?2, ?3, j.value ->> 3
-FROM json_each(?4) j ORDER BY j.key`;
+  j.value ->> 1, j.value ->> 2, ?2, j.value ->> 3
+FROM json_each(?3) j ORDER BY j.key`;
 
 // The dictionary first: each distinct [kind, value] of the batch, once per store (an existing one writes nothing).
 export const INSERT_INDEX_VALUES_SQL = `
@@ -150,14 +150,14 @@ export function insertPlan(
       "statements",
       INSERT_STATEMENTS_SQL,
       statements.map((s) => [s.id, s.verbId, s.voidsId ?? null, s.json]),
-      credentialId,
       acceptedUnder,
     ),
     {
-      // The walks' runs (store-walk.ts): one row each per chunk of ids, in place of two index entries per statement.
+      // The walks' runs (store-walk.ts): one row each per chunk of ids, in place of two index entries per statement;
+      // the credential is kept there, not on each statement row.
       name: "statement runs",
       bound: chunkJsonArrays(statements.map((s) => s.id)).flatMap((ids) => [
-        db.prepare(INSERT_STATEMENT_RUN_SQL).bind(storeId, ids),
+        db.prepare(INSERT_STATEMENT_RUN_SQL).bind(storeId, ids, credentialId),
         db.prepare(INSERT_CREDENTIAL_RUN_SQL).bind(storeId, ids, credentialId),
       ]),
     },
@@ -236,8 +236,9 @@ export function isDuplicateIdError(error: unknown): boolean {
 }
 
 const FIND_STATEMENTS_SQL = `
-SELECT seq, id, statement, stored_ms AS storedMs, voided, credential_id AS credentialId FROM statements
-WHERE store_id = ?1 AND id IN (SELECT value FROM json_each(?2))`;
+SELECT s.seq AS seq, s.id AS id, s.statement AS statement, s.stored_ms AS storedMs, s.voided AS voided,
+  ${rowCredentialSql("s")} AS credentialId
+FROM statements AS s WHERE s.store_id = ?1 AND s.id IN (SELECT value FROM json_each(?2))`;
 
 type RawStatementRow = Omit<StatementRow, "voided"> & { voided: number };
 

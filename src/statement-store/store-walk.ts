@@ -40,12 +40,23 @@ export function walkFrom(range: WalkRange): string {
   }
   if (range.through !== undefined) where.push(`r.first_seq <= ${range.through}`);
   where.push(`s.store_id = ${range.store}`);
-  if (range.credential !== undefined) where.push(`s.credential_id = ${range.credential}`);
+  if (range.credential !== undefined) where.push(`${rowCredentialSql("s")} = ${range.credential}`);
   const low = range.from === undefined ? "r.first_seq" : `max(r.first_seq, ${range.from})`;
   const high = range.through === undefined ? "r.last_seq" : `min(r.last_seq, ${range.through})`;
   return (
     `FROM ${runs} AS r CROSS JOIN statements AS s NOT INDEXED ON s.seq BETWEEN ${low} AND ${high} ` +
     `WHERE ${where.join(" AND ")}`
+  );
+}
+
+/**
+ * The credential that wrote the statement row `alias`: its batch's run holds it (one copy per batch, not ~40 bytes
+ * on every row); a statement stored before runs existed has it in its own column (its run spans several).
+ */
+export function rowCredentialSql(alias: string): string {
+  return (
+    `coalesce(${alias}.credential_id, (SELECT q.credential_id FROM statement_runs AS q ` +
+    `WHERE q.store_id = ${alias}.store_id AND q.first_seq <= ${alias}.seq ORDER BY q.first_seq DESC LIMIT 1))`
   );
 }
 
@@ -68,13 +79,13 @@ export function walkHasAny(range: WalkRange): string {
 /** The largest seq a range may name (JavaScript's safe integer limit: seqs travel as numbers). */
 export const WALK_MAX_SEQ = MAX_SEQ;
 
-// The runs of one accepted batch, from the ids it inserted (?1 the store, ?2 the ids, ?3 the credential). Every id
+// The runs of one accepted batch (the credential it was written with in both), from the ids it inserted (?1 the store, ?2 the ids, ?3 the credential). Every id
 // was inserted by this batch (a stored one fails the insert), so min..max is exactly the batch's seqs.
 const BATCH_SEQS = `FROM json_each(?2) j CROSS JOIN statements s ON s.store_id = ?1 AND s.id = j.value`;
 
 export const INSERT_STATEMENT_RUN_SQL = `
-INSERT INTO statement_runs (store_id, first_seq, last_seq)
-SELECT ?1, first, last FROM (SELECT min(s.seq) AS first, max(s.seq) AS last ${BATCH_SEQS}) WHERE first IS NOT NULL`;
+INSERT INTO statement_runs (store_id, first_seq, last_seq, credential_id)
+SELECT ?1, first, last, ?3 FROM (SELECT min(s.seq) AS first, max(s.seq) AS last ${BATCH_SEQS}) WHERE first IS NOT NULL`;
 
 export const INSERT_CREDENTIAL_RUN_SQL = `
 INSERT INTO credential_runs (store_id, credential_id, first_seq, last_seq)

@@ -10,6 +10,7 @@
 import { firstSeqStoredAfter } from "../stored-order";
 import type { IndexFilter } from "../../xapi/statements/query/parameters";
 import type { BuiltSql, QueryPlan } from "./sql";
+import { rowCredentialSql } from "../store-walk";
 
 let legacyGone = false;
 
@@ -32,7 +33,7 @@ export function buildLegacyPageSql(plan: QueryPlan & { filters: [IndexFilter, ..
   const where = ["d.store_id = ? AND d.kind = ? AND d.value = ?", "s.store_id = ?"];
   params.push(plan.storeId, driver.kind, driver.value, plan.storeId);
   if (plan.credentialId !== undefined) {
-    where.push("s.credential_id = ?");
+    where.push(`${rowCredentialSql("s")} = ?`);
     params.push(plan.credentialId);
   }
   if (plan.sinceMs !== undefined) {

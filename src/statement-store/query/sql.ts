@@ -15,7 +15,7 @@
 // and checks each filter on each candidate's chain. A store without StatementRefs in range pays one empty seek.
 import { filterTarget } from "../statement-index";
 import { firstSeqStoredAfter } from "../stored-order";
-import { WALK_MAX_SEQ, walkFrom, walkOrder } from "../store-walk";
+import { rowCredentialSql, WALK_MAX_SEQ, walkFrom, walkOrder } from "../store-walk";
 import type { IndexFilter } from "../../xapi/statements/query/parameters";
 
 export type QueryPlan = {
@@ -121,7 +121,7 @@ function rowConditions(plan: QueryPlan, params: (string | number)[]): string[] {
   const where = ["s.store_id = ?"];
   params.push(plan.storeId);
   if (plan.credentialId !== undefined) {
-    where.push("s.credential_id = ?");
+    where.push(`${rowCredentialSql("s")} = ?`);
     params.push(plan.credentialId);
   }
   // 1.0.3 Communication 2.1.4.s1.b1: voided statements never appear in query results.

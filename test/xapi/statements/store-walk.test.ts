@@ -6,6 +6,7 @@
 // page exactly as new runs do.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { rowCredentialSql } from "../../../src/statement-store/store-walk";
 import { createCredential, storeWithCredential, xapiAs, type TestCredential } from "../../admin/admin-helpers";
 
 type Migration = { name: string; queries: string[] };
@@ -66,6 +67,12 @@ describe("store walks through runs", () => {
     const { a, mine } = await interleaved();
     expect(await count("SELECT count(*) AS n FROM statement_runs WHERE store_id = ?", a.storeId)).toBe(6);
     expect(await count("SELECT count(*) AS n FROM credential_runs WHERE store_id = ? AND credential_id = ?", a.storeId, mine.id)).toBe(3);
+    // The credential lives in the runs, not on each row; each row still reads as written by its own.
+    expect(await count("SELECT count(*) AS n FROM statements WHERE store_id = ? AND credential_id IS NOT NULL", a.storeId)).toBe(0);
+    const writers = await env.DB.prepare(`SELECT ${rowCredentialSql("s")} AS c, count(*) AS n FROM statements AS s WHERE s.store_id = ? GROUP BY 1 ORDER BY n`)
+      .bind(a.storeId)
+      .all<{ c: string; n: number }>();
+    expect(writers.results).toEqual([{ c: mine.id, n: 3 }, { c: a.id, n: 6 }]);
     const indexes = await env.DB.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'statements'").all<{ name: string }>();
     expect(indexes.results.map((row) => row.name)).toEqual(["statements_store_id"]);
   });
@@ -83,8 +90,10 @@ describe("store walks through runs", () => {
 
   it("statements stored before runs existed: the upgrade's spanning runs page exactly, and new batches follow them", async () => {
     const { a, mine, b, order } = await interleaved();
-    // Back to the layout before migrations/0016 (its indexes, no runs), then its own statements again.
+    // Back to the layout before migrations/0016 (each row's credential in its own column, its indexes, no runs),
+    // then its own statements again.
     await env.DB.batch([
+      env.DB.prepare(`UPDATE statements SET credential_id = ${rowCredentialSql("statements")}`),
       env.DB.prepare("CREATE INDEX statements_store_seq ON statements (store_id, seq)"),
       env.DB.prepare("CREATE INDEX statements_store_credential ON statements (store_id, credential_id, seq)"),
       env.DB.prepare("DELETE FROM statement_runs"),

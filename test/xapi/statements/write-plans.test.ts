@@ -17,8 +17,8 @@ import { MARK_VOIDED_SQL } from "../../../src/statement-store/voiding";
 const TABLES = "statements|statement_runs|credential_runs|index_values|index_entries|statement_refs|activities|agents";
 
 const SHAPES: [string, string, unknown[]][] = [
-  ["insert statements", INSERT_STATEMENTS_SQL, ["default", "c", "2.0.0", "[]"]],
-  ["insert statement run", INSERT_STATEMENT_RUN_SQL, ["default", "[]"]],
+  ["insert statements", INSERT_STATEMENTS_SQL, ["default", "2.0.0", "[]"]],
+  ["insert statement run", INSERT_STATEMENT_RUN_SQL, ["default", "[]", "c"]],
   ["insert credential run", INSERT_CREDENTIAL_RUN_SQL, ["default", "[]", "c"]],
   ["insert index values", INSERT_INDEX_VALUES_SQL, ["default", "[]"]],
   ["insert index rows", INSERT_INDEX_SQL, ["default", "[]"]],
