@@ -153,13 +153,15 @@ export function insertPlan(
       acceptedUnder,
     ),
     {
-      // The walks' runs (store-walk.ts): one row each per chunk of ids, in place of two index entries per statement;
+      // The walks' runs (store-walk.ts): one row each for the batch, in place of two index entries per statement;
       // the credential is kept there, not on each statement row.
       name: "statement runs",
-      bound: chunkJsonArrays(statements.map((s) => s.id)).flatMap((ids) => [
-        db.prepare(INSERT_STATEMENT_RUN_SQL).bind(storeId, ids, credentialId),
-        db.prepare(INSERT_CREDENTIAL_RUN_SQL).bind(storeId, ids, credentialId),
-      ]),
+      bound:
+        statements.length === 0
+          ? []
+          : [INSERT_STATEMENT_RUN_SQL, INSERT_CREDENTIAL_RUN_SQL].map((sql) =>
+              db.prepare(sql).bind(storeId, statements[0]!.id, statements[statements.length - 1]!.id, credentialId),
+            ),
     },
     step("index values", INSERT_INDEX_VALUES_SQL, distinctIndexValues(statements)),
     step(

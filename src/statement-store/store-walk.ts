@@ -79,14 +79,15 @@ export function walkHasAny(range: WalkRange): string {
 /** The largest seq a range may name (JavaScript's safe integer limit: seqs travel as numbers). */
 export const WALK_MAX_SEQ = MAX_SEQ;
 
-// The runs of one accepted batch (the credential it was written with in both), from the ids it inserted (?1 the store, ?2 the ids, ?3 the credential). Every id
-// was inserted by this batch (a stored one fails the insert), so min..max is exactly the batch's seqs.
-const BATCH_SEQS = `FROM json_each(?2) j CROSS JOIN statements s ON s.store_id = ?1 AND s.id = j.value`;
+// The runs of one accepted batch: ?1 the store, ?2 its first statement's id, ?3 its last one's, ?4 the credential.
+// One INSERT after another in one transaction gave its statements consecutive seqs in the batch's order (and every
+// id is new: a stored one fails the insert), so the first and last ids' seqs bound exactly the batch: two seeks,
+// whatever the batch's size.
+const BATCH_SEQS = `FROM statements AS f CROSS JOIN statements AS l
+WHERE f.store_id = ?1 AND f.id = ?2 AND l.store_id = ?1 AND l.id = ?3`;
 
 export const INSERT_STATEMENT_RUN_SQL = `
-INSERT INTO statement_runs (store_id, first_seq, last_seq, credential_id)
-SELECT ?1, first, last, ?3 FROM (SELECT min(s.seq) AS first, max(s.seq) AS last ${BATCH_SEQS}) WHERE first IS NOT NULL`;
+INSERT INTO statement_runs (store_id, first_seq, last_seq, credential_id) SELECT ?1, f.seq, l.seq, ?4 ${BATCH_SEQS}`;
 
 export const INSERT_CREDENTIAL_RUN_SQL = `
-INSERT INTO credential_runs (store_id, credential_id, first_seq, last_seq)
-SELECT ?1, ?3, first, last FROM (SELECT min(s.seq) AS first, max(s.seq) AS last ${BATCH_SEQS}) WHERE first IS NOT NULL`;
+INSERT INTO credential_runs (store_id, credential_id, first_seq, last_seq) SELECT ?1, ?4, f.seq, l.seq ${BATCH_SEQS}`;

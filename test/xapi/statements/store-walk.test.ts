@@ -77,6 +77,16 @@ describe("store walks through runs", () => {
     expect(indexes.results.map((row) => row.name)).toEqual(["statements_store_id"]);
   });
 
+  it("a batch inserted in several chunks (over ~1 MB of JSON) is still one run, and pages whole", async () => {
+    const a = await storeWithCredential("walk chunks");
+    const big = batch(4, "big").map((st, i) => ({ ...st, result: { extensions: { "http://example.com/pad": "x".repeat(350_000 + i) } } }));
+    const ids = await post(a, big);
+    expect(await count("SELECT count(*) AS n FROM statement_runs WHERE store_id = ?", a.storeId)).toBe(1);
+    const run = await env.DB.prepare("SELECT last_seq - first_seq AS span FROM statement_runs WHERE store_id = ?").bind(a.storeId).first<{ span: number }>();
+    expect(run!.span).toBe(3);
+    expect(await pageAll(a, { ascending: "true" }, 1)).toEqual(ids);
+  });
+
   it("pages exactly a store's own statements, each way, and a credential's own with read/mine", async () => {
     const { a, mine, b, order } = await interleaved();
     const all = [...order.a, ...order.mine];

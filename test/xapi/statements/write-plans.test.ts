@@ -18,8 +18,8 @@ const TABLES = "statements|statement_runs|credential_runs|index_values|index_ent
 
 const SHAPES: [string, string, unknown[]][] = [
   ["insert statements", INSERT_STATEMENTS_SQL, ["default", "2.0.0", "[]"]],
-  ["insert statement run", INSERT_STATEMENT_RUN_SQL, ["default", "[]", "c"]],
-  ["insert credential run", INSERT_CREDENTIAL_RUN_SQL, ["default", "[]", "c"]],
+  ["insert statement run", INSERT_STATEMENT_RUN_SQL, ["default", "a", "b", "c"]],
+  ["insert credential run", INSERT_CREDENTIAL_RUN_SQL, ["default", "a", "b", "c"]],
   ["insert index values", INSERT_INDEX_VALUES_SQL, ["default", "[]"]],
   ["insert index rows", INSERT_INDEX_SQL, ["default", "[]"]],
   ["insert refs", INSERT_REFS_SQL, ["default", "[]"]],
