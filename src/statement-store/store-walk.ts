@@ -29,24 +29,36 @@ const MAX_SEQ = "9007199254740991";
  */
 export function walkFrom(range: WalkRange): string {
   const runs = range.credential === undefined ? "statement_runs" : "credential_runs";
-  const key = (alias: string) =>
-    `${alias}.store_id = ${range.store}` + (range.credential === undefined ? "" : ` AND ${alias}.credential_id = ${range.credential}`);
-  const where = [key("r")];
+  const key = (alias: string) => [
+    `${alias}.store_id = ${range.store}`,
+    ...(range.credential === undefined ? [] : [`${alias}.credential_id = ${range.credential}`]),
+  ];
+  const where = key("r");
   if (range.from !== undefined) {
     // From the run holding `from` (the last to start at or before it): a seek, whichever the direction.
-    const start = key("q");
-    where.push(`r.first_seq >= coalesce((SELECT max(q.first_seq) FROM ${runs} AS q WHERE ${start} AND q.first_seq <= ${range.from}), 0)`);
+    const start = allOf([...key("q"), `q.first_seq <= ${range.from}`]);
+    where.push(`r.first_seq >= coalesce((SELECT max(q.first_seq) FROM ${runs} AS q WHERE ${start}), 0)`);
     where.push(`r.last_seq >= ${range.from}`);
   }
   if (range.through !== undefined) where.push(`r.first_seq <= ${range.through}`);
-  where.push(`s.store_id = ${range.store}`);
-  if (range.credential !== undefined) where.push(`${rowCredentialSql("s")} = ${range.credential}`);
+  const row = [`s.store_id = ${range.store}`];
+  if (range.credential !== undefined) row.push(`${rowCredentialSql("s")} = ${range.credential}`);
   const low = range.from === undefined ? "r.first_seq" : `max(r.first_seq, ${range.from})`;
   const high = range.through === undefined ? "r.last_seq" : `min(r.last_seq, ${range.through})`;
   return (
-    `FROM ${runs} AS r CROSS JOIN statements AS s NOT INDEXED ON s.seq BETWEEN ${low} AND ${high} ` +
-    `WHERE ${where.join(" AND ")}`
+    `FROM ${runs} AS r CROSS JOIN statements AS s NOT INDEXED ON ${allOf([`s.seq BETWEEN ${low} AND ${high}`, ...row])} ` +
+    `WHERE ${allOf(where)}`
   );
+}
+
+/**
+ * `terms` joined by AND as a balanced tree: D1 caps an expression's depth at 100 (SQLITE_MAX_EXPR_DEPTH), and a
+ * chain `a AND b AND …` is as deep as it is long, on top of every subquery nested in it.
+ */
+export function allOf(terms: readonly string[]): string {
+  if (terms.length <= 2) return terms.join(" AND ");
+  const half = Math.ceil(terms.length / 2);
+  return `(${allOf(terms.slice(0, half))}) AND (${allOf(terms.slice(half))})`;
 }
 
 /**

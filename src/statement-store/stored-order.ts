@@ -7,22 +7,25 @@ import type { BuiltSql } from "./query/sql";
 import { walkEnd } from "./store-walk";
 
 /**
- * The first seq of `storeId` stored after `ms` (a scalar subquery; NULL when none is). Search state (lo, hi):
- * every store seq below lo was stored at or before ms, every store seq at or above hi after it.
+ * The first seq of `storeId` stored after `ms` (a scalar subquery; NULL when none is). Search state (lo, hi, top):
+ * every store seq below lo was stored at or before ms, every store seq at or above hi after it; hi only ever takes
+ * the seq of a store row, so it is the answer unless it is still `top` (past the store's last seq). Each step
+ * probes the store's last row at or below the middle: a walk down from there, on the runs' primary key alone (a
+ * walk up from a seq needs a nested lookup of the run holding it, and D1 caps an expression's nesting at 100).
  */
 export function firstSeqStoredAfter(storeId: string, ms: number): BuiltSql {
-  const first = (from?: string) => walkEnd({ store: "?", ...(from === undefined ? {} : { from }) }, "seq");
-  const sql = `(WITH RECURSIVE bs(lo, hi) AS (
-  SELECT ${first()}, ${walkEnd({ store: "?" }, "seq", true)} + 1
+  const mid = "(bs.lo + bs.hi) / 2";
+  const sql = `(WITH RECURSIVE bs(lo, hi, top) AS (
+  SELECT ${walkEnd({ store: "?" }, "seq")}, ${walkEnd({ store: "?" }, "seq", true)} + 1, ${walkEnd({ store: "?" }, "seq", true)} + 1
   UNION ALL
-  SELECT CASE WHEN p.seq IS NULL OR p.seq >= bs.hi OR p.stored_ms > ? THEN bs.lo ELSE p.seq + 1 END,
-    CASE WHEN p.seq IS NULL OR p.seq >= bs.hi THEN (bs.lo + bs.hi) / 2 WHEN p.stored_ms > ? THEN p.seq ELSE bs.hi END
-  FROM bs LEFT JOIN statements AS p ON p.seq = ${first("(bs.lo + bs.hi) / 2")}
+  SELECT CASE WHEN p.seq IS NOT NULL AND p.seq >= bs.lo AND p.stored_ms > ? THEN bs.lo ELSE ${mid} + 1 END,
+    CASE WHEN p.seq IS NOT NULL AND p.seq >= bs.lo AND p.stored_ms > ? THEN p.seq ELSE bs.hi END, bs.top
+  FROM bs LEFT JOIN statements AS p ON p.seq = ${walkEnd({ store: "?", through: mid }, "seq", true)}
   WHERE bs.lo < bs.hi)
-${first("(SELECT min(hi) FROM bs)").slice(1, -1)})`;
-  // Each "?" in order: the walks repeat the store.
+SELECT nullif(min(hi), min(top)) FROM bs)`;
+  // Each "?" in order: the walks name the store twice each.
   const stores = (n: number) => Array<string>(n).fill(storeId);
-  return { sql, params: [...stores(4), ms, ms, ...stores(3), ...stores(3)] };
+  return { sql, params: [...stores(6), ms, ms, ...stores(2)] };
 }
 
 /** The newest `stored` of a store (ms), or NULL: the last row of its walk. ?1 is the store. */

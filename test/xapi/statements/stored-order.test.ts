@@ -1,4 +1,4 @@
-// since/until as seq positions (src/statement-store/stored-order.ts): the binary search over a store's seq index
+// since/until as seq positions (src/statement-store/stored-order.ts): the binary search over a store's walk
 // must find exactly what a scan of its stored times finds, with statements of another store interleaved in the
 // seq order, batches sharing one stored time, and times before, between, at and after every stored one.
 import { env } from "cloudflare:workers";
