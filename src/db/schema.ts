@@ -85,10 +85,16 @@ export const statementRuns = sqliteTable(
     storeId: text("store_id").notNull(),
     firstSeq: integer("first_seq").notNull(),
     lastSeq: integer("last_seq").notNull(),
-    /** The batch's credential; NULL on a run the upgrade made, spanning several (each row has its own then). */
+    /** The batch's credential; NULL on a run the upgrade made (each row has its own then). */
     credentialId: text("credential_id"),
+    /** 1: made by the upgrade over the statements stored before runs, spanning other stores' rows (run-split.ts). */
+    spans: integer("spans").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.storeId, t.firstSeq] })],
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.firstSeq] }),
+    // Partial: the spanning runs only, so a new batch's run writes no entry here.
+    index("statement_runs_spanning").on(t.firstSeq).where(sql`${t.spans} = 1`),
+  ],
 );
 
 /** The same per credential, for `statements/read/mine` walks. WITHOUT ROWID (hand-set in the migration). */
@@ -99,8 +105,12 @@ export const credentialRuns = sqliteTable(
     credentialId: text("credential_id").notNull(),
     firstSeq: integer("first_seq").notNull(),
     lastSeq: integer("last_seq").notNull(),
+    spans: integer("spans").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.storeId, t.credentialId, t.firstSeq] })],
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.credentialId, t.firstSeq] }),
+    index("credential_runs_spanning").on(t.firstSeq).where(sql`${t.spans} = 1`),
+  ],
 );
 
 /**

@@ -1,6 +1,6 @@
 // Job kind "upgrade-backfill": moves what a deployment kept from before the storage change (legacy_* tables,
-// ../../upgrade/legacy-rows.ts) into the new tables in bounded chunks, store by store, then drops the legacy
-// tables once empty. One job for the whole deployment (store ALL_STORES); started by the cron while legacy
+// ../../upgrade/legacy-rows.ts) into the new tables in bounded chunks, store by store, splits the runs
+// migrations/0016 made over the statements stored before it, then drops the legacy tables once empty. One job for the whole deployment (store ALL_STORES); started by the cron while legacy
 // tables remain (../../upgrade/start-backfill.ts) and by POST /admin/upgrade-backfill.
 // Resumable without a cursor of its own: every chunk deletes the legacy rows it moved in the same transaction,
 // so the rows left ARE the place, and a step repeated after a crash or deploy finds its chunk already gone.
@@ -17,6 +17,7 @@ import {
   nextLegacyStoreSql,
   ROWS_PER_CHUNK,
 } from "../../statement-store/legacy-rows";
+import { SPLIT_ROWS, splitSpanningRunsChunk } from "../../statement-store/run-split";
 import type { JobKind, StepOutcome } from "../job-kind";
 
 /** Rows per chunk, when not the defaults (tests move a few statements per chunk). */
@@ -26,7 +27,7 @@ export type BackfillParams = { chunkRows?: number } | null | undefined;
  * `database`: index into upgradeDatabases(env); `started`: its rows were counted into the total; `phase`: what is
  * left there (each phase ends when its tables are empty, which stays true, so a repeated step is harmless).
  */
-export type BackfillCursor = { database: number; started?: boolean; phase?: "stores" | "rollups" | "drop" };
+export type BackfillCursor = { database: number; started?: boolean; phase?: "stores" | "runs" | "rollups" | "drop" };
 
 /**
  * The databases to upgrade, DB first. Every deployment from before the storage change had one, DB; databases added
@@ -39,7 +40,7 @@ export function upgradeDatabases(env: Bindings): D1Database[] {
 export const upgradeBackfillJob: JobKind = {
   async step(env, job, budget) {
     const cursor: BackfillCursor = { database: 0, ...(job.cursor as BackfillCursor | null) };
-    const counts = { statementRefs: 0, indexRows: 0, rollupRows: 0, tablesDropped: 0 };
+    const counts = { statementRefs: 0, indexRows: 0, rollupRows: 0, tablesDropped: 0, runSeqsSplit: 0 };
     const take = () => budget.take();
     const chunkRows = (job.params as BackfillParams)?.chunkRows;
     const rows = { refs: chunkRows, index: chunkRows };
@@ -71,6 +72,15 @@ export const upgradeBackfillJob: JobKind = {
         if (!(await backfillStore(db, tables, next.store_id, take, counts, { ...rows, noRefs: next.refs === 0 }))) {
           return outcome(false);
         }
+      }
+      // The runs migrations/0016 made over the statements stored before it, split into exact ones
+      // (statement-store/run-split.ts): each chunk one transaction, so the runs left ARE the place.
+      if (cursor.phase === undefined || cursor.phase === "stores") cursor.phase = "runs";
+      while (cursor.phase === "runs") {
+        if (!take()) return outcome(false);
+        const seqs = await splitSpanningRunsChunk(db, chunkRows ?? SPLIT_ROWS);
+        counts.runSeqsSplit += seqs;
+        if (seqs === 0) break;
       }
       cursor.phase = cursor.phase === "drop" ? "drop" : "rollups";
       while (cursor.phase === "rollups" && tables.has("legacy_rollup_daily")) {

@@ -6,8 +6,11 @@
 // page exactly as new runs do.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { ALL_STORES } from "../../../src/jobs/kinds/orphan-sweep";
+import { hasSpanningRuns, splitSpanningRunsChunk } from "../../../src/statement-store/run-split";
 import { rowCredentialSql } from "../../../src/statement-store/store-walk";
-import { createCredential, storeWithCredential, xapiAs, type TestCredential } from "../../admin/admin-helpers";
+import { startBackfillIfNeeded } from "../../../src/upgrade/start-backfill";
+import { createCredential, storeWithCredential, waitForJob, xapiAs, type TestCredential } from "../../admin/admin-helpers";
 
 type Migration = { name: string; queries: string[] };
 const migrations = (env as unknown as { TEST_MIGRATIONS: Migration[] }).TEST_MIGRATIONS;
@@ -110,7 +113,7 @@ describe("store walks through runs", () => {
       env.DB.prepare("DELETE FROM credential_runs"),
     ]);
     const upgrade = migrations.find((m) => m.name.startsWith("0016"))!;
-    await env.DB.batch(upgrade.queries.filter((q) => !/CREATE TABLE/.test(q)).map((q) => env.DB.prepare(q)));
+    await env.DB.batch(upgrade.queries.filter((q) => !/CREATE (TABLE|INDEX)/.test(q)).map((q) => env.DB.prepare(q)));
     // One run per store and per (store, credential), spanning the interleaved rows of the others.
     const runs = await env.DB.prepare("SELECT first_seq AS first, last_seq AS last FROM statement_runs WHERE store_id = ?").bind(b.storeId).all<{ first: number; last: number }>();
     expect(runs.results).toHaveLength(1);
@@ -124,5 +127,47 @@ describe("store walks through runs", () => {
     expect((await pageAll(b, {}, 4)).reverse()).toEqual(order.b);
     expect(await pageAll(mine, { ascending: "true" }, 2)).toEqual(order.mine);
     expect((await pageAll(a)).sort()).toEqual([...order.a, ...order.mine].sort());
+
+    // The backfill splits the spanning runs into exact ones, a few seqs per chunk, with pages exact between chunks
+    // and a batch posted halfway.
+    expect(await hasSpanningRuns(env.DB)).toBe(true);
+    for (let chunk = 0; (await splitSpanningRunsChunk(env.DB, 7)) > 0; chunk++) {
+      expect(chunk).toBeLessThan(100);
+      if (chunk === 2) order.b.push(...(await post(b, batch(1, "b-during"))));
+      expect(await pageAll(b, { ascending: "true" }, 5)).toEqual(order.b);
+      expect(await pageAll(mine, { ascending: "true" }, 5)).toEqual(order.mine);
+    }
+    expect(await hasSpanningRuns(env.DB)).toBe(false);
+    // Every run now holds its own store's rows only (and a credential run its credential's only).
+    expect(await count(`SELECT count(*) AS n FROM statement_runs r JOIN statements s ON s.seq BETWEEN r.first_seq AND r.last_seq
+      WHERE s.store_id <> r.store_id`)).toBe(0);
+    expect(await count(`SELECT count(*) AS n FROM credential_runs r JOIN statements s ON s.seq BETWEEN r.first_seq AND r.last_seq
+      WHERE s.store_id <> r.store_id OR ${rowCredentialSql("s")} IS NOT r.credential_id`)).toBe(0);
+    expect(await pageAll(b, { ascending: "true" })).toEqual(order.b);
+    expect((await pageAll(b, {}, 4)).reverse()).toEqual(order.b);
+    expect(await pageAll(mine, { ascending: "true" }, 2)).toEqual(order.mine);
+    expect((await pageAll(a)).sort()).toEqual([...order.a, ...order.mine].sort());
+  });
+
+  it("the upgrade backfill job splits the spanning runs, and the cron starts it while any are left", async () => {
+    const { b, mine, order } = await interleaved();
+    await env.DB.batch([
+      env.DB.prepare(`UPDATE statements SET credential_id = ${rowCredentialSql("statements")}`),
+      env.DB.prepare("CREATE INDEX statements_store_seq ON statements (store_id, seq)"),
+      env.DB.prepare("CREATE INDEX statements_store_credential ON statements (store_id, credential_id, seq)"),
+      env.DB.prepare("DELETE FROM statement_runs"),
+      env.DB.prepare("DELETE FROM credential_runs"),
+    ]);
+    const upgrade = migrations.find((m) => m.name.startsWith("0016"))!;
+    await env.DB.batch(upgrade.queries.filter((q) => !/CREATE (TABLE|INDEX)/.test(q)).map((q) => env.DB.prepare(q)));
+    const started = await startBackfillIfNeeded(env);
+    expect(started).toMatchObject({ kind: "upgrade-backfill" });
+    const job = await waitForJob(ALL_STORES, started!.id);
+    expect(job.state).toBe("succeeded");
+    expect((job.counts as Record<string, number>).runSeqsSplit).toBeGreaterThan(0);
+    expect(await hasSpanningRuns(env.DB)).toBe(false);
+    expect(await startBackfillIfNeeded(env)).toBeUndefined();
+    expect(await pageAll(b, { ascending: "true" })).toEqual(order.b);
+    expect(await pageAll(mine, { ascending: "true" }, 2)).toEqual(order.mine);
   });
 });
