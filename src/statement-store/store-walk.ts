@@ -5,8 +5,9 @@
 // runs, then reads each run's seq range straight off the statements table's rowid.
 //
 // A run may hold other stores' statements: the one per store (and per credential) the upgrade made for the rows
-// stored before runs existed (migrations/0016) spans the store's whole history then. So every walk also checks
-// the row's own store (and credential), and a run of one store alone costs nothing more.
+// stored before runs existed (migrations/0016) spans the store's whole history then, until the upgrade backfill
+// job splits it (run-split.ts). So every walk also checks the row's own store (and credential), and a run of one
+// store alone costs nothing more.
 
 /** Where a walk reads, as SQL expressions (columns, `?n` parameters or scalar subqueries; each may appear more than once). */
 export type WalkRange = {

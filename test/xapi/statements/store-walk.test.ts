@@ -51,6 +51,22 @@ async function count(sql: string, ...binds: unknown[]): Promise<number> {
   return (await env.DB.prepare(sql).bind(...binds).first<{ n: number }>())!.n;
 }
 
+/**
+ * Back to the layout before migrations/0016 (each row's credential in its own column, its two indexes, no runs),
+ * then the migration's own statements again: the upgrade of a deployment holding these statements.
+ */
+async function replayUpgrade(): Promise<void> {
+  await env.DB.batch([
+    env.DB.prepare(`UPDATE statements SET credential_id = ${rowCredentialSql("statements")}`),
+    env.DB.prepare("CREATE INDEX statements_store_seq ON statements (store_id, seq)"),
+    env.DB.prepare("CREATE INDEX statements_store_credential ON statements (store_id, credential_id, seq)"),
+    env.DB.prepare("DELETE FROM statement_runs"),
+    env.DB.prepare("DELETE FROM credential_runs"),
+  ]);
+  const upgrade = migrations.find((m) => m.name.startsWith("0016"))!;
+  await env.DB.batch(upgrade.queries.filter((q) => !/CREATE (TABLE|INDEX)/.test(q)).map((q) => env.DB.prepare(q)));
+}
+
 /** Two stores, store A with a second credential that may only read its own; batches interleaved. */
 async function interleaved() {
   const a = await storeWithCredential("walk A");
@@ -103,17 +119,7 @@ describe("store walks through runs", () => {
 
   it("statements stored before runs existed: the upgrade's spanning runs page exactly, and new batches follow them", async () => {
     const { a, mine, b, order } = await interleaved();
-    // Back to the layout before migrations/0016 (each row's credential in its own column, its indexes, no runs),
-    // then its own statements again.
-    await env.DB.batch([
-      env.DB.prepare(`UPDATE statements SET credential_id = ${rowCredentialSql("statements")}`),
-      env.DB.prepare("CREATE INDEX statements_store_seq ON statements (store_id, seq)"),
-      env.DB.prepare("CREATE INDEX statements_store_credential ON statements (store_id, credential_id, seq)"),
-      env.DB.prepare("DELETE FROM statement_runs"),
-      env.DB.prepare("DELETE FROM credential_runs"),
-    ]);
-    const upgrade = migrations.find((m) => m.name.startsWith("0016"))!;
-    await env.DB.batch(upgrade.queries.filter((q) => !/CREATE (TABLE|INDEX)/.test(q)).map((q) => env.DB.prepare(q)));
+    await replayUpgrade();
     // One run per store and per (store, credential), spanning the interleaved rows of the others.
     const runs = await env.DB.prepare("SELECT first_seq AS first, last_seq AS last FROM statement_runs WHERE store_id = ?").bind(b.storeId).all<{ first: number; last: number }>();
     expect(runs.results).toHaveLength(1);
@@ -151,15 +157,7 @@ describe("store walks through runs", () => {
 
   it("the upgrade backfill job splits the spanning runs, and the cron starts it while any are left", async () => {
     const { b, mine, order } = await interleaved();
-    await env.DB.batch([
-      env.DB.prepare(`UPDATE statements SET credential_id = ${rowCredentialSql("statements")}`),
-      env.DB.prepare("CREATE INDEX statements_store_seq ON statements (store_id, seq)"),
-      env.DB.prepare("CREATE INDEX statements_store_credential ON statements (store_id, credential_id, seq)"),
-      env.DB.prepare("DELETE FROM statement_runs"),
-      env.DB.prepare("DELETE FROM credential_runs"),
-    ]);
-    const upgrade = migrations.find((m) => m.name.startsWith("0016"))!;
-    await env.DB.batch(upgrade.queries.filter((q) => !/CREATE (TABLE|INDEX)/.test(q)).map((q) => env.DB.prepare(q)));
+    await replayUpgrade();
     const started = await startBackfillIfNeeded(env);
     expect(started).toMatchObject({ kind: "upgrade-backfill" });
     const job = await waitForJob(ALL_STORES, started!.id);
