@@ -16,7 +16,7 @@ import { walkEnd } from "./store-walk";
 export function firstSeqStoredAfter(storeId: string, ms: number): BuiltSql {
   const mid = "(bs.lo + bs.hi) / 2";
   const sql = `(WITH RECURSIVE bs(lo, hi, top) AS (
-  SELECT ${walkEnd({ store: "?" }, "seq")}, ${walkEnd({ store: "?" }, "seq", true)} + 1, ${walkEnd({ store: "?" }, "seq", true)} + 1
+  SELECT first, last + 1, last + 1 FROM (SELECT ${walkEnd({ store: "?" }, "seq")} AS first, ${walkEnd({ store: "?" }, "seq", true)} AS last)
   UNION ALL
   SELECT CASE WHEN p.seq IS NOT NULL AND p.seq >= bs.lo AND p.stored_ms > ? THEN bs.lo ELSE ${mid} + 1 END,
     CASE WHEN p.seq IS NOT NULL AND p.seq >= bs.lo AND p.stored_ms > ? THEN p.seq ELSE bs.hi END, bs.top
@@ -25,7 +25,7 @@ export function firstSeqStoredAfter(storeId: string, ms: number): BuiltSql {
 SELECT nullif(min(hi), min(top)) FROM bs)`;
   // Each "?" in order: the walks name the store twice each.
   const stores = (n: number) => Array<string>(n).fill(storeId);
-  return { sql, params: [...stores(6), ms, ms, ...stores(2)] };
+  return { sql, params: [...stores(4), ms, ms, ...stores(2)] };
 }
 
 /** The newest `stored` of a store (ms), or NULL: the last row of its walk. ?1 is the store. */

@@ -1,7 +1,8 @@
 // Job kind "upgrade-backfill": moves what a deployment kept from before the storage change (legacy_* tables,
 // ../../upgrade/legacy-rows.ts) into the new tables in bounded chunks, store by store, splits the runs
-// migrations/0016 made over the statements stored before it, then drops the legacy tables once empty. One job for the whole deployment (store ALL_STORES); started by the cron while legacy
-// tables remain (../../upgrade/start-backfill.ts) and by POST /admin/upgrade-backfill.
+// migrations/0016 made over the statements stored before it, then drops the legacy tables once empty. One job for
+// the whole deployment (store ALL_STORES); started by the cron while legacy tables or spanning runs remain
+// (../../upgrade/start-backfill.ts) and by POST /admin/upgrade-backfill.
 // Resumable without a cursor of its own: every chunk deletes the legacy rows it moved in the same transaction,
 // so the rows left ARE the place, and a step repeated after a crash or deploy finds its chunk already gone.
 // The cursor only says which database is being worked through.

@@ -139,7 +139,8 @@ keyed AS (
 
 /**
  * SQL adding `sign` (+1 or -1) to every key of the statements `source` selects (a `FROM … WHERE …` with the
- * statement row as `s`; ?1 is the store id, which it must constrain). One upsert per call, grouped, so a batch of statements costs one statement.
+ * statement row as `s`; ?1 is the store id, which it must constrain). One upsert per call, grouped, so a batch of
+ * statements costs one statement.
  */
 export function rollupDeltaSql(source: string, sign: 1 | -1): string {
   return `${keyed(source)}

@@ -111,7 +111,7 @@ describe("statement query plans", () => {
 
   it("the largest query binds at most D1's 100 parameters, and D1 runs it (PLATFORM.md)", async () => {
     // Every filter a request can combine (agent, verb, activity, registration), both bounds, a keyset, read-mine, a
-    // byte budget: each since/until binary search binds the store ten times (the walks of stored-order.ts).
+    // byte budget: each since/until binary search binds the store six times (the walks of stored-order.ts).
     const filters = [FILTERS[0]!, FILTERS[2]!, FILTERS[3]!, FILTERS[5]!];
     const plan: QueryPlan = { storeId: "default", filters, ascending: false, fetch: 101, sinceMs: 1, untilMs: 2, afterSeq: 10, credentialId: "c", maxBytes: 1_000 };
     const { sql, params } = buildStatementQuerySql(plan);
