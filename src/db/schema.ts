@@ -247,6 +247,16 @@ export const statementSegments = sqliteTable(
   (t) => [index("statement_segments_store_seq").on(t.storeId, t.lastSeq)],
 );
 
+/**
+ * The last statement segment id this database handed out (one row, id 1): a tiered row's pointer names its
+ * segment, so a short id saves bytes on every tiered statement, and a counter never repeats an id, so two tiering
+ * or rewrite runs never write the same R2 key (src/statement-store/tiering/segments.ts reserveSegmentId).
+ */
+export const statementSegmentIds = sqliteTable("statement_segment_ids", {
+  id: integer("id").primaryKey(),
+  last: integer("last").notNull(),
+});
+
 /** Attachment contents, content-addressed by sha2 within a store; bodies live in R2. */
 export const attachments = sqliteTable(
   "attachments",

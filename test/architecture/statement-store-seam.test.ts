@@ -14,6 +14,7 @@ const STORE_TABLES = [
   "index_entries",
   "statement_refs",
   "statement_segments",
+  "statement_segment_ids",
   "activities",
   "agents",
   "rollup_counts",
@@ -24,7 +25,7 @@ const STORE_TABLES = [
 const TOUCH = new RegExp(`\\b(?:FROM|JOIN|INTO|UPDATE)\\s+(${STORE_TABLES.join("|")})\\b`, "g");
 
 /** drizzle's names of those tables, imported from the schema (a query through drizzle instead of SQL text). */
-const SCHEMA_NAMES = ["statements", "statementRuns", "credentialRuns", "indexValues", "indexEntries", "statementRefs", "statementSegments", "activities", "agents", "rollupCounts", "rollupCursors"];
+const SCHEMA_NAMES = ["statements", "statementRuns", "credentialRuns", "indexValues", "indexEntries", "statementRefs", "statementSegments", "statementSegmentIds", "activities", "agents", "rollupCounts", "rollupCursors"];
 const SCHEMA_IMPORT = /import\s*\{([^}]*)\}\s*from\s*"[./]*db\/schema"/g;
 
 /** Outside the module on purpose, each for a reason. */

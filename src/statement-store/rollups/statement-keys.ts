@@ -57,11 +57,23 @@ const SUCCESS = outcome("$.result.success", "passed", "failed");
 /**
  * The keys of an untiered row `s` (?1 its store) as a tiered row keeps them (src/statement-store/tiering/
  * tiered-row.ts): [verb id, activity id, learner id, bucket, completion, success], ids from the dictionary and
- * NULL where the statement has no such key. Tiering writes it from this very SQL, so the keys a tiered statement
- * is later subtracted with are the ones it was counted with.
+ * NULL where the statement has no such key (trailing NULLs left off). Tiering writes it from this very SQL, so the
+ * keys a tiered statement is later subtracted with are the ones it was counted with.
  */
-export const TIERED_KEYS_SQL = `json_array(${valueId(VALUE_KIND.verb, "s.verb_id")}, ${valueId(VALUE_KIND.activity, ACTIVITY)},
-  ${valueId(VALUE_KIND.agent, LEARNER)}, ${BUCKET_OF_ROW}, ${COMPLETION}, ${SUCCESS})`;
+export const TIERED_KEYS_SQL = trimmedArray([valueId(VALUE_KIND.verb, "s.verb_id"), valueId(VALUE_KIND.activity, ACTIVITY),
+  valueId(VALUE_KIND.agent, LEARNER), BUCKET_OF_ROW, COMPLETION, SUCCESS]);
+
+/**
+ * SQL: a JSON array of `values` without its trailing NULLs (`$.k[5]` of a shorter array is NULL all the same),
+ * so a statement without a result keeps 3 keys, 15 bytes fewer. Each value is computed once, in `t`.
+ */
+function trimmedArray(values: readonly string[]): string {
+  const items = (n: number) => values.slice(0, n).map((_, i) => `t.k${i}`).join(", ");
+  const cases = values.map((_, i) => values.length - i).filter((n) => n > 1)
+    .map((n) => `WHEN t.k${n - 1} IS NOT NULL THEN json_array(${items(n)})`).join(" ");
+  return `(SELECT CASE ${cases} ELSE json_array(t.k0) END FROM (SELECT ${values.map((v, i) => `${v} AS k${i}`).join(", ")}) AS t)`;
+}
+
 /** Key `i` of a tiered row (NULL on an untiered one: a statement has no top-level `k`). */
 const tieredKey = (i: number) => `s.statement ->> '$.k[${i}]'`;
 

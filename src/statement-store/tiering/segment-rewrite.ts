@@ -6,7 +6,7 @@
 // then the old object is deleted. A segment left with no row is dropped with its object. A crash between the
 // calls leaves either the old or the new object unnamed by any row, which the segment sweep removes.
 import type { StepBudget } from "../../jobs/step-budget";
-import { bodyAt, buildSegment, newSegmentId, putSegment, readWholeSegment, segmentKey } from "./segments";
+import { bodyAt, buildSegment, putSegment, readWholeSegment, reserveSegmentId, segmentKey } from "./segments";
 import { pointersJson, REPOINT_ROWS_SQL } from "./tier-statements";
 import { pointerOf, TIERED_PREFIX } from "./tiered-row";
 
@@ -29,7 +29,8 @@ export async function rewriteMarkedSegments(db: D1Database, blobs: R2Bucket, sto
       .bind(storeId)
       .first<Segment>();
     if (!segment) return true;
-    if (!budget.take(5)) return false;
+    // The rows, the old object, the new id, the put, the batch, the delete.
+    if (!budget.take(6)) return false;
     await rewriteSegment(db, blobs, storeId, segment);
   }
 }
@@ -50,7 +51,7 @@ async function rewriteSegment(db: D1Database, blobs: R2Bucket, storeId: string, 
   }
   const whole = await readWholeSegment(blobs, storeId, old.id);
   const bodies = rows.map((row) => ({ seq: row.seq, body: bodyAt(whole, 0, pointerOf(row.statement)) }));
-  const segment = newSegmentId();
+  const segment = await reserveSegmentId(db);
   const { bytes, pointers } = buildSegment(segment, bodies);
   await putSegment(blobs, storeId, segment, bytes);
   const columns = pointersJson(pointers);

@@ -10,7 +10,7 @@ import { CURSOR } from "../rollups/aggregate";
 import type { StepBudget } from "../../jobs/step-budget";
 import { firstSeqStoredAfter } from "../stored-order";
 import { WALK_MAX_SEQ, walkFrom, walkOrder } from "../store-walk";
-import { buildSegment, newSegmentId, putSegment, segmentKey } from "./segments";
+import { buildSegment, putSegment, reserveSegmentId, segmentKey } from "./segments";
 import { TIERED_KEYS_SQL } from "../rollups/statement-keys";
 import { type SegmentPointer, untieredSql } from "./tiered-row";
 
@@ -40,8 +40,8 @@ export async function tierStatements(
     if (!budget.take()) return { finished: false, cursor: { afterSeq: 0 }, ...outcome };
     place = { afterSeq: (await db.prepare(START_SQL).bind(storeId).first<{ seq: number }>())?.seq ?? 0 };
   }
-  // A run: read (1), put (1), batch (1), and the delete when the batch changed nothing (1).
-  while (budget.take(4)) {
+  // A run: read (1), the id (1), put (1), batch (1), and the delete when the batch changed nothing (1).
+  while (budget.take(5)) {
     const run = await readRun(db, storeId, cutoffMs, place.afterSeq, segmentStatements);
     if (run.length === 0) return { finished: true, cursor: place, ...outcome };
     const tiered = await writeSegment(db, blobs, storeId, run);
@@ -82,7 +82,7 @@ async function readRun(db: D1Database, storeId: string, cutoffMs: number, afterS
 
 /** The segment object, then the one batch; the statements tiered (0 when the batch found the run changed). */
 async function writeSegment(db: D1Database, blobs: R2Bucket, storeId: string, run: readonly RunRow[]): Promise<number> {
-  const segment = newSegmentId();
+  const segment = await reserveSegmentId(db);
   const { bytes, pointers } = buildSegment(segment, run.map((row) => ({ seq: row.seq, body: row.statement })));
   await putSegment(blobs, storeId, segment, bytes);
   const columns = pointersJson(pointers);

@@ -1,9 +1,10 @@
 // What a tiered statement's row keeps in its `statement` column once the body has moved to an R2 segment
 // (./segments.ts): a pointer to the bytes and the statement's rollup keys as integers,
 // `{"$segment":[segment,offset,length],"k":[verb,activity,learner,bucket,completion,success]}` (dictionary ids and
-// codes: src/statement-store/rollups/statement-keys.ts TIERED_KEYS_SQL, which tiering runs on the row itself), so voiding,
+// codes, trailing NULLs left off: src/statement-store/rollups/statement-keys.ts TIERED_KEYS_SQL, which tiering runs
+// on the row itself; the segment id from a counter, ./segments.ts reserveSegmentId), so voiding,
 // erasure and a rollup rebuild count a tiered statement exactly as an untiered one; its `verb_id` is emptied (the
-// verb is in `k`). About 50 bytes instead of the body. The column stays NOT NULL because making it nullable would
+// verb is in `k`). About 40-60 bytes instead of the body. The column stays NOT NULL because making it nullable would
 // rebuild the table (a data move no migration may make). `$segment` can never start a stored statement:
 // validation admits only the Statement's own properties.
 

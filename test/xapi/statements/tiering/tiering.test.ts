@@ -83,6 +83,15 @@ const QUERIES = [
   "format=canonical",
 ];
 
+/** Statements without a result, or with part of one: their tiered rows keep fewer rollup keys (tiered-row.ts). */
+function partial(i: number, result?: Json): Json {
+  const { result: _, ...rest } = statement(i);
+  return result ? { ...rest, result } : rest;
+}
+const PARTIAL = [partial(100), partial(101, { completion: true }), partial(102, { score: { scaled: 0.5 } }), partial(103, { success: false })];
+
+const STRAY = 9_007_199_254_740_000;
+
 describe("statement bodies tiered to R2", () => {
   it("answers every query shape, GET by id and `more` across the boundary exactly as before tiering", async () => {
     const credential = await storeWithCredential("Tiering reads");
@@ -128,8 +137,8 @@ describe("statement bodies tiered to R2", () => {
       Object.assign(totals, { tiered: totals.tiered + step.tiered, segments: totals.segments + step.segments });
       ({ cursor, finished } = step);
     }
-    // A step's 40 calls hold 9 segments of 4 calls each (read, put, batch, and a delete kept in reserve).
-    expect(totals).toEqual({ tiered: 80, segments: 40, steps: 5 });
+    // A step's 40 calls hold 7 or 8 segments of 5 calls each (read, id, put, batch, and a delete kept in reserve).
+    expect(totals).toEqual({ tiered: 80, segments: 40, steps: 6 });
     const after = await allPages(credential, "");
     expect(after.statements).toEqual(before.statements);
     expect(after.statements.map((s) => s.id)).toEqual([...ids].reverse());
@@ -168,7 +177,7 @@ describe("statement bodies tiered to R2", () => {
   it("voids a tiered statement, keeps the rollups as an untiered store's, and a rebuild recounts them the same", async () => {
     const tiered = await storeWithCredential("Tiering voiding");
     const plain = await storeWithCredential("Tiering voiding, untiered twin");
-    const population = Array.from({ length: 12 }, (_, i) => statement(i));
+    const population = [...Array.from({ length: 12 }, (_, i) => statement(i)), ...PARTIAL];
     const ids = await post(tiered, population);
     await post(plain, population);
     await tierNow(tiered);
@@ -186,6 +195,12 @@ describe("statement bodies tiered to R2", () => {
     expect((await xapiAs(tiered, `/statements?statementId=${ids[4]}`)).status).toBe(404);
     expect(await getJson(tiered, `/statements?voidedStatementId=${ids[4]}`)).toEqual(original);
     expect((await allPages(tiered, "")).statements.map((s) => s.id)).not.toContain(ids[4]);
+    // A tiered statement without a result (3 keys kept) and one with only a score (4), voided too.
+    for (const target of [ids[12]!, ids[14]!]) {
+      const again = voiding(target);
+      await post(tiered, again);
+      await post(plain, again);
+    }
     await aggregate(tiered.storeId);
     await aggregate(plain.storeId);
     expect(await rollupFigures(tiered.storeId)).toEqual(await rollupFigures(plain.storeId));
@@ -289,7 +304,7 @@ describe("statement bodies tiered to R2", () => {
 
   it("keeps at most 400 bytes of each tiered statement in D1, and leaves a store setting null alone", async () => {
     const credential = await storeWithCredential("Tiering bytes");
-    await post(credential, Array.from({ length: 20 }, (_, i) => statement(i)));
+    const ids = await post(credential, [...Array.from({ length: 20 }, (_, i) => statement(i)), ...PARTIAL]);
     const columnBytes = `coalesce(length(CAST(store_id AS BLOB)), 0) + coalesce(length(CAST(id AS BLOB)), 0) + 8
       + coalesce(length(CAST(verb_id AS BLOB)), 0) + 8 + coalesce(length(CAST(voids_id AS BLOB)), 0)
       + coalesce(length(CAST(credential_id AS BLOB)), 0) + coalesce(length(CAST(version AS BLOB)), 0)
@@ -304,18 +319,46 @@ describe("statement bodies tiered to R2", () => {
     expect(idle).toMatchObject({ state: "succeeded", result: { tiered: false } });
     expect(await tieredRows(credential.storeId)).toBe(0);
     await tierNow(credential);
-    expect(await tieredRows(credential.storeId)).toBe(20);
+    expect(await tieredRows(credential.storeId)).toBe(24);
     const tiered = await measure();
     expect(tiered.most).toBeLessThanOrEqual(400);
-    // What stays is a pointer and the rollup keys as integers (tiered-row.ts); the verb IRI is among them.
-    const { results: columns } = await env.DB.prepare("SELECT statement, verb_id FROM statements WHERE store_id = ?")
-      .bind(credential.storeId).all<{ statement: string; verb_id: string }>();
+    // What stays is a pointer and the rollup keys as integers (tiered-row.ts); the verb IRI is among them. The
+    // segment's id is the counter's (at most 6 digits here), and keys past the last one the statement has are left off.
+    const { results: columns } = await env.DB.prepare("SELECT id, statement, verb_id FROM statements WHERE store_id = ?")
+      .bind(credential.storeId).all<{ id: string; statement: string; verb_id: string }>();
+    const keys = (id: string) => JSON.parse(columns.find((row) => row.id === id)!.statement).k as unknown[];
     for (const row of columns) {
-      expect(row.statement).toMatch(/^\{"\$segment":\[\d+,\d+,\d+\],"k":\[\d+,\d+,\d+,\d,\d,\d\]\}$/);
+      expect(row.statement).toMatch(/^\{"\$segment":\[\d{1,6},\d+,\d+\],"k":\[\d+,\d+,\d+(,(\d|null))*\]\}$/);
       expect(row.verb_id).toBe("");
     }
+    expect(keys(ids[0]!)).toEqual([expect.any(Number), expect.any(Number), expect.any(Number), 0, 2, 3]);
+    expect(ids.slice(20).map((id) => keys(id).length)).toEqual([3, 5, 4, 6]);
+    expect(keys(ids[21]!).slice(3)).toEqual([null, 1]);
+    expect(keys(ids[22]!).slice(3)).toEqual([5]);
+    expect(keys(ids[23]!).slice(3)).toEqual([null, null, 4]);
     expect(tiered.mean).toBeLessThan(untiered.mean);
     console.log(`tiered row bytes: max ${tiered.most}, mean ${tiered.mean.toFixed(0)} (untiered mean ${untiered.mean.toFixed(0)})`);
+  });
+
+  it("takes segment ids from the database's counter: in order, never twice, past an older segment's random id", async () => {
+    const credential = await storeWithCredential("Tiering segment ids");
+    await post(credential, Array.from({ length: 6 }, (_, i) => statement(i)));
+    await aggregate(credential.storeId);
+    const last = async () => (await env.DB.prepare("SELECT coalesce(max(last), 0) AS n FROM statement_segment_ids").first<{ n: number }>())!.n;
+    const start = await last();
+    // A segment of the same store made before the counter (a random id), which the counter is about to reach.
+    const olderKey = `segments/${credential.storeId}/${start + 2}`;
+    await env.DB.prepare(`INSERT INTO statement_segments (id, store_id, r2_key, first_seq, last_seq, statements, bytes, rewrite, created_ms)
+      VALUES (?1, ?2, ?3, 0, 0, 1, 15, 0, 0)`).bind(start + 2, credential.storeId, olderKey).run();
+    await env.BLOBS.put(olderKey, '{"id":"older"}');
+    const step = await tierStatements(env.DB, env.BLOBS, credential.storeId, Date.now() + 1000, null, new StepBudget(), 2);
+    expect(step).toMatchObject({ finished: true, tiered: 6, segments: 3 });
+    const { results } = await env.DB.prepare("SELECT id FROM statement_segments WHERE store_id = ? AND first_seq > 0 ORDER BY id")
+      .bind(credential.storeId).all<{ id: number }>();
+    expect(results.map((row) => row.id)).toEqual([start + 1, start + 3, start + 4]);
+    expect(await last()).toBe(start + 4);
+    expect(await (await env.BLOBS.get(olderKey))!.text()).toBe('{"id":"older"}');
+    expect((await allPages(credential, "")).statements.map((s) => s.actor)).toHaveLength(6);
   });
 
   it("only tiers statements the rollup aggregator has counted, and refuses a bad setting", async () => {
@@ -372,8 +415,8 @@ describe("tiering's lifecycle", () => {
     await post(credential, Array.from({ length: 4 }, (_, i) => statement(i)));
     await tierNow(credential);
     const named = await segmentRows(credential.storeId);
-    // What a run cut off between its R2 write and its D1 batch leaves behind.
-    await putSegment(env.BLOBS, credential.storeId, 42, new TextEncoder().encode('{"id":"stray"}'));
+    // What a run cut off between its R2 write and its D1 batch leaves behind (an id the counter is far from).
+    await putSegment(env.BLOBS, credential.storeId, STRAY, new TextEncoder().encode('{"id":"stray"}'));
     const sweep = async (graceMs: number) => {
       let cursor: SweepCursor = { phase: "rows" };
       for (;;) {
@@ -383,7 +426,7 @@ describe("tiering's lifecycle", () => {
       }
     };
     await sweep(60_000);
-    expect(await segmentObjects(credential.storeId)).toEqual([...named, `segments/${credential.storeId}/42`].sort());
+    expect(await segmentObjects(credential.storeId)).toEqual([...named, `segments/${credential.storeId}/${STRAY}`].sort());
     await sweep(-1000);
     expect(await segmentObjects(credential.storeId)).toEqual(named);
     expect((await allPages(credential, "")).statements).toHaveLength(4);
