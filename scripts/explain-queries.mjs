@@ -30,14 +30,14 @@ const { values: args } = parseArgs({
 });
 // Bundled by esbuild, not imported as TypeScript: the query modules import without extensions (as the Worker's
 // bundler allows), which Node's type stripping cannot resolve.
-const { buildSelectivitySql, buildStatementQuerySql, PAGE_TEXT_BUDGET, orderByCounts, rankByKind, SELECTIVITY_CAP } =
+const { buildSelectivitySql, buildStatementQuerySql, PAGE_TEXT_BUDGET, orderByCounts, rankByKind, SELECTIVITY_DEPTH } =
   await importQueryModules();
 
 async function importQueryModules() {
   const { build } = await import("esbuild");
   const entry =
     `export { buildSelectivitySql, buildStatementQuerySql, PAGE_TEXT_BUDGET } from "./src/statement-store/query/sql.ts";\n` +
-    `export { orderByCounts, rankByKind, SELECTIVITY_CAP } from "./src/statement-store/query/selectivity.ts";\n`;
+    `export { orderByCounts, rankByKind, SELECTIVITY_DEPTH } from "./src/statement-store/query/selectivity.ts";\n`;
   const out = await build({
     stdin: { contents: entry, resolveDir: resolve(import.meta.dirname, ".."), loader: "ts" },
     bundle: true,
@@ -98,8 +98,10 @@ console.log("SQL on the store file (median ms over", runs, "runs, rows; the prob
 for (const shape of SHAPES) {
   // The driving filter is chosen as src/statement-store/query/index-read.ts does: a probe, then the rarest first.
   const ranked = rankByKind(shape.plan.filters.map(([kind, value]) => ({ kind, value })));
-  const probe = ranked.length > 1 ? buildSelectivitySql("default", ranked, SELECTIVITY_CAP) : undefined;
-  const filters = probe ? orderByCounts(ranked, db.prepare(probe.sql).get(...probe.params)) ?? ranked : ranked;
+  const { ascending, sinceMs, untilMs } = shape.plan;
+  const probe = ranked.length > 1 ? buildSelectivitySql("default", ranked, SELECTIVITY_DEPTH, { ascending, sinceMs, untilMs }) : undefined;
+  const fromStart = sinceMs === undefined && untilMs === undefined;
+  const filters = probe ? orderByCounts(ranked, db.prepare(probe.sql).get(...probe.params), { ascending, fromStart }) ?? ranked : ranked;
   const built = buildStatementQuerySql({ storeId: "default", ...shape.plan, filters, fetch: limit + 1, maxBytes: PAGE_TEXT_BUDGET });
   const details = db.prepare(`EXPLAIN QUERY PLAN ${built.sql}`).all(...built.params).map((row) => row.detail);
   // Two in-memory sorts belong to the byte budget's window over the LIMITed page; a filtered page adds its bounded

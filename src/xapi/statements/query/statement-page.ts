@@ -14,13 +14,13 @@ import { loadBodies, SEGMENT_READS_PER_PAGE } from "../../../statement-store/tie
 import { PAGE_TEXT_BUDGET } from "../../../statement-store/query/sql";
 
 /**
- * Segment reads (ranged R2 GETs) for a query page without attachments. A page's time grows with its reads, not
- * their bytes: at 1,000,000 tiered statements, 32 reads per page took p50 50-60 ms, 12 took 31-41 ms (32 reads of
- * single bodies cost as much as 32 merged ones). Production runs at most 6 outbound connections at once per
- * invocation (PLATFORM.md), so 12 reads are two rounds of R2 latency, 32 were six. A sparse filter's page then
- * holds ~36 statements, not ~99; `more` goes on (1.0.3 Communication 2.1.3: fewer than `limit` is allowed).
+ * Segment reads (ranged R2 GETs) for a query page without attachments: one round of the 6 outbound connections an
+ * invocation holds at once (PLATFORM.md), so a page waits for R2 once. A page's time grows with its reads, not
+ * their bytes: at 1,000,000 statements, every body tiered, two-filter pages took p95 53-62 ms with 12 reads (two
+ * rounds) and 36-43 ms with 6 (32 reads took p50 50-60 ms). A sparse filter's page then holds ~18 statements, not
+ * ~99; `more` goes on (1.0.3 Communication 2.1.3: fewer than `limit` is allowed).
  */
-export const SEGMENT_READS_PER_QUERY_PAGE = 12;
+export const SEGMENT_READS_PER_QUERY_PAGE = 6;
 
 export type StatementPageRead = {
   rows: QueriedRow[];
