@@ -123,6 +123,14 @@ if (!args["queries-only"] && !args["heap-only"] && !storageOnly) {
           result.errors += raw.errors;
           line += ` | raw ${raw.statementsPerSecond} st/s (${(full.statementsPerSecond / Math.max(1, raw.statementsPerSecond)).toFixed(2)}x)`;
           if (raw.errorSamples.length) line += ` ${raw.errorSamples[0]}`;
+          if (raw.perRequest !== batch) {
+            // The same rows with HTTP paid per batch, as the LRS's clients pay it: what the LRS adds beyond D1.
+            await drain(lrs.base);
+            const perBatch = await rawCell(lrs.base, { ...cell, perRequest: batch });
+            result.ingest.push(perBatch);
+            result.errors += perBatch.errors;
+            line += ` | raw per batch ${perBatch.statementsPerSecond} st/s (${(full.statementsPerSecond / Math.max(1, perBatch.statementsPerSecond)).toFixed(2)}x)`;
+          }
         }
         log(line);
       }

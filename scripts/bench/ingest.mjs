@@ -24,11 +24,11 @@ export async function ingestCell(base, { batch, concurrency, seconds, maxStateme
 
 /**
  * The raw-D1 limit for the same batch size: each request carries `perRequest` statements which the bench route
- * inserts `batch` at a time with the storage insert function, so HTTP is paid once per `perRequest` rows.
+ * inserts `batch` at a time with the storage insert function, so HTTP is paid once per `perRequest` rows. By
+ * default enough transactions per request that HTTP is noise, few enough that a request ends near the cell's end;
+ * `perRequest: batch` pays HTTP per batch, as a client of the LRS does (path "raw-per-batch").
  */
-export async function rawCell(base, { batch, concurrency, seconds, maxStatements }) {
-  // Enough transactions per request that HTTP is noise, few enough that a request ends near the cell's end.
-  const perRequest = Math.min(1000, batch * 100);
+export async function rawCell(base, { batch, concurrency, seconds, maxStatements, perRequest = Math.min(1000, batch * 100) }) {
   let rows = 0;
   let innerMs = 0;
   const stopAt = performance.now() + seconds * 1000;
@@ -51,7 +51,8 @@ export async function rawCell(base, { batch, concurrency, seconds, maxStatements
       return { ok, ms: r.ms, items: inserted, status: r.status, error: ok ? undefined : `${r.status} ${r.text.slice(0, 200)}` };
     },
   });
-  return { path: "raw", batch, perRequest, rowsInserted: rows, d1Ms: innerMs, ...result, statementsPerSecond: result.itemsPerSecond };
+  const path = perRequest === batch && batch < 1000 ? "raw-per-batch" : "raw";
+  return { path, batch, perRequest, rowsInserted: rows, d1Ms: innerMs, ...result, statementsPerSecond: result.itemsPerSecond };
 }
 
 /**
