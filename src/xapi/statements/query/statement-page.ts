@@ -16,8 +16,8 @@ import { PAGE_TEXT_BUDGET } from "../../../statement-store/query/sql";
 /**
  * Segment reads (ranged R2 GETs) for a query page without attachments: one round of the 6 outbound connections an
  * invocation holds at once (PLATFORM.md), so a page waits for R2 once. A page's time grows with its reads, not
- * their bytes: at 1,000,000 statements, every body tiered, two-filter pages took p95 53-62 ms with 12 reads (two
- * rounds) and 36-43 ms with 6 (32 reads took p50 50-60 ms). A sparse filter's page then holds ~18 statements, not
+ * their bytes: at 1,000,000 statements, every body tiered, the worst shape took p95 59-62 ms with 12 reads (two
+ * rounds) and 47 ms with 6 (32 reads took p50 50-60 ms). A sparse filter's page then holds ~18-36 statements, not
  * ~99; `more` goes on (1.0.3 Communication 2.1.3: fewer than `limit` is allowed).
  */
 export const SEGMENT_READS_PER_QUERY_PAGE = 6;
