@@ -1,7 +1,7 @@
 // Bench-only diagnosis of where the raw-D1 ingest time goes: POST /bench/insert-breakdown runs the steps of the
 // statements insert (insertPlan in src/statement-store/statement-rows.ts, the very SQL and bound rows
 // insertStatements sends as one batch) one transaction each, and reports the time and D1 rows written of each.
-import { countNextPage, PAGE_STATEMENTS } from "../statement-store/rollups/aggregate";
+import { countNextPage, PAGE_STATEMENTS, pagesMustIntern } from "../statement-store/rollups/aggregate";
 import { insertPlan, type PreparedStatement } from "../statement-store/statement-rows";
 
 type Step = { step: string; rowsWritten: number; ms: number };
@@ -39,9 +39,10 @@ async function rollupCost(db: D1Database, storeId: string): Promise<Step[]> {
   let ms = 0;
   let rowsWritten = 0;
   let pages = 0;
+  const intern = await pagesMustIntern(db, storeId);
   for (let n = 0; n < ROLLUP_PAGES; n++) {
     const started = Date.now();
-    const page = await countNextPage(db, storeId);
+    const page = await countNextPage(db, storeId, { intern });
     if (!page.behind) break;
     ms += Date.now() - started;
     rowsWritten += page.rowsWritten;

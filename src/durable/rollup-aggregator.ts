@@ -10,10 +10,13 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
 import { storeDatabase } from "../db/store-databases";
-import { countNextPage } from "../statement-store/rollups/aggregate";
+import { countNextPage, pagesMustIntern } from "../statement-store/rollups/aggregate";
 import { RECHECK_MS, WakeRecheck } from "../shared/debounced-wake";
 
-/** Pages per alarm run, one D1 call each: within the 45 calls we allow one invocation (test/strict/limits.ts). */
+/**
+ * Pages per alarm run, one D1 call each after up to two asking whether pages intern: within the 45 calls we allow one
+ * invocation (test/strict/limits.ts).
+ */
 export const PAGES_PER_RUN = 20;
 
 export type CatchUp = {
@@ -40,8 +43,10 @@ export class RollupAggregator extends DurableObject<Bindings> {
   /** Counts up to `pages` pages now; what the alarm runs, and what tests and tools await. */
   async catchUp(storeId: string, pages = PAGES_PER_RUN): Promise<CatchUp> {
     const run: CatchUp = { cursor: 0, behind: true, store: true, pages: 0, rowsWritten: 0 };
+    const db = await storeDatabase(this.env, storeId);
+    const intern = await pagesMustIntern(db, storeId);
     while (run.behind && run.store && run.pages < pages) {
-      const page = await countNextPage(await storeDatabase(this.env, storeId), storeId);
+      const page = await countNextPage(db, storeId, { intern });
       run.pages++;
       run.rowsWritten += page.rowsWritten;
       Object.assign(run, { cursor: page.cursor, behind: page.behind, store: page.store });

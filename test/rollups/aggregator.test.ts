@@ -10,6 +10,8 @@ import { StepBudget } from "../../src/jobs/step-budget";
 import type { Bindings } from "../../src/env";
 import { rollupAggregator } from "../../src/statement-store/rollups/aggregator-wake";
 import { rebuildRollups, type RebuildCursor } from "../../src/statement-store/rollups/rebuild";
+import { pagesMustIntern } from "../../src/statement-store/rollups/aggregate";
+import { toOldLayout } from "../migrations/old-layout";
 import strictWorker from "../strict/strict-worker";
 import { aggregate, cursorOf, holdAggregator } from "./aggregator";
 import { actualCounts, expectedCounts, type Counts } from "./expected";
@@ -140,6 +142,29 @@ describe("rollup aggregator", () => {
       expect(run.rowsWritten / 1000).toBeLessThan(12);
       await expectMatchesRebuild(store.storeId);
     }
+  });
+
+  it("interns a page's values only for a store with statements from before the dictionary (old index rows)", async () => {
+    const upgraded = await storeWithCredential("aggregator-legacy");
+    const release = await holdAggregator(upgraded.storeId);
+    await post(upgraded, variedStatements(12));
+    const plain = await storeWithCredential("aggregator-no-legacy");
+    await post(plain, variedStatements(4));
+    // As a deployment upgraded part way: the store's index back in the old table, its dictionary empty.
+    expect(await toOldLayout(upgraded.storeId)).toBeGreaterThan(12);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM index_values WHERE store_id = ?").bind(upgraded.storeId).first("n")).toBe(0);
+    expect(await pagesMustIntern(env.DB, upgraded.storeId)).toBe(true);
+    expect(await pagesMustIntern(env.DB, plain.storeId)).toBe(false);
+    await release();
+    // Every key counted, learners and activities included: their values were interned by the pages.
+    await aggregate(upgraded.storeId);
+    const counts = await actualCounts(upgraded.storeId);
+    expect(counts).toEqual(await expectedCounts(upgraded.storeId));
+    expect(Object.keys(counts).filter((k) => k.startsWith("learner|")).length).toBeGreaterThan(1);
+    // Once the backfill has moved the store's old rows, its pages no longer intern.
+    await env.DB.prepare("DELETE FROM legacy_statement_index WHERE store_id = ?").bind(upgraded.storeId).run();
+    expect(await pagesMustIntern(env.DB, upgraded.storeId)).toBe(false);
+    await expectMatchesRebuild(plain.storeId);
   });
 
   it("the cron wakes a store's aggregator whose wake was lost", async () => {

@@ -6,7 +6,7 @@
 // working beside it only shares the pages, and a statement voided or erased meanwhile is counted correctly
 // whichever side of the cursor it is. The job ends with the cursor at or past the highest seq it found.
 import type { StepBudget } from "../../jobs/step-budget";
-import { countNextPage } from "./aggregate";
+import { countNextPage, pagesMustIntern } from "./aggregate";
 
 const RESET_SQL = [
   "DELETE FROM rollup_counts WHERE store_id = ?1",
@@ -39,8 +39,10 @@ export async function rebuildRollups(
     place = { low: low ?? 0, next: low ?? 0, high: high ?? -1 };
   }
   const start = place.next;
+  // Up to two calls learn whether pages intern (aggregate.ts), then one per page.
+  const intern = place.next <= place.high && budget.take() && budget.take() ? await pagesMustIntern(db, storeId) : false;
   while (place.next <= place.high && budget.take()) {
-    const page = await countNextPage(db, storeId, pageStatements);
+    const page = await countNextPage(db, storeId, { intern, pageStatements });
     place = { ...place, next: page.behind ? Math.min(page.cursor + 1, place.high + 1) : place.high + 1 };
   }
   return { finished: place.next > place.high, cursor: place, recounted: place.next - start };
