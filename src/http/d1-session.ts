@@ -47,7 +47,12 @@ export const useD1Session = createMiddleware<AppEnv>(async function useD1Session
   // Only an accepted write moved the database; a refused one changed nothing to wait for.
   const written = c.res.headers.get(BOOKMARK_HEADER);
   if (!isRead && writer && c.res.status < 300 && written && isBookmark(written)) {
-    await recentWrites.remember(writer, written, origin);
+    // This isolate's memory holds it at once; the Cache API put (for the data centre's other isolates) runs on
+    // while the response goes out, not before it: awaited, it cost a write 6-8 ms here. The client's next
+    // request takes a network round trip to arrive, longer than the put, and an entry not yet written only
+    // means a replica read (replication on) that may lag, never a lost write.
+    // A failed put only loses that.
+    c.executionCtx.waitUntil(recentWrites.remember(writer, written, origin).catch(() => undefined));
   }
 });
 

@@ -40,7 +40,7 @@ export class RecentWrites {
     this.#memory.delete(writer);
     if (this.#memory.size >= MEMORY_ENTRIES) this.#memory.delete(this.#memory.keys().next().value!);
     this.#memory.set(writer, { bookmark: newest, expiresMs: now + RECENT_WRITE_WINDOW_MS });
-    // Awaited, not left to waitUntil: nothing runs after the response.
+    // The memory is set before the first await: a caller that does not wait (the session middleware) has it.
     const maxAge = Math.floor(RECENT_WRITE_WINDOW_MS / 1000);
     await (await openCache())?.put(cacheKey(writer, origin), new Response(newest, { headers: { "Cache-Control": `max-age=${maxAge}` } }));
   }
