@@ -60,6 +60,8 @@ export async function rawCell(base, { batch, concurrency, seconds, maxStatements
  * still run in the Worker, and D1 serialises writes), so each cell starts from an idle LRS.
  */
 export async function drain(base) {
+  const settled = await call(base, "/bench/settle", { method: "POST", json: "{}", timeoutMs: 300_000 });
+  if (settled.status !== 200 && settled.status !== 404) throw new Error(`settle: ${settled.status} ${settled.text.slice(0, 200)}`);
   for (let i = 0; i < 3; i++) {
     const r = await call(base, "/xapi/statements", { method: "POST", json: batchBody(counter.take(1), 1).body, timeoutMs: 120_000 });
     if (r.status === 200 && r.ms < 1000) return;
