@@ -15,6 +15,7 @@ import { documentPhase } from "./bench/documents.mjs";
 import { heapPhase } from "./bench/heap.mjs";
 import { forwardingBench } from "./bench/forwarding.mjs";
 import { counter, drain, ingestCell, insertBreakdown, rawCell, rawRouteAvailable } from "./bench/ingest.mjs";
+import { mergeRuns } from "./bench/http.mjs";
 import { BOOTSTRAP, freshStateDir, removeStateDir, ROOT, sampleMemory, startLrs } from "./bench/lrs-process.mjs";
 import { loadStore, queryPhase, queryThroughput, storedMarks } from "./bench/queries.mjs";
 import { machine, markdown, verdicts } from "./bench/report.mjs";
@@ -54,6 +55,8 @@ const options = {
   cellSeconds,
   batches: [1, 10, 100, 1000],
   concurrencies: quick ? [1, 8] : [1, 4, 16],
+  // Turns each ingest path takes per cell (bench.mjs ingest loop).
+  rounds: quick ? 2 : 3,
   maxStatementsPerCell: quick ? 15_000 : 60_000,
   queryRepeats: quick ? 10 : 40,
   pageLimit: quick ? 30 : 300,
@@ -110,27 +113,35 @@ if (!args["queries-only"] && !args["heap-only"] && !storageOnly) {
     for (const batch of options.batches) {
       for (const concurrency of options.concurrencies) {
         const cell = { batch, concurrency, seconds: cellSeconds, maxStatements: options.maxStatementsPerCell };
-        await drain(lrs.base);
-        const full = await ingestCell(lrs.base, cell);
-        result.ingest.push(full);
-        result.errors += full.errors;
-        let line = `ingest batch ${batch} x${concurrency}: ${full.statementsPerSecond} st/s p50 ${full.latencyMs.p50} p95 ${full.latencyMs.p95} ms, ${full.errors} errors`;
-        if (full.errorSamples.length) line += ` ${full.errorSamples[0]}`;
-        if (haveRaw) {
+        // The paths take turns, `rounds` times, each from an idle LRS: one run each swung the ratios by ±15 %
+        // on this machine, more than the differences they measure.
+        const runs = { full: [], raw: [], perBatch: [] };
+        for (let round = 0; round < options.rounds; round++) {
+          await drain(lrs.base);
+          runs.full.push(await ingestCell(lrs.base, cell));
+          if (!haveRaw) continue;
           await drain(lrs.base);
           const raw = await rawCell(lrs.base, cell);
-          result.ingest.push(raw);
-          result.errors += raw.errors;
-          line += ` | raw ${raw.statementsPerSecond} st/s (${(full.statementsPerSecond / Math.max(1, raw.statementsPerSecond)).toFixed(2)}x)`;
-          if (raw.errorSamples.length) line += ` ${raw.errorSamples[0]}`;
+          runs.raw.push(raw);
           if (raw.perRequest !== batch) {
             // The same rows with HTTP paid per batch, as the LRS's clients pay it: what the LRS adds beyond D1.
             await drain(lrs.base);
-            const perBatch = await rawCell(lrs.base, { ...cell, perRequest: batch });
-            result.ingest.push(perBatch);
-            result.errors += perBatch.errors;
-            line += ` | raw per batch ${perBatch.statementsPerSecond} st/s (${(full.statementsPerSecond / Math.max(1, perBatch.statementsPerSecond)).toFixed(2)}x)`;
+            runs.perBatch.push(await rawCell(lrs.base, { ...cell, perRequest: batch }));
           }
+        }
+        const [full, raw, perBatch] = [runs.full, runs.raw, runs.perBatch].map((r) => (r.length ? mergeRuns(r) : undefined));
+        for (const measured of [full, raw, perBatch].filter(Boolean)) {
+          result.ingest.push(measured);
+          result.errors += measured.errors;
+        }
+        let line = `ingest batch ${batch} x${concurrency}: ${full.statementsPerSecond} st/s p50 ${full.latencyMs.p50} p95 ${full.latencyMs.p95} ms, ${full.errors} errors`;
+        if (full.errorSamples.length) line += ` ${full.errorSamples[0]}`;
+        if (raw) {
+          line += ` | raw ${raw.statementsPerSecond} st/s (${(full.statementsPerSecond / Math.max(1, raw.statementsPerSecond)).toFixed(2)}x)`;
+          if (raw.errorSamples.length) line += ` ${raw.errorSamples[0]}`;
+        }
+        if (perBatch) {
+          line += ` | raw per batch ${perBatch.statementsPerSecond} st/s (${(full.statementsPerSecond / Math.max(1, perBatch.statementsPerSecond)).toFixed(2)}x)`;
         }
         log(line);
       }

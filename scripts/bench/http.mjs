@@ -66,7 +66,7 @@ export async function closedLoop({ concurrency, seconds, maxRequests = Infinity,
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - started) / 1000;
-  return {
+  const result = {
     concurrency,
     requests: latencies.length,
     ok,
@@ -76,5 +76,35 @@ export async function closedLoop({ concurrency, seconds, maxRequests = Infinity,
     requestsPerSecond: Math.round(ok / elapsed),
     itemsPerSecond: Math.round(items / elapsed),
     latencyMs: latencySummary(latencies),
+  };
+  return keepSamples(result, { items, latencies });
+}
+
+/** `target` with the items and latencies mergeRuns() needs, left out of the results written (not enumerable). */
+export function keepSamples(target, { items, latencies }) {
+  return Object.defineProperties(target, { items: { value: items }, latencies: { value: latencies } });
+}
+
+/**
+ * Runs of the same cell as one (each from closedLoop, or a cell built on it that kept its samples): rates over
+ * their summed time, percentiles over all their requests.
+ */
+export function mergeRuns(runs) {
+  const seconds = runs.reduce((n, r) => n + r.seconds, 0);
+  const sum = (key) => runs.reduce((n, r) => n + (r[key] ?? 0), 0);
+  const itemsPerSecond = Math.round(sum("items") / seconds);
+  return {
+    ...runs[0],
+    ...("statementsPerSecond" in runs[0] ? { statementsPerSecond: itemsPerSecond } : {}),
+    ...("rowsInserted" in runs[0] ? { rowsInserted: sum("rowsInserted"), d1Ms: sum("d1Ms") } : {}),
+    runs: runs.length,
+    requests: sum("requests"),
+    ok: sum("ok"),
+    errors: sum("errors"),
+    errorSamples: runs.flatMap((r) => r.errorSamples).slice(0, 5),
+    seconds: Math.round(seconds * 100) / 100,
+    requestsPerSecond: Math.round(sum("ok") / seconds),
+    itemsPerSecond,
+    latencyMs: latencySummary(runs.flatMap((r) => r.latencies)),
   };
 }

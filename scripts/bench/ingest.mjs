@@ -1,7 +1,7 @@
 // Ingest through the full path (HTTP, auth, validation, storage) and the limit: the same statements written
 // straight into the same local D1 by the bench-only route (src/bench/raw-insert.ts, mounted when LRS_BENCH=1).
 import { batchBody } from "./bodies.mjs";
-import { call, closedLoop } from "./http.mjs";
+import { call, closedLoop, keepSamples } from "./http.mjs";
 
 /** A shared statement counter, so every batch of a run is made of new statement numbers. */
 export const counter = { next: 0, take(n) { const from = this.next; this.next += n; return from; } };
@@ -19,7 +19,7 @@ export async function ingestCell(base, { batch, concurrency, seconds, maxStateme
       return { ok, ms: r.ms, items: batch, status: r.status, error: ok ? undefined : `${r.status} ${r.text.slice(0, 200)}` };
     },
   });
-  return { path: "full", batch, ...result, statementsPerSecond: result.itemsPerSecond };
+  return keepSamples({ path: "full", batch, ...result, statementsPerSecond: result.itemsPerSecond }, result);
 }
 
 /**
@@ -52,7 +52,7 @@ export async function rawCell(base, { batch, concurrency, seconds, maxStatements
     },
   });
   const path = perRequest === batch && batch < 1000 ? "raw-per-batch" : "raw";
-  return { path, batch, perRequest, rowsInserted: rows, d1Ms: innerMs, ...result, statementsPerSecond: result.itemsPerSecond };
+  return keepSamples({ path, batch, perRequest, rowsInserted: rows, d1Ms: innerMs, ...result, statementsPerSecond: result.itemsPerSecond }, result);
 }
 
 /**
