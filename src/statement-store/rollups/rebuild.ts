@@ -17,8 +17,12 @@ const SEQ_RANGE_SQL = "SELECT min(first_seq) AS low, max(last_seq) AS high FROM 
 /** Statements per page (one D1 batch), larger than the aggregator's: a rebuild is all backlog. */
 const PAGE_STATEMENTS = 5000;
 
-/** Seqs: `next` is the first one not counted yet; the job is done past `high` (the highest when it started). */
-export type RebuildCursor = { low: number; next: number; high: number };
+/**
+ * Seqs: `next` is the first one not counted yet; the job is done past `high` (the highest when it started).
+ * `intern`: whether its pages intern (aggregate.ts pagesMustIntern), learned once per rebuild (a store's legacy
+ * rows only ever go), so that a step of few calls still counts pages.
+ */
+export type RebuildCursor = { low: number; next: number; high: number; intern?: boolean };
 export type RebuildStep = { finished: boolean; cursor: RebuildCursor; recounted: number };
 
 export async function rebuildRollups(
@@ -39,10 +43,12 @@ export async function rebuildRollups(
     place = { low: low ?? 0, next: low ?? 0, high: high ?? -1 };
   }
   const start = place.next;
-  // Up to two calls learn whether pages intern (aggregate.ts), then one per page.
-  const intern = place.next <= place.high && budget.take() && budget.take() ? await pagesMustIntern(db, storeId) : false;
+  if (place.intern === undefined && place.next <= place.high) {
+    if (!budget.take(2)) return { finished: false, cursor: place, recounted: 0 };
+    place = { ...place, intern: await pagesMustIntern(db, storeId) };
+  }
   while (place.next <= place.high && budget.take()) {
-    const page = await countNextPage(db, storeId, { intern, pageStatements });
+    const page = await countNextPage(db, storeId, { intern: place.intern !== false, pageStatements });
     place = { ...place, next: page.behind ? Math.min(page.cursor + 1, place.high + 1) : place.high + 1 };
   }
   return { finished: place.next > place.high, cursor: place, recounted: place.next - start };
