@@ -50,8 +50,7 @@ export const useD1Session = createMiddleware<AppEnv>(async function useD1Session
     // This isolate's memory holds it at once; the Cache API put (for the data centre's other isolates) runs on
     // while the response goes out, not before it: awaited, it cost a write 6-8 ms here. The client's next
     // request takes a network round trip to arrive, longer than the put, and an entry not yet written only
-    // means a replica read (replication on) that may lag, never a lost write.
-    // A failed put only loses that.
+    // means a replica read (replication on) that may lag, never a lost write; so does a failed put.
     c.executionCtx.waitUntil(recentWrites.remember(writer, written, origin).catch(() => undefined));
   }
 });
