@@ -22,6 +22,14 @@ export async function readBodyBytes(c: Context<AppEnv>, limit = maxBodyBytes(c))
   // A declared length is the coded size: it bounds the decoded size only when there is no coding.
   const declared = isEncodedBody(c.req.raw) ? NaN : Number(c.req.header("Content-Length") ?? NaN);
   if (declared > limit) throw payloadTooLarge(`the request body exceeds ${limit} bytes`);
+  if (Number.isSafeInteger(declared) && declared >= 0) {
+    // HTTP framing ends an uncoded body at its declared length, here within the limit: one native read instead
+    // of a loop over its chunks (which cost a statements batch about 20 µs per statement in workerd). The count
+    // is checked again all the same.
+    const bytes = new Uint8Array(await c.req.raw.arrayBuffer());
+    if (bytes.byteLength > limit) throw payloadTooLarge(`the request body exceeds ${limit} bytes`);
+    return bytes;
+  }
   const body = await decodedRequestBody(c.req.raw);
   return body ? collectBytes(body, limit, "the request body") : new Uint8Array(0);
 }

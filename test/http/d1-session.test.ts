@@ -5,7 +5,7 @@
 // one opened last, at the bookmark.
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
-import { RecentWrites, writerOf } from "../../src/http/recent-writes";
+import { PUT_INTERVAL_MS, RecentWrites, writerOf } from "../../src/http/recent-writes";
 import { basic } from "../helpers";
 import { credentialFor } from "../xapi/documents/document-helpers";
 import { fetchWith, recordingDb } from "./session-recorder";
@@ -97,7 +97,39 @@ describe("read-your-writes without a bookmark", () => {
     const writer = await writerOf(basic(`writer-${crypto.randomUUID()}`, "s"));
     const bookmark = "00000000-0000000b-00000000-00000000000000000000000000000000";
     await new RecentWrites().remember(writer!, bookmark, "http://lrs.test");
-    expect(await new RecentWrites().recall(writer!, "http://lrs.test")).toBe(bookmark);
-    expect(await new RecentWrites().recall(writer!, "http://other.test")).toBe(undefined);
+    const settled = Date.now() + 2 * PUT_INTERVAL_MS;
+    expect(await new RecentWrites().recall(writer!, "http://lrs.test", settled)).toBe(bookmark);
+    expect(await new RecentWrites().recall(writer!, "http://other.test", settled)).toBe(undefined);
+  });
+
+  it("puts at most once per writer per interval from an isolate; one trailing put carries the newest bookmark", async () => {
+    const writer = (await writerOf(basic(`writer-${crypto.randomUUID()}`, "s")))!;
+    const [first, second, third] = ["0000000a", "0000000b", "0000000c"].map((n) => `00000000-${n}-00000000-${"0".repeat(32)}`);
+    const isolate = new RecentWrites({ putIntervalMs: 1_000 });
+    const elsewhere = new RecentWrites({ putIntervalMs: 1_000 });
+    const settled = () => Date.now() + 60_000;
+    await isolate.remember(writer, first!, "http://lrs.test");
+    const trailing = [isolate.remember(writer, second!, "http://lrs.test"), isolate.remember(writer, third!, "http://lrs.test")];
+    // Long enough for a put that was not held back to land, well inside the interval.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The Cache API still holds the first write, this isolate's memory the newest.
+    expect(await elsewhere.recall(writer, "http://lrs.test", settled())).toBe(first);
+    expect(await isolate.recall(writer, "http://lrs.test")).toBe(third);
+    await Promise.all(trailing);
+    expect(await elsewhere.recall(writer, "http://lrs.test", settled())).toBe(third);
+  });
+
+  it("a reader elsewhere opens at the primary while the entry may lack the last interval's writes", async () => {
+    const app = createApp();
+    const recorder = recordingDb();
+    // A credential that wrote nothing through this isolate's memory: only the Cache API knows its write.
+    const reader = await credentialFor("default", ["all"]);
+    const bookmark = "00000000-0000000b-00000000-00000000000000000000000000000000";
+    await new RecentWrites().remember((await writerOf(reader))!, bookmark, "http://lrs.test");
+    const read = await fetchWith(app, recorder, "/statements?limit=1", { headers: { ...HEADERS, Authorization: reader } });
+    expect(read.response.status).toBe(200);
+    expect(read.starts).toEqual(["first-primary"]);
+    const later = await new RecentWrites().recall((await writerOf(reader))!, "http://lrs.test", Date.now() + 2 * PUT_INTERVAL_MS);
+    expect(later).toBe(bookmark);
   });
 });
