@@ -22,13 +22,16 @@ export async function ingestCell(base, { batch, concurrency, seconds, maxStateme
   return keepSamples({ path: "full", batch, ...result, statementsPerSecond: result.itemsPerSecond }, result);
 }
 
+/** Statements per request of the raw path's default cell (see rawCell). */
+export const rawPerRequest = (batch) => Math.min(1000, batch * 100);
+
 /**
  * The raw-D1 limit for the same batch size: each request carries `perRequest` statements which the bench route
  * inserts `batch` at a time with the storage insert function, so HTTP is paid once per `perRequest` rows. By
  * default enough transactions per request that HTTP is noise, few enough that a request ends near the cell's end;
  * `perRequest: batch` pays HTTP per batch, as a client of the LRS does (path "raw-per-batch").
  */
-export async function rawCell(base, { batch, concurrency, seconds, maxStatements, perRequest = Math.min(1000, batch * 100) }) {
+export async function rawCell(base, { batch, concurrency, seconds, maxStatements, perRequest = rawPerRequest(batch) }) {
   let rows = 0;
   let innerMs = 0;
   const stopAt = performance.now() + seconds * 1000;

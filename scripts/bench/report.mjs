@@ -175,7 +175,7 @@ export function markdown(result) {
     lines.push("");
     lines.push("Raw D1: the same statements, as the rows the storage insert function writes, sent up to 1,000 per request to the bench-only route (LRS_BENCH=1), inserted in transactions of `batch` rows, so HTTP is almost free there. \"A request per batch\": the same, `batch` statements per request, paying HTTP as the LRS's clients do; its ratio is what the LRS adds beyond D1 and HTTP (auth, validation, the bookmark, the wakes, and the rollup aggregator counting the cell's statements meanwhile, in the same database)." +
       (result.options?.rounds > 1
-        ? ` The paths took turns, ${result.options.rounds} runs each per cell, each run from an idle LRS (the aggregator caught up); the figures are over all the runs.`
+        ? ` The paths took turns, ${result.options.rounds} runs each per cell, in reverse order every other round (each run grows the database, and later runs are slower), each run from an idle LRS (the aggregator caught up); the figures are over all the runs.`
         : ""));
     if (Array.isArray(result.insertBreakdown)) {
       lines.push("");
