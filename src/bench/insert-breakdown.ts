@@ -19,7 +19,7 @@ export async function insertBreakdown(
     const rowsWritten = results.reduce((n, r) => n + (r.meta.rows_written ?? 0), 0);
     steps.push({ step: name, rowsWritten, ms: Date.now() - started });
   }
-  steps.push(...(await rollupCost(db, storeId)));
+  steps.push(...(await rollupCost(db, storeId, statements.length)));
   // The fixed cost of one write transaction, for comparison.
   const empty = Date.now();
   await db.batch([db.prepare("UPDATE stores SET name = name WHERE id = ?1").bind(storeId)]);
@@ -27,28 +27,19 @@ export async function insertBreakdown(
   return steps;
 }
 
-/** Full pages the rollup measurement counts at most (each one D1 batch of PAGE_STATEMENTS statements). */
-const ROLLUP_PAGES = 4;
-
 /**
- * What counting statements into the console's rollups costs the same database, off the request path
- * (src/statement-store/rollups/aggregate.ts, as the aggregator runs it): full pages only (a page that leaves
- * statements behind held PAGE_STATEMENTS), scaled to 1,000 statements. None when the store is caught up.
+ * What counting the statements just inserted into the console's rollups costs the same database, off the request
+ * path (src/statement-store/rollups/aggregate.ts, as the aggregator runs it, in one page when they fit one),
+ * scaled to 1,000 statements. The caller catches the store up first (raw-insert.ts); none when it did not.
  */
-async function rollupCost(db: D1Database, storeId: string): Promise<Step[]> {
-  let ms = 0;
-  let rowsWritten = 0;
-  let pages = 0;
+async function rollupCost(db: D1Database, storeId: string, inserted: number): Promise<Step[]> {
+  if (inserted > PAGE_STATEMENTS) return [];
   const intern = await pagesMustIntern(db, storeId);
-  for (let n = 0; n < ROLLUP_PAGES; n++) {
-    const started = Date.now();
-    const page = await countNextPage(db, storeId, { intern });
-    if (!page.behind) break;
-    ms += Date.now() - started;
-    rowsWritten += page.rowsWritten;
-    pages++;
-  }
-  if (pages === 0) return [];
-  const per1000 = 1000 / (pages * PAGE_STATEMENTS);
-  return [{ step: "rollups per 1,000 statements (off the request path)", rowsWritten: Math.round(rowsWritten * per1000), ms: Math.round(ms * per1000) }];
+  const started = Date.now();
+  const page = await countNextPage(db, storeId, { intern });
+  const ms = Date.now() - started;
+  // Statements left past the page: the store was behind, and the page counted others than these.
+  if (page.behind) return [];
+  const per1000 = 1000 / inserted;
+  return [{ step: "rollups per 1,000 statements (off the request path)", rowsWritten: Math.round(page.rowsWritten * per1000), ms: Math.round(ms * per1000) }];
 }

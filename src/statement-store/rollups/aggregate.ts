@@ -36,8 +36,12 @@ SELECT ${CURSOR} AS cursor,
   ${walkHasAny(PAST_CURSOR)} AS behind,
   EXISTS (SELECT 1 FROM stores WHERE id = ?1) AS store`;
 
-/** Statements per page: a page is one D1 batch reading about this many statements (D1: 30 s per batch). */
-export const PAGE_STATEMENTS = 500;
+/**
+ * Statements per page: a page is one D1 batch reading about this many statements (D1: 30 s per batch; the rebuild
+ * job's pages hold 5,000). A page upserts each (dimension, day, value) once, so bigger pages write fewer rows per
+ * statement: on the bench's statements 2,000 took about a third less D1 time per statement than 500.
+ */
+export const PAGE_STATEMENTS = 2000;
 
 export type PageOutcome = {
   /** The cursor after the page. */
