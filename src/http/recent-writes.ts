@@ -12,10 +12,10 @@
 // document may be read until the replica catches up, unless the client sends the bookmark back (README).
 //
 // Cache API puts are paced: at most one per writer per PUT_INTERVAL_MS from an isolate, and a write inside the
-// interval is carried by one trailing put at its end (each put was 3-4 ms of a local write, and a call in
-// production, for a value the next write replaces). A reader elsewhere that finds an entry put within
-// FRESH_ENTRY_MS may be missing up to an interval of writes, so it opens at the primary instead; an older entry
-// holds every write before it was put (the trailing put comes at most PUT_INTERVAL_MS after a write).
+// interval is carried by one trailing put at its end (each put cost a local write about 3 ms, and is a call in
+// production, for a value the next write replaces). A reader elsewhere that finds an entry put within twice the
+// interval may be missing up to an interval of writes, so it opens at the primary instead; an older entry holds
+// every write before it was put (the trailing put comes at most PUT_INTERVAL_MS after a write).
 import { isBookmark } from "./bookmark";
 
 /** Replicas normally lag by well under a second; a bookmark the replica has passed costs nothing to use. */
