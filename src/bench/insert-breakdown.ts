@@ -33,7 +33,8 @@ export async function insertBreakdown(
  * scaled to 1,000 statements. The caller catches the store up first (raw-insert.ts); none when it did not.
  */
 async function rollupCost(db: D1Database, storeId: string, inserted: number): Promise<Step[]> {
-  if (inserted > PAGE_STATEMENTS) return [];
+  // Fewer statements than half a thousand would scale their noise up to the figure per 1,000.
+  if (inserted < 500 || inserted > PAGE_STATEMENTS) return [];
   const intern = await pagesMustIntern(db, storeId);
   const started = Date.now();
   const page = await countNextPage(db, storeId, { intern });

@@ -106,7 +106,7 @@ describe("POST /bench/raw-insert", () => {
   });
 
   it("adds what counting the statements into the rollups costs, from full pages, and counts them all", async () => {
-    // 1,100 new statements: two full pages of 500 are measured, the rest counted without being measured.
+    // 1,100 new statements, after the store caught up: one page counts and measures them all (3 above: too few to scale).
     const ids = Array.from({ length: 1100 }, () => crypto.randomUUID());
     const response = await appWith("1")(
       new Request("http://lrs.test/bench/insert-breakdown", { method: "POST", body: JSON.stringify(ids.map(statement)) }),
