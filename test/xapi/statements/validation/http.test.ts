@@ -79,6 +79,41 @@ describe.each(VERSIONS)("statement validation over HTTP (%s)", (version) => {
   });
 });
 
+// The body is decoded strictly (src/http/body.ts decodeUtf8): a U+FFFD the client encoded is kept as sent, bad
+// bytes are a 400 and never become one, and a leading byte order mark is dropped, as UTF-8 decoding does.
+describe("statements body encoding over HTTP", () => {
+  const post = (bytes: Uint8Array) =>
+    xapi("/statements", { method: "POST", body: bytes, headers: { "Content-Type": "application/json" } });
+  const withName = (id: string, name: string) =>
+    JSON.stringify({ ...minimalStatement(), id, verb: { id: "http://example.com/v", display: { en: name } } });
+
+  it("keeps a U+FFFD the client sent, byte for byte", async () => {
+    const id = crypto.randomUUID();
+    const res = await post(new TextEncoder().encode(withName(id, "bad \uFFFD char")));
+    expect(res.status, await res.text()).toBe(200);
+    const got = await xapi(`/statements?statementId=${id}`);
+    expect(((await got.json()) as Json).verb.display.en).toBe("bad \uFFFD char");
+  });
+
+  it("refuses invalid UTF-8 next to a U+FFFD that was sent, and stores nothing", async () => {
+    const id = crypto.randomUUID();
+    const [before, after] = withName(id, "\uFFFD|").split("|") as [string, string];
+    const encoder = new TextEncoder();
+    const res = await post(new Uint8Array([...encoder.encode(before), 0xc3, 0x28, ...encoder.encode(after)]));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as ErrorBody).error.message).toContain("not valid UTF-8");
+    const got = await xapi(`/statements?statementId=${id}`);
+    await got.arrayBuffer();
+    expect(got.status).toBe(404);
+  });
+
+  it("accepts a body that starts with a UTF-8 byte order mark", async () => {
+    const id = crypto.randomUUID();
+    const res = await post(new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(withName(id, "bom"))]));
+    expect(res.status, await res.text()).toBe(200);
+  });
+});
+
 describe("version-specific rules over HTTP", () => {
   it("contextAgents is refused under 1.0.3 and accepted under 2.0", async () => {
     const body = JSON.stringify({
