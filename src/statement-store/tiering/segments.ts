@@ -11,21 +11,23 @@ export const segmentKey = (storeId: string, segment: number) => `${segmentPrefix
 // written: every tiered row's pointer names its segment, and a counter's id takes 1-6 digits where a random one
 // took 16 (about 12 bytes a tiered statement). Never handed out twice, so concurrent runs (a store's tiering job
 // and the daily one, an erasure's rewrite) never write the same R2 key. Segments made before the counter have
-// random 53-bit ids: one of those the counter reaches is skipped (`taken`), in the same statement.
+// random 53-bit ids: the counter moves to the first id past its last that no segment holds, in the same
+// statement, so a reservation is always exactly one D1 call (the tiering and rewrite budgets count it as one).
 const RESERVE_SQL = `
-INSERT INTO statement_segment_ids (id, last) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET last = last + 1
-RETURNING last AS id, EXISTS (SELECT 1 FROM statement_segments WHERE id = last) AS taken`;
+INSERT INTO statement_segment_ids (id, last)
+SELECT 1, (WITH RECURSIVE free(n) AS (
+    SELECT coalesce((SELECT last FROM statement_segment_ids WHERE id = 1), 0) + 1
+    UNION ALL SELECT n + 1 FROM free WHERE EXISTS (SELECT 1 FROM statement_segments WHERE id = free.n))
+  SELECT max(n) FROM free)
+WHERE true
+ON CONFLICT (id) DO UPDATE SET last = excluded.last
+RETURNING last AS id`;
 
-/** Reservations tried before giving up; a clash needs a random id of an older segment to be this small. */
-const RESERVE_TRIES = 3;
-
-/** One D1 call, or more only past an older segment's id. */
+/** One D1 call: the id, past any older segment's. */
 export async function reserveSegmentId(db: D1Database): Promise<number> {
-  for (let i = 0; i < RESERVE_TRIES; i++) {
-    const row = await db.prepare(RESERVE_SQL).first<{ id: number; taken: number }>();
-    if (row && row.taken === 0) return row.id;
-  }
-  throw new Error("no free statement segment id");
+  const row = await db.prepare(RESERVE_SQL).first<{ id: number }>();
+  if (!row) throw new Error("no statement segment id was reserved");
+  return row.id;
 }
 
 export type SegmentBody = { seq: number; body: string };

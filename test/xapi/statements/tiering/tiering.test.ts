@@ -340,24 +340,27 @@ describe("statement bodies tiered to R2", () => {
     console.log(`tiered row bytes: max ${tiered.most}, mean ${tiered.mean.toFixed(0)} (untiered mean ${untiered.mean.toFixed(0)})`);
   });
 
-  it("takes segment ids from the database's counter: in order, never twice, past an older segment's random id", async () => {
+  it("takes segment ids from the database's counter: in order, never twice, past older segments' random ids", async () => {
     const credential = await storeWithCredential("Tiering segment ids");
     await post(credential, Array.from({ length: 6 }, (_, i) => statement(i)));
     await aggregate(credential.storeId);
     const last = async () => (await env.DB.prepare("SELECT coalesce(max(last), 0) AS n FROM statement_segment_ids").first<{ n: number }>())!.n;
     const start = await last();
-    // A segment of the same store made before the counter (a random id), which the counter is about to reach.
-    const olderKey = `segments/${credential.storeId}/${start + 2}`;
-    await env.DB.prepare(`INSERT INTO statement_segments (id, store_id, r2_key, first_seq, last_seq, statements, bytes, rewrite, created_ms)
-      VALUES (?1, ?2, ?3, 0, 0, 1, 15, 0, 0)`).bind(start + 2, credential.storeId, olderKey).run();
-    await env.BLOBS.put(olderKey, '{"id":"older"}');
+    // Segments of the same store made before the counter (random ids), which the counter is about to reach: one
+    // alone, then four in a row (each reservation is still one D1 call, which the step's budget counts as one).
+    const older = [start + 2, start + 4, start + 5, start + 6, start + 7];
+    for (const id of older) {
+      await env.DB.prepare(`INSERT INTO statement_segments (id, store_id, r2_key, first_seq, last_seq, statements, bytes, rewrite, created_ms)
+        VALUES (?1, ?2, ?3, 0, 0, 1, 15, 0, 0)`).bind(id, credential.storeId, `segments/${credential.storeId}/${id}`).run();
+      await env.BLOBS.put(`segments/${credential.storeId}/${id}`, `{"id":"older ${id}"}`);
+    }
     const step = await tierStatements(env.DB, env.BLOBS, credential.storeId, Date.now() + 1000, null, new StepBudget(), 2);
     expect(step).toMatchObject({ finished: true, tiered: 6, segments: 3 });
     const { results } = await env.DB.prepare("SELECT id FROM statement_segments WHERE store_id = ? AND first_seq > 0 ORDER BY id")
       .bind(credential.storeId).all<{ id: number }>();
-    expect(results.map((row) => row.id)).toEqual([start + 1, start + 3, start + 4]);
-    expect(await last()).toBe(start + 4);
-    expect(await (await env.BLOBS.get(olderKey))!.text()).toBe('{"id":"older"}');
+    expect(results.map((row) => row.id)).toEqual([start + 1, start + 3, start + 8]);
+    expect(await last()).toBe(start + 8);
+    for (const id of older) expect(await (await env.BLOBS.get(`segments/${credential.storeId}/${id}`))!.text()).toBe(`{"id":"older ${id}"}`);
     expect((await allPages(credential, "")).statements).toHaveLength(6);
   });
 
