@@ -16,27 +16,19 @@ import { DIMENSION_CODE, type Dimension, type Outcome, outcomeCode } from "./dim
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
-const ACTOR = "s.statement -> '$.actor'";
+// Every stored statement passed validation (src/xapi/statements/validation/), so a property read here has its one
+// valid JSON type whenever it is present: an absent one reads as NULL through `->>`, and NULL propagates through
+// `||` and arithmetic, so no JSON type is checked. Each path starts at the statement, not at the actor or the
+// score extracted as JSON text first.
+const at = (path: string) => `(s.statement ->> '$.${path}')`;
 
 /** agentKey() of the actor: mbox, mbox_sha1sum (lower-cased), openid, account; NULL without an IFI. */
-const LEARNER = `CASE
-  WHEN json_type(${ACTOR}, '$.mbox') = 'text' THEN 'mbox:' || (${ACTOR} ->> '$.mbox')
-  WHEN json_type(${ACTOR}, '$.mbox_sha1sum') = 'text' THEN 'mbox_sha1sum:' || lower(${ACTOR} ->> '$.mbox_sha1sum')
-  WHEN json_type(${ACTOR}, '$.openid') = 'text' THEN 'openid:' || (${ACTOR} ->> '$.openid')
-  WHEN json_type(${ACTOR}, '$.account.homePage') = 'text' AND json_type(${ACTOR}, '$.account.name') = 'text'
-    THEN 'account:' || (${ACTOR} ->> '$.account.homePage') || ' ' || (${ACTOR} ->> '$.account.name')
-END`;
-
-const SCORE = "s.statement -> '$.result.score'";
-const NUMERIC = "IN ('integer', 'real')";
+const LEARNER = `coalesce('mbox:' || ${at("actor.mbox")}, 'mbox_sha1sum:' || lower(${at("actor.mbox_sha1sum")}),
+  'openid:' || ${at("actor.openid")}, 'account:' || ${at("actor.account.homePage")} || ' ' || ${at("actor.account.name")})`;
 
 /** result.score.scaled, or raw placed within min..max when scaled is absent; NULL when neither is known. */
-const SCALED = `CASE
-  WHEN json_type(${SCORE}, '$.scaled') ${NUMERIC} THEN ${SCORE} ->> '$.scaled'
-  WHEN json_type(${SCORE}, '$.raw') ${NUMERIC} AND json_type(${SCORE}, '$.min') ${NUMERIC}
-    AND json_type(${SCORE}, '$.max') ${NUMERIC} AND (${SCORE} ->> '$.max') > (${SCORE} ->> '$.min')
-    THEN ((${SCORE} ->> '$.raw') - (${SCORE} ->> '$.min')) * 1.0 / ((${SCORE} ->> '$.max') - (${SCORE} ->> '$.min'))
-END`;
+const SCALED = `coalesce(${at("result.score.scaled")}, CASE WHEN ${at("result.score.max")} > ${at("result.score.min")}
+  THEN (${at("result.score.raw")} - ${at("result.score.min")}) * 1.0 / (${at("result.score.max")} - ${at("result.score.min")}) END)`;
 
 /** Bucket 0..9 of width 0.1, scores below 0 in 0 and 1.0 in 9 (CAST truncates; the value is >= 0 there). */
 const BUCKET = `min(9, CAST(max(0.0, sc.scaled) * 10 AS INTEGER))`;
@@ -45,14 +37,15 @@ const BUCKET = `min(9, CAST(max(0.0, sc.scaled) * 10 AS INTEGER))`;
 const valueId = (kind: number, value: string) =>
   `(SELECT v.id FROM index_values v WHERE v.store_id = ?1 AND v.kind = ${kind} AND v.value = ${value})`;
 
+/** A JSON boolean reads as 1 or 0 through `->>`. */
 const outcome = (path: string, yes: Outcome, no: Outcome) =>
-  `CASE json_type(s.statement, '${path}') WHEN 'true' THEN ${outcomeCode(yes)} WHEN 'false' THEN ${outcomeCode(no)} END`;
+  `CASE ${at(path)} WHEN 1 THEN ${outcomeCode(yes)} WHEN 0 THEN ${outcomeCode(no)} END`;
 
 const ACTIVITY = `CASE WHEN coalesce(s.statement ->> '$.object.objectType', 'Activity') = 'Activity'
   THEN s.statement ->> '$.object.id' END`;
 const BUCKET_OF_ROW = `(SELECT ${BUCKET} FROM (SELECT ${SCALED} AS scaled) sc)`;
-const COMPLETION = outcome("$.result.completion", "completed", "incomplete");
-const SUCCESS = outcome("$.result.success", "passed", "failed");
+const COMPLETION = outcome("result.completion", "completed", "incomplete");
+const SUCCESS = outcome("result.success", "passed", "failed");
 
 /**
  * The keys of an untiered row `s` (?1 its store) as a tiered row keeps them (src/statement-store/tiering/
@@ -117,36 +110,52 @@ WHERE value IS NOT NULL`;
 }
 
 /**
- * [dimension, a, b] over `parts` p; a NULL `a` or `b` means the statement has no such key (an unused part is 0).
+ * [dimension, a, b] over `parts`; a NULL `a` or `b` means the statement has no such key (an unused part is 0).
  * A store-wide score or outcome is `a`; per activity, the activity is `a` and the bucket or outcome `b`, so one
- * activity's rows are a seek on (dimension, a).
+ * activity's rows are a seek on (dimension, a). A dimension may take two slots of one statement (completion and
+ * success are both outcomes).
  */
 const SLOTS: readonly [Dimension, string, string][] = [
-  ["total", "p.hour", "0"],
-  ["verb", "p.verb", "0"],
-  ["activity", "p.activity", "0"],
-  ["learner", "p.learner", "0"],
-  ["activity_learner", "p.activity", "p.learner"],
-  ["learner_activity", "p.learner", "p.activity"],
-  ["activity_score", "p.activity", "p.bucket"],
-  ["score", "p.bucket", "0"],
-  ["activity_completion", "p.activity", "p.completion"],
-  ["activity_completion", "p.activity", "p.success"],
-  ["completion", "p.completion", "0"],
-  ["completion", "p.success", "0"],
+  ["total", "hour", "0"],
+  ["verb", "verb", "0"],
+  ["activity", "activity", "0"],
+  ["learner", "learner", "0"],
+  ["activity_learner", "activity", "learner"],
+  ["learner_activity", "learner", "activity"],
+  ["activity_score", "activity", "bucket"],
+  ["score", "bucket", "0"],
+  ["activity_completion", "activity", "completion"],
+  ["activity_completion", "activity", "success"],
+  ["completion", "completion", "0"],
+  ["completion", "success", "0"],
 ];
-/** Slots a voiding statement counts in (see the header). */
-const VOIDING_SLOTS = 2;
+/** Dimensions a voiding statement counts in (see the header). */
+const VOIDING_DIMENSIONS: ReadonlySet<Dimension> = new Set(["total", "verb"]);
 
-const SLOT_VALUES = SLOTS.map(([dimension], i) => `(${i}, ${DIMENSION_CODE[dimension]})`).join(", ");
-const slotCase = (part: 1 | 2) => SLOTS.map((slot, i) => `WHEN ${i} THEN ${slot[part]}`).join(" ");
+/**
+ * The page's count per (dimension, day, a, b), one GROUP BY per dimension over the materialized parts: twelve
+ * sorts of a page's rows cost about a sixth less than one sort of twelve times as many (measured on a page of
+ * 2,000), and each dimension's groups come out in the primary key's order for the upsert.
+ */
+const PER_DIMENSION = [...new Set(SLOTS.map(([dimension]) => dimension))].map((dimension) => {
+  const counted = VOIDING_DIMENSIONS.has(dimension) ? "" : " WHERE counted";
+  const slots = SLOTS.filter(([d]) => d === dimension)
+    .map(([, a, b]) => `SELECT day, ${a} AS a, ${b} AS b FROM parts${counted}`)
+    .join(" UNION ALL ");
+  return `SELECT ${DIMENSION_CODE[dimension]} AS dimension, day, a, b, count(*) AS n FROM (${slots})
+    WHERE a IS NOT NULL AND b IS NOT NULL GROUP BY day, a, b`;
+});
 
-const keyed = (source: string) => `WITH ${PARTS(source)},
-keyed AS (
-  SELECT d.column2 AS dimension, p.day AS day, CASE d.column1 ${slotCase(1)} END AS a,
-    CASE d.column1 ${slotCase(2)} END AS b
-  FROM parts p CROSS JOIN (VALUES ${SLOT_VALUES}) d
-  WHERE p.counted OR d.column1 < ${VOIDING_SLOTS}
+/** D1 refuses a compound SELECT of more terms ("too many terms in compound SELECT"); a subquery starts anew. */
+const MAX_COMPOUND_TERMS = 5;
+
+const GROUPED = Array.from({ length: Math.ceil(PER_DIMENSION.length / MAX_COMPOUND_TERMS) }, (_, i) =>
+  `SELECT * FROM (${PER_DIMENSION.slice(i * MAX_COMPOUND_TERMS, (i + 1) * MAX_COMPOUND_TERMS).join("\n  UNION ALL ")})`,
+).join("\n  UNION ALL ");
+
+const grouped = (source: string) => `WITH ${PARTS(source)},
+grouped AS (
+  ${GROUPED}
 )`;
 
 /**
@@ -155,10 +164,9 @@ keyed AS (
  * statements costs one statement.
  */
 export function rollupDeltaSql(source: string, sign: 1 | -1): string {
-  return `${keyed(source)}
+  return `${grouped(source)}
 INSERT INTO rollup_counts (store_id, dimension, day, a, b, count)
-SELECT ?1, dimension, day, a, b, ${sign} * count(*) FROM keyed WHERE a IS NOT NULL AND b IS NOT NULL
-GROUP BY dimension, day, a, b
+SELECT ?1, dimension, day, a, b, ${sign} * n FROM grouped WHERE true
 ON CONFLICT (store_id, dimension, day, a, b) DO UPDATE SET count = rollup_counts.count + excluded.count`;
 }
 
@@ -167,7 +175,7 @@ ON CONFLICT (store_id, dimension, day, a, b) DO UPDATE SET count = rollup_counts
  * then means "counted", and distinct counts (active learners) read the primary key alone.
  */
 export function zeroedRowsSql(source: string): string {
-  return `${keyed(source)}
+  return `${grouped(source)}
 DELETE FROM rollup_counts WHERE store_id = ?1 AND count <= 0
-  AND (dimension, day, a, b) IN (SELECT dimension, day, a, b FROM keyed WHERE a IS NOT NULL AND b IS NOT NULL)`;
+  AND (dimension, day, a, b) IN (SELECT dimension, day, a, b FROM grouped)`;
 }
