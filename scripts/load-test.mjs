@@ -16,7 +16,7 @@
 import { parseArgs } from "node:util";
 import { call } from "./bench/http.mjs";
 import { newLedger, verifyDocuments, verifyStatements } from "./bench/ledger.mjs";
-import { freshStateDir, removeStateDir, sleep, startLrs } from "./bench/lrs-process.mjs";
+import { freshStateDir, removeStateDir, sleep, startLrs, stopAllSync } from "./bench/lrs-process.mjs";
 import { mixedTraffic } from "./bench/mixed-traffic.mjs";
 import { jobStates, seedJobs, startedJobs, startJobs, verifyJobs } from "./load/jobs-across-crash.mjs";
 import { forwardingAcrossCrash } from "./load/forwarding-across-crash.mjs";
@@ -46,9 +46,24 @@ const ledger = newLedger();
 const figures = {};
 let lrs;
 
+// A watchdog: a phase that outlives its deadline (a request or a restart that never settles; one CI run stalled
+// so) ends the run as a failure naming the phase, instead of holding CI until its own timeout. Deadlines are
+// several times a phase's normal length on the CI machine.
+let phase = { name: "start", deadlineMs: Date.now() + 180_000 };
+const enter = (name, seconds) => (phase = { name, deadlineMs: Date.now() + seconds * 1000 });
+setInterval(() => {
+  if (Date.now() <= phase.deadlineMs) return;
+  console.log(`VIOLATION the ${phase.name} phase was still running past its deadline; stopping the LRS`);
+  console.log(`load test FAIL: hung in the ${phase.name} phase, ${Math.round((Date.now() - started) / 1000)} s`);
+  stopAllSync();
+  if (!args["keep-state"]) removeStateDir(stateDir);
+  process.exit(1);
+}, 1000).unref();
+
 try {
   lrs = await startLrs({ port, stateDir, env: { LRS_ADMIN_TOKEN: adminToken } });
   const since = new Date().toISOString();
+  enter("steady", steadySeconds + 240);
   log(`steady pass: ${concurrency} workers for ${steadySeconds} s`);
   const steady = mixedTraffic(lrs.base, ledger, { concurrency, seconds: steadySeconds, run, since });
   await steady.done;
@@ -58,6 +73,7 @@ try {
   Object.assign(figures, await verifyDocuments(lrs.base, ledger));
   log(`steady pass verified: ${JSON.stringify(figures)}`);
 
+  enter("crash", crashSeconds * 4 + 300);
   log(`crash pass: ${concurrency} workers, SIGKILL of the LRS process tree after ~${crashSeconds / 2} s`);
   const before = ledger.requests;
   const crash = mixedTraffic(lrs.base, ledger, { concurrency, seconds: crashSeconds * 4, run, since });
@@ -81,6 +97,7 @@ try {
   if (probe.status !== 200) ledger.violations.push(`POST after restart answered ${probe.status}`);
   log(`after restart: ${JSON.stringify(figures.afterCrash)}`);
 
+  enter("jobs", 900);
   const jobStores = await seedJobs(lrs.base, adminToken, run, jobStatements);
   await startJobs(lrs.base, adminToken, jobStores, stateDir, 30_000);
   await lrs.stop("SIGKILL");
@@ -102,6 +119,7 @@ try {
   log(`jobs: ${figures.jobsAtRestart.join(", ")} at the restart; ${figures.jobs.join(", ")} ${Math.round((Date.now() - jobsRestarted) / 1000)} s later`);
 
   // 4. Forwarding pass (scripts/load/forwarding-across-crash.mjs): its own LRS on this port, so this one stops.
+  enter("forwarding", 420);
   await lrs.stop();
   lrs = undefined;
   log("forwarding pass: a webhook forwarder while ingesting, SIGKILL mid-delivery, restart; every acknowledged statement must arrive");
@@ -110,6 +128,7 @@ try {
 } catch (error) {
   ledger.violations.push(`load test aborted: ${error?.stack ?? error}`);
 } finally {
+  enter("shutdown", 120);
   if (lrs) await lrs.stop();
   if (!args["keep-state"]) removeStateDir(stateDir);
 }
