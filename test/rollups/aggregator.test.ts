@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { storeWithCredential, xapiAs } from "../admin/admin-helpers";
 import { StepBudget } from "../../src/jobs/step-budget";
 import type { Bindings } from "../../src/env";
+import type { RollupAggregator } from "../../src/durable/rollup-aggregator";
 import { rollupAggregator } from "../../src/statement-store/rollups/aggregator-wake";
 import { rebuildRollups, type RebuildCursor } from "../../src/statement-store/rollups/rebuild";
 import { pagesMustIntern } from "../../src/statement-store/rollups/aggregate";
@@ -165,6 +166,40 @@ describe("rollup aggregator", () => {
     await env.DB.prepare("DELETE FROM legacy_statement_index WHERE store_id = ?").bind(upgraded.storeId).run();
     expect(await pagesMustIntern(env.DB, upgraded.storeId)).toBe(false);
     await expectMatchesRebuild(plain.storeId);
+  });
+
+  it("asks whether its pages intern once per object, not on every run (moved legacy rows never come back)", async () => {
+    const store = await storeWithCredential("aggregator-intern-once");
+    const release = await holdAggregator(store.storeId);
+    await post(store, variedStatements(3));
+    const schemaReads: string[] = [];
+    const stub = rollupAggregator(env as unknown as Bindings, store.storeId);
+    await runInDurableObject(stub, async (instance: RollupAggregator) => {
+      // The object's own D1 binding, watched: legacyTablesOf() is the run's one read of sqlite_schema.
+      const own = (instance as unknown as { env: Bindings }).env;
+      const watched = new Proxy(own.DB, {
+        get(target, property) {
+          if (property === "prepare") {
+            return (sql: string) => {
+              if (sql.includes("sqlite_schema")) schemaReads.push(sql);
+              return target.prepare(sql);
+            };
+          }
+          const value: unknown = Reflect.get(target, property);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+      Object.defineProperty(instance, "env", { value: { ...own, DB: watched }, configurable: true, writable: true });
+      try {
+        expect((await instance.catchUp(store.storeId)).pages).toBe(1);
+        expect((await instance.catchUp(store.storeId)).pages).toBe(1);
+      } finally {
+        Object.defineProperty(instance, "env", { value: own, configurable: true, writable: true });
+      }
+    });
+    await release();
+    expect(schemaReads).toHaveLength(1);
+    expect(await actualCounts(store.storeId)).toEqual(await expectedCounts(store.storeId));
   });
 
   it("the cron wakes a store's aggregator whose wake was lost", async () => {
