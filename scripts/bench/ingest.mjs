@@ -29,9 +29,12 @@ export const rawPerRequest = (batch) => Math.min(1000, batch * 100);
  * The raw-D1 limit for the same batch size: each request carries `perRequest` statements which the bench route
  * inserts `batch` at a time with the storage insert function, so HTTP is paid once per `perRequest` rows. By
  * default enough transactions per request that HTTP is noise, few enough that a request ends near the cell's end;
- * `perRequest: batch` pays HTTP per batch, as a client of the LRS does (path "raw-per-batch").
+ * `perRequest: batch` pays HTTP per batch, as a client of the LRS does (path "raw-per-batch"). `counted` (the
+ * default) wakes the rollup aggregator after each request as POST /statements does, so the raw rows are counted
+ * into the rollups too, in the same database meanwhile; `counted: false` writes the statements' own rows only
+ * (paths "…-uncounted").
  */
-export async function rawCell(base, { batch, concurrency, seconds, maxStatements, perRequest = rawPerRequest(batch) }) {
+export async function rawCell(base, { batch, concurrency, seconds, maxStatements, perRequest = rawPerRequest(batch), counted = true }) {
   let rows = 0;
   let innerMs = 0;
   const stopAt = performance.now() + seconds * 1000;
@@ -42,7 +45,8 @@ export async function rawCell(base, { batch, concurrency, seconds, maxStatements
     async task(_n, timeoutMs) {
       const { body } = batchBody(counter.take(perRequest), perRequest);
       const budgetMs = Math.max(200, Math.round(stopAt - performance.now()));
-      const r = await call(base, `/bench/raw-insert?batch=${batch}&budgetMs=${budgetMs}`, { method: "POST", json: body, timeoutMs });
+      const query = `batch=${batch}&budgetMs=${budgetMs}${counted ? "&counted=1" : ""}`;
+      const r = await call(base, `/bench/raw-insert?${query}`, { method: "POST", json: body, timeoutMs });
       const ok = r.status === 200;
       let inserted = 0;
       if (ok) {
@@ -54,8 +58,8 @@ export async function rawCell(base, { batch, concurrency, seconds, maxStatements
       return { ok, ms: r.ms, items: inserted, status: r.status, error: ok ? undefined : `${r.status} ${r.text.slice(0, 200)}` };
     },
   });
-  const path = perRequest === batch && batch < 1000 ? "raw-per-batch" : "raw";
-  return keepSamples({ path, batch, perRequest, rowsInserted: rows, d1Ms: innerMs, ...result, statementsPerSecond: result.itemsPerSecond }, result);
+  const path = (perRequest === batch && batch < 1000 ? "raw-per-batch" : "raw") + (counted ? "" : "-uncounted");
+  return keepSamples({ path, batch, perRequest, counted, rowsInserted: rows, d1Ms: innerMs, ...result, statementsPerSecond: result.itemsPerSecond }, result);
 }
 
 /**

@@ -50,14 +50,19 @@ const best = (cells) => cells.reduce((a, b) => (b && (!a || b.statementsPerSecon
 /**
  * Issue 13's ratio: the LRS against raw D1 writing the same rows, HTTP paid per batch on both sides (the raw
  * route's "a request per batch" cells; for batches of 1,000 its plain cells, which send one batch per request).
+ * The same rows include the console's rollups, which ingest has the aggregator count in the same database:
+ * the raw route's `counted` cells wake it too (when the issue was filed, the insert wrote them in its own batch,
+ * and the raw route ran that insert). `counted: false` is the stricter reading, the statements' own rows only.
  * The worst cell of batches of 100 and 1,000 counts.
  */
-function sameRowsVerdict(ingest) {
-  const goal = `ingest ≥ ${GOALS.ingestVsRawSameRows} × raw D1 writing the same rows, a request per batch (batches of 100 and 1,000)`;
+function sameRowsVerdict(ingest, counted) {
+  const goal = counted
+    ? `ingest ≥ ${GOALS.ingestVsRawSameRows} × raw D1 writing the same rows, rollups counted on both sides, a request per batch (batches of 100 and 1,000)`
+    : `ingest ≥ ${GOALS.ingestVsRawSameRows} × raw D1 writing the statements' own rows only, rollups not counted on the raw side, a request per batch (the stricter reading)`;
   const cells = ingest
     .filter((c) => c.path === "full" && (c.batch === 100 || c.batch === 1000))
     .map((c) => {
-      const raw = ingest.find((r) => r.batch === c.batch && r.concurrency === c.concurrency && r.perRequest === c.batch);
+      const raw = ingest.find((r) => r.batch === c.batch && r.concurrency === c.concurrency && r.perRequest === c.batch && r.counted === counted);
       return raw ? { c, ratio: c.statementsPerSecond / raw.statementsPerSecond } : undefined;
     })
     .filter(Boolean);
@@ -91,7 +96,7 @@ export function verdicts(result) {
           : "not measured in this run",
     met: ratio === undefined ? undefined : ratio >= GOALS.ingestVsRaw,
   });
-  out.push(sameRowsVerdict(result.ingest));
+  out.push(sameRowsVerdict(result.ingest, true), sameRowsVerdict(result.ingest, false));
   out.push({
     goal: `query p95 < ${GOALS.queryP95Ms} ms at ${GOALS.queryGoalSize.toLocaleString("en")} statements`,
     value: largest ? `worst p95 ${worstP95} ms at ${largest.size.toLocaleString("en")}` : "not measured",
@@ -157,23 +162,26 @@ export function markdown(result) {
     const byPath = (path) => new Map(result.ingest.filter((c) => c.path === path).map((c) => [`${c.batch}/${c.concurrency}`, c]));
     const raw = byPath("raw");
     const perBatch = byPath("raw-per-batch");
+    // Batches of 1,000: the raw route's plain cells already send one batch per request.
+    const uncounted = new Map([...byPath("raw-uncounted"), ...byPath("raw-per-batch-uncounted")]);
     const ratio = (c, r) => (r ? (c.statementsPerSecond / r.statementsPerSecond).toFixed(2) : "–");
     lines.push(
       table(
-        ["batch", "concurrency", "statements/s", "p50 ms", "p95 ms", "p99 ms", "errors", "raw D1 statements/s", "ratio", "raw D1, a request per batch", "ratio to it"],
+        ["batch", "concurrency", "statements/s", "p50 ms", "p95 ms", "p99 ms", "errors", "raw D1 statements/s", "ratio", "raw D1, a request per batch", "ratio to it", "the same, rollups not counted", "ratio to it"],
         result.ingest
           .filter((c) => c.path === "full")
           .map((c) => {
             const key = `${c.batch}/${c.concurrency}`;
             const r = raw.get(key);
             const b = perBatch.get(key) ?? (r?.perRequest === c.batch ? r : undefined);
+            const u = uncounted.get(key);
             return [c.batch, c.concurrency, c.statementsPerSecond, c.latencyMs.p50, c.latencyMs.p95, c.latencyMs.p99, c.errors,
-              r ? r.statementsPerSecond : "–", ratio(c, r), b ? b.statementsPerSecond : "–", ratio(c, b)];
+              r ? r.statementsPerSecond : "–", ratio(c, r), b ? b.statementsPerSecond : "–", ratio(c, b), u ? u.statementsPerSecond : "–", ratio(c, u)];
           }),
       ),
     );
     lines.push("");
-    lines.push("Raw D1: the same statements, as the rows the storage insert function writes, sent up to 1,000 per request to the bench-only route (LRS_BENCH=1), inserted in transactions of `batch` rows, so HTTP is almost free there. \"A request per batch\": the same, `batch` statements per request, paying HTTP as the LRS's clients do; its ratio is what the LRS adds beyond D1 and HTTP (auth, validation, the bookmark, the wakes, and the rollup aggregator counting the cell's statements meanwhile, in the same database)." +
+    lines.push("Raw D1: the same statements, as the rows the storage insert function writes, sent up to 1,000 per request to the bench-only route (LRS_BENCH=1), inserted in transactions of `batch` rows, so HTTP is almost free there; after each request the route wakes the rollup aggregator as POST /statements does, so the same rollup rows are counted meanwhile, in the same database. \"A request per batch\": the same, `batch` statements per request, paying HTTP as the LRS's clients do; its ratio is what the LRS adds beyond D1 and HTTP (auth, validation, the strict JSON reading, the bookmark, the forwarders' wake). \"Rollups not counted\": a request per batch that does not wake the aggregator, so the raw side writes the statements' own rows only while the LRS's cell also pays the counting (the stricter reading of issue 13's goal)." +
       (result.options?.rounds > 1
         ? ` The paths took turns, ${result.options.rounds} runs each per cell, in reverse order every other round (each run grows the database, and later runs are slower), each run from an idle LRS (the aggregator caught up); the figures are over all the runs.`
         : ""));

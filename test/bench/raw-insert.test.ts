@@ -1,10 +1,14 @@
 // The bench-only raw insert route writes exactly the rows POST /statements writes, and is closed unless LRS_BENCH=1.
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Hono } from "hono";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { benchRoutes } from "../../src/bench/raw-insert";
 import type { AppEnv } from "../../src/env";
+import { DEFAULT_STORE_ID } from "../../src/auth/credentials";
+import { RollupAggregator } from "../../src/durable/rollup-aggregator";
 import { DIMENSION_CODE } from "../../src/statement-store/rollups/dimensions";
+import { WAKE_DEBOUNCE_MS } from "../../src/shared/debounced-wake";
 import { XapiError } from "../../src/errors";
 import { xapi } from "../helpers";
 
@@ -13,7 +17,13 @@ function appWith(bench: string | undefined): (request: Request) => Promise<Respo
   app.route("/bench", benchRoutes);
   app.onError((error, c) => c.json({ error: error.message }, error instanceof XapiError ? error.status : 500));
   const bindings = { ...env, LRS_BENCH: bench };
-  return async (request) => app.fetch(request, bindings);
+  // The work a request leaves in waitUntil (the aggregator's wake) is awaited before its response is returned.
+  return async (request) => {
+    const ctx = createExecutionContext();
+    const response = await app.fetch(request, bindings, ctx);
+    await waitOnExecutionContext(ctx);
+    return response;
+  };
 }
 
 function statement(id: string): Record<string, unknown> {
@@ -124,5 +134,23 @@ describe("POST /bench/raw-insert", () => {
       .bind(DIMENSION_CODE.total)
       .first<{ total: number; stored: number }>();
     expect(counted!.total).toBe(counted!.stored);
+  });
+
+  it("with counted=1 wakes the store's rollup aggregator after its inserts, as POST /statements does; not without it", async () => {
+    // RPC finds methods on the class, so the spy sits on its prototype (restored below); it only records.
+    const wake = vi.spyOn(RollupAggregator.prototype, "wake").mockImplementation(async () => {});
+    try {
+      // Past this isolate's debounce window for the store (earlier tests' POSTs woke it): the next wake is sent.
+      await new Promise((resolve) => setTimeout(resolve, WAKE_DEBOUNCE_MS + 50));
+      expect((await post(appWith("1"), [statement(crypto.randomUUID())], 1)).status).toBe(200);
+      expect(wake.mock.calls).toEqual([]);
+      const counted = await appWith("1")(
+        new Request("http://lrs.test/bench/raw-insert?batch=1&counted=1", { method: "POST", body: JSON.stringify([statement(crypto.randomUUID())]) }),
+      );
+      expect(counted.status).toBe(200);
+      expect(wake.mock.calls).toEqual([[DEFAULT_STORE_ID]]);
+    } finally {
+      wake.mockRestore();
+    }
   });
 });
