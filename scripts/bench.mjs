@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [--size 10000,100000] [--big] [--duration S] [--state DIR] [--queries-only] [--heap-only]
-//   [--storage-only] [--storage-statements N]`
+// `npm run bench [-- --quick] [--size 10000,100000] [--big] [--duration S] [--rounds N] [--state DIR] [--queries-only]
+//   [--heap-only] [--storage-only] [--storage-statements N]`
 // Measures the heap the largest accepted request of each kind needs (heap.mjs), then starts the LRS as
 // `npm start` does on fresh state (127.0.0.1:8860, the bench-only entry src/bench/worker.ts), measures ingest
 // against the raw-D1 limit, every query shape at several store sizes, State documents, bundle size and memory, then writes
@@ -29,6 +29,8 @@ const { values: args } = parseArgs({
     big: { type: "boolean", default: false },
     size: { type: "string" },
     duration: { type: "string" },
+    // Turns each ingest path takes per cell (default 2 quick, 3 full): more narrow the ratios' run-to-run swing.
+    rounds: { type: "string" },
     port: { type: "string", default: "8860" },
     "keep-state": { type: "boolean", default: false },
     // Reuse a query store across runs (e.g. the 1,000,000-statement one): it is kept, and loading resumes.
@@ -56,13 +58,17 @@ const options = {
   batches: [1, 10, 100, 1000],
   concurrencies: quick ? [1, 8] : [1, 4, 16],
   // Turns each ingest path takes per cell (bench.mjs ingest loop).
-  rounds: quick ? 2 : 3,
+  rounds: Number(args.rounds ?? (quick ? 2 : 3)),
   maxStatementsPerCell: quick ? 15_000 : 60_000,
   queryRepeats: quick ? 10 : 40,
   pageLimit: quick ? 30 : 300,
   docSeconds: quick ? 1 : 4,
   docConcurrency: 16,
 };
+if (!Number.isInteger(options.rounds) || options.rounds < 1 || options.rounds > 10) {
+  console.error("--rounds takes a whole number from 1 to 10");
+  process.exit(2);
+}
 const port = Number(args.port);
 const storageOnly = args["storage-only"];
 const storageStatements = Number(args["storage-statements"] ?? (quick ? 2_000 : 10_000));
