@@ -13,9 +13,10 @@
 //
 // Cache API puts are paced: at most one per writer per PUT_INTERVAL_MS from an isolate, and a write inside the
 // interval is carried by one trailing put at its end, which the write that armed it waits for and the others do
-// not (each put cost a local write about 3 ms, and is a call in production, for a value the next write replaces). A reader elsewhere that finds an entry put within twice the
-// interval may be missing up to an interval of writes, so it opens at the primary instead; an older entry holds
-// every write before it was put (the trailing put comes at most PUT_INTERVAL_MS after a write).
+// not (each put cost a local write about 3 ms, and is a call in production, for a value the next write
+// replaces). A reader elsewhere that finds an entry put within twice the interval may be missing up to an
+// interval of writes, so it opens at the primary instead; an older entry holds every write before it was put
+// (the trailing put comes at most PUT_INTERVAL_MS after a write).
 import { isBookmark } from "./bookmark";
 
 /** Replicas normally lag by well under a second; a bookmark the replica has passed costs nothing to use. */
