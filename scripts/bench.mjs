@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench [-- --quick] [--size 10000,100000] [--big] [--duration S] [--rounds N] [--state DIR] [--queries-only]
-//   [--heap-only] [--storage-only] [--storage-statements N]`
+//   [--heap-only] [--storage-only] [--storage-statements N] [--ingest-only] [--batches 100,1000]`
 // Measures the heap the largest accepted request of each kind needs (heap.mjs), then starts the LRS as
 // `npm start` does on fresh state (127.0.0.1:8860, the bench-only entry src/bench/worker.ts), measures ingest
 // against the raw-D1 limit, every query shape at several store sizes, State documents, bundle size and memory, then writes
@@ -41,6 +41,10 @@ const { values: args } = parseArgs({
     // Only the storage cost of the seed data set (issue 13), on its own fresh LRS: about a minute.
     "storage-only": { type: "boolean", default: false },
     "storage-statements": { type: "string" },
+    // Only the ingest cells (no heap, forwarding, documents, storage or queries), e.g. with --batches 100,1000
+    // and more --rounds: issue 13's ratio cells measured long enough to narrow their run-to-run swing.
+    "ingest-only": { type: "boolean", default: false },
+    batches: { type: "string" },
   },
 });
 const quick = args.quick;
@@ -55,7 +59,7 @@ const options = {
   quick,
   sizes,
   cellSeconds,
-  batches: [1, 10, 100, 1000],
+  batches: args.batches ? args.batches.split(",").map(Number) : [1, 10, 100, 1000],
   concurrencies: quick ? [1, 8] : [1, 4, 16],
   // Turns each ingest path takes per cell (bench.mjs ingest loop).
   rounds: Number(args.rounds ?? (quick ? 2 : 3)),
@@ -65,10 +69,15 @@ const options = {
   docSeconds: quick ? 1 : 4,
   docConcurrency: 16,
 };
-if (!Number.isInteger(options.rounds) || options.rounds < 1 || options.rounds > 10) {
-  console.error("--rounds takes a whole number from 1 to 10");
+if (!Number.isInteger(options.rounds) || options.rounds < 1 || options.rounds > 20) {
+  console.error("--rounds takes a whole number from 1 to 20");
   process.exit(2);
 }
+if (!options.batches.length || !options.batches.every((b) => Number.isInteger(b) && b >= 1 && b <= 1000)) {
+  console.error("--batches takes whole numbers from 1 to 1000, comma-separated");
+  process.exit(2);
+}
+const ingestOnly = args["ingest-only"];
 const port = Number(args.port);
 const storageOnly = args["storage-only"];
 const storageStatements = Number(args["storage-statements"] ?? (quick ? 2_000 : 10_000));
@@ -103,7 +112,7 @@ async function withLrs(label, fn, reuse) {
   }
 }
 
-if (!args["queries-only"] && !storageOnly) {
+if (!args["queries-only"] && !storageOnly && !ingestOnly) {
   log("heap per request, at the configured limits");
   result.heap = await heapPhase(log);
   log("bundle size (wrangler deploy --dry-run)");
@@ -165,6 +174,7 @@ if (!args["queries-only"] && !args["heap-only"] && !storageOnly) {
       log(`raw insert of 1,000 statements by SQL group: ${JSON.stringify(result.insertBreakdown)}`);
     }
     result.statementsAfterIngest = counter.next;
+    if (ingestOnly) return;
     result.documents = await documentPhase(lrs.base, { concurrency: options.docConcurrency, seconds: options.docSeconds });
     for (const d of result.documents) {
       result.errors += d.errors;
@@ -173,14 +183,14 @@ if (!args["queries-only"] && !args["heap-only"] && !storageOnly) {
   });
 }
 
-if (!args["queries-only"] && !args["heap-only"] && !storageOnly) {
+if (!args["queries-only"] && !args["heap-only"] && !storageOnly && !ingestOnly) {
   // Forwarding (issue 15): its own LRS on this port and a loopback receiver on the next.
   log("forwarding: ingest without and with two webhook forwarders, lag to a local receiver");
   result.forwarding = await forwardingBench({ port, seconds: cellSeconds, log });
   result.errors += result.forwarding.errors + result.forwarding.missing;
 }
 
-if (!args["queries-only"] && !args["heap-only"]) {
+if (!args["queries-only"] && !args["heap-only"] && !ingestOnly) {
   // Storage cost of the seed data set (issue 13): its own LRS, stopped before the database's size is read.
   log(`storage: ${storageStatements} seed statements in batches of 100, rows written and bytes per statement`);
   try {
@@ -195,7 +205,7 @@ if (!args["queries-only"] && !args["heap-only"]) {
 const reuse = args.state ? resolve(args.state) : undefined;
 if (reuse) mkdirSync(reuse, { recursive: true });
 const loadedFile = reuse && join(reuse, "bench-loaded.json");
-if (!args["heap-only"] && !storageOnly) await withLrs("queries", async (lrs) => {
+if (!args["heap-only"] && !storageOnly && !ingestOnly) await withLrs("queries", async (lrs) => {
   let have = loadedFile && existsSync(loadedFile) ? JSON.parse(readFileSync(loadedFile, "utf8")).statements : 0;
   let stored = have; // statements actually in the store (a failed load batch stores nothing)
   for (const size of sizes) {
@@ -244,9 +254,9 @@ result.machine.loadAverageAtEnd = os.loadavg().map((n) => Math.round(n * 100) / 
 result.verdicts = verdicts(result);
 const dir = join(ROOT, "bench", "results");
 mkdirSync(dir, { recursive: true });
-// A heap-only or storage-only run does not replace the latest full report (the README cites it).
-const partial = args["heap-only"] ? "heap" : storageOnly ? "storage" : undefined;
-const stamp = `${args["heap-only"] ? "heap-" : ""}${result.startedAt.replace(/[:.]/g, "-")}${storageOnly ? "-storage" : ""}`;
+// A heap-only, storage-only or ingest-only run does not replace the latest full report (the README cites it).
+const partial = args["heap-only"] ? "heap" : storageOnly ? "storage" : ingestOnly ? "ingest" : undefined;
+const stamp = `${args["heap-only"] ? "heap-" : ingestOnly ? "ingest-" : ""}${result.startedAt.replace(/[:.]/g, "-")}${storageOnly ? "-storage" : ""}`;
 const latest = partial ? `latest-${partial}` : "latest";
 const md = markdown(result);
 writeFileSync(join(dir, `${stamp}.json`), `${JSON.stringify(result, null, 2)}\n`);

@@ -87,7 +87,8 @@ export function keepSamples(target, { items, latencies }) {
 
 /**
  * Runs of the same cell as one (each from closedLoop, or a cell built on it that kept its samples): rates over
- * their summed time, percentiles over all their requests.
+ * their summed time, percentiles over all their requests, and each run's own rate (`runRates`, in the order run),
+ * so that a reader sees how far single runs swing.
  */
 export function mergeRuns(runs) {
   const seconds = runs.reduce((n, r) => n + r.seconds, 0);
@@ -105,6 +106,7 @@ export function mergeRuns(runs) {
     seconds: Math.round(seconds * 100) / 100,
     requestsPerSecond: Math.round(sum("ok") / seconds),
     itemsPerSecond,
+    runRates: runs.map((r) => Math.round(r.items / r.seconds)),
     latencyMs: latencySummary(runs.flatMap((r) => r.latencies)),
   };
 }

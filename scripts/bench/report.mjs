@@ -53,7 +53,8 @@ const best = (cells) => cells.reduce((a, b) => (b && (!a || b.statementsPerSecon
  * The same rows include the console's rollups, which ingest has the aggregator count in the same database:
  * the raw route's `counted` cells wake it too (when the issue was filed, the insert wrote them in its own batch,
  * and the raw route ran that insert). `counted: false` is the stricter reading, the statements' own rows only.
- * The worst cell of batches of 100 and 1,000 counts.
+ * The worst cell of batches of 100 and 1,000 counts: each path's statements over its seconds in all rounds. The
+ * rounds' own ratios (a path's run against the other path's run of the same round) show how far one run swings.
  */
 function sameRowsVerdict(ingest, counted) {
   const goal = counted
@@ -62,14 +63,34 @@ function sameRowsVerdict(ingest, counted) {
   const cells = ingest
     .filter((c) => c.path === "full" && (c.batch === 100 || c.batch === 1000))
     .map((c) => {
-      const raw = ingest.find((r) => r.batch === c.batch && r.concurrency === c.concurrency && r.perRequest === c.batch && r.counted === counted);
-      return raw ? { c, ratio: c.statementsPerSecond / raw.statementsPerSecond } : undefined;
+      const raw = sameRowsRaw(ingest, c, counted);
+      return raw ? { c, ratio: c.statementsPerSecond / raw.statementsPerSecond, rounds: roundRatios(c, raw) } : undefined;
     })
     .filter(Boolean);
   if (cells.length === 0) return { goal, value: "not measured in this run", met: undefined };
   const worst = cells.reduce((a, b) => (b.ratio < a.ratio ? b : a));
-  const all = cells.map(({ c, ratio }) => `${c.batch}×${c.concurrency}: ${ratio.toFixed(2)}`).join(", ");
+  const all = cells.map(({ c, ratio, rounds }) => `${c.batch}×${c.concurrency}: ${ratio.toFixed(2)}${rounds.length > 1 ? ` (rounds ${spread(rounds)})` : ""}`).join(", ");
   return { goal, value: `worst ${worst.ratio.toFixed(2)} × (${all})`, met: worst.ratio >= GOALS.ingestVsRawSameRows };
+}
+
+/** The raw-D1 cell that writes the same rows as the LRS's cell `c`, a request per batch. */
+function sameRowsRaw(ingest, c, counted) {
+  return ingest.find((r) => r.batch === c.batch && r.concurrency === c.concurrency && r.perRequest === c.batch && r.counted === counted);
+}
+
+/** Each round's ratio: the LRS's run against the raw run of the same round (runs alternate, so they pair). */
+function roundRatios(c, raw) {
+  const full = c.runRates ?? [];
+  const base = raw.runRates ?? [];
+  return full.slice(0, base.length).map((rate, i) => rate / Math.max(1, base[i]));
+}
+
+/** `0.84–1.15, median 0.95` */
+function spread(ratios) {
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  const median = sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return `${sorted[0].toFixed(2)}–${sorted.at(-1).toFixed(2)}, median ${median.toFixed(2)}`;
 }
 
 export function verdicts(result) {
@@ -167,7 +188,7 @@ export function markdown(result) {
     const ratio = (c, r) => (r ? (c.statementsPerSecond / r.statementsPerSecond).toFixed(2) : "–");
     lines.push(
       table(
-        ["batch", "concurrency", "statements/s", "p50 ms", "p95 ms", "p99 ms", "errors", "raw D1 statements/s", "ratio", "raw D1, a request per batch", "ratio to it", "the same, rollups not counted", "ratio to it"],
+        ["batch", "concurrency", "statements/s", "p50 ms", "p95 ms", "p99 ms", "errors", "raw D1 statements/s", "ratio", "raw D1, a request per batch", "ratio to it", "its rounds' ratios", "the same, rollups not counted", "ratio to it"],
         result.ingest
           .filter((c) => c.path === "full")
           .map((c) => {
@@ -176,14 +197,15 @@ export function markdown(result) {
             const b = perBatch.get(key) ?? (r?.perRequest === c.batch ? r : undefined);
             const u = uncounted.get(key);
             return [c.batch, c.concurrency, c.statementsPerSecond, c.latencyMs.p50, c.latencyMs.p95, c.latencyMs.p99, c.errors,
-              r ? r.statementsPerSecond : "–", ratio(c, r), b ? b.statementsPerSecond : "–", ratio(c, b), u ? u.statementsPerSecond : "–", ratio(c, u)];
+              r ? r.statementsPerSecond : "–", ratio(c, r), b ? b.statementsPerSecond : "–", ratio(c, b),
+              b && (c.runRates?.length ?? 0) > 1 ? spread(roundRatios(c, b)) : "–", u ? u.statementsPerSecond : "–", ratio(c, u)];
           }),
       ),
     );
     lines.push("");
     lines.push("Raw D1: the same statements, as the rows the storage insert function writes, sent up to 1,000 per request to the bench-only route (LRS_BENCH=1), inserted in transactions of `batch` rows, so HTTP is almost free there; after each request the route wakes the rollup aggregator as POST /statements does, so the same rollup rows are counted meanwhile, in the same database. \"A request per batch\": the same, `batch` statements per request, paying HTTP as the LRS's clients do; its ratio is what the LRS adds beyond D1 and HTTP (auth, validation, the strict JSON reading, the bookmark, the forwarders' wake). \"Rollups not counted\": a request per batch that does not wake the aggregator, so the raw side writes the statements' own rows only while the LRS's cell also pays the counting (the stricter reading of issue 13's goal)." +
       (result.options?.rounds > 1
-        ? ` The paths took turns, ${result.options.rounds} runs each per cell, in reverse order every other round (each run grows the database, and later runs are slower), each run from an idle LRS (the aggregator caught up); the figures are over all the runs.`
+        ? ` The paths took turns, ${result.options.rounds} runs each per cell, in reverse order every other round (each run grows the database, and later runs are slower), each run from an idle LRS (the aggregator caught up); the figures are over all the runs (a path's statements over its seconds), and "its rounds' ratios" pairs each run of the LRS with the raw run of the same round.`
         : ""));
     if (Array.isArray(result.insertBreakdown)) {
       lines.push("");
