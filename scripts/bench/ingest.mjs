@@ -67,12 +67,17 @@ export async function rawCell(base, { batch, concurrency, seconds, maxStatements
  * still run in the Worker, and D1 serialises writes), so each cell starts from an idle LRS.
  */
 export async function drain(base) {
-  const settled = await call(base, "/bench/settle", { method: "POST", json: "{}", timeoutMs: 300_000 });
-  if (settled.status !== 200 && settled.status !== 404) throw new Error(`settle: ${settled.status} ${settled.text.slice(0, 200)}`);
+  await settleRollups(base);
   for (let i = 0; i < 3; i++) {
     const r = await call(base, "/xapi/statements", { method: "POST", json: batchBody(counter.take(1), 1).body, timeoutMs: 120_000 });
     if (r.status === 200 && r.ms < 1000) return;
   }
+}
+
+/** Has the aggregator count every statement stored so far (the bench route /bench/settle; nothing without it). */
+export async function settleRollups(base) {
+  const settled = await call(base, "/bench/settle", { method: "POST", json: "{}", timeoutMs: 300_000 });
+  if (settled.status !== 200 && settled.status !== 404) throw new Error(`settle: ${settled.status} ${settled.text.slice(0, 200)}`);
 }
 
 /** Is the bench route mounted (LRS_BENCH=1 and src/app.ts mounting it)? */
