@@ -38,6 +38,12 @@ test("the verdict is the pooled ratio; each round pairs the LRS's run with raw D
   assert.match(verdict.note, /3 rounds give ±0\.12 /);
 });
 
+test("a round pairs with raw D1's run of the same round, not another round's", () => {
+  const verdict = sameRows(resultWith([900, 1000, 1100], [900, 1000, 1100]));
+  assert.match(verdict.value, /\(rounds 1\.00–1\.00, median 1\.00\)/);
+  assert.match(verdict.note, /3 rounds give ±0\.00 /);
+});
+
 test("a pooled ratio within two standard errors of the goal says so; one clear of it does not", () => {
   const close = sameRows(resultWith([800, 1000, 900, 1000], [1000, 1000, 1000, 1000]));
   assert.equal(close.met, true);
